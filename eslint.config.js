@@ -1,0 +1,36 @@
+// @ts-check
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+// SDKs of outside systems may only be imported by the module that owns that system
+// (installer/systems/*); everything else receives them as dependencies.
+const SDKS = ['@kubernetes/client-node', 'simple-git', 'execa', '@inquirer/prompts', 'listr2', '@listr2/*'];
+
+export default defineConfig(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['installer/**/*.ts'],
+    ignores: ['installer/systems/**', 'installer/cli.ts', 'installer/ui/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: SDKS, message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.' }] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

@@ -1,0 +1,46 @@
+/**
+ * Access to ../shared/fixtures (the real upstream data: Kubeflow releases and the remote bases they
+ * pull, as git bundles and plain files). Outside CI a plain clone of the project may not have it; tests
+ * then skip with a visible reason. In CI a missing fixture is a failure, never a skip.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const fixturesDir = process.env.KFG_FIXTURES ?? resolve(projectRoot, '..', 'shared', 'fixtures');
+
+/** Bundles and the GitHub owner/repo each one mirrors. */
+export const UPSTREAM_BUNDLES: Record<string, string> = {
+  'kubeflow/manifests': 'kubeflow-manifests.bundle',
+  'argoproj/argo-workflows': 'argo-workflows.bundle',
+  'kubernetes-sigs/lws': 'lws.bundle',
+  'argoproj/argo-cd': 'argo-cd.bundle',
+};
+
+export const RELEASES = ['v1.10.2', 'v1.11.0', '26.03'] as const;
+
+/** Why fixture-backed tests cannot run here, or undefined when they can. Throws in CI. */
+export function fixturesMissing(): string | undefined {
+  if (existsSync(join(fixturesDir, 'git', 'kubeflow-manifests.bundle'))) return undefined;
+  const why = `upstream fixtures not found at ${fixturesDir} (set KFG_FIXTURES or check out shared/ beside the project)`;
+  if (process.env.CI) throw new Error(`${why}; CI must have them`);
+  console.warn(`skipping: ${why}`);
+  return why;
+}
+
+/** Lays out bare mirrors `<gitRoot>/<owner>/<repo>.git` of every bundle, as the git HTTP server expects. */
+export async function prepareUpstreamRepos(gitRoot: string): Promise<void> {
+  for (const [repo, bundle] of Object.entries(UPSTREAM_BUNDLES)) {
+    const dest = join(gitRoot, `${repo}.git`);
+    if (existsSync(dest)) continue;
+    mkdirSync(dirname(dest), { recursive: true });
+    await run('git', ['clone', '--quiet', '--mirror', join(fixturesDir, 'git', bundle), dest]);
+  }
+}
+
+export const fixtureFileRoot = join(fixturesDir, 'http');

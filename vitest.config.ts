@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tiers: unit (pure, fast), integration (real git, real kustomize, fixtures),
+// cluster (local control plane + Argo CD). In CI every tier runs; a tier whose
+// tools are missing fails there instead of skipping (see test/support/require-tool.ts).
+export default defineConfig({
+  test: {
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
+    ],
+    reporters: ['default'],
+  },
+});
