@@ -8,6 +8,17 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          // One control plane serves the whole tier; its tests run one file at a time.
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 3_600_000,
+        },
+      },
     ],
     reporters: ['default'],
   },
