@@ -1,0 +1,214 @@
+/**
+ * The Kubeflow component catalogue: one entry per Argo CD Application, with its upstream path in each
+ * release (taken from that release's example/kustomization.yaml), its dependency layer and what it
+ * needs from Argo CD. Dependencies are data: resolve-components.ts turns a selection into the closure.
+ */
+import type { Release } from './releases.js';
+
+/** Dependency layers, in install order; a component's sync wave is derived from its layer. */
+export const LAYERS = ['foundation', 'cert-manager', 'istio', 'auth', 'knative', 'platform', 'apps', 'tenants'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+export type Group = 'Platform' | 'Pipelines' | 'Notebooks' | 'Training' | 'Serving' | 'AutoML' | 'Dashboard' | 'Spark';
+
+export interface ComponentSpec {
+  readonly name: string;
+  readonly title: string;
+  readonly group: Group;
+  readonly layer: Layer;
+  /** Destination namespace of the Application (where most of its namespaced objects live). */
+  readonly namespace: string;
+  /** The component does not ship its destination namespace. */
+  readonly createNamespace: boolean;
+  /** Objects larger than the client-side apply annotation limit (262144 bytes), e.g. KServe and Spark CRDs. */
+  readonly serverSideApply: boolean;
+  readonly dependsOn: readonly string[];
+  /** Upstream path per release; a release without an entry does not have the component. */
+  readonly paths: Partial<Readonly<Record<Release, string>>>;
+  /** Releases whose upstream example installs it (`--components all`); default: every release it is in. */
+  readonly defaultIn?: readonly Release[];
+  /** Where a component went in a release that no longer has it, for clear errors and upgrades. */
+  readonly mergedInto?: Partial<Readonly<Record<Release, string>>>;
+}
+
+const all = (path: string): Record<Release, string> => ({ 'v1.10.2': path, 'v1.11.0': path, '26.03': path });
+
+const platform = (spec: Omit<ComponentSpec, 'group'>): ComponentSpec => ({ group: 'Platform', ...spec });
+
+/** Everything Kubeflow web apps and controllers sit behind: gateway, auth, namespaces and roles. */
+const KUBEFLOW_BASE = ['kubeflow-namespace', 'kubeflow-roles', 'kubeflow-istio-resources', 'kubeflow-issuer'];
+
+export const COMPONENTS: readonly ComponentSpec[] = [
+  platform({
+    name: 'kubeflow-namespace', title: 'Kubeflow namespaces', layer: 'foundation', namespace: 'kubeflow',
+    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/kubeflow-namespace/base'),
+  }),
+  platform({
+    name: 'istio-crds', title: 'Istio CRDs', layer: 'foundation', namespace: 'istio-system',
+    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/istio/istio-crds/base'),
+  }),
+  platform({
+    name: 'istio-namespace', title: 'Istio namespace', layer: 'foundation', namespace: 'istio-system',
+    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/istio/istio-namespace/base'),
+  }),
+  platform({
+    name: 'kubeflow-roles', title: 'Kubeflow cluster roles', layer: 'foundation', namespace: 'kubeflow',
+    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/kubeflow-roles/base'),
+  }),
+  platform({
+    name: 'network-policies', title: 'Kubeflow NetworkPolicies', layer: 'foundation', namespace: 'kubeflow',
+    createNamespace: false, serverSideApply: false, dependsOn: ['kubeflow-namespace'],
+    paths: { 'v1.10.2': 'common/networkpolicies/base', 'v1.11.0': 'common/networkpolicies/base' },
+    mergedInto: { '26.03': 'kubeflow-namespace' },
+  }),
+  platform({
+    name: 'cert-manager', title: 'cert-manager', layer: 'cert-manager', namespace: 'cert-manager',
+    createNamespace: false, serverSideApply: false, dependsOn: [],
+    paths: { 'v1.10.2': 'common/cert-manager/base', 'v1.11.0': 'common/cert-manager/base', '26.03': 'common/cert-manager/overlays/kubeflow' },
+  }),
+  platform({
+    name: 'kubeflow-issuer', title: 'Kubeflow self-signed ClusterIssuer', layer: 'cert-manager', namespace: 'cert-manager',
+    createNamespace: false, serverSideApply: false, dependsOn: ['cert-manager'],
+    paths: { 'v1.10.2': 'common/cert-manager/kubeflow-issuer/base', 'v1.11.0': 'common/cert-manager/kubeflow-issuer/base' },
+    mergedInto: { '26.03': 'cert-manager' },
+  }),
+  platform({
+    name: 'istio', title: 'Istio (with CNI)', layer: 'istio', namespace: 'istio-system',
+    createNamespace: false, serverSideApply: false, dependsOn: ['istio-crds', 'istio-namespace'],
+    paths: all('common/istio/istio-install/overlays/oauth2-proxy'),
+  }),
+  platform({
+    name: 'cluster-local-gateway', title: 'Istio cluster-local gateway', layer: 'istio', namespace: 'istio-system',
+    createNamespace: false, serverSideApply: false, dependsOn: ['istio'], paths: all('common/istio/cluster-local-gateway/base'),
+  }),
+  platform({
+    name: 'oauth2-proxy', title: 'oauth2-proxy', layer: 'auth', namespace: 'oauth2-proxy',
+    createNamespace: false, serverSideApply: false, dependsOn: ['istio'], paths: all('common/oauth2-proxy/overlays/m2m-dex-only'),
+  }),
+  platform({
+    name: 'dex', title: 'Dex', layer: 'auth', namespace: 'auth',
+    createNamespace: false, serverSideApply: false, dependsOn: ['istio'], paths: all('common/dex/overlays/oauth2-proxy'),
+  }),
+  {
+    name: 'knative-serving', title: 'Knative Serving', group: 'Serving', layer: 'knative', namespace: 'knative-serving',
+    createNamespace: false, serverSideApply: false, dependsOn: ['istio', 'cluster-local-gateway'],
+    paths: all('common/knative/knative-serving/overlays/gateways'),
+  },
+  {
+    name: 'knative-eventing', title: 'Knative Eventing', group: 'Serving', layer: 'knative', namespace: 'knative-eventing',
+    createNamespace: false, serverSideApply: false, dependsOn: ['knative-serving'], defaultIn: [],
+    paths: all('common/knative/knative-eventing/base'),
+  },
+  platform({
+    name: 'kubeflow-istio-resources', title: 'Kubeflow gateway and Istio roles', layer: 'platform', namespace: 'kubeflow',
+    createNamespace: false, serverSideApply: false, dependsOn: ['istio', 'kubeflow-namespace', 'oauth2-proxy', 'dex'],
+    paths: all('common/istio/kubeflow-istio-resources/base'),
+  }),
+  platform({
+    name: 'profiles', title: 'Profiles + KFAM (Pod Security Standards)', layer: 'platform', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: ['kubeflow-namespace', 'kubeflow-roles', 'kubeflow-istio-resources'],
+    paths: all('applications/profiles/pss'),
+  }),
+  {
+    name: 'central-dashboard', title: 'Central Dashboard', group: 'Dashboard', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'profiles'],
+    paths: all('applications/centraldashboard/overlays/oauth2-proxy'),
+  },
+  {
+    name: 'admission-webhook', title: 'PodDefaults admission webhook', group: 'Notebooks', layer: 'platform', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/admission-webhook/upstream/overlays/cert-manager'),
+  },
+  {
+    name: 'pipelines', title: 'Kubeflow Pipelines', group: 'Pipelines', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'profiles'],
+    paths: {
+      'v1.10.2': 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
+      'v1.11.0': 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
+      '26.03': 'applications/pipeline/overlays',
+    },
+  },
+  {
+    name: 'katib', title: 'Katib', group: 'AutoML', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/katib/upstream/installs/katib-with-kubeflow'),
+  },
+  {
+    name: 'notebook-controller', title: 'Notebook Controller', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/jupyter/notebook-controller/upstream/overlays/kubeflow'),
+  },
+  {
+    name: 'jupyter-web-app', title: 'Jupyter Web App', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'notebook-controller', 'admission-webhook', 'profiles'],
+    paths: all('applications/jupyter/jupyter-web-app/upstream/overlays/istio'),
+  },
+  {
+    name: 'pvcviewer-controller', title: 'PVC Viewer controller', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/pvcviewer-controller/upstream/base'),
+  },
+  {
+    name: 'volumes-web-app', title: 'Volumes Web App', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'pvcviewer-controller', 'profiles'],
+    paths: all('applications/volumes-web-app/upstream/overlays/istio'),
+  },
+  {
+    name: 'tensorboard-controller', title: 'Tensorboard controller', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/tensorboard/tensorboard-controller/upstream/overlays/kubeflow'),
+  },
+  {
+    name: 'tensorboards-web-app', title: 'Tensorboards Web App', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'tensorboard-controller', 'profiles'],
+    paths: all('applications/tensorboard/tensorboards-web-app/upstream/overlays/istio'),
+  },
+  {
+    // Training Operator v1: upstream's default in v1.10.2, replaced by Trainer (v2) from v1.11.0 on.
+    name: 'training-operator', title: 'Training Operator (v1)', group: 'Training', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/training-operator/upstream/overlays/kubeflow'),
+    defaultIn: ['v1.10.2'],
+  },
+  {
+    name: 'trainer', title: 'Trainer (Training Operator v2) + JobSet', group: 'Training', layer: 'apps', namespace: 'kubeflow-system',
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
+    paths: { 'v1.11.0': 'applications/trainer/overlays', '26.03': 'applications/trainer/overlays' },
+  },
+  {
+    name: 'kserve', title: 'KServe', group: 'Serving', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'knative-serving', 'cluster-local-gateway'],
+    paths: all('applications/kserve/kserve'),
+  },
+  {
+    name: 'models-web-app', title: 'KServe Models Web App', group: 'Serving', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'kserve', 'profiles'],
+    paths: all('applications/kserve/models-web-app/overlays/kubeflow'),
+  },
+  {
+    name: 'spark-operator', title: 'Spark Operator', group: 'Spark', layer: 'apps', namespace: 'kubeflow',
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
+    paths: all('applications/spark/spark-operator/overlays/kubeflow'),
+  },
+  platform({
+    name: 'user-namespace', title: 'Default user profile (kubeflow-user-example-com)', layer: 'tenants', namespace: 'kubeflow',
+    createNamespace: false, serverSideApply: false, dependsOn: ['profiles'], paths: all('common/user-namespace/base'),
+  }),
+];
+
+/** Whether `--components all` installs a component in a release (upstream's example does). */
+export function isDefaultIn(spec: ComponentSpec, release: Release): boolean {
+  return spec.paths[release] !== undefined && (spec.defaultIn ?? [release]).includes(release);
+}
+
+/** Friendly names that stand for several components. */
+export const BUNDLES: Readonly<Record<string, readonly string[]>> = {
+  notebooks: ['notebook-controller', 'jupyter-web-app', 'admission-webhook'],
+  volumes: ['pvcviewer-controller', 'volumes-web-app'],
+  tensorboards: ['tensorboard-controller', 'tensorboards-web-app'],
+  dashboard: ['central-dashboard'],
+  serving: ['kserve', 'models-web-app'],
+  knative: ['knative-serving'],
+  auth: ['oauth2-proxy', 'dex'],
+  spark: ['spark-operator'],
+};

@@ -1,0 +1,21 @@
+/** Names, labels and defaults shared across the installer; nothing else hard-codes them. */
+export const TOOL = 'kubeflow-gitops';
+export const FIELD_MANAGER = 'kubeflow-gitops';
+export const DEFAULT_UPSTREAM = 'https://github.com/kubeflow/manifests';
+export const DEFAULT_BRANCH = 'kubeflow-gitops';
+export const ARGOCD_NAMESPACE = 'argocd';
+export const ARGOCD_VERSION = 'v3.2.12';
+export const ROOT_APP_NAME = 'kubeflow';
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/** Folders the installer owns in the fork. */
+export const FORK_APPS_DIR = 'kubeflow-apps';
+export const FORK_ROOT_APP_FILE = 'kubeflow-apps/root/kubeflow.yaml';
+export const FORK_OVERLAYS_DIR = 'overlays';
+export const FORK_VENDOR_DIR = 'vendor';
+
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const ANNOTATION_COMPONENT = 'kubeflow-gitops.io/component';
+export const ANNOTATION_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
