@@ -5,6 +5,19 @@
  * The YAML is parsed only to find where the values are; the output is the input text with those
  * value ranges spliced. This is what makes the rewrite byte-exact (comments, quoting, CRLF, flow
  * maps, document markers all survive) where a Document round trip would re-format.
+ *
+ * Decisions on the awkward cases:
+ * - Aliases: a managed source (or its repoURL, targetRevision, path) reached through `*alias` is
+ *   an error; editing the anchored node would silently change its other uses. An alias to
+ *   something that is not ours is left alone. An anchored value (`&a`) is edited in place unless
+ *   an alias uses it; merge keys (`<<`) in a managed source are an error.
+ * - Block scalars keep `|`/`>` and their body indentation; chomping becomes `-` so no newline
+ *   sneaks into the value. An explicit indentation indicator (`|2`) is an error.
+ * - Plain values are checked under YAML 1.2 and 1.1 (Argo CD reads 1.1-ish Go YAML), so `yes`,
+ *   `0777` and `2024-01-01` are quoted too.
+ * - ApplicationSets: only `spec.template.spec` sources; generators are data and stay as they are;
+ *   `pathFor` gets the ApplicationSet's own metadata.name (the template's name is templated).
+ * - The output is parsed again and every written value checked; a mismatch is an internal error.
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { normaliseRepoURL, redactRepoURL } from './repo-url.js';
