@@ -46,6 +46,8 @@ export interface DocModel {
   sources: SourceModel[];
   flushSeq: boolean;
   anchors: boolean;
+  /** Whether `destination` follows the sources; without it a source can end the file. */
+  destination: boolean;
 }
 
 export interface FileModel {
@@ -127,6 +129,7 @@ const docArb: fc.Arbitrary<DocModel> = fc
     multi: fc.boolean(),
     flushSeq: fc.boolean(),
     anchors: fc.boolean(),
+    destination: fc.boolean(),
   })
   .chain((d) =>
     fc.array(sourceArb(d.multi), { minLength: 1, maxLength: d.multi ? 3 : 1 }).map((sources) => ({ ...d, sources })),
@@ -217,10 +220,10 @@ function renderDoc(d: DocModel, unit: string): string[] {
   const u = unit;
   const meta = [`metadata:`, `${u}name: ${d.name}`, `${u}namespace: argocd`];
   if (d.anchors) meta.push(`${u}labels: &labels {app.kubernetes.io/part-of: kubeflow}`, `${u}annotations: *labels`);
-  const dest = `destination: {server: https://kubernetes.default.svc, namespace: kubeflow}`;
+  const dest = (indent: string): string[] => (d.destination ? [`${indent}destination: {server: https://kubernetes.default.svc, namespace: kubeflow}`] : []);
   switch (d.type) {
     case 'app':
-      return ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', ...meta, 'spec:', `${u}project: default`, ...renderSources(d, 1, u), `${u}${dest}`];
+      return ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', ...meta, 'spec:', `${u}project: default`, ...renderSources(d, 1, u), ...dest(u)];
     case 'foreign':
       return ['apiVersion: example.com/v1', 'kind: Application', ...meta, 'spec:', ...renderSources(d, 1, u)];
     case 'appset':
@@ -236,7 +239,7 @@ function renderDoc(d: DocModel, unit: string): string[] {
         `${u}${u}spec:`,
         `${u}${u}${u}project: default`,
         ...renderSources(d, 3, u),
-        `${u}${u}${u}${dest}`,
+        ...dest(u + u + u),
       ];
     case 'configmap':
       // Looks like an Application inside, and must not be touched.

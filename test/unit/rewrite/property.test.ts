@@ -157,6 +157,7 @@ describe('rewriteApplications properties', () => {
         const want = expected(file, inJS, rules);
         expect(outDocs.map((d) => d.toJS() as unknown)).toEqual(want.js);
         expect(result.changes.map((c) => `${c.doc}:${c.field}`)).toEqual(want.changed);
+        expect(JSON.stringify(result.changes)).not.toContain('s3cret');
 
         // (c) byte-identical outside the edited scalars
         const inSlots = editSlots(input, inDocs, file, rules, 'in');
