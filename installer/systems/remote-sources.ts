@@ -1,0 +1,106 @@
+/**
+ * Fetching remote kustomize sources: git repositories (through the git CLI) and plain files (through
+ * http(s), or `file://` for local mirrors). The vendoring step receives this as a dependency.
+ * Upstreams are public, so no credentials are sent; any in a URL are masked in messages.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, ExecaError } from 'execa';
+import { ExternalError } from '../errors.js';
+import { redactUrl } from '../redact-url.js';
+
+/** What vendoring needs from the outside world. */
+export interface RemoteFetcher {
+  /**
+   * Fetches `ref` (tag, branch or commit; the default branch when undefined) of `repoURL` at depth 1,
+   * checks it out into a fresh temporary directory, runs `use` on that directory and removes it.
+   */
+  withGitCheckout<T>(repoURL: string, ref: string | undefined, use: (checkoutDir: string) => Promise<T>): Promise<T>;
+  /** Downloads one file over http(s), or reads it for a `file://` URL. */
+  fetchFile(url: string): Promise<Buffer>;
+}
+
+export interface RemoteFetcherOptions {
+  /** Per git command. Default 5 minutes: a first fetch of a large repository over a slow link. */
+  gitTimeoutMs?: number;
+  /** Per file download. Default 2 minutes. */
+  httpTimeoutMs?: number;
+  /** Extra environment for git (tests point proxies or config at loopback). */
+  env?: Record<string, string>;
+}
+
+/** The git CLI and global fetch, as a {@link RemoteFetcher}. */
+export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteFetcher {
+  const gitTimeout = options.gitTimeoutMs ?? 300_000;
+  const httpTimeout = options.httpTimeoutMs ?? 120_000;
+  // Never wait on a credential prompt: a repository that asks for one is not public.
+  const env = { ...options.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GCM_INTERACTIVE: 'never' };
+
+  const git = async (cwd: string, args: string[], what: string): Promise<void> => {
+    try {
+      await execa('git', args, { cwd, env, timeout: gitTimeout, forceKillAfterDelay: 5_000, stdin: 'ignore' });
+    } catch (e) {
+      throw gitError(e, what, gitTimeout);
+    }
+  };
+
+  return {
+    async withGitCheckout(repoURL, ref, use) {
+      const dir = await mkdtemp(join(tmpdir(), 'kfg-remote-'));
+      const shown = `${redactUrl(repoURL)}${ref === undefined ? '' : `@${ref}`}`;
+      try {
+        await git(dir, ['init', '--quiet'], `preparing a checkout of ${shown}`);
+        await git(dir, ['remote', 'add', 'origin', repoURL], `preparing a checkout of ${shown}`);
+        // One shallow fetch of exactly the ref: works for tags, branches and (where the server allows it,
+        // as GitHub does) commit ids, over smart HTTP, ssh and file://.
+        await git(dir, ['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', ref ?? 'HEAD'], `fetching ${shown}`);
+        await git(dir, ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', 'FETCH_HEAD'], `checking out ${shown}`);
+        return await use(dir);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
+    async fetchFile(url) {
+      if (url.startsWith('file://')) {
+        try {
+          return await readFile(fileURLToPath(url));
+        } catch (e) {
+          throw new ExternalError(`reading ${url} failed: ${(e as Error).message}; check the mirror that maps to this path`, undefined, { cause: e });
+        }
+      }
+      const shown = redactUrl(url);
+      let res: Response;
+      try {
+        res = await fetch(url, { signal: AbortSignal.timeout(httpTimeout), redirect: 'follow' });
+      } catch (e) {
+        const why = (e as Error).name === 'TimeoutError' ? `no answer within ${httpTimeout / 1000} s` : describeCause(e);
+        throw new ExternalError(`downloading ${shown} failed: ${why}; check the network, proxy settings or the mirror for this URL`, undefined, { cause: e });
+      }
+      if (!res.ok) {
+        throw new ExternalError(`downloading ${shown} failed: HTTP ${res.status} ${res.statusText}; check that the URL exists (release assets need an exact tag) or fix the mirror`);
+      }
+      return Buffer.from(await res.arrayBuffer());
+    },
+  };
+}
+
+function describeCause(e: unknown): string {
+  const cause = (e as { cause?: unknown }).cause;
+  if (cause instanceof Error) return cause.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function gitError(e: unknown, what: string, timeout: number): ExternalError {
+  if (e instanceof ExecaError) {
+    if (e.code === 'ENOENT') return new ExternalError(`${what} failed: git is not installed; install git and put it on PATH`, undefined, { cause: e });
+    if (e.timedOut) return new ExternalError(`${what} failed: git gave no result within ${timeout / 1000} s; check the network or use a mirror`, undefined, { cause: e });
+    // stderr of git never holds the credentials themselves, but URLs in it may carry user info.
+    const raw: unknown = e.stderr;
+    const stderr = typeof raw === 'string' ? redactUrl(raw.trim()) : '';
+    return new ExternalError(`${what} failed: ${stderr || e.shortMessage}; check that the repository and ref exist and are public, or fix the mirror`, undefined, { cause: e });
+  }
+  return new ExternalError(`${what} failed: ${(e as Error).message}`, undefined, { cause: e });
+}
