@@ -100,7 +100,9 @@ function gitError(e: unknown, what: string, timeout: number): ExternalError {
     // stderr of git never holds the credentials themselves, but URLs in it may carry user info.
     const raw: unknown = e.stderr;
     const stderr = typeof raw === 'string' ? redactUrl(raw.trim()) : '';
-    return new ExternalError(`${what} failed: ${stderr || e.shortMessage}; check that the repository and ref exist and are public, or fix the mirror`, undefined, { cause: e });
+    // The cause is rebuilt from redacted text: execa's own message repeats the argv, URL included.
+    const cause = new Error(redactUrl(e.shortMessage));
+    return new ExternalError(`${what} failed: ${stderr || cause.message}; check that the repository and ref exist and are public, or fix the mirror`, undefined, { cause });
   }
   return new ExternalError(`${what} failed: ${(e as Error).message}`, undefined, { cause: e });
 }
