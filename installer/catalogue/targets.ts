@@ -49,7 +49,7 @@ export const TARGET_INFO: Readonly<Record<Target, TargetInfo>> = {
     description: 'Canonical MicroK8s',
     defaultFootprint: 'small',
     variants: {},
-    patches: [{ overlay: 'microk8s/istio-cni', components: ['istio'], why: 'MicroK8s keeps CNI binaries and config under /var/snap/microk8s, not /opt/cni/bin and /etc/cni/net.d' }],
+    patches: [{ overlay: 'microk8s-istio-cni', components: ['istio'], why: 'MicroK8s keeps CNI binaries and config under /var/snap/microk8s, not /opt/cni/bin and /etc/cni/net.d' }],
     notes: ['Enable the dns, storage and rbac add-ons first.'],
   },
   eks: {
@@ -69,13 +69,8 @@ export const TARGET_INFO: Readonly<Record<Target, TargetInfo>> = {
     name: 'gke',
     description: 'Google Kubernetes Engine',
     defaultFootprint: 'full',
-    variants: {
-      istio: {
-        from: 'common/istio/istio-install/overlays/oauth2-proxy', to: 'common/istio/istio-install/overlays/gke',
-        why: 'GKE mounts /opt/cni/bin read-only; the gke overlay installs the Istio CNI plugin into /home/kubernetes/bin',
-      },
-    },
-    patches: [],
+    variants: {},
+    patches: [{ overlay: 'gke-istio-cni', components: ['istio'], why: 'GKE mounts /opt/cni/bin read-only; the Istio CNI plugin goes to /home/kubernetes/bin' }],
     notes: [],
   },
   aks: {
@@ -83,7 +78,7 @@ export const TARGET_INFO: Readonly<Record<Target, TargetInfo>> = {
     description: 'Azure Kubernetes Service',
     defaultFootprint: 'full',
     variants: {},
-    patches: [{ overlay: 'aks/admissions-enforcer', components: '*', why: "AKS's admissions enforcer rewrites every webhook's namespaceSelector, which Argo CD then sees as drift forever" }],
+    patches: [{ overlay: 'aks-admissions-enforcer', components: '*', why: "AKS's admissions enforcer rewrites every webhook's namespaceSelector, which Argo CD then sees as drift forever" }],
     notes: [],
   },
   generic: {
@@ -99,7 +94,7 @@ export const TARGET_INFO: Readonly<Record<Target, TargetInfo>> = {
     description: 'the local control plane from scripts/local-cluster (kwok nodes: no kubelet, no data plane)',
     defaultFootprint: 'small',
     variants: {},
-    patches: [{ overlay: 'local/no-data-plane', components: '*', why: 'kwok pods run no containers, so webhooks and certificates that a real pod would serve are removed (see overlays/local/README.md)' }],
+    patches: [{ overlay: 'local-no-data-plane', components: '*', why: 'kwok pods run no containers, so admission webhooks that a real pod would serve are removed (see overlays/README.md)' }],
     notes: ['For tests and demos only.'],
   },
 };

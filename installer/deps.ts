@@ -1,0 +1,48 @@
+/**
+ * Everything commands need from outside, passed in explicitly: tests build real instances pointed
+ * at loopback servers and temporary directories instead of mocking modules.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createGit, type Git } from './systems/git.js';
+import { createGitHub, type GitHost } from './systems/github.js';
+import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
+import { createStderrLogger, type Logger } from './ui/logger.js';
+
+export interface Deps {
+  readonly git: Git;
+  readonly fetcher: RemoteFetcher;
+  readonly github: (apiUrl: string) => GitHost;
+  readonly log: Logger;
+  readonly env: NodeJS.ProcessEnv;
+  /** Where kubeflow-apps/ and overlays/ of this installer are. */
+  readonly packageRoot: string;
+  /** Local state: saved credentials (mode 0600) and caches. */
+  readonly stateDir: string;
+  readonly tmpDir?: string | undefined;
+}
+
+/** The installer package's root (where kubeflow-apps/ and overlays/ are), from source or from dist/. */
+export function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'kubeflow-apps')) || !existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('kubeflow-gitops: cannot find its kubeflow-apps/ folder; reinstall the package');
+    dir = up;
+  }
+  return dir;
+}
+
+export function createDeps(env: NodeJS.ProcessEnv = process.env, log: Logger = createStderrLogger()): Deps {
+  return {
+    git: createGit(),
+    fetcher: createRemoteFetcher(),
+    github: (apiUrl) => createGitHub({ apiUrl }),
+    log,
+    env,
+    packageRoot: findPackageRoot(),
+    stateDir: env.KFG_STATE_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'kubeflow-gitops'),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * No default credentials: the Dex user's password is the user's (from --admin-password-file or
+ * KFG_ADMIN_PASSWORD) or generated once; only its bcrypt hash goes into the fork. An unchanged
+ * password, or none given when the fork already has a hash, changes nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import bcrypt from 'bcryptjs';
+import { parse } from 'yaml';
+import type { ResolvedComponent } from '../catalogue/resolve-components.js';
+import { UserError } from '../errors.js';
+import type { ForkOptions } from '../inputs/fork-options.js';
+import { dexPasswordFile } from '../plan/render-overlay.js';
+
+export interface DexPassword {
+  /** A new hash to write, or undefined to keep the fork's. */
+  readonly hash?: string | undefined;
+  /** Set when the password was generated here: shown to the user once, never logged. */
+  readonly generated?: string | undefined;
+}
+
+const MIN_LENGTH = 12;
+
+export async function ensureDexPassword(
+  opts: ForkOptions, components: readonly ResolvedComponent[], existing: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv,
+): Promise<DexPassword> {
+  if (!components.some((c) => c.spec.name === 'dex')) return {};
+  const given = opts.adminPasswordFile !== undefined
+    ? (await readFile(opts.adminPasswordFile, 'utf8').catch(() => { throw new UserError(`--admin-password-file ${opts.adminPasswordFile} cannot be read`); })).replace(/\r?\n$/, '')
+    : env.KFG_ADMIN_PASSWORD;
+  const current = hashIn(existing.get(dexPasswordFile(opts.target)));
+  // Another target's overlay in the same fork already holds the user's hash: keep the same password.
+  const other = current ?? [...existing].filter(([p]) => /^overlays\/[^/]+\/dex\/dex-passwords\.yaml$/.test(p)).map(([, c]) => hashIn(c)).find(Boolean);
+  if (given !== undefined) {
+    const source = opts.adminPasswordFile !== undefined ? `--admin-password-file ${opts.adminPasswordFile}` : 'KFG_ADMIN_PASSWORD';
+    if (given.length < MIN_LENGTH) throw new UserError(`the admin password from ${source} is too short: use at least ${MIN_LENGTH} characters`);
+    if (given === '12341234') throw new UserError(`the admin password from ${source} is the upstream default; choose another`);
+    if (bcrypt.truncates(given)) throw new UserError(`the admin password from ${source} is longer than bcrypt's 72 bytes`);
+    if (current !== undefined && (await bcrypt.compare(given, current))) return {};
+    return { hash: await bcrypt.hash(given, 12) };
+  }
+  if (current !== undefined) return {};
+  if (other !== undefined) return { hash: other };
+  const generated = randomBytes(18).toString('base64url');
+  return { hash: await bcrypt.hash(generated, 12), generated };
+}
+
+function hashIn(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const doc = parse(file) as { stringData?: { DEX_USER_PASSWORD?: unknown } } | null;
+  const hash = doc?.stringData?.DEX_USER_PASSWORD;
+  return typeof hash === 'string' && hash.startsWith('$2') ? hash : undefined;
+}

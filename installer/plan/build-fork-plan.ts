@@ -1,0 +1,184 @@
+/**
+ * Plan, then act: a pure function from the user's choices and what the fork already holds to the
+ * complete, serialisable list of what `fork` will write. The executor only carries it out, and
+ * `plan` only prints it. Files the user may have edited are never re-rendered: a file is created
+ * when absent, otherwise only the installer-managed values in it are rewritten in place.
+ */
+import { parse } from 'yaml';
+import type { ResolvedComponent } from '../catalogue/resolve-components.js';
+import type { Release } from '../catalogue/releases.js';
+import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
+import { FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL } from '../constants.js';
+import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
+import type { VendorPlan } from '../vendor/vendor-plan.js';
+import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
+import { dexPasswordFile, overlayDir, renderComponentOverlay, renderDexPasswordPatch, upstreamPathFor } from './render-overlay.js';
+
+export const PLAN_VERSION = 1;
+
+export interface ForkPlanInputs {
+  readonly release: Release;
+  readonly target: Target;
+  readonly footprint: Footprint;
+  readonly branch: string;
+  /** The upstream as users name it (never a mirror): Applications pointing here are ours to rewrite. */
+  readonly upstreamUrl: string;
+  /** The fork as Argo CD will read it. */
+  readonly forkUrl: string;
+  readonly components: readonly ResolvedComponent[];
+  readonly oidcIssuer?: string | undefined;
+  /** A new bcrypt hash for the Dex user, when the password is being set or was never set. */
+  readonly dexPasswordHash?: string | undefined;
+}
+
+export interface ForkFacts {
+  /** Contents of the fork's kubeflow-apps/ and overlays/ files (path relative to the repo root). */
+  readonly existing: ReadonlyMap<string, string>;
+  /** Files shipped with the installer: kubeflow-apps/<release>/… and overlays/components/…. */
+  readonly templates: ReadonlyMap<string, string>;
+  /** Vendoring of remote bases, planned over the fork's tree. */
+  readonly vendor: VendorPlan;
+}
+
+export interface PlannedComponent {
+  readonly name: string;
+  readonly title: string;
+  readonly wave: number;
+  readonly namespace: string;
+  readonly upstreamPath: string;
+  /** The path the Application points at in the fork. */
+  readonly path: string;
+  readonly requestedBy: 'user' | readonly string[];
+  readonly serverSideApply: boolean;
+  readonly createNamespace: boolean;
+}
+
+export interface FileChange {
+  readonly path: string;
+  readonly action: 'create' | 'update';
+  readonly before?: string | undefined;
+  readonly after: string;
+  /** For Applications: each value the rewrite changed. */
+  readonly changes?: readonly ScalarChange[] | undefined;
+}
+
+export interface ForkPlan {
+  readonly version: typeof PLAN_VERSION;
+  readonly release: Release;
+  readonly target: Target;
+  readonly footprint: Footprint;
+  readonly upstream: { readonly url: string };
+  readonly fork: { readonly url: string; readonly branch: string };
+  readonly components: readonly PlannedComponent[];
+  readonly files: readonly FileChange[];
+  readonly vendor: VendorPlan;
+  /** Applications in the fork that this selection does not include; left alone. */
+  readonly unselected: readonly string[];
+  /** Secrets the apply step creates in the cluster with fresh random values (never in git). */
+  readonly clusterSecrets: readonly { readonly namespace: string; readonly name: string; readonly keys: readonly string[] }[];
+  readonly notes: readonly string[];
+}
+
+export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPlan {
+  const files: FileChange[] = [];
+  const put = (path: string, after: string, changes?: readonly ScalarChange[]): void => {
+    const before = facts.existing.get(path);
+    if (before === after) return;
+    files.push({ path, action: before === undefined ? 'create' : 'update', before, after, changes });
+  };
+  const template = (path: string): string => {
+    const t = facts.templates.get(path);
+    if (t === undefined) throw new Error(`installer file missing: ${path} (reinstall ${TOOL})`);
+    return t;
+  };
+
+  // Shared kustomize Components: copied once; the user's edits to them win.
+  for (const [path, content] of facts.templates) {
+    if (path.startsWith('overlays/components/') && !facts.existing.has(path)) put(path, content);
+  }
+
+  const pathByApp = new Map(inputs.components.map((c) => [c.spec.name, overlayDir(inputs.target, c.spec.name)]));
+  const previousForkUrls = forkUrlsIn(facts.existing.get(FORK_ROOT_APP_FILE));
+  const rules = {
+    managedRepoURLs: [inputs.upstreamUrl, ...previousForkUrls],
+    repoURL: inputs.forkUrl,
+    targetRevision: inputs.branch,
+    pathFor: (app: string) => pathByApp.get(app),
+  };
+  const rewrite = (path: string, src: string): void => {
+    const { text, changes } = rewriteApplications(src, rules, path);
+    put(path, text, changes);
+  };
+
+  for (const c of inputs.components) {
+    const overlay = `${overlayDir(inputs.target, c.spec.name)}/kustomization.yaml`;
+    if (!facts.existing.has(overlay)) {
+      for (const f of renderComponentOverlay(c, { target: inputs.target, footprint: inputs.footprint, release: inputs.release, oidcIssuer: inputs.oidcIssuer })) {
+        put(f.path, f.content);
+      }
+    }
+    const appFile = `${FORK_APPS_DIR}/${c.spec.name}.yaml`;
+    rewrite(appFile, facts.existing.get(appFile) ?? template(templatePath(inputs.release, c.spec.name)));
+  }
+  rewrite(FORK_ROOT_APP_FILE, facts.existing.get(FORK_ROOT_APP_FILE) ?? template(rootTemplatePath(inputs.release)));
+  // Applications the user added or kept from an earlier selection still follow the fork when they
+  // pointed at the upstream or the previous fork; others (their own repos, Helm charts) stay as they are.
+  const selected = new Set(inputs.components.map((c) => `${FORK_APPS_DIR}/${c.spec.name}.yaml`));
+  const unselected: string[] = [];
+  for (const [path, src] of facts.existing) {
+    if (!isTopLevelApp(path) || selected.has(path)) continue;
+    unselected.push(path);
+    rewrite(path, src);
+  }
+
+  if (inputs.components.some((c) => c.spec.name === 'dex')) {
+    const file = dexPasswordFile(inputs.target);
+    if (inputs.dexPasswordHash !== undefined) put(file, renderDexPasswordPatch(inputs.dexPasswordHash));
+    else if (!facts.existing.has(file)) throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
+  }
+
+  return {
+    version: PLAN_VERSION,
+    release: inputs.release,
+    target: inputs.target,
+    footprint: inputs.footprint,
+    upstream: { url: inputs.upstreamUrl },
+    fork: { url: inputs.forkUrl, branch: inputs.branch },
+    components: inputs.components.map((c) => ({
+      name: c.spec.name,
+      title: c.spec.title,
+      wave: c.wave,
+      namespace: c.spec.namespace,
+      upstreamPath: upstreamPathFor(c, inputs.target).path,
+      path: overlayDir(inputs.target, c.spec.name),
+      requestedBy: c.requestedBy,
+      serverSideApply: c.spec.serverSideApply,
+      createNamespace: c.spec.createNamespace,
+    })),
+    files: files.sort((a, b) => a.path.localeCompare(b.path)),
+    vendor: facts.vendor,
+    unselected: unselected.sort(),
+    clusterSecrets: clusterSecretsFor(inputs.components),
+    notes: [...TARGET_INFO[inputs.target].notes],
+  };
+}
+
+function isTopLevelApp(path: string): boolean {
+  return path.startsWith(`${FORK_APPS_DIR}/`) && !path.slice(FORK_APPS_DIR.length + 1).includes('/') && /\.ya?ml$/.test(path);
+}
+
+/** Fork URLs written by an earlier run, read from the root Application in the fork. */
+function forkUrlsIn(rootApp: string | undefined): string[] {
+  if (rootApp === undefined) return [];
+  const app = parse(rootApp) as { spec?: { source?: { repoURL?: unknown } } } | null;
+  const url = app?.spec?.source?.repoURL;
+  return typeof url === 'string' ? [url] : [];
+}
+
+function clusterSecretsFor(components: readonly ResolvedComponent[]): ForkPlan['clusterSecrets'] {
+  const names = new Set(components.map((c) => c.spec.name));
+  const out: { namespace: string; name: string; keys: string[] }[] = [];
+  if (names.has('oauth2-proxy')) out.push({ namespace: 'oauth2-proxy', name: 'oauth2-proxy-credentials', keys: ['client-id', 'client-secret', 'cookie-secret'] });
+  if (names.has('dex')) out.push({ namespace: 'auth', name: 'dex-oidc-client', keys: ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] });
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * The git system: the only module that runs git. Credentials never reach process arguments,
+ * .git/config, logs or error messages: an HTTPS token travels as an `http.<url>.extraHeader` set
+ * through GIT_CONFIG_* environment variables and scoped to the fork's URL (so the upstream host
+ * never sees it); an SSH key through GIT_SSH_COMMAND.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { ExternalError, UserError } from '../errors.js';
+
+export interface GitAuth {
+  /** HTTPS token for the fork, and the env variable or prompt it came from (for error messages). */
+  readonly token?: { readonly value: string; readonly source: string } | undefined;
+  /** Private key for SSH remotes. */
+  readonly sshKeyPath?: string | undefined;
+}
+
+export interface Git {
+  /** The commit a branch points at on a remote, or undefined when the branch does not exist. */
+  remoteBranchSha(url: string, branch: string, auth?: GitAuth): Promise<string | undefined>;
+  /** Full-history clone of one branch (pushable anywhere: never shallow). */
+  cloneBranch(url: string, branch: string, dir: string, auth?: GitAuth): Promise<void>;
+  /** Full-history clone of a tag, checked out on a new local branch. */
+  cloneTag(url: string, tag: string, branch: string, dir: string): Promise<void>;
+  /** Fetches a tag into the clone and returns the commit it names. */
+  fetchTag(dir: string, url: string, tag: string): Promise<string>;
+  isAncestor(dir: string, ancestor: string, descendant: string): Promise<boolean>;
+  headSha(dir: string): Promise<string>;
+  /** Stages everything and commits; undefined when there was nothing to commit. */
+  commitAll(dir: string, message: string): Promise<string | undefined>;
+  /** Pushes HEAD to the branch, never forcing. */
+  push(dir: string, url: string, branch: string, auth?: GitAuth): Promise<void>;
+  /** Creates a bare repository at a local path unless one (or any git repository) is already there. */
+  initBareIfMissing(dir: string): Promise<void>;
+}
+
+const IDENTITY = ['user.name=kubeflow-gitops', 'user.email=kubeflow-gitops@users.noreply.localhost'];
+// simple-git 4 strips (or refuses) GIT_* and a few other variables; pass a clean base environment.
+const GUARDED = /^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i;
+
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !GUARDED.test(k)) env[k] = v;
+  return env;
+}
+
+/** The URL prefix an HTTPS token is scoped to: scheme, host and path of the fork. */
+function scopeOf(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+function client(dir: string, auth: GitAuth | undefined, url: string | undefined): SimpleGit {
+  const env: Record<string, string> = { ...baseEnv(), GIT_TERMINAL_PROMPT: '0' };
+  const allowEnvironment = ['GIT_TERMINAL_PROMPT'];
+  const unsafe: Record<string, boolean> = {};
+  if (auth?.token && url && /^https?:/.test(url)) {
+    const basic = Buffer.from(`x-access-token:${auth.token.value}`).toString('base64');
+    Object.assign(env, {
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `http.${scopeOf(url)}.extraHeader`,
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
+    });
+    allowEnvironment.push('GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0');
+    unsafe.allowUnsafeConfigEnvCount = true;
+  }
+  if (auth?.sshKeyPath) {
+    env.GIT_SSH_COMMAND = `ssh -i '${auth.sshKeyPath.replaceAll("'", "'\\''")}' -o IdentitiesOnly=yes -o BatchMode=yes`;
+    allowEnvironment.push('GIT_SSH_COMMAND');
+    unsafe.allowUnsafeSshCommand = true;
+  }
+  return simpleGit({ baseDir: dir, config: IDENTITY, allowEnvironment, unsafe, trimmed: true, timeout: { block: 300_000 } }).env(env);
+}
+
+/** Removes anything that looks like a credential from text that may be shown to the user. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(/(\/\/)[^/@\s:]+:[^/@\s]+@/g, '$1***@').replace(/(authorization:\s*\w+\s+)\S+/gi, '$1***');
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+/** A URL safe to print: no userinfo. */
+export function displayUrl(url: string): string {
+  return redact(url);
+}
+
+function wrap(action: string, url: string | undefined, auth: GitAuth | undefined, err: unknown): Error {
+  const raw = err instanceof Error ? err.message : String(err);
+  const msg = redact(raw, auth?.token ? [auth.token.value] : []).trim();
+  const where = url ? ` ${displayUrl(url)}` : '';
+  if (/Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]|Permission denied \(publickey/i.test(msg)) {
+    const cred = auth?.token ? `the token from ${auth.token.source}` : auth?.sshKeyPath ? `the SSH key ${auth.sshKeyPath}` : 'no credential (set the token variable or pass --ssh-key)';
+    return new UserError(`git ${action}${where} was refused: authentication failed with ${cred}. Check that it is valid and may write to the fork.`);
+  }
+  if (/non-fast-forward|fetch first|\[rejected\]/i.test(msg)) {
+    return new UserError(`git ${action}${where} was rejected: the branch moved on the remote since it was read. Nothing was overwritten; re-run to rebuild on top of it.`);
+  }
+  return new ExternalError(`git ${action}${where} failed: ${msg.split('\n').slice(-4).join(' ')}`, undefined, { cause: err });
+}
+
+export function createGit(): Git {
+  return {
+    async remoteBranchSha(url, branch, auth) {
+      try {
+        const out = await client(process.cwd(), auth, url).listRemote([url, `refs/heads/${branch}`]);
+        return out.split('\n').map((l) => l.split('\t')).find((p) => p[1] === `refs/heads/${branch}`)?.[0];
+      } catch (err) {
+        throw wrap('ls-remote', url, auth, err);
+      }
+    },
+    async cloneBranch(url, branch, dir, auth) {
+      try {
+        await client(process.cwd(), auth, url).clone(url, dir, [`--branch=${branch}`, '--single-branch', '--no-tags']);
+      } catch (err) {
+        throw wrap('clone', url, auth, err);
+      }
+    },
+    async cloneTag(url, tag, branch, dir) {
+      try {
+        await client(process.cwd(), undefined, url).clone(url, dir, ['--no-checkout', '--no-tags', '--single-branch', `--branch=${tag}`]);
+        await client(dir, undefined, undefined).raw(['checkout', '--quiet', '-B', branch, `refs/tags/${tag}^{commit}`]).catch(async () => {
+          // A clone of a tag records it as FETCH_HEAD-less HEAD; fetch the tag ref explicitly.
+          await client(dir, undefined, url).raw(['fetch', '--quiet', url, `refs/tags/${tag}:refs/tags/${tag}`]);
+          await client(dir, undefined, undefined).raw(['checkout', '--quiet', '-B', branch, `refs/tags/${tag}^{commit}`]);
+        });
+      } catch (err) {
+        throw wrap('clone', url, undefined, err);
+      }
+    },
+    async fetchTag(dir, url, tag) {
+      try {
+        await client(dir, undefined, url).raw(['fetch', '--quiet', '--no-tags', url, `+refs/tags/${tag}:refs/tags/${tag}`]);
+        return await client(dir, undefined, undefined).revparse([`refs/tags/${tag}^{commit}`]);
+      } catch (err) {
+        throw wrap(`fetch of tag ${tag} from`, url, undefined, err);
+      }
+    },
+    async isAncestor(dir, ancestor, descendant) {
+      // simple-git resolves a silent non-zero exit, so `merge-base --is-ancestor` cannot be trusted here.
+      const git = client(dir, undefined, undefined);
+      const [a, base] = await Promise.all([
+        git.revparse([`${ancestor}^{commit}`]),
+        git.raw(['merge-base', ancestor, descendant]).then((s) => s.trim(), () => ''),
+      ]);
+      return base !== '' && base === a;
+    },
+    async headSha(dir) {
+      return client(dir, undefined, undefined).revparse(['HEAD']);
+    },
+    async commitAll(dir, message) {
+      const git = client(dir, undefined, undefined);
+      await git.add(['--all']);
+      const status = await git.status();
+      if (status.staged.length === 0 && status.files.length === 0) return undefined;
+      await git.commit(message);
+      return git.revparse(['HEAD']);
+    },
+    async push(dir, url, branch, auth) {
+      try {
+        await client(dir, auth, url).push(url, `HEAD:refs/heads/${branch}`);
+      } catch (err) {
+        throw wrap('push', url, auth, err);
+      }
+    },
+    async initBareIfMissing(dir) {
+      if (existsSync(dir)) {
+        if (!existsSync(join(dir, 'HEAD')) && !existsSync(join(dir, '.git'))) {
+          throw new UserError(`--fork ${dir} exists but is not a git repository; give an empty or missing path, or a repository`);
+        }
+        return;
+      }
+      await mkdir(dir, { recursive: true });
+      await client(dir, undefined, undefined).init(true);
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Acceptance for `fork`: every release x every target, `--components all`, pushed over loopback HTTP
+ * with token auth; then a fresh clone of the pushed branch renders every child Application's path
+ * with kubectl kustomize with the network cut off and no mirror.
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFork } from '../../installer/commands/fork.js';
+import { RELEASES } from '../../installer/catalogue/releases.js';
+import { TARGETS } from '../../installer/catalogue/targets.js';
+import { findRemoteResources } from '../../installer/vendor/find-remote-resources.js';
+import { nodeTreeReader } from '../../installer/vendor/vendor-remote-bases.js';
+import { fixturesMissing } from '../support/fixtures.js';
+import { run, startForkEnv, type ForkEnv } from '../support/fork-env.js';
+
+/** An environment in which any attempt to reach the network fails fast. */
+const OFFLINE = {
+  ...process.env,
+  HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', ALL_PROXY: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '',
+  GIT_TERMINAL_PROMPT: '0',
+};
+
+/** What each target must visibly change in the rendered output (component -> check). */
+const TARGET_EFFECTS: Partial<Record<string, Record<string, (yaml: string) => boolean>>> = {
+  kind: { 'oauth2-proxy': (y) => y.includes('kubernetes.default.svc') },
+  gke: { istio: (y) => y.includes('/home/kubernetes/bin') },
+  microk8s: { istio: (y) => y.includes('/var/snap/microk8s/current/opt/cni/bin') && y.includes('/var/snap/microk8s/current/args/cni-network') },
+  aks: { kserve: (y) => count(y, /^kind: (Mutating|Validating)WebhookConfiguration$/gm) === count(y, /admissions\.enforcer\/disabled: "true"/g) && count(y, /admissions\.enforcer/g) > 0 },
+  local: { kserve: (y) => !y.includes('kind: MutatingWebhookConfiguration') && !y.includes('kind: ValidatingWebhookConfiguration') },
+  minikube: { istio: (y) => /name: discovery[\s\S]*?cpu: 100m/.test(y) },
+  generic: { istio: (y) => /name: discovery[\s\S]*?cpu: 500m/.test(y) },
+};
+
+const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
+
+interface App { metadata: { name: string }; spec: { source: { repoURL: string; targetRevision: string; path: string } } }
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  }));
+  return out;
+}
+
+describe.skipIf(fixturesMissing())('fork --components all, every release and target', () => {
+  let env: ForkEnv;
+  beforeAll(async () => { env = await startForkEnv(); });
+  afterAll(async () => { await env.close(); });
+
+  for (const release of RELEASES) {
+    it(`${release}: hermetic fork renders offline for every target`, async () => {
+      const forkUrl = await env.newFork(`matrix-${release}`);
+      for (const target of TARGETS) {
+        const branch = `kf-${target}`;
+        const result = await runFork(env.options({ fork: forkUrl, release, target, components: 'all', branch }), env.deps());
+        expect(result.pushed).toBe(true);
+
+        const clone = join(mkdtempSync(join(env.root, 'clone-')), 'fork');
+        await env.git(['clone', '--quiet', '--branch', branch, forkUrl, clone]);
+        expect((await env.git(['rev-parse', 'HEAD'], clone)).trim()).toBe(result.revision);
+        expect(readFileSync(join(clone, '.git', 'config'), 'utf8')).not.toContain('kfg-test-token');
+
+        const apps = readdirSync(join(clone, 'kubeflow-apps')).filter((f) => f.endsWith('.yaml'))
+          .map((f) => parse(readFileSync(join(clone, 'kubeflow-apps', f), 'utf8')) as App);
+        expect(apps.length).toBe(result.plan.components.length);
+        for (const app of apps) {
+          expect(app.spec.source.repoURL, app.metadata.name).toBe(forkUrl);
+          expect(app.spec.source.targetRevision, app.metadata.name).toBe(branch);
+          expect(app.spec.source.path, app.metadata.name).toBe(`overlays/${target}/${app.metadata.name}`);
+        }
+        // No remote entry is left anywhere the children reach.
+        const found = await findRemoteResources(clone, apps.map((a) => a.spec.source.path), nodeTreeReader);
+        expect(found.remotes.map((r) => r.entry), `${release}/${target}`).toEqual([]);
+
+        const failures = (await mapLimit(apps, 2, async (app) => {
+          try {
+            const { stdout } = await run('kubectl', ['kustomize', app.spec.source.path], { cwd: clone, env: OFFLINE, maxBuffer: 1 << 28, timeout: 120_000 });
+            const effect = TARGET_EFFECTS[target]?.[app.metadata.name];
+            return effect === undefined || effect(stdout) ? undefined : `${app.metadata.name}: the ${target} overlay did not take effect`;
+          } catch (err) {
+            return `${app.metadata.name}: ${String((err as { stderr?: string }).stderr ?? err).split("\n").filter((l) => !l.startsWith("# Warning")).join(" ").slice(-500)}`;
+          }
+        })).filter((f): f is string => f !== undefined);
+        expect(failures, `${release}/${target}`).toEqual([]);
+      }
+    });
+  }
+});
