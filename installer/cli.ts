@@ -13,6 +13,7 @@ import { TARGETS } from './catalogue/targets.js';
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from './constants.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { redact } from './systems/git.js';
+import { createPrompter, mayPrompt } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   withForkOptions(program.command('plan').description('print what fork would do (components, files, vendored bases, Application diffs) and change nothing'))
     .action(async (o: Record<string, unknown>) => {
       const opts = resolveForkOptions(parseRaw(o));
-      const plan = await runPlan(opts, createDeps(process.env, createStderrLogger(process.stderr, opts.output === 'json')));
+      const plan = await runPlan(opts, createDeps(process.env, createStderrLogger(process.stderr, opts.output === 'json'), createPrompter(mayPrompt(opts.yes))));
       process.stdout.write(opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
     });
 
@@ -64,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (o: Record<string, unknown>) => {
       const opts = resolveForkOptions(parseRaw(o));
       const log = createStderrLogger(process.stderr, opts.output === 'json');
-      const r = await runFork(opts, createDeps(process.env, log));
+      const r = await runFork(opts, createDeps(process.env, log, createPrompter(mayPrompt(opts.yes))));
       if (opts.output === 'json') {
         process.stdout.write(`${JSON.stringify({ repoURL: r.repoURL, branch: r.branch, revision: r.revision, committed: r.committed, pushed: r.pushed, passwordFile: r.passwordFile, plan: planToJson(r.plan) }, null, 2)}\n`);
         return;

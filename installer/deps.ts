@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
+import { noPrompter, type Prompter } from './systems/prompter.js';
 import { createStderrLogger, type Logger } from './ui/logger.js';
 
 export interface Deps {
@@ -16,6 +17,8 @@ export interface Deps {
   readonly fetcher: RemoteFetcher;
   readonly github: (apiUrl: string) => GitHost;
   readonly log: Logger;
+  /** Asks questions only when a person is there to answer (never with --yes, in CI, or without a TTY). */
+  readonly prompter: Prompter;
   readonly env: NodeJS.ProcessEnv;
   /** Where kubeflow-apps/ and overlays/ of this installer are. */
   readonly packageRoot: string;
@@ -35,8 +38,9 @@ export function findPackageRoot(): string {
   return dir;
 }
 
-export function createDeps(env: NodeJS.ProcessEnv = process.env, log: Logger = createStderrLogger()): Deps {
+export function createDeps(env: NodeJS.ProcessEnv = process.env, log: Logger = createStderrLogger(), prompter: Prompter = noPrompter): Deps {
   return {
+    prompter,
     git: createGit(),
     fetcher: createRemoteFetcher(),
     github: (apiUrl) => createGitHub({ apiUrl }),

@@ -41,10 +41,9 @@ interface Located {
 
 /** Where the fork lives; with `create`, makes it exist (GitHub fork, local bare repository). */
 async function locateFork(opts: ForkOptions, deps: Deps, create: boolean): Promise<Located> {
-  const tokenValue = deps.env[opts.tokenEnv];
-  const token = tokenValue ? { value: tokenValue, source: opts.tokenEnv } : undefined;
-  const auth: GitAuth = { token, sshKeyPath: opts.sshKey };
   const f = opts.fork;
+  const token = await tokenFor(opts, deps);
+  const auth: GitAuth = { token, sshKeyPath: opts.sshKey, tokenHint: opts.tokenEnv };
   if (f.kind === 'local') {
     const path = resolve(f.path);
     if (create) await deps.git.initBareIfMissing(path);
@@ -56,6 +55,18 @@ async function locateFork(opts: ForkOptions, deps: Deps, create: boolean): Promi
     ? await deps.github(f.apiUrl).ensureFork(opts.upstream, f.owner, token, f.repoName)
     : await deps.github(f.apiUrl).expectedFork(opts.upstream, f.owner, f.repoName);
   return { pushUrl: fork.cloneUrl, repoURL: opts.argocdRepoUrl ?? fork.cloneUrl, auth };
+}
+
+/** The HTTPS token: from the environment, else asked for (masked) when a terminal is there to ask. */
+async function tokenFor(opts: ForkOptions, deps: Deps): Promise<{ value: string; source: string } | undefined> {
+  const fromEnv = deps.env[opts.tokenEnv];
+  if (fromEnv) return { value: fromEnv, source: opts.tokenEnv };
+  const f = opts.fork;
+  const needsToken = f.kind === 'github' || (f.kind === 'git' && /^https?:/.test(f.url) && opts.sshKey === undefined);
+  if (!needsToken || !deps.prompter.canPrompt) return undefined;
+  const where = f.kind === 'github' ? 'GitHub' : new URL(f.url).host;
+  const value = await deps.prompter.secret(`Token for ${where} (input hidden; or export ${opts.tokenEnv})`);
+  return { value, source: 'the prompt' };
 }
 
 interface Prepared {

@@ -15,6 +15,8 @@ export interface GitAuth {
   readonly token?: { readonly value: string; readonly source: string } | undefined;
   /** Private key for SSH remotes. */
   readonly sshKeyPath?: string | undefined;
+  /** Where a token would have come from, to name it when none was given. */
+  readonly tokenHint?: string | undefined;
 }
 
 export interface Git {
@@ -91,7 +93,7 @@ function wrap(action: string, url: string | undefined, auth: GitAuth | undefined
   const msg = redact(raw, auth?.token ? [auth.token.value] : []).trim();
   const where = url ? ` ${displayUrl(url)}` : '';
   if (/Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]|Permission denied \(publickey/i.test(msg)) {
-    const cred = auth?.token ? `the token from ${auth.token.source}` : auth?.sshKeyPath ? `the SSH key ${auth.sshKeyPath}` : 'no credential (set the token variable or pass --ssh-key)';
+    const cred = auth?.token ? `the token from ${auth.token.source}` : auth?.sshKeyPath ? `the SSH key ${auth.sshKeyPath}` : `no credential (export ${auth?.tokenHint ?? 'a token'} or pass --ssh-key)`;
     return new UserError(`git ${action}${where} was refused: authentication failed with ${cred}. Check that it is valid and may write to the fork.`);
   }
   if (/non-fast-forward|fetch first|\[rejected\]/i.test(msg)) {

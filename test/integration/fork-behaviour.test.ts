@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFork } from '../../installer/commands/fork.js';
+import { noPrompter } from '../../installer/systems/prompter.js';
 import { fixturesMissing, projectRoot } from '../support/fixtures.js';
 import { run, startForkEnv, TOKEN, type ForkEnv } from '../support/fork-env.js';
 import { startGitHubApiServer } from '../support/github-api-server.js';
@@ -187,6 +188,50 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('asks for the token (masked) when none is in the environment and a person can answer', async () => {
+    const fork = await env.newFork('prompted');
+    const asked: string[] = [];
+    const deps = env.deps({ KFG_GIT_TOKEN: '' });
+    const prompter = { ...noPrompter, canPrompt: true, secret: (m: string) => { asked.push(m); return Promise.resolve(TOKEN); } };
+    const r = await runFork(env.options({ fork, release: '26.03', target: 'kind', components: 'katib' }), { ...deps, prompter });
+    expect(r.pushed).toBe(true);
+    expect(asked).toEqual([expect.stringMatching(/^Token for 127\.0\.0\.1:\d+ \(input hidden; or export KFG_GIT_TOKEN\)$/)]);
+    // Without a TTY (noPrompter) nothing is asked and the missing credential is named.
+    await expect(runFork(env.options({ fork: await env.newFork('unprompted'), release: '26.03', components: 'katib' }), env.deps({ KFG_GIT_TOKEN: '' })))
+      .rejects.toThrow(/no credential \(export KFG_GIT_TOKEN or pass --ssh-key\)/);
+  });
+
+  it('a branch that moves on the remote during the run: the push is refused, nothing overwritten', async () => {
+    const fork = await env.newFork('moved');
+    const opts = env.options({ fork, release: '26.03', target: 'kind', components: 'katib' });
+    await runFork(opts, env.deps());
+    const deps = env.deps();
+    let theirs = '';
+    const racing = {
+      ...deps,
+      git: {
+        ...deps.git,
+        // Someone else pushes to the branch between our read and our push: real git must refuse ours.
+        async push(dir: string, url: string, branch: string, auth?: Parameters<typeof deps.git.push>[3]) {
+          const other = join(mkdtempSync(join(env.root, 'race-')), 'f');
+          await env.git(['clone', '--quiet', '--branch', branch, fork, other]);
+          writeFileSync(join(other, 'TEAM.md'), 'ours\n');
+          await env.git(['add', 'TEAM.md'], other);
+          await env.git(['-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-m', 'team'], other);
+          await env.git(['push', '--quiet', 'origin', `HEAD:${branch}`], other);
+          theirs = (await env.git(['rev-parse', 'HEAD'], other)).trim();
+          return deps.git.push(dir, url, branch, auth);
+        },
+      },
+    };
+    await expect(runFork(env.options({ fork, release: '26.03', target: 'gke', components: 'katib' }), racing))
+      .rejects.toThrow(/rejected: the branch moved on the remote since it was read\. Nothing was overwritten; re-run/);
+    expect((await env.git(['ls-remote', fork, 'refs/heads/kubeflow-gitops'])).split('\t')[0]).toBe(theirs);
+    // Re-running builds on top of their commit.
+    const again = await runFork(env.options({ fork, release: '26.03', target: 'gke', components: 'katib' }), env.deps());
+    expect(await env.git(['merge-base', '--is-ancestor', theirs, again.revision], join(env.root, 'git', 'me', 'moved.git'))).toBe('');
   });
 
   it('a local path fork (air-gapped): created as a bare repository, Applications use file://', async () => {
