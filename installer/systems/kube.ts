@@ -1,0 +1,180 @@
+/**
+ * The Kubernetes system: the only module that talks to an API server. Requests go through one
+ * small REST helper (node:https with the kubeconfig's TLS and credentials applied by
+ * @kubernetes/client-node), so objects are sent as written: client-node's typed models re-serialise
+ * bodies and drop CRD schema fields. Watches use client-node's Watch. Every request is counted.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { FIELD_MANAGER } from '../constants.js';
+import { ExitCode, ExternalError, UserError } from '../errors.js';
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string; resourceVersion?: string; [k: string]: unknown };
+  [k: string]: unknown;
+}
+
+export interface ObjectRef { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string | undefined }
+
+export interface KubeTarget { readonly context: string; readonly server: string; readonly user: string }
+
+export interface KubeStats { readonly byVerb: Record<string, number> }
+
+export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject } | { type: 'ERROR'; object: { code?: number; message?: string } };
+
+export interface Kube {
+  readonly target: KubeTarget;
+  readonly stats: KubeStats;
+  request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
+  /** REST path of an object or collection, found through discovery (cached). */
+  pathFor(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string>;
+  get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
+  /** Server-side apply with the installer's field manager. */
+  apply<T extends KubeObject = KubeObject>(obj: KubeObject, opts?: { force?: boolean; dryRun?: boolean }): Promise<T>;
+  /** Creates the object unless one with that name exists; never changes an existing one. */
+  createIfAbsent(obj: KubeObject): Promise<'created' | 'exists'>;
+  delete(ref: ObjectRef, propagation?: 'Foreground' | 'Background'): Promise<'deleted' | 'absent'>;
+  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void, onDone: (err: unknown) => void): Promise<AbortController>;
+}
+
+export interface KubeOptions { readonly kubeconfig?: string | undefined; readonly context?: string | undefined }
+
+/** An API error with the server's Status: `code` is the HTTP status, `reason` e.g. NotFound, Forbidden. */
+export class KubeApiError extends Error {
+  override readonly name = 'KubeApiError';
+  constructor(readonly code: number, readonly reason: string, message: string, readonly causes: readonly { message?: string; field?: string }[] = []) {
+    super(message);
+  }
+}
+
+export function loadKubeConfig(opts: KubeOptions): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+    else kc.loadFromDefault();
+  } catch (err) {
+    throw new UserError(`cannot read the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}; fix the file or pass --kubeconfig`, ExitCode.preflight);
+  }
+  if (opts.context !== undefined) {
+    if (!kc.getContextObject(opts.context)) {
+      const have = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      throw new UserError(`--context "${opts.context}" is not in the kubeconfig (contexts: ${have})`, ExitCode.usage);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  // client-node silently falls back to http://localhost:8080 when it finds no configuration at all.
+  if (!cluster || (cluster.server === 'http://localhost:8080' && !opts.kubeconfig && !process.env.KUBECONFIG)) {
+    throw new UserError('no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig (and --context)', ExitCode.preflight);
+  }
+  return kc;
+}
+
+export function createKube(opts: KubeOptions): Kube {
+  const kc = loadKubeConfig(opts);
+  const cluster = kc.getCurrentCluster();
+  const target: KubeTarget = { context: kc.getCurrentContext(), server: cluster?.server ?? '', user: kc.getCurrentUser()?.name ?? '' };
+  const byVerb: Record<string, number> = {};
+  const discovery = new Map<string, Promise<{ name: string; kind: string; namespaced: boolean }[]>>();
+
+  async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+    const verb = method === 'GET' && /[?&]watch=(true|1)/.test(path) ? 'WATCH' : method;
+    byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+    const url = new URL(target.server + path);
+    const options: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
+    await kc.applyToHTTPSOptions(options);
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    if (payload !== undefined) Object.assign(options.headers ?? {}, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) });
+    const lib = url.protocol === 'https:' ? https : http;
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = lib.request(url, { ...options, timeout: 60_000 }, (res: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }); });
+        res.on('error', reject);
+      });
+      req.on('timeout', () => { req.destroy(new Error('request timed out after 60s')); });
+      req.on('error', reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    }).catch((err: unknown) => {
+      const code = (err as { code?: string }).code ?? '';
+      throw new ExternalError(`cannot reach the Kubernetes API at ${target.server} (context ${target.context}): ${code || (err as Error).message}`, ExitCode.preflight, { cause: err });
+    });
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (status >= 200 && status < 300) return json as T;
+    const s = (json ?? {}) as { reason?: string; message?: string; details?: { causes?: { message?: string; field?: string }[] } };
+    throw new KubeApiError(status, s.reason ?? String(status), s.message ?? (status === 401 ? 'Unauthorized: the credentials in the kubeconfig were refused' : `HTTP ${status}`), s.details?.causes);
+  }
+
+  async function resources(apiVersion: string) {
+    let found = discovery.get(apiVersion);
+    if (!found) {
+      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      found = request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', path).then((r) => r.resources.filter((x) => !x.name.includes('/')));
+      discovery.set(apiVersion, found);
+      found.catch(() => discovery.delete(apiVersion));
+    }
+    return found;
+  }
+
+  async function pathFor(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
+    const res = (await resources(apiVersion).catch((err: unknown) => {
+      if (err instanceof KubeApiError && err.code === 404) throw new KubeApiError(404, 'NotFound', `the API ${apiVersion} is not served by this cluster (is its CRD installed?)`);
+      throw err;
+    })).find((r) => r.kind === kind);
+    if (!res) throw new KubeApiError(404, 'NotFound', `kind ${kind} is not served in ${apiVersion} by this cluster`);
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const ns = res.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? 'default')}` : '';
+    return `${base}${ns}/${res.name}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
+  }
+
+  const refOf = (o: KubeObject): ObjectRef => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '', namespace: o.metadata?.namespace });
+
+  return {
+    target,
+    stats: { byVerb },
+    request,
+    pathFor,
+    async get<T extends KubeObject>(ref: ObjectRef) {
+      try {
+        return await request<T>('GET', await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name));
+      } catch (err) {
+        if (err instanceof KubeApiError && err.code === 404) return undefined;
+        throw err;
+      }
+    },
+    async apply<T extends KubeObject>(obj: KubeObject, o: { force?: boolean; dryRun?: boolean } = {}) {
+      const r = refOf(obj);
+      const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, force: String(o.force ?? true), fieldValidation: 'Strict' });
+      if (o.dryRun) q.set('dryRun', 'All');
+      return request<T>('PATCH', `${await pathFor(r.apiVersion, r.kind, r.namespace, r.name)}?${q.toString()}`, obj, 'application/apply-patch+yaml');
+    },
+    async createIfAbsent(obj) {
+      const r = refOf(obj);
+      try {
+        await request('POST', await pathFor(r.apiVersion, r.kind, r.namespace), obj);
+        return 'created';
+      } catch (err) {
+        if (err instanceof KubeApiError && err.code === 409) return 'exists';
+        throw err;
+      }
+    },
+    async delete(ref, propagation = 'Foreground') {
+      try {
+        await request('DELETE', await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation });
+        return 'deleted';
+      } catch (err) {
+        if (err instanceof KubeApiError && err.code === 404) return 'absent';
+        throw err;
+      }
+    },
+    watch(path, query, onEvent, onDone) {
+      byVerb.WATCH = (byVerb.WATCH ?? 0) + 1;
+      return new Watch(kc).watch(path, query, (type: string, object: unknown) => { onEvent({ type, object } as WatchEvent); }, onDone);
+    },
+  };
+}
