@@ -1,0 +1,105 @@
+/**
+ * Waits until every component is ready at the pushed revision, driven by watch events only.
+ * A component's own timeout starts when every lower wave is ready (that is when Argo CD gets to
+ * it); a failure ends the wait early once it has persisted for the grace period, so a transient
+ * Degraded during a rollout does not.
+ */
+import type { Kube } from '../systems/kube.js';
+import { assessApplication, type ComponentState } from './assess-application.js';
+import { watchApplications, type ApplicationWatch } from './watch-applications.js';
+
+export interface WaitOptions {
+  readonly components: readonly { readonly name: string; readonly wave: number }[];
+  readonly expectedRevision: string;
+  readonly componentTimeoutMs: number;
+  readonly overallTimeoutMs: number;
+  readonly failureGraceMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly labelSelector?: string | undefined;
+  readonly onState: (name: string, state: ComponentState) => void;
+  readonly onNote?: (message: string) => void;
+}
+
+export type WaitOutcome =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'failed'; readonly components: readonly string[] }
+  | { readonly kind: 'timeout'; readonly components: readonly string[] }
+  | { readonly kind: 'interrupted' }
+  | { readonly kind: 'error'; readonly error: Error };
+
+export interface WaitResult {
+  readonly outcome: WaitOutcome;
+  readonly states: ReadonlyMap<string, ComponentState>;
+  /** When each component was first seen ready (ms since epoch). */
+  readonly readyAt: ReadonlyMap<string, number>;
+  readonly watch: ApplicationWatch['stats'];
+}
+
+export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitResult> {
+  const names = new Set(opts.components.map((c) => c.name));
+  const states = new Map<string, ComponentState>();
+  const readyAt = new Map<string, number>();
+  const failingSince = new Map<string, number>();
+  const unblockedAt = new Map<string, number>();
+  const started = Date.now();
+
+  return new Promise<WaitResult>((resolve) => {
+    let done = false;
+    // Filled in below; finish() may run before either exists (an already aborted signal).
+    const h: { watch?: ApplicationWatch; ticker?: NodeJS.Timeout } = {};
+    const finish = (outcome: WaitOutcome) => {
+      if (done) return;
+      done = true;
+      clearInterval(h.ticker);
+      h.watch?.stop();
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve({ outcome, states, readyAt, watch: h.watch?.stats ?? { lists: 0, watches: 0, restarts: 0 } });
+    };
+    const onAbort = () => { finish({ kind: 'interrupted' }); };
+
+    const unblock = (now: number) => {
+      for (const c of opts.components) {
+        if (unblockedAt.has(c.name)) continue;
+        if (opts.components.every((o) => o.wave >= c.wave || readyAt.has(o.name))) unblockedAt.set(c.name, now);
+      }
+    };
+
+    const evaluate = () => {
+      if (done) return;
+      const now = Date.now();
+      unblock(now);
+      if ([...names].every((n) => readyAt.has(n))) { finish({ kind: 'ready' }); return; }
+      const failed = [...failingSince].filter(([, since]) => now - since >= opts.failureGraceMs).map(([n]) => n);
+      if (failed.length > 0) { finish({ kind: 'failed', components: failed.sort() }); return; }
+      const pending = [...names].filter((n) => !readyAt.has(n));
+      if (now - started >= opts.overallTimeoutMs) { finish({ kind: 'timeout', components: pending }); return; }
+      const late = pending.filter((n) => now - (unblockedAt.get(n) ?? now) >= opts.componentTimeoutMs);
+      if (late.length > 0) finish({ kind: 'timeout', components: late });
+    };
+
+    const update = (name: string, state: ComponentState) => {
+      const prev = states.get(name);
+      states.set(name, state);
+      if (state.phase === 'ready' && !readyAt.has(name)) readyAt.set(name, Date.now());
+      // A component that was ready and regresses (e.g. a new revision) counts as pending again.
+      if (state.phase !== 'ready') readyAt.delete(name);
+      if (state.phase === 'failed') { if (!failingSince.has(name)) failingSince.set(name, Date.now()); } else failingSince.delete(name);
+      if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy) opts.onState(name, state);
+      evaluate();
+    };
+
+    if (opts.signal?.aborted) { finish({ kind: 'interrupted' }); return; }
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    h.ticker = setInterval(evaluate, 1000);
+    const watch = watchApplications(kube, {
+      labelSelector: opts.labelSelector,
+      onChange: (name, app) => { if (names.has(name)) update(name, assessApplication(app, opts.expectedRevision)); },
+      onNote: opts.onNote,
+      onFatal: (error) => { finish({ kind: 'error', error }); },
+    });
+    h.watch = watch;
+    void watch.synced.then(() => {
+      for (const n of names) if (!states.has(n)) update(n, assessApplication(undefined, opts.expectedRevision));
+    });
+  });
+}
