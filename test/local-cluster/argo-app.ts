@@ -11,16 +11,21 @@ export interface AppStatus {
   resources?: { kind: string; name: string; health?: { status?: string; message?: string } }[];
 }
 
-export function application(name: string, repoURL: string, namespace: string, path = '.'): Manifest {
+/** `retryLimit` bounds automated sync retries (Argo CD's default backoff makes a failure take minutes). */
+export function application(name: string, repoURL: string, namespace: string, opts: { path?: string; retryLimit?: number } = {}): Manifest {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: { name, namespace: 'argocd' },
     spec: {
       project: 'default',
-      source: { repoURL, targetRevision: 'main', path },
+      source: { repoURL, targetRevision: 'main', path: opts.path ?? '.' },
       destination: { server: 'https://kubernetes.default.svc', namespace },
-      syncPolicy: { automated: { prune: true }, syncOptions: ['CreateNamespace=true'] },
+      syncPolicy: {
+        automated: { prune: true },
+        syncOptions: ['CreateNamespace=true'],
+        ...(opts.retryLimit !== undefined ? { retry: { limit: opts.retryLimit, backoff: { duration: '1s', factor: 1, maxDuration: '1s' } } } : {}),
+      },
     },
   };
 }

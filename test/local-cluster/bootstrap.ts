@@ -79,7 +79,7 @@ export async function ensureNodeAndStorage(kc: KubeConfig): Promise<void> {
 function argoSource(paths: StatePaths): string {
   const dir = join(paths.argocd, 'src');
   if (!existsSync(join(dir, '.git'))) {
-    execFileSync('git', ['clone', '--quiet', '--branch', VERSIONS.argocd, join(fixturesDir, 'git', 'argo-cd.bundle'), dir]);
+    execFileSync('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--branch', VERSIONS.argocd, join(fixturesDir, 'git', 'argo-cd.bundle'), dir]);
   }
   return dir;
 }

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBERNETES_BUILD_DATE, VERSIONS, binDir, cacheDir, goModulesDir } from './config.js';
 import { ToolMissingError } from './errors.js';
@@ -20,6 +20,8 @@ interface Target {
   ldflags: string;
   /** Extra files derived from the build (links, data copied out of the module cache). */
   after?: (bin: string) => void;
+  /** Extra `go build` flags, prepared just before building. */
+  prepare?: () => string[];
 }
 
 function k8sLdflags(): string {
@@ -55,20 +57,47 @@ function linkArgocd(bin: string): void {
   }
 }
 
+/**
+ * The published argo-cd v3.2.12 module does not compile: controller/cache/info.go calls
+ * settings.ValidateExternalURL, which util/settings only defines unexported. `go build -overlay` refuses
+ * files under GOMODCACHE, so the build uses a copy of the module (outside the repo, in the cache dir)
+ * plus one shim file from go/argocd/overlay, wired in by an alternate go.mod (-modfile). The committed
+ * go.mod stays the plain dependency on the published tag.
+ */
+function argocdPatchedModule(): string[] {
+  const mod = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `github.com/argoproj/argo-cd/v3@${VERSIONS.argocd}`], {
+    cwd: join(goModulesDir, 'argocd'), encoding: 'utf8',
+  })) as { Dir: string };
+  const srcRoot = join(cacheDir(), 'src');
+  const src = join(srcRoot, `argo-cd-${VERSIONS.argocd}`);
+  const shim = join(goModulesDir, 'argocd', 'overlay', 'settings_export.go.in');
+  rmSync(src, { recursive: true, force: true });
+  mkdirSync(srcRoot, { recursive: true });
+  cpSync(mod.Dir, src, { recursive: true });
+  execFileSync('chmod', ['-R', 'u+w', src]);
+  cpSync(shim, join(src, 'util', 'settings', 'zz_kfg_settings_export.go'));
+  const modfile = join(srcRoot, 'argocd-build.mod');
+  writeFileSync(modfile, `${readFileSync(join(goModulesDir, 'argocd', 'go.mod'), 'utf8')}\nreplace github.com/argoproj/argo-cd/v3 => ${src}\n`);
+  cpSync(join(goModulesDir, 'argocd', 'go.sum'), join(srcRoot, 'argocd-build.sum'));
+  return [`-modfile=${modfile}`];
+}
+
 export const TARGETS: Target[] = [
   { name: 'etcd', module: 'etcd', pkg: 'go.etcd.io/etcd/server/v3', version: VERSIONS.etcd, ldflags: '-s -w' },
   { name: 'kube-apiserver', module: 'k8s', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', version: VERSIONS.kubernetes, ldflags: k8sLdflags() },
   { name: 'kube-controller-manager', module: 'k8s', pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager', version: VERSIONS.kubernetes, ldflags: k8sLdflags() },
   { name: 'kube-scheduler', module: 'k8s', pkg: 'k8s.io/kubernetes/cmd/kube-scheduler', version: VERSIONS.kubernetes, ldflags: k8sLdflags() },
   { name: 'kwok', module: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', version: VERSIONS.kwok, ldflags: '-s -w', after: copyKwokStages },
-  { name: 'argocd', module: 'argocd', pkg: '.', version: VERSIONS.argocd, ldflags: '-s -w', after: linkArgocd },
+  { name: 'argocd', module: 'argocd', pkg: '.', version: VERSIONS.argocd, ldflags: '-s -w', after: linkArgocd, prepare: argocdPatchedModule },
   { name: 'kustomize', module: 'kustomize', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: VERSIONS.kustomize, ldflags: '-s -w' },
 ];
 
 function stampFor(t: Target, goVersion: string): string {
   const h = createHash('sha256');
   const dir = join(goModulesDir, t.module);
-  for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(join(dir, f)));
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (statSync(join(dir, f)).isFile()) h.update(f).update(readFileSync(join(dir, f)));
+  }
   h.update(t.pkg).update(t.ldflags).update(goVersion);
   return JSON.stringify({ version: t.version, go: goVersion, inputs: h.digest('hex') });
 }
@@ -109,7 +138,8 @@ export async function buildAll(log: (msg: string) => void = console.log): Promis
     }
     const started = Date.now();
     log(`building ${t.name} ${t.version} (log: ${join(logs, `${t.name}.log`)})`);
-    await runLogged(`build ${t.name}`, 'go', ['build', '-trimpath', '-ldflags', t.ldflags, '-o', join(bin, t.name), t.pkg], {
+    const extra = t.prepare?.() ?? [];
+    await runLogged(`build ${t.name}`, 'go', ['build', ...extra, '-trimpath', '-ldflags', t.ldflags, '-o', join(bin, t.name), t.pkg], {
       cwd: join(goModulesDir, t.module),
       env: { ...process.env, CGO_ENABLED: '0' },
       log: join(logs, `${t.name}.log`),

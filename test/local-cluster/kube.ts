@@ -3,7 +3,8 @@
  * through @kubernetes/client-node (the same mechanism the installer uses) and CRD readiness.
  */
 import {
-  ApiException, ApiextensionsV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject,
+  ApiException, ApiextensionsV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
+  type KubernetesObject, type V1APIResource,
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
@@ -45,24 +46,66 @@ export function describeObject(o: Manifest): string {
   return `${o.kind} ${ns}${o.metadata.name}`;
 }
 
-/** Server-side applies each object (force, one field manager); retries briefly while a CRD's API appears. */
+/**
+ * Server-side applies each object (force, one field manager); retries briefly while a CRD's API appears.
+ *
+ * Non-core groups go through CustomObjectsApi, whose body is sent untouched. KubernetesObjectApi.patch
+ * re-serializes the body through client-node's typed models, which expect the models' property names:
+ * wire names such as `x-kubernetes-int-or-string` or `x-kubernetes-preserve-unknown-fields` in a CRD
+ * schema are silently dropped (Istio's CRDs then fail validation with 422). Core v1 kinds have no such
+ * names, so they keep the generic client.
+ */
 export async function serverSideApply(kc: KubeConfig, objects: Manifest[], fieldManager: string): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kc);
+  const discovery = KubernetesObjectApi.makeApiClient(kc);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const ssa = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
   for (const obj of objects) {
-    // The client mutates its argument (defaults namespace), so hand it a copy.
-    const body = structuredClone(obj) as KubernetesObject;
     for (let attempt = 0; ; attempt++) {
       try {
-        await client.patch(body, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+        await applyOne(discovery, custom, obj, fieldManager, ssa);
         break;
       } catch (e) {
         const status = e instanceof ApiException ? e.code : undefined;
-        const notServedYet = status === 404 || (e instanceof Error && e.message.startsWith('Unrecognized API version and kind'));
+        const notServedYet = status === 404 || (e instanceof NotServedError);
         if (notServedYet && attempt < 30) { await sleep(1000); continue; }
         const detail = e instanceof ApiException ? String(e.body) : e instanceof Error ? e.message : String(e);
         throw new ApplyError(describeObject(obj), status, detail);
       }
     }
+  }
+}
+
+const discoveryCache = new Map<string, V1APIResource[]>();
+
+class NotServedError extends Error {
+  override name = 'NotServedError';
+}
+
+async function applyOne(
+  discovery: KubernetesObjectApi, custom: CustomObjectsApi, obj: Manifest, fieldManager: string,
+  ssa: ReturnType<typeof setHeaderOptions>,
+): Promise<void> {
+  if (!obj.apiVersion.includes('/')) {
+    // The client mutates its argument (defaults namespace), so hand it a copy.
+    const copy: KubernetesObject = structuredClone(obj);
+    await discovery.patch(copy, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    return;
+  }
+  const [group = '', version = ''] = obj.apiVersion.split('/');
+  const find = async () => (await custom.getAPIResources({ group, version })).resources.find((r) => r.kind === obj.kind && !r.name.includes('/'));
+  // Discovery is cached per group/version, refreshed when a kind is missing (its CRD may be new).
+  let resource = discoveryCache.get(obj.apiVersion)?.find((r) => r.kind === obj.kind);
+  if (!resource) {
+    resource = await find();
+    const list = discoveryCache.get(obj.apiVersion) ?? [];
+    if (resource) discoveryCache.set(obj.apiVersion, [...list, resource]);
+  }
+  if (!resource) throw new NotServedError(`${obj.apiVersion} ${obj.kind} is not served`);
+  const common = { group, version, plural: resource.name, name: obj.metadata.name, body: obj, fieldManager, force: true };
+  if (resource.namespaced) {
+    await custom.patchNamespacedCustomObject({ ...common, namespace: obj.metadata.namespace ?? 'default' }, ssa);
+  } else {
+    await custom.patchClusterCustomObject(common, ssa);
   }
 }
 
