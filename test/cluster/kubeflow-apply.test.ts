@@ -1,20 +1,21 @@
 /**
  * A Kubeflow 26.03 render (Pipelines, Notebooks, KServe and what they need: cert-manager, Istio CRDs,
  * namespaces, roles) server-side applied to the local apiserver: CRDs first until Established, then the
- * rest, admission webhook configurations last (no pod serves them; see README "Local cluster").
+ * rest, admission webhook configurations last (no pod serves them; see README "Local cluster"). Then the
+ * complete example/ the same way.
  */
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesMissing } from '../support/fixtures.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { gitAuthEnv } from '../local-cluster/git-push.js';
-import { isCrd, loadKubeConfig, parseManifests, serverSideApply, waitCrdsEstablished, type Manifest } from '../local-cluster/kube.js';
+import { deleteObjects, isCrd, loadKubeConfig, parseManifests, serverSideApply, waitCrdsEstablished, type Manifest } from '../local-cluster/kube.js';
 
 const run = promisify(execFile);
 const skip = fixturesMissing() ?? clusterUnavailable();
@@ -34,27 +35,63 @@ const COMPONENTS = [
   '../applications/kserve/kserve',
 ];
 
-/** Renders the selection from a clone served by the local git server; remote bases resolve there too. */
-async function render(env: ClusterEnv): Promise<Manifest[]> {
+const JOBSET_RELEASES = 'https://github.com/kubernetes-sigs/jobset/releases/download/';
+
+/**
+ * Clones 26.03 from the local git server. Remote git bases resolve there through url.insteadOf; the
+ * jobset release file is a plain HTTPS GET by kustomize's own client, which insteadOf does not cover,
+ * so its URL is pointed at the same server's copy (the only edit to upstream files; trainer only).
+ */
+async function cloneManifests(env: ClusterEnv): Promise<{ dir: string; gitEnv: NodeJS.ProcessEnv }> {
   const dir = mkdtempSync(join(tmpdir(), 'kfg-kf-'));
   const gitEnv = gitAuthEnv(env.gitToken, { [`url.${env.gitUrl}/.insteadOf`]: 'https://github.com/' });
   await run('git', ['clone', '--quiet', '--branch', '26.03', `${env.gitUrl}/kubeflow/manifests`, dir], { env: gitEnv });
+  const jobset = join(dir, 'applications', 'trainer', 'upstream', 'third-party', 'jobset', 'kustomization.yaml');
+  writeFileSync(jobset, readFileSync(jobset, 'utf8').replaceAll(JOBSET_RELEASES, `${env.gitUrl}/kubernetes-sigs/jobset/releases/download/`));
   mkdirSync(join(dir, 'local-test'));
   writeFileSync(join(dir, 'local-test', 'kustomization.yaml'),
     `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${COMPONENTS.map((c) => `- ${c}\n`).join('')}`);
-  const { stdout } = await run('kubectl', ['kustomize', join(dir, 'local-test')], { env: gitEnv, maxBuffer: 256 << 20 });
+  return { dir, gitEnv };
+}
+
+async function render(dir: string, gitEnv: NodeJS.ProcessEnv): Promise<Manifest[]> {
+  const { stdout } = await run('kubectl', ['kustomize', dir], { env: gitEnv, maxBuffer: 256 << 20 });
   return parseManifests(stdout);
+}
+
+/** CRDs until Established, then namespaces, then the rest, admission webhook configurations last. */
+async function applyAll(kc: KubeConfig, objects: Manifest[]): Promise<void> {
+  const crds = objects.filter(isCrd);
+  await serverSideApply(kc, crds, FIELD_MANAGER);
+  await waitCrdsEstablished(kc, crds.map((c) => c.metadata.name), 300_000);
+  await serverSideApply(kc, objects.filter((o) => o.kind === 'Namespace'), FIELD_MANAGER);
+  const rest = objects.filter((o) => !isCrd(o) && o.kind !== 'Namespace');
+  await serverSideApply(kc, rest.filter((o) => !WEBHOOK_KINDS.has(o.kind)), FIELD_MANAGER);
+  await serverSideApply(kc, rest.filter((o) => WEBHOOK_KINDS.has(o.kind)), FIELD_MANAGER);
 }
 
 describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
   let env: ClusterEnv;
   let kc: KubeConfig;
   let objects: Manifest[];
+  let clone: { dir: string; gitEnv: NodeJS.ProcessEnv };
+
+  let full: Manifest[] = [];
 
   beforeAll(async () => {
     env = await ensureCluster();
     kc = loadKubeConfig(env.kubeconfig);
-    objects = await render(env);
+    clone = await cloneManifests(env);
+    objects = await render(join(clone.dir, 'local-test'), clone.gitEnv);
+    // A run that died before its cleanup leaves webhook configurations nobody serves; they would reject this apply.
+    await deleteObjects(kc, objects.filter((o) => WEBHOOK_KINDS.has(o.kind)));
+  });
+
+  // The cluster is shared with later tiers: Kubeflow's webhooks would reject their objects, so remove it all.
+  afterAll(async () => {
+    const applied = full.length > 0 ? full : objects;
+    // deleteObjects goes in reverse order, so webhook configurations (applied last) are removed first.
+    await deleteObjects(kc, [...applied.filter((o) => !WEBHOOK_KINDS.has(o.kind)), ...applied.filter((o) => WEBHOOK_KINDS.has(o.kind))]);
   });
 
   it('renders Pipelines, Notebooks and KServe with their remote bases from the local git server', () => {
@@ -66,14 +103,8 @@ describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
   });
 
   it('server-side applies every object: CRDs Established first, webhooks last', async () => {
-    const crds = objects.filter(isCrd);
-    await serverSideApply(kc, crds, FIELD_MANAGER);
-    await waitCrdsEstablished(kc, crds.map((c) => c.metadata.name), 300_000);
-    await serverSideApply(kc, objects.filter((o) => o.kind === 'Namespace'), FIELD_MANAGER);
-    const rest = objects.filter((o) => !isCrd(o) && o.kind !== 'Namespace');
-    await serverSideApply(kc, rest.filter((o) => !WEBHOOK_KINDS.has(o.kind)), FIELD_MANAGER);
-    await serverSideApply(kc, rest.filter((o) => WEBHOOK_KINDS.has(o.kind)), FIELD_MANAGER);
-    console.log(`applied ${objects.length} objects (${crds.length} CRDs)`);
+    await applyAll(kc, objects);
+    console.log(`applied ${objects.length} objects (${objects.filter(isCrd).length} CRDs)`);
     expect(objects.length).toBeGreaterThan(200);
   });
 
@@ -88,5 +119,14 @@ describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
         await sleep(1000);
       }
     }
+  });
+
+  it('applies the complete example/ of 26.03 (every component, trainer with jobset included)', async () => {
+    full = await render(join(clone.dir, 'example'), clone.gitEnv);
+    expect(full.length).toBeGreaterThan(600);
+    // The selection's webhook configurations are live now; take them out so they go in last again.
+    await deleteObjects(kc, full.filter((o) => WEBHOOK_KINDS.has(o.kind)));
+    await applyAll(kc, full);
+    console.log(`applied the full example: ${full.length} objects (${full.filter(isCrd).length} CRDs)`);
   });
 });

@@ -33,12 +33,20 @@ let cached: Promise<ClusterEnv> | undefined;
  */
 export function clusterUnavailable(): string | undefined {
   if (process.env.CI) return undefined;
-  if (!goAvailable()) {
-    const why = 'Go is not installed; the local cluster is built from the Go module proxy';
-    console.warn(`skipping cluster tests: ${why}`);
-    return why;
+  const missing = [goAvailable() ? undefined : 'go', ...['git', 'redis-server', 'kubectl'].filter((t) => !onPath(t))].filter(Boolean);
+  if (missing.length === 0) return undefined;
+  const why = `missing ${missing.join(', ')}; the local cluster needs Go >= 1.26 (builds from the module proxy), git, redis-server and kubectl`;
+  console.warn(`skipping cluster tests: ${why}`);
+  return why;
+}
+
+function onPath(tool: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
   }
-  return undefined;
 }
 
 export function ensureCluster(): Promise<ClusterEnv> {

@@ -108,7 +108,7 @@ export function components(ctx: ComponentContext): Component[] {
     {
       spec: {
         name: 'git-server', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root },
-        args: [...TSX_IMPORT, join(import.meta.dirname, 'git-server-main.ts')],
+        args: [...TSX_IMPORT, join(import.meta.dirname, 'git-server-main.ts')], match: 'git-server-main.ts',
       },
       ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
       timeoutMs: 180_000,
@@ -116,14 +116,15 @@ export function components(ctx: ComponentContext): Component[] {
     {
       spec: {
         name: 'pv-provisioner', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root },
-        args: [...TSX_IMPORT, join(import.meta.dirname, 'provisioner-main.ts')],
+        args: [...TSX_IMPORT, join(import.meta.dirname, 'provisioner-main.ts')], match: 'provisioner-main.ts',
       },
       ready: () => Promise.resolve(logSays(join(paths.logs, 'pv-provisioner.log'), 'running')),
       timeoutMs: 60_000,
     },
     {
       spec: {
-        name: 'redis', command: 'redis-server', env,
+        // redis rewrites its process title to "redis-server <bind>:<port>".
+        name: 'redis', command: 'redis-server', env, match: `redis-server 127.0.0.1:${p.redis}`,
         args: ['--port', String(p.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', argo],
       },
       ready: () => redisPing(p.redis),

@@ -3,7 +3,7 @@
  * through @kubernetes/client-node (the same mechanism the installer uses) and CRD readiness.
  */
 import {
-  ApiException, ApiextensionsV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
+  ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
   type KubernetesObject, type V1APIResource,
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -133,4 +133,42 @@ export async function applyInOrder(kc: KubeConfig, objects: Manifest[], fieldMan
   const namespaces = objects.filter((o) => o.kind === 'Namespace');
   await serverSideApply(kc, namespaces, fieldManager);
   await serverSideApply(kc, objects.filter((o) => !isCrd(o) && o.kind !== 'Namespace'), fieldManager);
+}
+
+const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd']);
+
+/**
+ * Deletes what an apply created so the shared cluster is clean for the next test: objects one by one
+ * (404 is fine), then the namespaces, waiting until they are gone so a re-apply does not hit
+ * "namespace is being terminated".
+ */
+export async function deleteObjects(kc: KubeConfig, objects: Manifest[], timeoutMs = 300_000): Promise<void> {
+  const client = KubernetesObjectApi.makeApiClient(kc);
+  const namespaces = objects.filter((o) => o.kind === 'Namespace' && !SYSTEM_NAMESPACES.has(o.metadata.name));
+  const del = async (o: Manifest) => {
+    try {
+      const copy: KubernetesObject = structuredClone(o);
+      await client.delete(copy, undefined, undefined, undefined, undefined, 'Background');
+    } catch (e) {
+      const gone = (e instanceof ApiException && e.code === 404) || (e instanceof Error && e.message.startsWith('Unrecognized API version and kind'));
+      if (!gone) throw e;
+    }
+  };
+  // Reverse of the apply order: custom resources go before their CRDs.
+  for (const o of [...objects].reverse()) if (o.kind !== 'Namespace') await del(o);
+  for (const ns of namespaces) await del(ns);
+  const core = kc.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + timeoutMs;
+  for (const ns of namespaces) {
+    for (;;) {
+      try {
+        await core.readNamespace({ name: ns.metadata.name });
+      } catch (e) {
+        if (e instanceof ApiException && e.code === 404) break;
+        throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`namespace ${ns.metadata.name} still terminating after ${timeoutMs / 1000}s`);
+      await sleep(1000);
+    }
+  }
 }

@@ -16,6 +16,8 @@ export interface ManagedSpec {
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** What /proc/<pid>/cmdline must contain to still be this process; defaults to `command`. */
+  match?: string;
 }
 
 export interface PidRecord {
@@ -76,7 +78,7 @@ export function startManaged(spec: ManagedSpec, logsDir: string, pidsDir: string
   closeSync(fd);
   if (child.pid === undefined) throw new ComponentFailedError(spec.name, `could not spawn ${spec.command}`, log, tailFile(log));
   child.unref();
-  const rec: PidRecord = { pid: child.pid, match: spec.command };
+  const rec: PidRecord = { pid: child.pid, match: spec.match ?? spec.command };
   writeFileSync(join(pidsDir, `${spec.name}.pid`), JSON.stringify(rec));
   return child.pid;
 }
