@@ -1,0 +1,109 @@
+/**
+ * Cluster objects `up` creates: credentials and kubeconfig, the simulated Node, the default
+ * StorageClass, and Argo CD's CRDs + config straight from the argo-cd v3.2.12 manifests.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { fixturesDir } from '../support/fixtures.js';
+import { VERSIONS, type Ports, type StatePaths } from './config.js';
+import { applyInOrder, parseManifests, serverSideApply, type Manifest } from './kube.js';
+import { storageClass } from './storage.js';
+
+export const FIELD_MANAGER = 'kubeflow-gitops-local-cluster';
+export const NODE_NAME = 'kwok-node-0';
+
+function writeSecret(file: string, content: string): void {
+  writeFileSync(file, content, { mode: 0o600 });
+}
+
+/** Admin token (static token auth), service-account signing key and git token; kept across restarts. */
+export function ensureCredentials(paths: StatePaths): { adminToken: string; gitToken: string } {
+  for (const dir of [paths.root, paths.logs, paths.pids, paths.pki, paths.etcdData, paths.gitRoot, paths.volumes]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  for (const sub of ['tls', 'ssh', 'gpg/source', 'plugins', 'tmp']) mkdirSync(join(paths.argocd, sub), { recursive: true });
+  mkdirSync(join(paths.argocd, 'gpg', 'keys'), { recursive: true, mode: 0o700 });
+  if (!existsSync(paths.tokenCsv)) {
+    writeSecret(paths.tokenCsv, `${randomBytes(24).toString('hex')},kubeflow-gitops-admin,kubeflow-gitops-admin,system:masters\n`);
+  }
+  if (!existsSync(join(paths.pki, 'sa.key'))) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeSecret(join(paths.pki, 'sa.key'), privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+    writeFileSync(join(paths.pki, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  }
+  if (!existsSync(paths.gitToken)) writeSecret(paths.gitToken, `${randomBytes(20).toString('hex')}\n`);
+  return {
+    adminToken: readFileSync(paths.tokenCsv, 'utf8').split(',')[0] ?? '',
+    gitToken: readFileSync(paths.gitToken, 'utf8').trim(),
+  };
+}
+
+/** kube-apiserver self-signs a CA + serving cert into --cert-dir on first start; trust exactly that. */
+export function writeKubeconfig(paths: StatePaths, ports: Ports, adminToken: string): void {
+  const ca = readFileSync(join(paths.pki, 'apiserver.crt'));
+  const config = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'kfg-local', cluster: { server: `https://127.0.0.1:${ports.apiserver}`, 'certificate-authority-data': ca.toString('base64') } }],
+    users: [{ name: 'kfg-admin', user: { token: adminToken } }],
+    contexts: [{ name: 'kfg-local', context: { cluster: 'kfg-local', user: 'kfg-admin' } }],
+    'current-context': 'kfg-local',
+  };
+  writeSecret(paths.kubeconfig, stringify(config));
+}
+
+function nodeObject(): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: NODE_NAME,
+      // No NoSchedule taint (unlike kwok's docs): unmodified Deployments synced by Argo CD must land here.
+      annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kwok.x-k8s.io/node': 'fake' },
+      labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+    },
+    // No status here: kwok's node-initialize stage fills capacity (1k CPU, 1Ti memory, 1M pods), which fits
+    // every request in a full Kubeflow install.
+  };
+}
+
+export async function ensureNodeAndStorage(kc: KubeConfig): Promise<void> {
+  await serverSideApply(kc, [nodeObject(), storageClass()], FIELD_MANAGER);
+}
+
+/** Argo CD manifests at the pinned tag, cloned from the fixture bundle once per state dir. */
+function argoSource(paths: StatePaths): string {
+  const dir = join(paths.argocd, 'src');
+  if (!existsSync(join(dir, '.git'))) {
+    execFileSync('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--branch', VERSIONS.argocd, join(fixturesDir, 'git', 'argo-cd.bundle'), dir]);
+  }
+  return dir;
+}
+
+function render(bin: string, dir: string): Manifest[] {
+  return parseManifests(execFileSync(join(bin, 'kustomize'), ['build', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+}
+
+function defaultProject(): Manifest {
+  // Only argocd-server creates this; we run no API server, so create what it would.
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: 'default', namespace: 'argocd' },
+    spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
+  };
+}
+
+export async function bootstrapArgocd(kc: KubeConfig, bin: string, paths: StatePaths): Promise<void> {
+  const src = argoSource(paths);
+  const ns: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } };
+  const config = render(bin, join(src, 'manifests', 'base', 'config')).map((o): Manifest => ({ ...o, metadata: { ...o.metadata, namespace: 'argocd' } }));
+  const params = config.find((o) => o.metadata.name === 'argocd-cmd-params-cm');
+  if (params) params.data = { ...(params.data as Record<string, string> | undefined), 'controller.resource.health.persist': 'true' };
+  await applyInOrder(kc, [ns, ...render(bin, join(src, 'manifests', 'crds')), ...config], FIELD_MANAGER);
+  await serverSideApply(kc, [defaultProject()], FIELD_MANAGER);
+}

@@ -1,0 +1,86 @@
+/**
+ * What other tests use: `ensureCluster()` starts the local cluster if needed (building it on a cold
+ * machine) and returns how to reach it. One cluster serves every cluster-tier test; `up` is idempotent,
+ * so calling this from each test file is cheap once the cluster runs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { goAvailable } from './build.js';
+import { FORKS_OWNER, statePaths } from './config.js';
+import type { Manifest } from './kube.js';
+import { up, type ClusterInfo } from './lifecycle.js';
+
+export interface ClusterEnv {
+  kubeconfig: string;
+  /** Base URL of the loopback git server; `${gitUrl}/kubeflow/manifests` mirrors github.com/kubeflow/manifests. */
+  gitUrl: string;
+  /** Token for forks: HTTP Basic password (any user name) or Bearer. */
+  gitToken: string;
+  stateDir: string;
+  logsDir: string;
+  /** Creates (or reuses) an empty writable bare repo `forks/<name>.git`; returns its clone URL. */
+  createForkRepo(name: string): string;
+  /** An Argo CD repository Secret that lets the repo-server read `repoUrl` with the git token. */
+  repositorySecret(repoUrl: string, name?: string): Manifest;
+}
+
+let cached: Promise<ClusterEnv> | undefined;
+
+/**
+ * Why the cluster cannot run here, or undefined. In CI nothing is optional: a missing tool is an error
+ * raised by `ensureCluster()`, never a skip.
+ */
+export function clusterUnavailable(): string | undefined {
+  if (process.env.CI) return undefined;
+  const missing = [goAvailable() ? undefined : 'go', ...['git', 'redis-server', 'kubectl'].filter((t) => !onPath(t))].filter(Boolean);
+  if (missing.length === 0) return undefined;
+  const why = `missing ${missing.join(', ')}; the local cluster needs Go >= 1.26 (builds from the module proxy), git, redis-server and kubectl`;
+  console.warn(`skipping cluster tests: ${why}`);
+  return why;
+}
+
+function onPath(tool: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function ensureCluster(): Promise<ClusterEnv> {
+  cached ??= up((m) => { console.log(`[local-cluster] ${m}`); }).then((r) => {
+    console.log(`[local-cluster] up in ${r.upSeconds}s, peak RSS ${r.peakRssMiB} MiB, logs ${r.info.logsDir}`);
+    return toEnv(r.info);
+  });
+  return cached;
+}
+
+function toEnv(info: ClusterInfo): ClusterEnv {
+  const gitRoot = statePaths(info.stateDir).gitRoot;
+  return {
+    kubeconfig: info.kubeconfig,
+    gitUrl: info.gitUrl,
+    gitToken: info.gitToken,
+    stateDir: info.stateDir,
+    logsDir: info.logsDir,
+    createForkRepo(name: string): string {
+      if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid fork repo name: ${name}`);
+      const dir = join(gitRoot, FORKS_OWNER, `${name}.git`);
+      if (!existsSync(dir)) {
+        mkdirSync(join(gitRoot, FORKS_OWNER), { recursive: true });
+        execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', dir]);
+      }
+      return `${info.gitUrl}/${FORKS_OWNER}/${name}.git`;
+    },
+    repositorySecret(repoUrl: string, name = 'kfg-local-git'): Manifest {
+      return {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
+        stringData: { type: 'git', url: repoUrl, username: 'git', password: info.gitToken },
+      };
+    },
+  };
+}

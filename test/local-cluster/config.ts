@@ -1,0 +1,101 @@
+/**
+ * Versions, paths and ports of the local cluster. Everything heavy (binaries, state) lives outside the
+ * repository; every port is on 127.0.0.1 and can be moved with an environment variable so two checkouts
+ * (or a developer's own services) do not collide.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { projectRoot } from '../support/fixtures.js';
+
+export const VERSIONS = {
+  kubernetes: 'v1.34.4',
+  etcd: 'v3.6.16',
+  kwok: 'v0.8.0',
+  argocd: 'v3.2.12',
+  kustomize: 'v5.7.0',
+} as const;
+
+/** Commit date of the k8s tag on the module proxy; stamped as buildDate so /version is reproducible. */
+export const KUBERNETES_BUILD_DATE = '2026-02-10T12:53:36Z';
+
+export const goModulesDir = join(projectRoot, 'test', 'local-cluster', 'go');
+
+export function cacheDir(): string {
+  return resolve(process.env.KFG_CACHE_DIR ?? join(homedir(), '.cache', 'kubeflow-gitops'));
+}
+
+export function binDir(): string {
+  return join(cacheDir(), 'bin');
+}
+
+export function stateDir(): string {
+  return resolve(process.env.KFG_CLUSTER_DIR ?? join(cacheDir(), 'cluster'));
+}
+
+export interface Ports {
+  etcd: number;
+  etcdPeer: number;
+  apiserver: number;
+  controllerManager: number;
+  scheduler: number;
+  kwok: number;
+  redis: number;
+  repoServer: number;
+  repoServerMetrics: number;
+  controllerMetrics: number;
+  git: number;
+}
+
+const DEFAULT_PORTS: Ports = {
+  etcd: 32379,
+  etcdPeer: 32380,
+  apiserver: 36443,
+  controllerManager: 30257,
+  scheduler: 30259,
+  kwok: 30247,
+  redis: 36379,
+  repoServer: 38081,
+  repoServerMetrics: 38084,
+  controllerMetrics: 38082,
+  git: 39418,
+};
+
+/** KFG_PORT_<NAME> (e.g. KFG_PORT_APISERVER) overrides one port. */
+export function ports(): Ports {
+  const out = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(out) as (keyof Ports)[]) {
+    const env = process.env[`KFG_PORT_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`];
+    if (env) {
+      const n = Number.parseInt(env, 10);
+      if (!Number.isInteger(n) || n <= 0 || n > 65535) throw new Error(`invalid port for ${key}: ${env}`);
+      out[key] = n;
+    }
+  }
+  return out;
+}
+
+/** Paths inside the state directory, one place so up/down/status/env agree. */
+export function statePaths(root = stateDir()) {
+  return {
+    root,
+    logs: join(root, 'logs'),
+    pids: join(root, 'pids'),
+    pki: join(root, 'pki'),
+    etcdData: join(root, 'etcd'),
+    argocd: join(root, 'argocd'),
+    gitRoot: join(root, 'git'),
+    volumes: join(root, 'volumes'),
+    kubeconfig: join(root, 'kubeconfig'),
+    tokenCsv: join(root, 'pki', 'token.csv'),
+    gitToken: join(root, 'git-token'),
+    info: join(root, 'cluster.json'),
+    kwokStages: join(root, 'kwok-stages.yaml'),
+  };
+}
+
+export type StatePaths = ReturnType<typeof statePaths>;
+
+/** Repos under these prefixes mirror public upstreams and are readable without the token. */
+export const PUBLIC_GIT_PREFIXES = ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'];
+/** Writable bare repos for forks; they need the token for both read and write. */
+export const FORKS_OWNER = 'forks';

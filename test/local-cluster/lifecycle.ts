@@ -1,0 +1,141 @@
+/**
+ * up / down / status / env of the local cluster. `up` is idempotent: a running component is verified,
+ * a missing one is started, and the whole set is checked for real readiness before returning.
+ */
+import { CoreV1Api } from '@kubernetes/client-node';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { buildAll, type BuildReport } from './build.js';
+import { bootstrapArgocd, ensureCredentials, ensureNodeAndStorage, NODE_NAME, writeKubeconfig } from './bootstrap.js';
+import { components, type Component } from './components.js';
+import { binDir, ports as resolvePorts, statePaths, VERSIONS, type Ports, type StatePaths } from './config.js';
+import { ToolMissingError } from './errors.js';
+import { loadKubeConfig } from './kube.js';
+import {
+  logFile, peakRssKiB, readPid, recordedNames, runningPid, startManaged, stopManaged, waitFor,
+} from './processes.js';
+
+export interface ClusterInfo {
+  kubeconfig: string;
+  gitUrl: string;
+  gitToken: string;
+  stateDir: string;
+  logsDir: string;
+  ports: Ports;
+  versions: typeof VERSIONS;
+}
+
+export interface UpReport {
+  info: ClusterInfo;
+  build: BuildReport;
+  started: string[];
+  upSeconds: number;
+  peakRssMiB: number;
+}
+
+function requireTool(tool: string, hint: string): void {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+  } catch {
+    throw new ToolMissingError(tool, hint);
+  }
+}
+
+function infoFor(paths: StatePaths, ports: Ports, gitToken: string): ClusterInfo {
+  return {
+    kubeconfig: paths.kubeconfig, gitUrl: `http://127.0.0.1:${ports.git}`, gitToken,
+    stateDir: paths.root, logsDir: paths.logs, ports, versions: VERSIONS,
+  };
+}
+
+/** Ports are recorded at first `up` so later commands (and a changed environment) agree with the running set. */
+function recordedPorts(paths: StatePaths): Ports {
+  if (existsSync(paths.info)) return (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo).ports;
+  return resolvePorts();
+}
+
+export async function up(log: (msg: string) => void = console.log): Promise<UpReport> {
+  requireTool('git', 'apt-get install -y git');
+  requireTool('redis-server', 'apt-get install -y redis-server (Argo CD needs redis)');
+  const build = await buildAll(log);
+  const started = Date.now();
+  const paths = statePaths();
+  const ports = recordedPorts(paths);
+  const { adminToken, gitToken } = ensureCredentials(paths);
+  const info = infoFor(paths, ports, gitToken);
+  writeFileSync(paths.info, JSON.stringify(info, null, 2), { mode: 0o600 });
+  const bin = binDir();
+  const nodeReady = async () => {
+    const core = loadKubeConfig(paths.kubeconfig).makeApiClient(CoreV1Api);
+    const node = await core.readNode({ name: NODE_NAME });
+    return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  };
+  const list = components({ bin, paths, ports, adminToken, nodeReady });
+  const startedNow: string[] = [];
+  for (const c of list) {
+    await beforeStart(c, paths, bin);
+    let pid = runningPid(paths.pids, c.spec.name);
+    if (pid === undefined) {
+      log(`starting ${c.spec.name} (log: ${logFile(paths.logs, c.spec.name)})`);
+      pid = startManaged(c.spec, paths.logs, paths.pids);
+      startedNow.push(c.spec.name);
+    }
+    await waitFor(c.ready, { name: c.spec.name, timeoutMs: c.timeoutMs, log: logFile(paths.logs, c.spec.name), pid });
+    if (c.spec.name === 'kube-apiserver') writeKubeconfig(paths, ports, adminToken);
+  }
+  const upSeconds = Math.round((Date.now() - started) / 100) / 10;
+  return { info, build, started: startedNow, upSeconds, peakRssMiB: peakRssMiB(paths) };
+}
+
+/** Objects a component needs in the API before it starts (idempotent server-side applies). */
+async function beforeStart(c: Component, paths: StatePaths, bin: string): Promise<void> {
+  if (c.spec.name === 'kwok') await ensureNodeAndStorage(loadKubeConfig(paths.kubeconfig));
+  if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(loadKubeConfig(paths.kubeconfig), bin, paths);
+}
+
+export function peakRssMiB(paths: StatePaths = statePaths()): number {
+  let kib = 0;
+  for (const name of recordedNames(paths.pids)) {
+    const pid = runningPid(paths.pids, name);
+    if (pid !== undefined) kib += peakRssKiB(pid);
+  }
+  return Math.round(kib / 1024);
+}
+
+/** Stops exactly the recorded processes (reverse start order), then removes the state. */
+export async function down(log: (msg: string) => void = console.log): Promise<void> {
+  const paths = statePaths();
+  const order = components({
+    bin: binDir(), paths, ports: recordedPorts(paths), adminToken: '', nodeReady: () => Promise.resolve(false),
+  }).map((c) => c.spec.name).reverse();
+  const names = [...order, ...recordedNames(paths.pids).filter((n) => !order.includes(n))];
+  for (const name of names) {
+    if (readPid(paths.pids, name) === undefined) continue;
+    log((await stopManaged(paths.pids, name)) ? `stopped ${name}` : `${name} was not running`);
+  }
+  rmSync(paths.root, { recursive: true, force: true });
+  log(`removed ${paths.root}`);
+}
+
+export interface StatusLine { name: string; pid?: number; running: boolean; log: string }
+
+export function status(): { info?: ClusterInfo; components: StatusLine[]; peakRssMiB: number } {
+  const paths = statePaths();
+  const info = existsSync(paths.info) ? (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo) : undefined;
+  const names = components({
+    bin: binDir(), paths, ports: recordedPorts(paths), adminToken: '', nodeReady: () => Promise.resolve(false),
+  }).map((c) => c.spec.name);
+  const lines = names.map((name) => {
+    const pid = runningPid(paths.pids, name);
+    return { name, running: pid !== undefined, log: logFile(paths.logs, name), ...(pid !== undefined ? { pid } : {}) };
+  });
+  return { ...(info ? { info } : {}), components: lines, peakRssMiB: peakRssMiB(paths) };
+}
+
+export function envLines(info: ClusterInfo): string[] {
+  return [
+    `export KUBECONFIG=${info.kubeconfig}`,
+    `export KFG_GIT_URL=${info.gitUrl}`,
+    `export KFG_GIT_TOKEN=${info.gitToken}`,
+  ];
+}
