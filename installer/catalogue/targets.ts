@@ -94,7 +94,7 @@ export const TARGET_INFO: Readonly<Record<Target, TargetInfo>> = {
     description: 'the local control plane from scripts/local-cluster (kwok nodes: no kubelet, no data plane)',
     defaultFootprint: 'small',
     variants: {},
-    patches: [{ overlay: 'local-no-data-plane', components: '*', why: 'kwok pods run no containers, so admission webhooks that a real pod would serve are removed (see overlays/README.md)' }],
+    patches: [{ overlay: 'local-no-data-plane', components: '*', why: 'kwok pods run no containers: admission webhooks are removed and Argo CD does not wait on cert-manager objects (see overlays/README.md)' }],
     notes: ['For tests and demos only.'],
   },
 };
