@@ -13,6 +13,8 @@ export const FORK_APPS_DIR = 'kubeflow-apps';
 export const FORK_ROOT_APP_FILE = 'kubeflow-apps/root/kubeflow.yaml';
 export const FORK_OVERLAYS_DIR = 'overlays';
 export const FORK_VENDOR_DIR = 'vendor';
+/** Argo CD's own install, applied only when the cluster has none. */
+export const ARGOCD_OVERLAY_DIR = 'overlays/argocd';
 
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';

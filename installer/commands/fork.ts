@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
-import { FORK_APPS_DIR } from '../constants.js';
+import { ARGOCD_OVERLAY_DIR, FORK_APPS_DIR } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { UserError } from '../errors.js';
 import { prepareWorkspace } from '../execute/prepare-workspace.js';
@@ -92,7 +92,20 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean): Promise
       dir, forkPushUrl: located.pushUrl, branch: opts.branch, upstreamFetchUrl, release: opts.release, auth: located.auth,
     }, deps.git);
 
-    const startPaths = components.map((c) => upstreamPathFor(c, opts.target).path);
+    const existing = await readForkFiles(dir);
+    const password = await ensureDexPassword(opts, components, existing, deps.env);
+    const planned = buildForkPlan({
+      release: opts.release, target: opts.target, footprint: opts.footprint, branch: opts.branch,
+      upstreamUrl: opts.upstream, forkUrl: located.repoURL, components, oidcIssuer: opts.oidcIssuer,
+      dexPasswordHash: password.hash,
+    }, { existing, templates: await readTemplates(deps.packageRoot, opts.release), vendor: { sources: [], rewrites: [] } });
+    // The plan's files go into the (temporary) working copy first, so vendoring also sees the remote
+    // bases they reference (Argo CD's own manifests).
+    for (const f of planned.files) {
+      await mkdir(dirname(join(dir, f.path)), { recursive: true });
+      await writeFile(join(dir, f.path), f.after);
+    }
+    const startPaths = [...components.map((c) => upstreamPathFor(c, opts.target).path), ARGOCD_OVERLAY_DIR];
     let vendor;
     if (execute) {
       deps.log.step('vendoring remote kustomize bases');
@@ -100,13 +113,7 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean): Promise
     } else {
       vendor = planVendoring(await findRemoteResources(dir, startPaths, nodeTreeReader));
     }
-    const existing = await readForkFiles(dir);
-    const password = await ensureDexPassword(opts, components, existing, deps.env);
-    const plan = buildForkPlan({
-      release: opts.release, target: opts.target, footprint: opts.footprint, branch: opts.branch,
-      upstreamUrl: opts.upstream, forkUrl: located.repoURL, components, oidcIssuer: opts.oidcIssuer,
-      dexPasswordHash: password.hash,
-    }, { existing, templates: await readTemplates(deps.packageRoot, opts.release), vendor });
+    const plan = { ...planned, vendor };
     return { dir, located, components, remoteSha: ws.remoteSha, plan, password, cleanup };
   } catch (err) {
     await cleanup();
@@ -124,10 +131,6 @@ export async function runPlan(opts: ForkOptions, deps: Deps): Promise<ForkPlan> 
 export async function runFork(opts: ForkOptions, deps: Deps): Promise<ForkResult> {
   const p = await prepare(opts, deps, true);
   try {
-    for (const f of p.plan.files) {
-      await mkdir(dirname(join(p.dir, f.path)), { recursive: true });
-      await writeFile(join(p.dir, f.path), f.after);
-    }
     const message = `kubeflow-gitops: Kubeflow ${opts.release} for ${opts.target} (${p.components.length} components)\n\n`
       + `Applications in ${FORK_APPS_DIR}/ point at ${p.located.repoURL} ${opts.branch};\n`
       + `remote kustomize bases are vendored under vendor/.`;

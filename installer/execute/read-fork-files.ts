@@ -22,11 +22,12 @@ async function walk(root: string, dir: string, out: Map<string, string>, rename:
   }
 }
 
-/** Templates keyed by their path inside the installer package. */
+/** Templates keyed by their path inside the installer package (the fork uses the same paths). */
 export async function readTemplates(packageRoot: string, release: Release): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   await walk(packageRoot, join('kubeflow-apps', release), out, (p) => p);
   await walk(packageRoot, join('overlays', 'components'), out, (p) => p);
+  await walk(packageRoot, join('overlays', 'argocd'), out, (p) => p);
   return out;
 }
 

@@ -92,9 +92,9 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     return t;
   };
 
-  // Shared kustomize Components: copied once; the user's edits to them win.
+  // Shared kustomize Components and the Argo CD overlay: copied once; the user's edits to them win.
   for (const [path, content] of facts.templates) {
-    if (path.startsWith('overlays/components/') && !facts.existing.has(path)) put(path, content);
+    if ((path.startsWith('overlays/components/') || path.startsWith('overlays/argocd/')) && !facts.existing.has(path)) put(path, content);
   }
 
   const pathByApp = new Map(inputs.components.map((c) => [c.spec.name, overlayDir(inputs.target, c.spec.name)]));

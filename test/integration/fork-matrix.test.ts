@@ -90,6 +90,13 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
           }
         })).filter((f): f is string => f !== undefined);
         expect(failures, `${release}/${target}`).toEqual([]);
+        if (target === TARGETS[0]) {
+          // Argo CD itself, for clusters without one: vendored too, and configured for app-of-apps.
+          const { stdout } = await run('kubectl', ['kustomize', 'overlays/argocd'], { cwd: clone, env: OFFLINE, maxBuffer: 1 << 28 });
+          expect(stdout).toContain('resource.customizations.health.argoproj.io_Application');
+          expect(stdout).toContain('controller.resource.health.persist: "true"');
+          expect(stdout).toContain('quay.io/argoproj/argocd:v3.2.12');
+        }
       }
     });
   }
