@@ -4,7 +4,13 @@
  * a UserError prints its message (which names the flag or file to fix), never a stack trace.
  */
 import { Command, Option } from 'commander';
-import { runFork, runPlan } from './commands/fork.js';
+import { runApply } from './commands/apply.js';
+import { locateFork, runFork, runPlan } from './commands/fork.js';
+import { runStatus } from './commands/status.js';
+import { resolveComponents } from './catalogue/resolve-components.js';
+import { runPreflight } from './preflight/run-preflight.js';
+import { KubeApiError } from './systems/kube.js';
+import { progressMode } from './ui/progress.js';
 import { createDeps } from './deps.js';
 import { ExitCode, ExternalError, InterruptedError, UserError } from './errors.js';
 import { rawForkOptionsSchema, resolveForkOptions, type RawForkOptions } from './inputs/fork-options.js';
@@ -75,6 +81,58 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${r.repoURL} ${r.branch} ${r.revision}\n`);
     });
 
+  const withCluster = (cmd: Command) => cmd
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context (default: the current one)');
+  const withWatch = (cmd: Command) => cmd
+    .option('--timeout <duration>', 'give up when not everything is ready after this long', '60m')
+    .option('--component-timeout <duration>', 'per component, counted from when every lower wave is ready', '20m')
+    .option('--failure-grace <duration>', 'how long a Degraded or failed component may recover before the run stops', '45s');
+
+  withWatch(withCluster(withForkOptions(program.command('install').description('fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy'))))
+    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
+    .action(async (o: Record<string, unknown>) => { code = await installCommand(o, true); });
+  withWatch(withCluster(withForkOptions(program.command('apply').description('for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component'))))
+    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
+    .action(async (o: Record<string, unknown>) => { code = await installCommand(o, false); });
+  withWatch(withCluster(program.command('status').description('assess every component of the install in the cluster; --watch follows it until ready')))
+    .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
+    .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
+    .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', 'KFG_GIT_TOKEN')
+    .addOption(new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'))
+    .action(async (o: Record<string, unknown>) => {
+      const json = o.output === 'json';
+      const deps = createDeps(process.env, createStderrLogger(process.stderr, json));
+      const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+      const tokenEnv = str(o.tokenEnv) ?? 'KFG_GIT_TOKEN';
+      const token = process.env[tokenEnv];
+      code = await runStatus({
+        watch: o.watch === true, revision: str(o.revision), timeoutMs: duration(o.timeout, '--timeout'),
+        componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'), failureGraceMs: duration(o.failureGrace, '--failure-grace'),
+        progress: progressMode(json ? 'json' : 'text', process.stderr.isTTY, process.env),
+        auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
+      }, deps, kube);
+    });
+  withCluster(program.command('doctor').description('preflight: every check for installing Kubeflow on this cluster, each with a fix'))
+    .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES).default('26.03'))
+    .option('--components <list>', 'components to size the check for', 'all')
+    .addOption(new Option('--target <name>', 'cluster type you intend to install for').choices(TARGETS).default('generic'))
+    .addOption(new Option('--footprint <size>').choices(['small', 'full']))
+    .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'))
+    .action(async (o: Record<string, unknown>) => {
+      const deps = createDeps(process.env, createStderrLogger(process.stderr, o.output === 'json'));
+      const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+      const opts = resolveForkOptions({ release: str(o.release), components: str(o.components), target: str(o.target), footprint: str(o.footprint), fork: '/dev/null' });
+      const names = resolveComponents(opts.components, opts.release).map((c) => c.spec.name);
+      const r = await runPreflight(kube, { release: opts.release, target: opts.target, footprint: opts.footprint, components: names });
+      if (o.output === 'json') process.stdout.write(`${JSON.stringify({ context: kube.target.context, server: kube.target.server, ok: r.ok, checks: r.checks }, null, 2)}\n`);
+      else {
+        process.stdout.write(`context "${kube.target.context}" (${kube.target.server})\n`);
+        for (const c of r.checks) process.stdout.write(`${c.status === 'ok' ? '✔' : c.status === 'warn' ? '!' : '✗'} ${c.name}: ${c.message}${c.fix ? `\n    fix: ${c.fix}` : ''}\n`);
+      }
+      code = r.ok ? ExitCode.ok : ExitCode.preflight;
+    });
+
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -83,10 +141,49 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function duration(v: unknown, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(typeof v === 'string' ? v : '');
+  if (!m) throw new UserError(`${flag} "${String(v)}" is not a duration like 90s, 20m or 1h`);
+  return Number.parseFloat(m[1] ?? '0') * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** install (fork, then apply) and apply: cluster first, so a wrong context changes nothing. */
+async function installCommand(o: Record<string, unknown>, fork: boolean): Promise<number> {
+  const clusterFlags = ['kubeconfig', 'context', 'timeout', 'componentTimeout', 'failureGrace', 'configureArgocd'];
+  const opts = resolveForkOptions(parseRaw(Object.fromEntries(Object.entries(o).filter(([k]) => !clusterFlags.includes(k)))));
+  const json = opts.output === 'json';
+  const deps = createDeps(process.env, createStderrLogger(process.stderr, json), createPrompter(mayPrompt(opts.yes)));
+  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+  const cluster = {
+    configureArgocd: o.configureArgocd === true, timeoutMs: duration(o.timeout, '--timeout'),
+    componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'), failureGraceMs: duration(o.failureGrace, '--failure-grace'),
+    progress: progressMode(opts.output, process.stderr.isTTY, process.env),
+  };
+  const located = await locateFork(opts, deps, fork);
+  if (fork) {
+    // Reach the cluster before touching the fork: a wrong context or a dead API server stops here.
+    const names = resolveComponents(opts.components, opts.release).map((c) => c.spec.name);
+    const pre = await runPreflight(kube, { release: opts.release, target: opts.target, footprint: opts.footprint, components: names });
+    if (!pre.ok) throw new UserError(`preflight failed for context "${kube.target.context}"; nothing was changed:\n${pre.checks.filter((c) => c.status === 'fail').map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`).join('\n')}`, ExitCode.preflight);
+    const r = await runFork(opts, deps, located);
+    deps.log.info(r.committed ? `pushed ${r.revision.slice(0, 7)} to ${r.repoURL} ${r.branch}` : `the fork is up to date at ${r.revision.slice(0, 7)}`);
+    if (r.passwordFile !== undefined) deps.log.info(`generated the Dex admin password (user@example.com); it is in ${r.passwordFile} (mode 0600) and nowhere else`);
+  }
+  const result = await runApply(opts, cluster, deps, kube, located);
+  if (!json) process.stdout.write(`${located.repoURL} ${opts.branch} ${result.revision}\n`);
+  return result.exitCode;
+}
+
 function report(err: unknown): number {
   const e = err as { code?: string; exitCode?: number; name?: string; message?: string };
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
   if (typeof e.code === 'string' && e.code.startsWith('commander.')) return ExitCode.usage;
+  if (err instanceof KubeApiError) {
+    process.stderr.write(`✗ Kubernetes API: ${err.reason}: ${redact(err.message)}\n`);
+    return err.code === 401 || err.code === 403 || err.code === 404 ? ExitCode.preflight : ExitCode.failure;
+  }
   if (err instanceof UserError || err instanceof ExternalError || err instanceof InterruptedError) {
     process.stderr.write(`✗ ${redact(err.message)}\n`);
     return err.exitCode;

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
+import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
+import { createKustomize, type Kustomize } from './systems/kustomize.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
 import { noPrompter, type Prompter } from './systems/prompter.js';
 import { createStderrLogger, type Logger } from './ui/logger.js';
@@ -25,6 +27,9 @@ export interface Deps {
   /** Local state: saved credentials (mode 0600) and caches. */
   readonly stateDir: string;
   readonly tmpDir?: string | undefined;
+  readonly kustomize: Kustomize;
+  /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
+  readonly kube: (opts: KubeOptions) => Kube;
 }
 
 /** The installer package's root (where kubeflow-apps/ and overlays/ are), from source or from dist/. */
@@ -44,6 +49,8 @@ export function createDeps(env: NodeJS.ProcessEnv = process.env, log: Logger = c
     git: createGit(),
     fetcher: createRemoteFetcher(),
     github: (apiUrl) => createGitHub({ apiUrl }),
+    kustomize: createKustomize(),
+    kube: (opts) => createKube(opts),
     log,
     env,
     packageRoot: findPackageRoot(),

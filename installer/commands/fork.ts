@@ -33,14 +33,14 @@ export interface ForkResult {
   readonly passwordFile?: string | undefined;
 }
 
-interface Located {
+export interface Located {
   readonly pushUrl: string;
   readonly repoURL: string;
   readonly auth: GitAuth;
 }
 
 /** Where the fork lives; with `create`, makes it exist (GitHub fork, local bare repository). */
-async function locateFork(opts: ForkOptions, deps: Deps, create: boolean): Promise<Located> {
+export async function locateFork(opts: ForkOptions, deps: Deps, create: boolean): Promise<Located> {
   const f = opts.fork;
   const token = await tokenFor(opts, deps);
   const auth: GitAuth = { token, sshKeyPath: opts.sshKey, tokenHint: opts.tokenEnv };
@@ -79,9 +79,9 @@ interface Prepared {
   readonly cleanup: () => Promise<void>;
 }
 
-async function prepare(opts: ForkOptions, deps: Deps, execute: boolean): Promise<Prepared> {
+async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: Located): Promise<Prepared> {
   const components = resolveComponents(opts.components, opts.release);
-  const located = await locateFork(opts, deps, execute);
+  const located = known ?? await locateFork(opts, deps, execute);
   const base = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'kubeflow-gitops-'));
   const cleanup = () => rm(base, { recursive: true, force: true });
   try {
@@ -128,8 +128,8 @@ export async function runPlan(opts: ForkOptions, deps: Deps): Promise<ForkPlan> 
   return prepared.plan;
 }
 
-export async function runFork(opts: ForkOptions, deps: Deps): Promise<ForkResult> {
-  const p = await prepare(opts, deps, true);
+export async function runFork(opts: ForkOptions, deps: Deps, located?: Located): Promise<ForkResult> {
+  const p = await prepare(opts, deps, true, located);
   try {
     const message = `kubeflow-gitops: Kubeflow ${opts.release} for ${opts.target} (${p.components.length} components)\n\n`
       + `Applications in ${FORK_APPS_DIR}/ point at ${p.located.repoURL} ${opts.branch};\n`

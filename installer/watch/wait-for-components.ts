@@ -64,8 +64,10 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       }
     };
 
+    // Nothing is decided before the first list is in: until then every component looks missing.
+    let listed = false;
     const evaluate = () => {
-      if (done) return;
+      if (done || !listed) return;
       const now = Date.now();
       unblock(now);
       if ([...names].every((n) => readyAt.has(n))) { finish({ kind: 'ready' }); return; }
@@ -100,6 +102,8 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     h.watch = watch;
     void watch.synced.then(() => {
       for (const n of names) if (!states.has(n)) update(n, assessApplication(undefined, opts.expectedRevision));
+      listed = true;
+      evaluate();
     });
   });
 }

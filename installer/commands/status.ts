@@ -1,0 +1,67 @@
+/**
+ * `status [--watch]`: the same assessment `install` makes, for an existing install. The root
+ * Application says which fork and branch Argo CD follows; the branch's commit on the fork is the
+ * revision every component must be synced at. Without --watch it reports once and exits.
+ */
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import type { Deps } from '../deps.js';
+import { ExitCode, UserError } from '../errors.js';
+import type { GitAuth } from '../systems/git.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
+import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
+import { waitForComponents } from '../watch/wait-for-components.js';
+import { exitCodeOf } from './apply.js';
+
+export interface StatusOptions {
+  readonly watch: boolean;
+  readonly timeoutMs: number;
+  readonly componentTimeoutMs: number;
+  readonly failureGraceMs: number;
+  readonly progress: ProgressMode;
+  /** Expect this commit instead of the branch's current one. */
+  readonly revision?: string | undefined;
+  readonly auth: GitAuth;
+}
+
+interface App extends KubeObject { spec?: { source?: { repoURL?: string; targetRevision?: string } } }
+
+export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Promise<number> {
+  const root = await kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
+  if (!root) throw new UserError(`no Kubeflow install found in context "${kube.target.context}": the root Application ${ARGOCD_NAMESPACE}/${ROOT_APP_NAME} does not exist (run install)`, ExitCode.preflight);
+  const repoURL = root.spec?.source?.repoURL ?? '';
+  const branch = root.spec?.source?.targetRevision ?? '';
+  let revision = opts.revision;
+  if (revision === undefined) {
+    const url = repoURL.startsWith('file://') ? repoURL.slice('file://'.length) : repoURL;
+    revision = await deps.git.remoteBranchSha(url, branch, opts.auth);
+    if (revision === undefined) throw new UserError(`branch ${branch} is not in ${repoURL}: the root Application follows a branch that does not exist`, ExitCode.failure);
+  }
+  const list = await kube.request<{ items: (KubeObject & { metadata: { annotations?: Record<string, string> } })[] }>(
+    'GET', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications?labelSelector=${encodeURIComponent(`${LABEL_MANAGED_BY}=${TOOL}`)}`,
+  );
+  const components = list.items
+    .filter((a) => a.metadata.name !== ROOT_APP_NAME)
+    .map((a) => ({ name: a.metadata.name ?? '', wave: Number.parseInt(a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0', 10) }))
+    .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+  deps.log.step(`${components.length} components from ${repoURL} ${branch} @ ${revision.slice(0, 7)} (context "${kube.target.context}")`);
+
+  const reporter = createProgressReporter(opts.progress);
+  reporter.start(components);
+  const abort = new AbortController();
+  const onSigint = () => { abort.abort(); };
+  process.once('SIGINT', onSigint);
+  try {
+    const wait = await waitForComponents(kube, {
+      components, expectedRevision: revision, signal: abort.signal,
+      componentTimeoutMs: opts.watch ? opts.componentTimeoutMs : 0,
+      overallTimeoutMs: opts.watch ? opts.timeoutMs : 0,
+      failureGraceMs: opts.watch ? opts.failureGraceMs : 0,
+      labelSelector: `${LABEL_MANAGED_BY}=${TOOL}`,
+      onState: (n, s) => { reporter.update(n, s); }, onNote: (m) => { reporter.note(m); },
+    });
+    await reporter.finish(wait.states);
+    return exitCodeOf(wait);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * Preflight (`doctor`, and the first step of install/apply): every check runs and every problem is
+ * reported at once, each with a fix. Reads only; nothing in the cluster changes.
+ */
+import { RELEASE_INFO, type Release } from '../catalogue/releases.js';
+import { requestsOf } from '../catalogue/requests.js';
+import type { Footprint, Target } from '../catalogue/targets.js';
+import { ARGOCD_NAMESPACE } from '../constants.js';
+import { detectArgoCd, type ArgoCdFacts } from '../execute/ensure-argocd.js';
+import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import { detectTarget, type NodeFacts } from './detect-target.js';
+
+export interface Check {
+  readonly name: string;
+  readonly status: 'ok' | 'warn' | 'fail';
+  readonly message: string;
+  readonly fix?: string | undefined;
+}
+
+export interface PreflightInputs {
+  readonly release: Release;
+  readonly target: Target;
+  readonly footprint: Footprint;
+  readonly components: readonly string[];
+}
+
+export interface PreflightResult {
+  readonly checks: readonly Check[];
+  readonly ok: boolean;
+  readonly argocd?: ArgoCdFacts | undefined;
+  readonly detectedTarget?: Target | undefined;
+}
+
+interface AccessNeed { verb: string; group: string; resource: string; namespace?: string }
+
+const NEEDS: readonly AccessNeed[] = [
+  { verb: 'patch', group: 'argoproj.io', resource: 'applications', namespace: ARGOCD_NAMESPACE },
+  { verb: 'watch', group: 'argoproj.io', resource: 'applications', namespace: ARGOCD_NAMESPACE },
+  { verb: 'create', group: '', resource: 'secrets', namespace: ARGOCD_NAMESPACE },
+  { verb: 'create', group: '', resource: 'namespaces' },
+  { verb: 'create', group: '', resource: 'secrets', namespace: 'auth' },
+  { verb: 'create', group: '', resource: 'secrets', namespace: 'oauth2-proxy' },
+];
+const INSTALL_NEEDS: readonly AccessNeed[] = [
+  { verb: 'create', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' },
+  { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'clusterroles' },
+  { verb: 'create', group: 'apps', resource: 'deployments', namespace: ARGOCD_NAMESPACE },
+];
+
+export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise<PreflightResult> {
+  const checks: Check[] = [];
+  const where = `context "${kube.target.context}" (${kube.target.server})`;
+  let version: { gitVersion?: string; major?: string; minor?: string };
+  try {
+    version = await kube.request('GET', '/version');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    checks.push({ name: 'api', status: 'fail', message: `the API server of ${where} cannot be reached: ${message}`, fix: 'check --kubeconfig/--context, the VPN or the cluster' });
+    return { checks, ok: false };
+  }
+  checks.push({ name: 'api', status: 'ok', message: `${where} answers, Kubernetes ${version.gitVersion ?? '?'}` });
+
+  const minor = Number.parseInt(version.minor ?? '0', 10);
+  const min = RELEASE_INFO[inputs.release].kubernetes.min;
+  const minMinor = Number.parseInt(min.split('.')[1] ?? '0', 10);
+  checks.push(minor >= minMinor
+    ? { name: 'kubernetes-version', status: 'ok', message: `Kubernetes 1.${minor} is supported by Kubeflow ${inputs.release} (upstream tests ${RELEASE_INFO[inputs.release].kubernetes.tested})` }
+    : { name: 'kubernetes-version', status: 'fail', message: `Kubernetes 1.${minor} is older than Kubeflow ${inputs.release} supports (${min}+)`, fix: `upgrade the cluster, or choose an older --release` });
+
+  let argocd: ArgoCdFacts | undefined;
+  try {
+    argocd = await detectArgoCd(kube);
+    checks.push(argocd.present
+      ? { name: 'argocd', status: 'ok', message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}` }
+      : { name: 'argocd', status: 'ok', message: 'Argo CD is absent; v3.2.12 will be installed from the fork' });
+  } catch (err) {
+    checks.push(failFrom('argocd', err, 'check that you may read the argoproj.io API group'));
+  }
+
+  const needs = [...NEEDS, ...(argocd?.present === false ? INSTALL_NEEDS : [])];
+  const denied: string[] = [];
+  for (const n of needs) {
+    try {
+      const r = await kube.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb: n.verb, group: n.group, resource: n.resource, ...(n.namespace ? { namespace: n.namespace } : {}) } },
+      });
+      if (r.status?.allowed !== true) denied.push(`${n.verb} ${n.resource}${n.group ? `.${n.group}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`);
+    } catch (err) {
+      denied.push(`${n.verb} ${n.resource} (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  checks.push(denied.length === 0
+    ? { name: 'permissions', status: 'ok', message: `allowed to do everything install needs (${needs.length} checks)` }
+    : { name: 'permissions', status: 'fail', message: `not allowed to: ${denied.join('; ')}`, fix: 'use a context with cluster-admin, or have these verbs granted' });
+
+  let nodes: NodeFacts[] = [];
+  try {
+    const list = await kube.request<{ items: (KubeObject & { spec?: { providerID?: string }; status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } } })[] }>('GET', '/api/v1/nodes');
+    nodes = list.items.map((n) => ({
+      name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {}, providerID: n.spec?.providerID ?? '',
+      arch: n.status?.nodeInfo?.architecture ?? n.metadata?.labels?.['kubernetes.io/arch'] ?? '',
+      cpuMillis: parseCpu(n.status?.allocatable?.cpu), memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
+    }));
+  } catch (err) {
+    checks.push(failFrom('nodes', err, 'grant list on nodes, or skip this check by running doctor with more rights'));
+  }
+  const detectedTarget = nodes.length > 0 ? detectTarget(nodes) : undefined;
+  if (nodes.length > 0) {
+    const want = requestsOf(inputs.components, inputs.footprint);
+    const cpu = nodes.reduce((a, n) => a + n.cpuMillis, 0);
+    const mem = nodes.reduce((a, n) => a + n.memoryMiB, 0);
+    const fits = want.cpuMillis <= cpu && want.memoryMiB <= mem;
+    checks.push({
+      name: 'capacity', status: fits ? 'ok' : 'fail',
+      message: `the selection requests ${(want.cpuMillis / 1000).toFixed(1)} CPU and ${(want.memoryMiB / 1024).toFixed(1)} GiB; the ${nodes.length} node(s) can allocate ${(cpu / 1000).toFixed(1)} CPU and ${(mem / 1024).toFixed(1)} GiB`,
+      fix: fits ? undefined : 'add nodes, choose fewer --components, or use --footprint small',
+    });
+    const arm = nodes.filter((n) => n.arch === 'arm64').map((n) => n.name);
+    if (arm.length > 0) checks.push({ name: 'arch', status: 'warn', message: `arm64 nodes (${arm.join(', ')}): several Kubeflow images are amd64 only (kubeflow/manifests#2745)`, fix: 'schedule Kubeflow on amd64 nodes' });
+    if (detectedTarget !== undefined && detectedTarget !== inputs.target && inputs.target !== 'generic') {
+      checks.push({ name: 'target', status: 'warn', message: `the cluster looks like ${detectedTarget}, but --target is ${inputs.target}`, fix: `pass --target ${detectedTarget} unless you know better` });
+    } else {
+      checks.push({ name: 'target', status: 'ok', message: `cluster type: ${detectedTarget ?? 'unknown'}; overlays for ${inputs.target}` });
+    }
+  }
+
+  try {
+    const sc = await kube.request<{ items: KubeObject[] }>('GET', '/apis/storage.k8s.io/v1/storageclasses');
+    const def = sc.items.find((s) => s.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+    checks.push(def
+      ? { name: 'storage', status: 'ok', message: `default StorageClass ${def.metadata?.name ?? ''}` }
+      : { name: 'storage', status: 'fail', message: 'no default StorageClass: Pipelines, Katib and the user profile create PersistentVolumeClaims that would stay Pending', fix: 'mark a StorageClass default (annotation storageclass.kubernetes.io/is-default-class: "true")' });
+  } catch (err) {
+    checks.push(failFrom('storage', err, 'grant list on storageclasses'));
+  }
+  return { checks, ok: checks.every((c) => c.status !== 'fail'), argocd, detectedTarget };
+}
+
+function failFrom(name: string, err: unknown, fix: string): Check {
+  const msg = err instanceof KubeApiError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  return { name, status: 'fail', message: msg, fix };
+}
+
+function parseCpu(v: string | undefined): number {
+  if (!v) return 0;
+  return v.endsWith('m') ? Number.parseInt(v, 10) : Math.round(Number.parseFloat(v) * 1000);
+}
+
+function parseMemMiB(v: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(v ?? '');
+  if (!m) return 0;
+  const f: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1e3 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, T: 1e12 / 1048576 };
+  return Number.parseFloat(m[1] ?? '0') * (m[2] ? (f[m[2]] ?? 1) : 1 / 1048576);
+}
