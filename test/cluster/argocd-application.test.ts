@@ -3,12 +3,12 @@
  * control plane: a healthy app, and one whose manifest the apiserver rejects.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesMissing } from '../support/fixtures.js';
 import { applyApplication, application, waitForApp } from '../local-cluster/argo-app.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { pushFiles } from '../local-cluster/git-push.js';
-import { loadKubeConfig, serverSideApply } from '../local-cluster/kube.js';
+import { deleteObjects, loadKubeConfig, serverSideApply } from '../local-cluster/kube.js';
 
 const skip = fixturesMissing() ?? clusterUnavailable();
 // The cluster outlives test runs; unique names keep a re-run independent of the last one.
@@ -45,6 +45,16 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
   beforeAll(async () => {
     env = await ensureCluster();
     kc = loadKubeConfig(env.kubeconfig);
+  });
+
+  // Leave the shared cluster as found: Applications, their repo secrets, then the namespaces they synced to.
+  afterAll(async () => {
+    const names = [HEALTHY, BROKEN, NO_CREDS];
+    await deleteObjects(kc, [
+      ...names.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
+      ...names.map((n) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `repo-${n}`, namespace: 'argocd' } })),
+      ...names.map((n) => application(n, '', n)),
+    ]);
   });
 
   it('syncs a Deployment + Service + PVC from a private fork to Synced + Healthy', async () => {
