@@ -12,6 +12,8 @@ export interface Component {
   spec: ManagedSpec;
   ready: () => Promise<boolean>;
   timeoutMs: number;
+  /** Ports it listens on; they must be free before it starts, or the readiness check could ask a stranger. */
+  ports: number[];
 }
 
 export interface ComponentContext {
@@ -48,6 +50,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.etcd}/readyz`),
       timeoutMs: 60_000,
+      ports: [p.etcd, p.etcdPeer],
     },
     {
       spec: {
@@ -65,6 +68,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`${api}/readyz`, { token: ctx.adminToken }),
       timeoutMs: 120_000,
+      ports: [p.apiserver],
     },
     {
       spec: {
@@ -80,6 +84,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`https://127.0.0.1:${p.controllerManager}/healthz`),
       timeoutMs: 60_000,
+      ports: [p.controllerManager],
     },
     {
       spec: {
@@ -92,6 +97,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`https://127.0.0.1:${p.scheduler}/healthz`),
       timeoutMs: 60_000,
+      ports: [p.scheduler],
     },
     {
       spec: {
@@ -104,6 +110,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: ctx.nodeReady,
       timeoutMs: 90_000,
+      ports: [p.kwok],
     },
     {
       spec: {
@@ -112,6 +119,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
       timeoutMs: 180_000,
+      ports: [p.git],
     },
     {
       spec: {
@@ -120,6 +128,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => Promise.resolve(logSays(join(paths.logs, 'pv-provisioner.log'), 'running')),
       timeoutMs: 60_000,
+      ports: [],
     },
     {
       spec: {
@@ -129,6 +138,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => redisPing(p.redis),
       timeoutMs: 30_000,
+      ports: [p.redis],
     },
     {
       spec: {
@@ -149,6 +159,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.repoServerMetrics}/metrics`),
       timeoutMs: 60_000,
+      ports: [p.repoServer, p.repoServerMetrics],
     },
     {
       spec: {
@@ -168,6 +179,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.controllerMetrics}/metrics`),
       timeoutMs: 90_000,
+      ports: [p.controllerMetrics],
     },
   ];
 }
