@@ -35,6 +35,8 @@ const HEALTHY_REPO = {
         volumeMounts: [{name: data, mountPath: /data}]
       volumes: [{name: data, persistentVolumeClaim: {claimName: web-data}}]`),
   'service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
+  // A kustomization makes Argo CD render with the kustomize binary on the repo-server's PATH.
+  'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deployment.yaml, service.yaml, pvc.yaml]\n',
   'pvc.yaml': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: web-data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n',
 };
 
@@ -65,6 +67,9 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
 
     const status = await waitForApp(kc, HEALTHY, (s) => s.sync?.status === 'Synced' && s.health?.status === 'Healthy');
     expect(status.operationState?.phase).toBe('Succeeded');
+    expect(status.sourceType).toBe('Kustomize');
+    // controller.resource.health.persist: per-resource health is stored in the Application.
+    expect(status.resources?.find((r) => r.kind === 'Deployment')?.health?.status).toBe('Healthy');
     const dep = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: HEALTHY });
     expect(dep.status?.availableReplicas).toBe(2);
     const pvc = await kc.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({ name: 'web-data', namespace: HEALTHY });

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../support/fixtures.js';
 import type { Ports, StatePaths } from './config.js';
 import type { ManagedSpec } from './processes.js';
 import { httpOk, redisPing } from './probes.js';
@@ -25,6 +26,7 @@ export interface ComponentContext {
   nodeReady: () => Promise<boolean>;
 }
 
+// Resolved from the child's cwd (projectRoot), where node_modules/tsx lives.
 const TSX_IMPORT = ['--import', 'tsx'];
 
 export function components(ctx: ComponentContext): Component[] {
@@ -114,7 +116,7 @@ export function components(ctx: ComponentContext): Component[] {
     },
     {
       spec: {
-        name: 'git-server', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root },
+        name: 'git-server', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root }, cwd: projectRoot,
         args: [...TSX_IMPORT, join(import.meta.dirname, 'git-server-main.ts')], match: 'git-server-main.ts',
       },
       ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
@@ -123,7 +125,7 @@ export function components(ctx: ComponentContext): Component[] {
     },
     {
       spec: {
-        name: 'pv-provisioner', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root },
+        name: 'pv-provisioner', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root }, cwd: projectRoot,
         args: [...TSX_IMPORT, join(import.meta.dirname, 'provisioner-main.ts')], match: 'provisioner-main.ts',
       },
       ready: () => Promise.resolve(logSays(join(paths.logs, 'pv-provisioner.log'), 'running')),
