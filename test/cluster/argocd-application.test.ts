@@ -3,12 +3,12 @@
  * control plane: a healthy app, and one whose manifest the apiserver rejects.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesMissing } from '../support/fixtures.js';
 import { applyApplication, application, waitForApp } from '../local-cluster/argo-app.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { pushFiles } from '../local-cluster/git-push.js';
-import { loadKubeConfig, serverSideApply } from '../local-cluster/kube.js';
+import { deleteObjects, loadKubeConfig, serverSideApply } from '../local-cluster/kube.js';
 
 const skip = fixturesMissing() ?? clusterUnavailable();
 // The cluster outlives test runs; unique names keep a re-run independent of the last one.
@@ -35,6 +35,8 @@ const HEALTHY_REPO = {
         volumeMounts: [{name: data, mountPath: /data}]
       volumes: [{name: data, persistentVolumeClaim: {claimName: web-data}}]`),
   'service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
+  // A kustomization makes Argo CD render with the kustomize binary on the repo-server's PATH.
+  'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deployment.yaml, service.yaml, pvc.yaml]\n',
   'pvc.yaml': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: web-data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n',
 };
 
@@ -47,6 +49,16 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
     kc = loadKubeConfig(env.kubeconfig);
   });
 
+  // Leave the shared cluster as found: Applications, their repo secrets, then the namespaces they synced to.
+  afterAll(async () => {
+    const names = [HEALTHY, BROKEN, NO_CREDS];
+    await deleteObjects(kc, [
+      ...names.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
+      ...names.map((n) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `repo-${n}`, namespace: 'argocd' } })),
+      ...names.map((n) => application(n, '', n)),
+    ]);
+  });
+
   it('syncs a Deployment + Service + PVC from a private fork to Synced + Healthy', async () => {
     const url = env.createForkRepo(HEALTHY);
     await pushFiles(url, env.gitToken, HEALTHY_REPO);
@@ -55,6 +67,9 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
 
     const status = await waitForApp(kc, HEALTHY, (s) => s.sync?.status === 'Synced' && s.health?.status === 'Healthy');
     expect(status.operationState?.phase).toBe('Succeeded');
+    expect(status.sourceType).toBe('Kustomize');
+    // controller.resource.health.persist: per-resource health is stored in the Application.
+    expect(status.resources?.find((r) => r.kind === 'Deployment')?.health?.status).toBe('Healthy');
     const dep = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: HEALTHY });
     expect(dep.status?.availableReplicas).toBe(2);
     const pvc = await kc.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({ name: 'web-data', namespace: HEALTHY });

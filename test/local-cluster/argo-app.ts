@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serverSideApply, type Manifest } from './kube.js';
 
 export interface AppStatus {
+  sourceType?: string;
   sync?: { status?: string };
   health?: { status?: string; message?: string };
   operationState?: { phase?: string; message?: string };

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../support/fixtures.js';
 import type { Ports, StatePaths } from './config.js';
 import type { ManagedSpec } from './processes.js';
 import { httpOk, redisPing } from './probes.js';
@@ -12,6 +13,8 @@ export interface Component {
   spec: ManagedSpec;
   ready: () => Promise<boolean>;
   timeoutMs: number;
+  /** Ports it listens on; they must be free before it starts, or the readiness check could ask a stranger. */
+  ports: number[];
 }
 
 export interface ComponentContext {
@@ -23,6 +26,7 @@ export interface ComponentContext {
   nodeReady: () => Promise<boolean>;
 }
 
+// Resolved from the child's cwd (projectRoot), where node_modules/tsx lives.
 const TSX_IMPORT = ['--import', 'tsx'];
 
 export function components(ctx: ComponentContext): Component[] {
@@ -48,6 +52,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.etcd}/readyz`),
       timeoutMs: 60_000,
+      ports: [p.etcd, p.etcdPeer],
     },
     {
       spec: {
@@ -65,6 +70,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`${api}/readyz`, { token: ctx.adminToken }),
       timeoutMs: 120_000,
+      ports: [p.apiserver],
     },
     {
       spec: {
@@ -80,6 +86,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`https://127.0.0.1:${p.controllerManager}/healthz`),
       timeoutMs: 60_000,
+      ports: [p.controllerManager],
     },
     {
       spec: {
@@ -92,6 +99,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`https://127.0.0.1:${p.scheduler}/healthz`),
       timeoutMs: 60_000,
+      ports: [p.scheduler],
     },
     {
       spec: {
@@ -104,22 +112,25 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: ctx.nodeReady,
       timeoutMs: 90_000,
+      ports: [p.kwok],
     },
     {
       spec: {
-        name: 'git-server', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root },
+        name: 'git-server', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root }, cwd: projectRoot,
         args: [...TSX_IMPORT, join(import.meta.dirname, 'git-server-main.ts')], match: 'git-server-main.ts',
       },
       ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
       timeoutMs: 180_000,
+      ports: [p.git],
     },
     {
       spec: {
-        name: 'pv-provisioner', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root },
+        name: 'pv-provisioner', command: process.execPath, env: { ...env, KFG_CLUSTER_DIR: paths.root }, cwd: projectRoot,
         args: [...TSX_IMPORT, join(import.meta.dirname, 'provisioner-main.ts')], match: 'provisioner-main.ts',
       },
       ready: () => Promise.resolve(logSays(join(paths.logs, 'pv-provisioner.log'), 'running')),
       timeoutMs: 60_000,
+      ports: [],
     },
     {
       spec: {
@@ -129,6 +140,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => redisPing(p.redis),
       timeoutMs: 30_000,
+      ports: [p.redis],
     },
     {
       spec: {
@@ -149,6 +161,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.repoServerMetrics}/metrics`),
       timeoutMs: 60_000,
+      ports: [p.repoServer, p.repoServerMetrics],
     },
     {
       spec: {
@@ -168,6 +181,7 @@ export function components(ctx: ComponentContext): Component[] {
       },
       ready: () => httpOk(`http://127.0.0.1:${p.controllerMetrics}/metrics`),
       timeoutMs: 90_000,
+      ports: [p.controllerMetrics],
     },
   ];
 }

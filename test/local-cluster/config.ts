@@ -89,7 +89,6 @@ export function statePaths(root = stateDir()) {
     tokenCsv: join(root, 'pki', 'token.csv'),
     gitToken: join(root, 'git-token'),
     info: join(root, 'cluster.json'),
-    kwokStages: join(root, 'kwok-stages.yaml'),
   };
 }
 

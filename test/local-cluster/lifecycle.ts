@@ -9,7 +9,8 @@ import { buildAll, type BuildReport } from './build.js';
 import { bootstrapArgocd, ensureCredentials, ensureNodeAndStorage, NODE_NAME, writeKubeconfig } from './bootstrap.js';
 import { components, type Component } from './components.js';
 import { binDir, ports as resolvePorts, statePaths, VERSIONS, type Ports, type StatePaths } from './config.js';
-import { ToolMissingError } from './errors.js';
+import { LocalClusterError, ToolMissingError } from './errors.js';
+import { tcpOpen } from './probes.js';
 import { loadKubeConfig } from './kube.js';
 import {
   logFile, peakRssKiB, readPid, recordedNames, runningPid, startManaged, stopManaged, waitFor,
@@ -76,6 +77,7 @@ export async function up(log: (msg: string) => void = console.log): Promise<UpRe
     await beforeStart(c, paths, bin);
     let pid = runningPid(paths.pids, c.spec.name);
     if (pid === undefined) {
+      await assertPortsFree(c);
       log(`starting ${c.spec.name} (log: ${logFile(paths.logs, c.spec.name)})`);
       pid = startManaged(c.spec, paths.logs, paths.pids);
       startedNow.push(c.spec.name);
@@ -85,6 +87,16 @@ export async function up(log: (msg: string) => void = console.log): Promise<UpRe
   }
   const upSeconds = Math.round((Date.now() - started) / 100) / 10;
   return { info, build, started: startedNow, upSeconds, peakRssMiB: peakRssMiB(paths) };
+}
+
+async function assertPortsFree(c: Component): Promise<void> {
+  for (const port of c.ports) {
+    const taken = await tcpOpen(port).catch(() => false);
+    if (taken) {
+      throw new LocalClusterError(`${c.spec.name}: 127.0.0.1:${port} is already in use by a process this cluster did not start `
+        + '(another local cluster with a different KFG_CLUSTER_DIR?); stop it or move the port with KFG_PORT_<NAME>');
+    }
+  }
 }
 
 /** Objects a component needs in the API before it starts (idempotent server-side applies). */

@@ -132,7 +132,8 @@ export async function waitFor(check: () => Promise<boolean>, opts: WaitOptions):
       throw new ComponentFailedError(opts.name, 'process exited before it became ready', opts.log, tailFile(opts.log));
     }
     try {
-      if (await check()) return;
+      // Ready only counts while our process is still alive (not a stranger answering on the port).
+      if (await check() && (opts.pid === undefined || isAlive(opts.pid))) return;
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
     }
