@@ -21,7 +21,8 @@ function ignoreDifferences(component: string): object[] {
     // cert-manager's cainjector (or the component itself) fills caBundle after apply.
     { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
     { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
-    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', jqPathExpressions: ['.spec.conversion.webhook.clientConfig.caBundle'] },
+    // Older controller-gen CRDs (notebooks, profiles) ship an empty `status`, which would never match.
+    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', jqPathExpressions: ['.spec.conversion.webhook.clientConfig.caBundle', '.status'] },
     // The ClusterRole aggregation controller owns `rules` of aggregated roles.
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', jqPathExpressions: ['select(.aggregationRule != null) | .rules'] },
   ];
@@ -72,7 +73,7 @@ export function renderComponentApplication(c: ResolvedComponent, source: SourceR
     if (c.spec.serverSideApply) commentKey(sync, 'syncOptions', ' Server-side apply: some objects exceed the 256 KiB client-side apply annotation limit.');
     commentKey(sync, 'retry', ' Argo CD does not retry a failed automated sync of the same revision without this.');
   }
-  commentKey(spec, 'ignoreDifferences', ' Fields other controllers own after apply (caBundle injection, role aggregation).');
+  commentKey(spec, 'ignoreDifferences', ' Fields other controllers own after apply (caBundle injection, role aggregation, CRD status).');
   return doc.toString({ lineWidth: 0 });
 }
 

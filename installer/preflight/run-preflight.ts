@@ -142,14 +142,21 @@ function failFrom(name: string, err: unknown, fix: string): Check {
   return { name, status: 'fail', message: msg, fix };
 }
 
+/** A Kubernetes quantity (e.g. 500m, 1k, 2Gi, 1.5) in base units. */
+export function parseQuantity(v: string | undefined): number {
+  const m = /^([+-]?\d+(?:\.\d+)?)(?:e(\d+))?([numkMGTPE]|[KMGTPE]i)?$/.exec(v ?? '');
+  if (!m) return 0;
+  const factor: Record<string, number> = {
+    n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  };
+  return Number.parseFloat(m[1] ?? '0') * 10 ** Number.parseInt(m[2] ?? '0', 10) * (m[3] ? (factor[m[3]] ?? 1) : 1);
+}
+
 function parseCpu(v: string | undefined): number {
-  if (!v) return 0;
-  return v.endsWith('m') ? Number.parseInt(v, 10) : Math.round(Number.parseFloat(v) * 1000);
+  return Math.round(parseQuantity(v) * 1000);
 }
 
 function parseMemMiB(v: string | undefined): number {
-  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(v ?? '');
-  if (!m) return 0;
-  const f: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, Ti: 1024 * 1024, K: 1e3 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576, T: 1e12 / 1048576 };
-  return Number.parseFloat(m[1] ?? '0') * (m[2] ? (f[m[2]] ?? 1) : 1 / 1048576);
+  return parseQuantity(v) / 2 ** 20;
 }

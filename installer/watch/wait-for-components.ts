@@ -4,6 +4,7 @@
  * it); a failure ends the wait early once it has persisted for the grace period, so a transient
  * Degraded during a rollout does not.
  */
+import { ARGOCD_NAMESPACE } from '../constants.js';
 import type { Kube } from '../systems/kube.js';
 import { assessApplication, type ComponentState } from './assess-application.js';
 import { watchApplications, type ApplicationWatch } from './watch-applications.js';
@@ -33,6 +34,11 @@ export interface WaitResult {
   /** When each component was first seen ready (ms since epoch). */
   readonly readyAt: ReadonlyMap<string, number>;
   readonly watch: ApplicationWatch['stats'];
+}
+
+function requestRefresh(kube: Kube, name: string): Promise<unknown> {
+  return kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
+    { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json').catch(() => undefined);
 }
 
 export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitResult> {
@@ -85,7 +91,15 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (state.phase === 'ready' && !readyAt.has(name)) readyAt.set(name, Date.now());
       // A component that was ready and regresses (e.g. a new revision) counts as pending again.
       if (state.phase !== 'ready') readyAt.delete(name);
-      if (state.phase === 'failed') { if (!failingSince.has(name)) failingSince.set(name, Date.now()); } else failingSince.delete(name);
+      if (state.phase === 'failed') {
+        if (!failingSince.has(name)) {
+          failingSince.set(name, Date.now());
+          // Argo CD v3 ignores status-only updates, so resource health it stored (e.g. "CRD is not
+          // established" right after creation) can be stale until its next periodic reconcile. One
+          // refresh makes it assess the live objects again before the grace period decides.
+          void requestRefresh(kube, name);
+        }
+      } else failingSince.delete(name);
       if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy) opts.onState(name, state);
       evaluate();
     };
