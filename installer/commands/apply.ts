@@ -15,6 +15,7 @@ import { appHealthLuaFrom, configureArgoCd, installArgoCd } from '../execute/ens
 import { ensureClusterSecrets } from '../execute/ensure-cluster-secrets.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { Located } from './fork.js';
+import { clusterSecretsFor } from '../plan/build-fork-plan.js';
 import { buildRootApplication } from '../plan/render-application.js';
 import { runPreflight, type Check } from '../preflight/run-preflight.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
@@ -124,13 +125,6 @@ async function refresh(kube: Kube, names: readonly string[]): Promise<void> {
     await kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
       { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json').catch(() => undefined);
   }
-}
-
-function clusterSecretsFor(components: readonly string[]): { namespace: string; name: string; keys: string[] }[] {
-  const out: { namespace: string; name: string; keys: string[] }[] = [];
-  if (components.includes('oauth2-proxy')) out.push({ namespace: 'oauth2-proxy', name: 'oauth2-proxy-credentials', keys: ['client-id', 'client-secret', 'cookie-secret'] });
-  if (components.includes('dex')) out.push({ namespace: 'auth', name: 'dex-oidc-client', keys: ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] });
-  return out;
 }
 
 export function exitCodeOf(wait: WaitResult): number {

@@ -158,7 +158,7 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     files: files.sort((a, b) => a.path.localeCompare(b.path)),
     vendor: facts.vendor,
     unselected: unselected.sort(),
-    clusterSecrets: clusterSecretsFor(inputs.components),
+    clusterSecrets: clusterSecretsFor(inputs.components.map((c) => c.spec.name)),
     notes: [...TARGET_INFO[inputs.target].notes],
   };
 }
@@ -175,8 +175,9 @@ function forkUrlsIn(rootApp: string | undefined): string[] {
   return typeof url === 'string' ? [url] : [];
 }
 
-function clusterSecretsFor(components: readonly ResolvedComponent[]): ForkPlan['clusterSecrets'] {
-  const names = new Set(components.map((c) => c.spec.name));
+/** Secrets the apply step creates in the cluster for these components (never in git). */
+export function clusterSecretsFor(components: readonly string[]): ForkPlan['clusterSecrets'] {
+  const names = new Set(components);
   const out: { namespace: string; name: string; keys: string[] }[] = [];
   if (names.has('oauth2-proxy')) out.push({ namespace: 'oauth2-proxy', name: 'oauth2-proxy-credentials', keys: ['client-id', 'client-secret', 'cookie-secret'] });
   if (names.has('dex')) out.push({ namespace: 'auth', name: 'dex-oidc-client', keys: ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] });

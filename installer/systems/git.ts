@@ -9,6 +9,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ExternalError, UserError } from '../errors.js';
+import { redact } from '../redact-url.js';
+
+export { redact };
 
 export interface GitAuth {
   /** HTTPS token for the fork, and the env variable or prompt it came from (for error messages). */
@@ -74,13 +77,6 @@ function client(dir: string, auth: GitAuth | undefined, url: string | undefined)
     unsafe.allowUnsafeSshCommand = true;
   }
   return simpleGit({ baseDir: dir, config: IDENTITY, allowEnvironment, unsafe, trimmed: true, timeout: { block: 300_000 } }).env(env);
-}
-
-/** Removes anything that looks like a credential from text that may be shown to the user. */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/(\/\/)[^/@\s:]+:[^/@\s]+@/g, '$1***@').replace(/(authorization:\s*\w+\s+)\S+/gi, '$1***');
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
 }
 
 /** A URL safe to print: no userinfo. */
