@@ -22,16 +22,18 @@ const fixture = (state: State) => JSON.parse(readFileSync(join(projectRoot, 'tes
 const statusKeys = (a: ArgoApplication) => Object.keys(a.status ?? {}).sort();
 
 describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
-  let lab: ArgoLab;
+  let lab: ArgoLab | undefined;
   const live = new Map<State, PromiseSettledResult<{ app: LiveApp; expectedRevision: string }>>();
 
   beforeAll(async () => {
-    lab = new ArgoLab(await ensureCluster());
+    const l = new ArgoLab(await ensureCluster());
+    lab = l;
     // The four settle independently; producing them side by side keeps the file near half a minute.
-    const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(lab, stateName(s, run))));
+    const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(l, stateName(s, run))));
     STATES.forEach((s, i) => { live.set(s, results[i]!); });
   });
-  afterAll(async () => { await lab.cleanup(); });
+  // Without a cluster beforeAll failed before the lab existed; only that error should be reported.
+  afterAll(async () => { await lab?.cleanup(); });
 
   const produced = (state: State) => {
     const r = live.get(state);
@@ -64,8 +66,8 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     const { app, expectedRevision } = produced('stale-revision');
     expect(assessApplication(app, expectedRevision).reason).toMatch(/^Synced at [0-9a-f]{7}, waiting for [0-9a-f]{7}$/);
     const name = stateName('stale-revision', run);
-    await lab.refresh(name);
-    const after = await lab.waitFor(name, (a) => assessApplication(a, expectedRevision).phase === 'ready', 120_000);
+    await lab!.refresh(name);
+    const after = await lab!.waitFor(name, (a) => assessApplication(a, expectedRevision).phase === 'ready', 120_000);
     expect(assessApplication(after, expectedRevision)).toMatchObject({ phase: 'ready', revision: expectedRevision });
   });
 });
