@@ -3,6 +3,12 @@
  * Ready means all of: Synced at exactly that revision, Healthy, and the last operation Succeeded.
  * Failed means Argo CD says it will not get there by itself: Degraded or Suspended health, a failed
  * or errored operation on that revision, or an error condition. Everything else is progress.
+ *
+ * Shapes below are those Argo CD v3.2 really writes (see test/fixtures/app-status, captured from a
+ * live controller): the Application-level health carries no message (v3 dropped it), so reasons name
+ * the first unhealthy resource instead; multi-source Applications report `sync.revisions` (one sha per
+ * source, the fork's not necessarily first) and no `sync.revision`; `syncResult.resources` marks plain
+ * resources `hookPhase: Running` even after a successful sync, so only entries with a `hookType` are hooks.
  */
 
 export interface ArgoApplication {
@@ -16,7 +22,7 @@ export interface ArgoApplication {
       message?: string;
       retryCount?: number;
       syncResult?: { revision?: string; revisions?: string[]; resources?: SyncResultResource[] };
-      operation?: { sync?: { revision?: string } };
+      operation?: { sync?: { revision?: string; revisions?: string[] } };
     };
     conditions?: { type?: string; message?: string }[];
     resources?: AppResource[];
@@ -28,7 +34,7 @@ export interface AppResource {
   group?: string; kind?: string; namespace?: string; name?: string; status?: string;
   health?: { status?: string; message?: string };
 }
-interface SyncResultResource { group?: string; kind?: string; namespace?: string; name?: string; status?: string; message?: string; hookPhase?: string }
+interface SyncResultResource { group?: string; kind?: string; namespace?: string; name?: string; status?: string; message?: string; hookPhase?: string; hookType?: string }
 
 export type Phase = 'ready' | 'progressing' | 'failed' | 'missing';
 
@@ -54,9 +60,13 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
   const st = app.status ?? {};
   const sync = st.sync?.status;
   const health = st.health?.status;
-  const revision = st.sync?.revision ?? st.sync?.revisions?.[0];
+  const synced = revisionsOf(st.sync);
+  const atExpected = synced.includes(expectedRevision);
+  const revision = atExpected ? expectedRevision : synced[0];
   const op = st.operationState;
-  const opRevision = op?.syncResult?.revision ?? op?.syncResult?.revisions?.[0] ?? op?.operation?.sync?.revision;
+  const opRevisions = revisionsOf(op?.syncResult).concat(revisionsOf(op?.operation?.sync));
+  // An operation that names no revision cannot be told apart from ours; count it as ours.
+  const ourOperation = opRevisions.length === 0 || opRevisions.includes(expectedRevision);
   const resources = st.resources ?? [];
   const counts = {
     total: resources.length,
@@ -65,34 +75,52 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
   };
   const base = { sync, health, revision, operation: op?.phase, resources: counts };
 
-  const errors = (st.conditions ?? []).filter((c) => c.type?.endsWith('Error') === true);
+  // SyncError describes the last operation ("Failed last sync attempt to [sha]"): when that operation
+  // was for an earlier revision it is stale, and Argo CD will still try the pushed one.
+  const errors = (st.conditions ?? []).filter((c) => c.type?.endsWith('Error') === true && (c.type !== 'SyncError' || ourOperation));
   if (errors.length > 0) {
-    return { ...base, phase: 'failed', reason: errors.map((c) => `${c.type ?? ''}: ${firstLine(c.message)}`).join('; '), problems: resourceProblems(app) };
+    return { ...base, phase: 'failed', reason: errors.map((c) => `${c.type ?? ''}: ${firstLine(c.message)}`).join('; '), problems: syncFailures(app).concat(resourceProblems(app)) };
   }
-  const ourOperation = opRevision === undefined || opRevision === expectedRevision;
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {
     return { ...base, phase: 'failed', reason: `sync ${op.phase.toLowerCase()}: ${firstLine(op.message)}`, problems: syncFailures(app).concat(resourceProblems(app)) };
   }
-  if (health === 'Degraded') {
-    return { ...base, phase: 'failed', reason: `Degraded${st.health?.message ? `: ${firstLine(st.health.message)}` : ''}`, problems: resourceProblems(app) };
-  }
-  if (health === 'Suspended') {
-    return { ...base, phase: 'failed', reason: 'Suspended: a resource is paused and will not progress until resumed', problems: resourceProblems(app) };
+  if (health === 'Degraded' || health === 'Suspended') {
+    const problems = resourceProblems(app);
+    const why = health === 'Suspended' ? 'paused, will not progress until resumed' : 'Argo CD does not expect it to recover by itself';
+    return { ...base, phase: 'failed', reason: `${health}: ${explain(st.health?.message, problems, health) ?? why}`, problems };
   }
   if (app.metadata?.deletionTimestamp !== undefined) return { ...base, phase: 'progressing', reason: 'being deleted', problems: [] };
-  if (revision !== expectedRevision) {
-    return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'} at ${short(revision)}, waiting for ${short(expectedRevision)}`, problems: [] };
+  if (!atExpected) {
+    const lastFailed = op?.phase === 'Failed' || op?.phase === 'Error' ? ` (last sync ${op.phase.toLowerCase()} at ${short(opRevisions[0])})` : '';
+    return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'} at ${short(revision)}, waiting for ${short(expectedRevision)}${lastFailed}`, problems: [] };
   }
   if (op?.phase === 'Running') {
     const retry = op.retryCount ? ` (retry ${op.retryCount})` : '';
-    return { ...base, phase: 'progressing', reason: `syncing${retry}${op.message ? `: ${firstLine(op.message)}` : ''}`, problems: syncFailures(app) };
+    return { ...base, phase: 'progressing', reason: `syncing${retry}${op.message ? `: ${firstLine(op.message)}` : ''}`, problems: runningHooks(app).concat(syncFailures(app)) };
   }
-  if (sync !== 'Synced') return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'}: waiting for sync`, problems: outOfSync(app) };
+  if (sync !== 'Synced') {
+    const h = health !== undefined && health !== 'Healthy' ? ` (${health})` : '';
+    return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'}${h}: waiting for sync`, problems: outOfSync(app) };
+  }
   if (health !== 'Healthy') {
-    return { ...base, phase: 'progressing', reason: `${health ?? 'Unknown'}${st.health?.message ? `: ${firstLine(st.health.message)}` : ''}`, problems: resourceProblems(app) };
+    const problems = resourceProblems(app);
+    const why = explain(st.health?.message, problems, health);
+    return { ...base, phase: 'progressing', reason: `${health ?? 'Unknown'}${why ? `: ${why}` : ''}`, problems };
   }
   if (op !== undefined && op.phase !== 'Succeeded') return { ...base, phase: 'progressing', reason: `last operation ${op.phase ?? 'unknown'}`, problems: [] };
   return { ...base, phase: 'ready', reason: `Synced at ${short(revision)} and Healthy`, problems: [] };
+}
+
+/** Single-source status fills `revision`; multi-source fills `revisions` (and may leave `revision` empty). */
+function revisionsOf(s: { revision?: string; revisions?: string[] } | undefined): string[] {
+  return [s?.revision, ...(s?.revisions ?? [])].filter((r): r is string => r !== undefined && r !== '');
+}
+
+/** The Application's own health message when Argo CD gives one, else the first resource in that health. */
+function explain(appMessage: string | undefined, problems: readonly Problem[], health: string | undefined): string | undefined {
+  if (appMessage) return firstLine(appMessage);
+  const p = problems.find((x) => x.status === health) ?? problems[0];
+  return p ? `${p.resource}${p.message ? `: ${firstLine(p.message)}` : ` is ${p.status}`}` : undefined;
 }
 
 function firstLine(s: string | undefined): string {
@@ -113,6 +141,13 @@ function syncFailures(app: ArgoApplication): Problem[] {
   return (app.status?.operationState?.syncResult?.resources ?? [])
     .filter((r) => r.status === 'SyncFailed' || r.hookPhase === 'Failed' || r.hookPhase === 'Error')
     .map((r) => ({ resource: resourceName(r), status: r.status ?? r.hookPhase ?? 'Failed', message: firstLine(r.message) }));
+}
+
+/** Hooks the running operation waits for (plain resources also say `hookPhase: Running`, hooks have a `hookType`). */
+function runningHooks(app: ArgoApplication): Problem[] {
+  return (app.status?.operationState?.syncResult?.resources ?? [])
+    .filter((r) => r.hookType !== undefined && (r.hookPhase === 'Running' || r.hookPhase === 'Pending'))
+    .map((r) => ({ resource: resourceName(r), status: `${r.hookType ?? ''} hook ${r.hookPhase ?? ''}`, message: firstLine(r.message) }));
 }
 
 function outOfSync(app: ArgoApplication): Problem[] {

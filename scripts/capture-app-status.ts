@@ -1,0 +1,62 @@
+/**
+ * Records real Argo CD Application documents for the readiness tests: for each recipe in
+ * test/support/app-states.ts it builds a repo on the local git server, applies an Application, waits
+ * until Argo CD shows the state and writes test/fixtures/app-status/<state>.json (the object as read,
+ * minus managedFields) and <state>.meta.json ({ expectedRevision, expectedPhase, note }).
+ *
+ *   npx tsx scripts/capture-app-status.ts [state ...] [--keep]   # --keep: leave the Applications to inspect
+ *   npx tsx scripts/capture-app-status.ts [state ...] --clean    # remove what a --keep run left
+ *
+ * Uses the shared local cluster (started if needed) and removes what it created unless --keep.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureCluster } from '../test/local-cluster/cluster.js';
+import { forFixture, RECIPES, stateName } from '../test/support/app-states.js';
+import { ArgoLab } from '../test/support/argo-lab.js';
+import { projectRoot } from '../test/support/fixtures.js';
+
+const OUT = join(projectRoot, 'test', 'fixtures', 'app-status');
+
+async function main(args: string[]): Promise<number> {
+  const keep = args.includes('--keep');
+  const wanted = args.filter((a) => !a.startsWith('--'));
+  const unknown = wanted.filter((w) => !RECIPES.some((r) => r.state === w));
+  if (unknown.length > 0) throw new Error(`unknown state(s): ${unknown.join(', ')}; known: ${RECIPES.map((r) => r.state).join(', ')}`);
+  const recipes = wanted.length > 0 ? RECIPES.filter((r) => wanted.includes(r.state)) : RECIPES;
+  const lab = new ArgoLab(await ensureCluster());
+  if (args.includes('--clean')) {
+    for (const r of recipes) {
+      const name = stateName(r.state);
+      lab.adopt('app', name);
+      for (const repo of [name, `${name}-base`]) lab.adopt('repo', repo);
+    }
+    await lab.cleanup();
+    return 0;
+  }
+  mkdirSync(OUT, { recursive: true });
+  let failures = 0;
+  try {
+    // Each state has its own repo, Application and namespace, so they can settle side by side.
+    await Promise.all(recipes.map(async (r) => {
+      const started = Date.now();
+      try {
+        const { app, expectedRevision } = await r.produce(lab, stateName(r.state));
+        writeFileSync(join(OUT, `${r.state}.json`), `${JSON.stringify(forFixture(app), null, 2)}\n`);
+        writeFileSync(join(OUT, `${r.state}.meta.json`), `${JSON.stringify({ expectedRevision, expectedPhase: r.expectedPhase, note: r.note }, null, 2)}\n`);
+        console.log(`captured ${r.state} in ${Math.round((Date.now() - started) / 1000)}s`);
+      } catch (e) {
+        failures++;
+        console.error(`FAILED ${r.state}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }));
+  } finally {
+    if (!keep) await lab.cleanup();
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,73 @@
+/**
+ * Keeps the recorded Application documents honest: re-creates four states on the live Argo CD
+ * (ready, degraded, failed sync, stale revision), runs the readiness function on what the API
+ * returns, and checks the live status has the shape of the fixture the unit tests use.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assessApplication, type ArgoApplication } from '../../installer/watch/assess-application.js';
+import { clusterUnavailable, ensureCluster } from '../local-cluster/cluster.js';
+import { recipe, stateName } from '../support/app-states.js';
+import { ArgoLab, type LiveApp } from '../support/argo-lab.js';
+import { projectRoot } from '../support/fixtures.js';
+
+const skip = clusterUnavailable();
+// The cluster is shared and outlives runs: a run suffix keeps this apart from the capture script and older runs.
+const run = Date.now().toString(36);
+const STATES = ['synced-healthy', 'degraded', 'operation-failed', 'stale-revision'] as const;
+type State = (typeof STATES)[number];
+
+const fixture = (state: State) => JSON.parse(readFileSync(join(projectRoot, 'test', 'fixtures', 'app-status', `${state}.json`), 'utf8')) as ArgoApplication;
+const statusKeys = (a: ArgoApplication) => Object.keys(a.status ?? {}).sort();
+
+describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
+  let lab: ArgoLab | undefined;
+  const live = new Map<State, PromiseSettledResult<{ app: LiveApp; expectedRevision: string }>>();
+
+  beforeAll(async () => {
+    const l = new ArgoLab(await ensureCluster());
+    lab = l;
+    // The four settle independently; producing them side by side keeps the file near half a minute.
+    const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(l, stateName(s, run))));
+    STATES.forEach((s, i) => { live.set(s, results[i]!); });
+  });
+  // Without a cluster beforeAll failed before the lab existed; only that error should be reported.
+  afterAll(async () => { await lab?.cleanup(); });
+
+  const produced = (state: State) => {
+    const r = live.get(state);
+    if (r?.status !== 'fulfilled') throw new Error(`${state} was not produced: ${String(r?.reason)}`);
+    return r.value;
+  };
+
+  for (const state of STATES) {
+    it(`${state}: assessed as ${recipe(state).expectedPhase}, with the status fields of the fixture`, () => {
+      const { app, expectedRevision } = produced(state);
+      expect(assessApplication(app, expectedRevision).phase).toBe(recipe(state).expectedPhase);
+      expect(statusKeys(app)).toEqual(statusKeys(fixture(state)));
+    });
+  }
+
+  it('degraded: the reason names the Deployment and its progress deadline', () => {
+    const { app, expectedRevision } = produced('degraded');
+    const s = assessApplication(app, expectedRevision);
+    expect(s.reason).toBe(`Degraded: Deployment ${stateName('degraded', run)}/web: Deployment "web" exceeded its progress deadline`);
+  });
+
+  it('operation-failed: the reason carries the apiserver rejection and problems the failed resource', () => {
+    const { app, expectedRevision } = produced('operation-failed');
+    const s = assessApplication(app, expectedRevision);
+    expect(s.reason).toMatch(/spec\.template\.spec\.containers: Required value/);
+    expect(s.problems).toContainEqual(expect.objectContaining({ resource: `Deployment ${stateName('operation-failed', run)}/web`, status: 'SyncFailed' }));
+  });
+
+  it('stale-revision: becomes ready at the new commit once Argo CD re-reads git', async () => {
+    const { app, expectedRevision } = produced('stale-revision');
+    expect(assessApplication(app, expectedRevision).reason).toMatch(/^Synced at [0-9a-f]{7}, waiting for [0-9a-f]{7}$/);
+    const name = stateName('stale-revision', run);
+    await lab!.refresh(name);
+    const after = await lab!.waitFor(name, (a) => assessApplication(a, expectedRevision).phase === 'ready', 120_000);
+    expect(assessApplication(after, expectedRevision)).toMatchObject({ phase: 'ready', revision: expectedRevision });
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Recipes that put a real Argo CD Application into each state the readiness function distinguishes.
+ * `scripts/capture-app-status.ts` runs them all to record fixtures; the cluster tier re-runs a few
+ * live so the fixtures stay honest. Every state comes from Argo CD itself; nothing here writes status.
+ */
+import type { ArgoApplication, Phase } from '../../installer/watch/assess-application.js';
+import type { KubeObject } from '../../installer/systems/kube.js';
+import { PREFIX, type ArgoLab, type LiveApp } from './argo-lab.js';
+
+export interface StateRecipe {
+  readonly state: string;
+  readonly expectedPhase: Phase;
+  /** How the state was produced, for whoever reads the fixture. */
+  readonly note: string;
+  /** Builds repos and the Application, waits until Argo CD shows the state; returns the document and the revision to expect. */
+  produce(lab: ArgoLab, name: string): Promise<{ app: LiveApp; expectedRevision: string }>;
+}
+
+// kwok simulates pods on its one node; a nodeSelector no node carries keeps a pod Pending for ever.
+const UNSCHEDULABLE = 'nodeSelector: {kfg-rd/nowhere: "true"}';
+
+function deployment(extra: { spec?: string; pod?: string } = {}): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+${extra.spec ?? ''}  template:
+    metadata: {labels: {app: web}}
+    spec:
+${extra.pod ?? ''}      containers: [{name: web, image: registry.k8s.io/pause:3.10}]
+`;
+}
+const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n';
+const WEB = { 'deployment.yaml': deployment(), 'service.yaml': SERVICE };
+const configMap = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {mode: ${mode}}\n`;
+
+const single = (repoURL: string, targetRevision = 'main', path = '.') => [{ repoURL, path, targetRevision }];
+
+const sync = (a: ArgoApplication) => a.status?.sync?.status;
+const health = (a: ArgoApplication) => a.status?.health?.status;
+const opPhase = (a: ArgoApplication) => a.status?.operationState?.phase;
+const at = (a: ArgoApplication, sha: string) => a.status?.sync?.revision === sha || (a.status?.sync?.revisions ?? []).includes(sha);
+const settledHealthy = (a: ArgoApplication, sha: string) => at(a, sha) && sync(a) === 'Synced' && health(a) === 'Healthy' && opPhase(a) === 'Succeeded';
+
+export const RECIPES: readonly StateRecipe[] = [
+  {
+    state: 'synced-healthy',
+    expectedPhase: 'ready',
+    note: 'Deployment + Service, automated sync; Synced at the pushed commit, Healthy, operation Succeeded.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit(WEB);
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      return { app: await lab.waitFor(name, (a) => settledHealthy(a, sha)), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'out-of-sync',
+    expectedPhase: 'progressing',
+    note: 'Automated sync off; a Service (as in git) and a ConfigMap (other data) were applied by hand before the Application existed: Healthy, OutOfSync.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit({ 'service.yaml': SERVICE, 'configmap.yaml': configMap('gitops') });
+      // The Service as in git (so health is Healthy, not Missing), the ConfigMap edited by hand.
+      await lab.applyDirect(name, [
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { mode: 'edited-by-hand' } },
+      ]);
+      await lab.application(name, { sources: single(repo.url), namespace: name, automated: false });
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && sync(a) === 'OutOfSync' && health(a) === 'Healthy'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'missing',
+    expectedPhase: 'progressing',
+    note: 'Automated sync off and never synced: nothing applied, health Missing, sync OutOfSync, no operationState.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit(WEB);
+      await lab.application(name, { sources: single(repo.url), namespace: name, automated: false });
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && health(a) === 'Missing'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'progressing',
+    expectedPhase: 'progressing',
+    note: 'Deployment whose pod matches no node (nodeSelector), default progress deadline: sync Succeeded, health Progressing.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit({ ...WEB, 'deployment.yaml': deployment({ pod: `      ${UNSCHEDULABLE}\n` }) });
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Progressing'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'degraded',
+    expectedPhase: 'failed',
+    note: 'Same unschedulable Deployment with progressDeadlineSeconds: 1: the Deployment controller sets ProgressDeadlineExceeded, Argo CD reports Degraded.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit({ ...WEB, 'deployment.yaml': deployment({ spec: '  progressDeadlineSeconds: 1\n', pod: `      ${UNSCHEDULABLE}\n` }) });
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Degraded'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'suspended',
+    expectedPhase: 'failed',
+    note: 'Deployment with spec.paused: true; Argo CD health for a paused Deployment is Suspended.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit({ ...WEB, 'deployment.yaml': deployment({ spec: '  paused: true\n' }) });
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Suspended'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'operation-running',
+    expectedPhase: 'progressing',
+    note: 'PreSync hook Job whose pod matches no node: the sync operation stays Running, waiting for the hook.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const hook = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations: {argocd.argoproj.io/hook: PreSync}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      ${UNSCHEDULABLE}
+      containers: [{name: migrate, image: registry.k8s.io/pause:3.10}]
+`;
+      const sha = await repo.commit({ ...WEB, 'presync-job.yaml': hook });
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      const hookRunning = (a: ArgoApplication) => (a.status?.operationState?.syncResult?.resources ?? []).some((r) => r.hookPhase === 'Running');
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Running' && hookRunning(a)), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'operation-failed',
+    expectedPhase: 'failed',
+    note: 'A Deployment without containers: valid YAML, rejected by the apiserver; retry limit 1, so the operation ends Failed.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const broken = deployment().replace('      containers: [{name: web, image: registry.k8s.io/pause:3.10}]\n', '      containers: []\n');
+      const sha = await repo.commit({ ...WEB, 'deployment.yaml': broken });
+      await lab.application(name, { sources: single(repo.url), namespace: name, retryLimit: 1 });
+      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Failed'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'comparison-error',
+    expectedPhase: 'failed',
+    note: 'source.path names a folder the repo does not have: ComparisonError condition, sync Unknown; automated sync is skipped, so no operation.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit(WEB);
+      await lab.application(name, { sources: single(repo.url, 'main', 'no-such-dir'), namespace: name });
+      const comparisonError = (a: ArgoApplication) => (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError');
+      return { app: await lab.waitFor(name, comparisonError), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'operation-error',
+    expectedPhase: 'failed',
+    note: 'The comparison-error Application plus a sync started as `argocd app sync` does (operation on the Application, revision = the pushed sha): Argo CD refuses to sync with a ComparisonError and ends the operation in phase Error.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit(WEB);
+      await lab.application(name, { sources: single(repo.url, 'main', 'no-such-dir'), namespace: name, automated: false });
+      await lab.waitFor(name, (a) => (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError'));
+      await lab.startSync(name, sha);
+      return { app: await lab.waitFor(name, (a) => opPhase(a) === 'Error'), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'stale-revision',
+    expectedPhase: 'progressing',
+    note: 'Synced + Healthy at commit A (expectedRevision is B, pushed afterwards); read right after the push, before Argo CD polls git again.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const a = await repo.commit(WEB);
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      await lab.waitFor(name, (x) => settledHealthy(x, a));
+      const b = await repo.commit({ ...WEB, 'service.yaml': SERVICE.replace('port: 80', 'port: 81') }, 'second commit');
+      const app = await lab.read(name);
+      if (!app || !settledHealthy(app, a)) throw new Error(`${name}: Argo CD moved on before the stale state was read`);
+      return { app, expectedRevision: b };
+    },
+  },
+  {
+    state: 'multi-source',
+    expectedPhase: 'ready',
+    note: 'spec.sources: a shared base repo first, the fork second; status.sync.revisions holds one sha per source and the pushed sha is the second.',
+    async produce(lab, name) {
+      const base = await lab.repo(`${name}-base`);
+      const fork = await lab.repo(name);
+      await base.commit({ 'configmap.yaml': configMap('base') });
+      const sha = await fork.commit(WEB);
+      await lab.application(name, { sources: [...single(base.url), ...single(fork.url)], namespace: name });
+      return { app: await lab.waitFor(name, (a) => settledHealthy(a, sha)), expectedRevision: sha };
+    },
+  },
+];
+
+export function recipe(state: string): StateRecipe {
+  const r = RECIPES.find((x) => x.state === state);
+  if (!r) throw new Error(`no recipe for ${state}`);
+  return r;
+}
+
+/** Name (Application, namespace, repo) of a state; `suffix` keeps a test run apart from the capture script. */
+export const stateName = (state: string, suffix = ''): string => `${PREFIX}${state}${suffix ? `-${suffix}` : ''}`;
+
+/** What a fixture keeps: the object as read, without managedFields (bulk that says nothing about readiness). */
+export function forFixture(app: KubeObject): KubeObject {
+  const copy = structuredClone(app);
+  if (copy.metadata) delete copy.metadata.managedFields;
+  return copy;
+}

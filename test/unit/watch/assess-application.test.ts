@@ -1,0 +1,173 @@
+/**
+ * The readiness function on Application documents captured from a real Argo CD v3.2.12
+ * (test/fixtures/app-status, recorded by scripts/capture-app-status.ts), plus edge cases derived from
+ * those documents by changing only what the case is about.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { assessApplication, type ArgoApplication, type Phase, type Problem } from '../../../installer/watch/assess-application.js';
+import { projectRoot } from '../../support/fixtures.js';
+
+const DIR = join(projectRoot, 'test', 'fixtures', 'app-status');
+interface Meta { expectedRevision: string; expectedPhase: Phase; note: string }
+type Doc = ArgoApplication & { metadata: { name: string; uid?: string } };
+
+const load = (state: string): { app: Doc; meta: Meta } => ({
+  app: JSON.parse(readFileSync(join(DIR, `${state}.json`), 'utf8')) as Doc,
+  meta: JSON.parse(readFileSync(join(DIR, `${state}.meta.json`), 'utf8')) as Meta,
+});
+const clone = (state: string) => structuredClone(load(state));
+const short = (sha: string) => sha.slice(0, 7);
+const OTHER_SHA = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed';
+
+interface Case {
+  state: string;
+  phase: Phase;
+  /** What the reason must say so a person knows the cause. */
+  reason: RegExp | ((meta: Meta, app: Doc) => RegExp);
+  /** The culprit in `problems` ([resource, status]), or none when the wait or failure has no resource behind it. */
+  culprit?: [RegExp, string];
+}
+
+const CASES: Case[] = [
+  { state: 'synced-healthy', phase: 'ready', reason: (m) => new RegExp(`^Synced at ${short(m.expectedRevision)} and Healthy$`) },
+  { state: 'multi-source', phase: 'ready', reason: (m) => new RegExp(`^Synced at ${short(m.expectedRevision)} and Healthy$`) },
+  { state: 'out-of-sync', phase: 'progressing', reason: /^OutOfSync: waiting for sync$/, culprit: [/^ConfigMap kfg-rd-out-of-sync\/web-config$/, 'OutOfSync'] },
+  { state: 'missing', phase: 'progressing', reason: /^OutOfSync \(Missing\): waiting for sync$/, culprit: [/^Deployment kfg-rd-missing\/web$/, 'OutOfSync'] },
+  {
+    state: 'progressing', phase: 'progressing',
+    reason: /^Progressing: Deployment kfg-rd-progressing\/web: Waiting for rollout to finish: 0 of 1 updated replicas are available/,
+    culprit: [/^Deployment kfg-rd-progressing\/web$/, 'Progressing'],
+  },
+  {
+    state: 'degraded', phase: 'failed',
+    reason: /^Degraded: Deployment kfg-rd-degraded\/web: Deployment "web" exceeded its progress deadline$/,
+    culprit: [/^Deployment kfg-rd-degraded\/web$/, 'Degraded'],
+  },
+  { state: 'suspended', phase: 'failed', reason: /^Suspended: Deployment kfg-rd-suspended\/web: Deployment is paused$/, culprit: [/^Deployment kfg-rd-suspended\/web$/, 'Suspended'] },
+  {
+    state: 'operation-running', phase: 'progressing',
+    // Argo CD counts more "hooks" than the Job (the Namespace it creates runs in PreSync too).
+    reason: /^syncing: waiting for completion of hook batch\/Job\/migrate( and \d+ more hooks)?$/,
+    culprit: [/^Job kfg-rd-operation-running\/migrate$/, 'PreSync hook Running'],
+  },
+  {
+    state: 'operation-failed', phase: 'failed',
+    reason: /SyncError: .*Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
+    culprit: [/^Deployment kfg-rd-operation-failed\/web$/, 'SyncFailed'],
+  },
+  { state: 'comparison-error', phase: 'failed', reason: /^ComparisonError: .*no-such-dir: app path does not exist$/ },
+  { state: 'operation-error', phase: 'failed', reason: /^ComparisonError: .*no-such-dir: app path does not exist$/ },
+  {
+    state: 'stale-revision', phase: 'progressing',
+    reason: (m, app) => new RegExp(`^Synced at ${short(app.status?.sync?.revision ?? '')}, waiting for ${short(m.expectedRevision)}$`),
+  },
+];
+
+describe('assessApplication on real Argo CD documents', () => {
+  it('covers every captured fixture, and every fixture is a real capture', () => {
+    const captured = readdirSync(DIR).filter((f) => f.endsWith('.meta.json')).map((f) => f.replace('.meta.json', '')).sort();
+    expect(captured).toEqual(CASES.map((c) => c.state).sort());
+    for (const state of captured) {
+      const { app } = load(state);
+      expect(app.metadata.name).toBe(`kfg-rd-${state}`);
+      expect(app.metadata.uid, state).toMatch(/^[0-9a-f-]{36}$/);
+      expect(app.status?.reconciledAt, state).toBeDefined();
+      expect(app.metadata, state).not.toHaveProperty('managedFields');
+    }
+  });
+
+  for (const c of CASES) {
+    it(`${c.state}: ${c.phase}`, () => {
+      const { app, meta } = load(c.state);
+      expect(meta.expectedPhase).toBe(c.phase);
+      const s = assessApplication(app, meta.expectedRevision);
+      expect(s.phase).toBe(c.phase);
+      expect(s.reason).toMatch(typeof c.reason === 'function' ? c.reason(meta, app) : c.reason);
+      if (c.culprit) {
+        const [resource, status] = c.culprit;
+        expect(s.problems.some((p: Problem) => resource.test(p.resource) && p.status === status), JSON.stringify(s.problems)).toBe(true);
+      }
+      if (c.phase === 'ready') expect(s.problems).toEqual([]);
+      expect(s.sync).toBe(app.status?.sync?.status);
+      expect(s.health).toBe(app.status?.health?.status);
+      expect(s.resources.total).toBe(app.status?.resources?.length ?? 0);
+    });
+
+    it(`${c.state}: is never ready for a revision it was not synced at`, () => {
+      const { app } = load(c.state);
+      expect(assessApplication(app, OTHER_SHA).phase).not.toBe('ready');
+    });
+  }
+});
+
+describe('assessApplication edge cases derived from real documents', () => {
+  it('a missing Application is missing', () => {
+    expect(assessApplication(undefined, OTHER_SHA)).toMatchObject({ phase: 'missing', problems: [] });
+  });
+
+  it('ready at A is progressing when B is expected, and says which is which', () => {
+    const { app, meta } = load('synced-healthy');
+    const s = assessApplication(app, OTHER_SHA);
+    expect(s).toMatchObject({ phase: 'progressing', reason: `Synced at ${short(meta.expectedRevision)}, waiting for f00dfee` });
+  });
+
+  it('a failed sync of an earlier revision is not a failure of the pushed one (its SyncError condition is stale)', () => {
+    const { app, meta } = load('operation-failed');
+    const s = assessApplication(app, OTHER_SHA);
+    expect(s.phase).toBe('progressing');
+    expect(s.reason).toBe(`OutOfSync at ${short(meta.expectedRevision)}, waiting for f00dfee (last sync failed at ${short(meta.expectedRevision)})`);
+  });
+
+  it('an operation in phase Error fails even without the ComparisonError condition beside it', () => {
+    const { app, meta } = clone('operation-error');
+    delete app.status?.conditions;
+    const s = assessApplication(app, meta.expectedRevision);
+    expect(s.phase).toBe('failed');
+    expect(s.reason).toMatch(/^sync error: ComparisonError: .*app path does not exist$/);
+  });
+
+  it('multi-source: ready when the pushed sha is any source revision, not only the first', () => {
+    const { app, meta } = load('multi-source');
+    const revisions = app.status?.sync?.revisions ?? [];
+    expect(revisions).toHaveLength(2);
+    expect(revisions[0]).not.toBe(meta.expectedRevision);
+    expect(app.status?.sync?.revision ?? '').toBe('');
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'ready', revision: meta.expectedRevision });
+  });
+
+  it('plain resources marked hookPhase Running after a successful sync are not reported as waiting hooks', () => {
+    const { app, meta } = clone('synced-healthy');
+    expect(app.status?.operationState?.syncResult?.resources?.every((r) => r.hookPhase === 'Running')).toBe(true);
+    const op = app.status?.operationState;
+    if (op) op.phase = 'Running';
+    const s = assessApplication(app, meta.expectedRevision);
+    expect(s).toMatchObject({ phase: 'progressing', problems: [] });
+    expect(s.reason).toMatch(/^syncing/);
+  });
+
+  it('an Application being deleted is progressing, not ready', () => {
+    const { app, meta } = clone('synced-healthy');
+    app.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', reason: 'being deleted' });
+  });
+
+  it('Synced and Healthy with an unfinished last operation is not ready', () => {
+    const { app, meta } = clone('synced-healthy');
+    const op = app.status?.operationState;
+    if (op) op.phase = 'Terminating';
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', reason: 'last operation Terminating' });
+  });
+
+  it('an Application-level health message (Argo CD before v3) is preferred over the resource one', () => {
+    const { app, meta } = clone('degraded');
+    if (app.status?.health) app.status.health.message = 'one or more resources are degraded';
+    expect(assessApplication(app, meta.expectedRevision).reason).toBe('Degraded: one or more resources are degraded');
+  });
+
+  it('Degraded wins over a stale revision: the watcher can stop early even before Argo CD compares the new commit', () => {
+    const { app } = load('degraded');
+    expect(assessApplication(app, OTHER_SHA).phase).toBe('failed');
+  });
+});
