@@ -1,0 +1,62 @@
+/**
+ * Runs the real CLI against the local cluster and a fork on its git server, for the install tests:
+ * one cluster, one fresh fork per suite, and a cleanup that deletes the root Application (Argo CD's
+ * resources finalizer cascades) so the shared cluster is left as it was found.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKube, type Kube } from '../../installer/systems/kube.js';
+import { ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
+import { projectRoot } from './fixtures.js';
+
+const CLI = join(projectRoot, 'installer', 'cli.ts');
+
+export interface CliRun { code: number; stdout: string; stderr: string; seconds: number }
+
+export interface InstallHarness {
+  env: ClusterEnv;
+  kube: Kube;
+  fork: string;
+  /** git environment carrying the fork token as a header (never in argv or URLs). */
+  gitEnv(): Record<string, string>;
+  cli(args: string[], extra?: Record<string, string>, onStderr?: (line: string) => void): Promise<CliRun>;
+  /** `install` of Pipelines, Notebooks and KServe for the local target into the suite's fork. */
+  installArgs(): string[];
+  cleanup(): Promise<void>;
+}
+
+export async function startInstallHarness(): Promise<InstallHarness> {
+  const env = await ensureCluster();
+  const kube = createKube({ kubeconfig: env.kubeconfig });
+  const fork = env.createForkRepo(`install-${Date.now().toString(36)}`);
+  return {
+    env, kube, fork,
+    gitEnv: () => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`, GIT_TERMINAL_PROMPT: '0' }),
+    cli(args, extra = {}, onStderr) {
+      const started = Date.now();
+      return new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+          cwd: projectRoot, env: { ...process.env, KUBECONFIG: env.kubeconfig, KFG_GIT_TOKEN: env.gitToken, CI: 'true', KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-st-')), ...extra },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); for (const l of d.toString().split('\n')) if (l) onStderr?.(l); });
+        child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }); });
+      });
+    },
+    installArgs: () => ['install', '--yes', '--fork', fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
+      '--components', 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', '15m'],
+    async cleanup() {
+      await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' }).catch(() => undefined);
+      for (let i = 0; i < 120; i++) {
+        const list = await kube.request<{ items: unknown[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops');
+        if (list.items.length === 0) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      await kube.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'argocd', name: 'kubeflow-gitops-repo' }).catch(() => undefined);
+    },
+  };
+}
