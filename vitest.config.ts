@@ -19,6 +19,10 @@ export default defineConfig({
           hookTimeout: 3_600_000,
         },
       },
+      // Scenarios not yet reliable enough to gate CI; run by hand with KFG_PENDING=1 --project pending.
+      ...(process.env.KFG_PENDING
+        ? [{ extends: true as const, test: { name: 'pending', include: ['test/cluster-pending/**/*.test.ts'], fileParallelism: false, testTimeout: 1_800_000, hookTimeout: 3_600_000 } }]
+        : []),
     ],
     reporters: ['default'],
   },

@@ -87,7 +87,7 @@ async function main(argv: string[]): Promise<number> {
   const withWatch = (cmd: Command) => cmd
     .option('--timeout <duration>', 'give up when not everything is ready after this long', '60m')
     .option('--component-timeout <duration>', 'per component, counted from when every lower wave is ready', '20m')
-    .option('--failure-grace <duration>', 'how long a Degraded or failed component may recover before the run stops', '45s');
+    .option('--failure-grace <duration>', 'how long a Degraded or failed component may recover before the run stops', '90s');
 
   withWatch(withCluster(withForkOptions(program.command('install').description('fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy'))))
     .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')

@@ -20,7 +20,12 @@ export interface ComponentSpec {
   readonly namespace: string;
   /** The component does not ship its destination namespace. */
   readonly createNamespace: boolean;
-  /** Objects larger than the client-side apply annotation limit (262144 bytes), e.g. KServe and Spark CRDs. */
+  /**
+   * Server-side apply. Every component uses it, as upstream installs Kubeflow (`kubectl apply
+   * --server-side`): KServe, Spark, Trainer and Training Operator CRDs exceed the 262144-byte
+   * client-side annotation limit, and client-side apply of older controller-gen CRDs (notebooks,
+   * profiles) records their status in the annotation and never reaches Synced.
+   */
   readonly serverSideApply: boolean;
   readonly dependsOn: readonly string[];
   /** Upstream path per release; a release without an entry does not have the component. */
@@ -41,87 +46,87 @@ const KUBEFLOW_BASE = ['kubeflow-namespace', 'kubeflow-roles', 'kubeflow-istio-r
 export const COMPONENTS: readonly ComponentSpec[] = [
   platform({
     name: 'kubeflow-namespace', title: 'Kubeflow namespaces', layer: 'foundation', namespace: 'kubeflow',
-    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/kubeflow-namespace/base'),
+    createNamespace: false, serverSideApply: true, dependsOn: [], paths: all('common/kubeflow-namespace/base'),
   }),
   platform({
     name: 'istio-crds', title: 'Istio CRDs', layer: 'foundation', namespace: 'istio-system',
-    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/istio/istio-crds/base'),
+    createNamespace: false, serverSideApply: true, dependsOn: [], paths: all('common/istio/istio-crds/base'),
   }),
   platform({
     name: 'istio-namespace', title: 'Istio namespace', layer: 'foundation', namespace: 'istio-system',
-    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/istio/istio-namespace/base'),
+    createNamespace: false, serverSideApply: true, dependsOn: [], paths: all('common/istio/istio-namespace/base'),
   }),
   platform({
     name: 'kubeflow-roles', title: 'Kubeflow cluster roles', layer: 'foundation', namespace: 'kubeflow',
-    createNamespace: false, serverSideApply: false, dependsOn: [], paths: all('common/kubeflow-roles/base'),
+    createNamespace: false, serverSideApply: true, dependsOn: [], paths: all('common/kubeflow-roles/base'),
   }),
   platform({
     name: 'network-policies', title: 'Kubeflow NetworkPolicies', layer: 'foundation', namespace: 'kubeflow',
-    createNamespace: false, serverSideApply: false, dependsOn: ['kubeflow-namespace'],
+    createNamespace: false, serverSideApply: true, dependsOn: ['kubeflow-namespace'],
     paths: { 'v1.10.2': 'common/networkpolicies/base', 'v1.11.0': 'common/networkpolicies/base' },
     mergedInto: { '26.03': 'kubeflow-namespace' },
   }),
   platform({
     name: 'cert-manager', title: 'cert-manager', layer: 'cert-manager', namespace: 'cert-manager',
-    createNamespace: false, serverSideApply: false, dependsOn: [],
+    createNamespace: false, serverSideApply: true, dependsOn: [],
     paths: { 'v1.10.2': 'common/cert-manager/base', 'v1.11.0': 'common/cert-manager/base', '26.03': 'common/cert-manager/overlays/kubeflow' },
   }),
   platform({
     name: 'kubeflow-issuer', title: 'Kubeflow self-signed ClusterIssuer', layer: 'cert-manager', namespace: 'cert-manager',
-    createNamespace: false, serverSideApply: false, dependsOn: ['cert-manager'],
+    createNamespace: false, serverSideApply: true, dependsOn: ['cert-manager'],
     paths: { 'v1.10.2': 'common/cert-manager/kubeflow-issuer/base', 'v1.11.0': 'common/cert-manager/kubeflow-issuer/base' },
     mergedInto: { '26.03': 'cert-manager' },
   }),
   platform({
     name: 'istio', title: 'Istio (with CNI)', layer: 'istio', namespace: 'istio-system',
-    createNamespace: false, serverSideApply: false, dependsOn: ['istio-crds', 'istio-namespace'],
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio-crds', 'istio-namespace'],
     paths: all('common/istio/istio-install/overlays/oauth2-proxy'),
   }),
   platform({
     name: 'cluster-local-gateway', title: 'Istio cluster-local gateway', layer: 'istio', namespace: 'istio-system',
-    createNamespace: false, serverSideApply: false, dependsOn: ['istio'], paths: all('common/istio/cluster-local-gateway/base'),
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio'], paths: all('common/istio/cluster-local-gateway/base'),
   }),
   platform({
     name: 'oauth2-proxy', title: 'oauth2-proxy', layer: 'auth', namespace: 'oauth2-proxy',
-    createNamespace: false, serverSideApply: false, dependsOn: ['istio'], paths: all('common/oauth2-proxy/overlays/m2m-dex-only'),
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio'], paths: all('common/oauth2-proxy/overlays/m2m-dex-only'),
   }),
   platform({
     name: 'dex', title: 'Dex', layer: 'auth', namespace: 'auth',
-    createNamespace: false, serverSideApply: false, dependsOn: ['istio'], paths: all('common/dex/overlays/oauth2-proxy'),
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio'], paths: all('common/dex/overlays/oauth2-proxy'),
   }),
   {
     name: 'knative-serving', title: 'Knative Serving', group: 'Serving', layer: 'knative', namespace: 'knative-serving',
-    createNamespace: false, serverSideApply: false, dependsOn: ['istio', 'cluster-local-gateway'],
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio', 'cluster-local-gateway'],
     paths: all('common/knative/knative-serving/overlays/gateways'),
   },
   {
     name: 'knative-eventing', title: 'Knative Eventing', group: 'Serving', layer: 'knative', namespace: 'knative-eventing',
-    createNamespace: false, serverSideApply: false, dependsOn: ['knative-serving'], defaultIn: [],
+    createNamespace: false, serverSideApply: true, dependsOn: ['knative-serving'], defaultIn: [],
     paths: all('common/knative/knative-eventing/base'),
   },
   platform({
     name: 'kubeflow-istio-resources', title: 'Kubeflow gateway and Istio roles', layer: 'platform', namespace: 'kubeflow',
-    createNamespace: false, serverSideApply: false, dependsOn: ['istio', 'kubeflow-namespace', 'oauth2-proxy', 'dex'],
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio', 'kubeflow-namespace', 'oauth2-proxy', 'dex'],
     paths: all('common/istio/kubeflow-istio-resources/base'),
   }),
   platform({
     name: 'profiles', title: 'Profiles + KFAM (Pod Security Standards)', layer: 'platform', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: ['kubeflow-namespace', 'kubeflow-roles', 'kubeflow-istio-resources'],
+    createNamespace: true, serverSideApply: true, dependsOn: ['kubeflow-namespace', 'kubeflow-roles', 'kubeflow-istio-resources'],
     paths: all('applications/profiles/pss'),
   }),
   {
     name: 'central-dashboard', title: 'Central Dashboard', group: 'Dashboard', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'profiles'],
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'profiles'],
     paths: all('applications/centraldashboard/overlays/oauth2-proxy'),
   },
   {
     name: 'admission-webhook', title: 'PodDefaults admission webhook', group: 'Notebooks', layer: 'platform', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
     paths: all('applications/admission-webhook/upstream/overlays/cert-manager'),
   },
   {
     name: 'pipelines', title: 'Kubeflow Pipelines', group: 'Pipelines', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'profiles'],
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'profiles'],
     paths: {
       'v1.10.2': 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
       'v1.11.0': 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
@@ -130,37 +135,37 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   },
   {
     name: 'katib', title: 'Katib', group: 'AutoML', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
     paths: all('applications/katib/upstream/installs/katib-with-kubeflow'),
   },
   {
     name: 'notebook-controller', title: 'Notebook Controller', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
     paths: all('applications/jupyter/notebook-controller/upstream/overlays/kubeflow'),
   },
   {
     name: 'jupyter-web-app', title: 'Jupyter Web App', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'notebook-controller', 'admission-webhook', 'profiles'],
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'notebook-controller', 'admission-webhook', 'profiles'],
     paths: all('applications/jupyter/jupyter-web-app/upstream/overlays/istio'),
   },
   {
     name: 'pvcviewer-controller', title: 'PVC Viewer controller', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
     paths: all('applications/pvcviewer-controller/upstream/base'),
   },
   {
     name: 'volumes-web-app', title: 'Volumes Web App', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'pvcviewer-controller', 'profiles'],
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'pvcviewer-controller', 'profiles'],
     paths: all('applications/volumes-web-app/upstream/overlays/istio'),
   },
   {
     name: 'tensorboard-controller', title: 'Tensorboard controller', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: KUBEFLOW_BASE,
+    createNamespace: true, serverSideApply: true, dependsOn: KUBEFLOW_BASE,
     paths: all('applications/tensorboard/tensorboard-controller/upstream/overlays/kubeflow'),
   },
   {
     name: 'tensorboards-web-app', title: 'Tensorboards Web App', group: 'Notebooks', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'tensorboard-controller', 'profiles'],
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'tensorboard-controller', 'profiles'],
     paths: all('applications/tensorboard/tensorboards-web-app/upstream/overlays/istio'),
   },
   {
@@ -182,7 +187,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   },
   {
     name: 'models-web-app', title: 'KServe Models Web App', group: 'Serving', layer: 'apps', namespace: 'kubeflow',
-    createNamespace: true, serverSideApply: false, dependsOn: [...KUBEFLOW_BASE, 'kserve', 'profiles'],
+    createNamespace: true, serverSideApply: true, dependsOn: [...KUBEFLOW_BASE, 'kserve', 'profiles'],
     paths: all('applications/kserve/models-web-app/overlays/kubeflow'),
   },
   {
@@ -192,7 +197,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   },
   platform({
     name: 'user-namespace', title: 'Default user profile (kubeflow-user-example-com)', layer: 'tenants', namespace: 'kubeflow',
-    createNamespace: false, serverSideApply: false, dependsOn: ['profiles'], paths: all('common/user-namespace/base'),
+    createNamespace: false, serverSideApply: true, dependsOn: ['profiles'], paths: all('common/user-namespace/base'),
   }),
 ];
 

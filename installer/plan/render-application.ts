@@ -70,7 +70,7 @@ export function renderComponentApplication(c: ResolvedComponent, source: SourceR
   const spec = doc.get('spec') as YAMLMap;
   const sync = spec.get('syncPolicy');
   if (isMap(sync)) {
-    if (c.spec.serverSideApply) commentKey(sync, 'syncOptions', ' Server-side apply: some objects exceed the 256 KiB client-side apply annotation limit.');
+    if (c.spec.serverSideApply) commentKey(sync, 'syncOptions', ' Server-side apply, as upstream installs Kubeflow: large CRDs exceed the client-side annotation limit.');
     commentKey(sync, 'retry', ' Argo CD does not retry a failed automated sync of the same revision without this.');
   }
   commentKey(spec, 'ignoreDifferences', ' Fields other controllers own after apply (caBundle injection, role aggregation, CRD status).');

@@ -47,6 +47,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
   const readyAt = new Map<string, number>();
   const failingSince = new Map<string, number>();
   const unblockedAt = new Map<string, number>();
+  const refreshedAt = new Map<string, { at: number; every: number }>();
   const started = Date.now();
 
   return new Promise<WaitResult>((resolve) => {
@@ -82,7 +83,20 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       const pending = [...names].filter((n) => !readyAt.has(n));
       if (now - started >= opts.overallTimeoutMs) { finish({ kind: 'timeout', components: pending }); return; }
       const late = pending.filter((n) => now - (unblockedAt.get(n) ?? now) >= opts.componentTimeoutMs);
-      if (late.length > 0) finish({ kind: 'timeout', components: late });
+      if (late.length > 0) { finish({ kind: 'timeout', components: late }); return; }
+      for (const n of pending) nudge(n, now);
+    };
+
+    // Argo CD v3 ignores status-only updates, so what it stored about CRDs ("CRD is not established",
+    // an OutOfSync CRD right after creation) stays until its next periodic reconcile. While a
+    // component waits only on such CRD entries, ask Argo CD to look again, backing off 10 s -> 2 min.
+    const nudge = (name: string, now: number) => {
+      const s = states.get(name);
+      if (!s || s.problems.length === 0 || !s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition '))) return;
+      const r = refreshedAt.get(name) ?? { at: 0, every: 10_000 };
+      if (now - r.at < r.every) return;
+      refreshedAt.set(name, { at: now, every: Math.min(r.every * 2, 120_000) });
+      void requestRefresh(kube, name);
     };
 
     const update = (name: string, state: ComponentState) => {

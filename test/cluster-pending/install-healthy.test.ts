@@ -1,7 +1,7 @@
 /**
  * NOT RUN BY CI YET (vitest includes test/cluster/ only): on the 2-core local cluster Argo CD's cluster
  * cache lags behind CRD status and object changes for minutes under load, so these do not yet pass
- * reliably. Run by hand: npx vitest run --dir test/cluster-pending.
+ * reliably. Run by hand: KFG_PENDING=1 npx vitest run --project pending.
  *
  * Acceptance for install/apply/status on the local cluster: real kube-apiserver, real Argo CD, a fork
  * on the loopback git server. Error paths first (nothing may be applied), then a full install of
