@@ -3,7 +3,7 @@
  * (vendor remote bases), write and rewrite the Argo CD Applications and overlays, commit, push.
  * Every step is an ensure-step, so re-running is the recovery path and a no-op when nothing changed.
  */
-import { mkdtemp, rm, writeFile, mkdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
@@ -154,8 +154,4 @@ async function savePassword(deps: Deps, repoURL: string, branch: string, passwor
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   return file;
-}
-
-export async function readPasswordFile(path: string): Promise<string> {
-  return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
 }

@@ -10,11 +10,9 @@ import { parseComponentList } from '../catalogue/resolve-components.js';
 import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
 import { UserError } from '../errors.js';
+import type { Mirror } from '../vendor/vendor-remote-bases.js';
 
-export interface Mirror {
-  readonly from: string;
-  readonly to: string;
-}
+export type { Mirror } from '../vendor/vendor-remote-bases.js';
 
 export type ForkLocation =
   | { readonly kind: 'git'; readonly url: string }
