@@ -21,8 +21,10 @@ function ignoreDifferences(component: string): object[] {
     // cert-manager's cainjector (or the component itself) fills caBundle after apply.
     { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
     { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
-    // Older controller-gen CRDs (notebooks, profiles) ship an empty `status`, which would never match.
-    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', jqPathExpressions: ['.spec.conversion.webhook.clientConfig.caBundle', '.status'] },
+    // Older controller-gen CRDs (notebooks, profiles) ship an empty `status` and
+    // `preserveUnknownFields: false`, which the API server drops (false is the only v1 value), so
+    // neither would ever match the live object under Argo CD's client-side diff.
+    { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', jqPathExpressions: ['.spec.conversion.webhook.clientConfig.caBundle', '.spec.preserveUnknownFields', '.status'] },
     // The ClusterRole aggregation controller owns `rules` of aggregated roles.
     { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', jqPathExpressions: ['select(.aggregationRule != null) | .rules'] },
   ];
