@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { runApply } from './commands/apply.js';
 import { locateFork, runFork, runPlan } from './commands/fork.js';
 import { runStatus } from './commands/status.js';
+import { runUninstall } from './commands/uninstall.js';
 import { resolveComponents } from './catalogue/resolve-components.js';
 import { runPreflight } from './preflight/run-preflight.js';
 import { KubeApiError } from './systems/kube.js';
@@ -112,6 +113,24 @@ async function main(argv: string[]): Promise<number> {
         progress: progressMode(json ? 'json' : 'text', process.stderr.isTTY, process.env),
         auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
       }, deps, kube);
+    });
+  withCluster(program.command('uninstall').description('delete Kubeflow through Argo CD in reverse wave order, then what this install left; Argo CD last, if kubeflow-gitops installed it'))
+    .option('--keep-argocd', 'keep Argo CD even when kubeflow-gitops installed it')
+    .option('--dry-run', 'print what would be deleted and stop')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--wave-timeout <duration>', 'how long one wave of components (and then the leftovers) may take to go', '10m')
+    .action(async (o: Record<string, unknown>) => {
+      const deps = createDeps(process.env, createStderrLogger(process.stderr), createPrompter(mayPrompt(o.yes === true)));
+      const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+      const abort = new AbortController();
+      const onSigint = () => { abort.abort(); };
+      process.once('SIGINT', onSigint);
+      try {
+        const r = await runUninstall({ keepArgocd: o.keepArgocd === true, dryRun: o.dryRun === true, yes: o.yes === true, waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'), signal: abort.signal }, deps, kube);
+        code = r.exitCode;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
     });
   withCluster(program.command('doctor').description('preflight: every check for installing Kubeflow on this cluster, each with a fix'))
     .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES).default('26.03'))

@@ -13,6 +13,7 @@ import type { Deps } from '../deps.js';
 import { ExitCode, InterruptedError, UserError } from '../errors.js';
 import { appHealthLuaFrom, configureArgoCd, installArgoCd } from '../execute/ensure-argocd.js';
 import { ensureClusterSecrets } from '../execute/ensure-cluster-secrets.js';
+import { ensureInstallRecord, markArgoCdConfigured } from '../execute/install-record.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { Located } from './fork.js';
 import { clusterSecretsFor } from '../plan/build-fork-plan.js';
@@ -76,12 +77,18 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     for (const c of pre.checks) (c.status === 'ok' ? (m: string) => { deps.log.info(m); } : (m: string) => { deps.log.warn(m); })(`${c.status === 'ok' ? '✔' : c.status === 'warn' ? '!' : '✗'} ${c.name}: ${c.message}${c.fix ? ` — fix: ${c.fix}` : ''}`);
     if (!pre.ok) throw new UserError(`preflight failed for context "${kube.target.context}"; nothing was changed:\n${pre.checks.filter((c) => c.status === 'fail').map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`).join('\n')}`, ExitCode.preflight);
 
+    // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
+    await ensureInstallRecord(kube, { argocdPresent: pre.argocd?.present !== false });
     if (pre.argocd?.present === false) {
       deps.log.step('installing Argo CD v3.2.12 from the fork');
       await installArgoCd(kube, await fork.argocdObjects(), deps.log);
     } else if (pre.argocd && (!pre.argocd.appHealthCheck || !pre.argocd.persistsHealth) && cluster.configureArgocd) {
       const lua = appHealthLuaFrom(await fork.argocdObjects());
-      if (lua !== undefined) { deps.log.step('configuring the adopted Argo CD (--configure-argocd)'); await configureArgoCd(kube, lua); }
+      if (lua !== undefined) {
+        deps.log.step('configuring the adopted Argo CD (--configure-argocd)');
+        await markArgoCdConfigured(kube);
+        await configureArgoCd(kube, lua);
+      }
     }
 
     const secrets = await ensureClusterSecrets(kube, clusterSecretsFor(selection));

@@ -23,6 +23,9 @@ export interface KubeTarget { readonly context: string; readonly server: string;
 
 export interface KubeStats { readonly byVerb: Record<string, number> }
 
+/** One listable kind the server offers (preferred version of each group). */
+export interface ResourceType { readonly apiVersion: string; readonly kind: string; readonly resource: string; readonly namespaced: boolean; readonly verbs: readonly string[] }
+
 export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject } | { type: 'ERROR'; object: { code?: number; message?: string } };
 
 export interface Kube {
@@ -38,6 +41,8 @@ export interface Kube {
   createIfAbsent(obj: KubeObject): Promise<'created' | 'exists'>;
   delete(ref: ObjectRef, propagation?: 'Foreground' | 'Background'): Promise<'deleted' | 'absent'>;
   watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void, onDone: (err: unknown) => void): Promise<AbortController>;
+  /** Every kind the server serves that can be listed, from discovery (not cached: CRDs come and go). */
+  resourceTypes(): Promise<ResourceType[]>;
 }
 
 export interface KubeOptions { readonly kubeconfig?: string | undefined; readonly context?: string | undefined }
@@ -171,6 +176,21 @@ export function createKube(opts: KubeOptions): Kube {
         if (err instanceof KubeApiError && err.code === 404) return 'absent';
         throw err;
       }
+    },
+    async resourceTypes() {
+      type ResourceList = { resources: { name: string; kind: string; namespaced: boolean; verbs: string[] }[] };
+      const groups = await request<{ groups: { preferredVersion: { groupVersion: string } }[] }>('GET', '/apis');
+      const versions = ['v1', ...groups.groups.map((g) => g.preferredVersion.groupVersion)];
+      const out: ResourceType[] = [];
+      for (const gv of versions) {
+        // An aggregated API that is down must not hide every other kind.
+        const list = await request<ResourceList>('GET', gv === 'v1' ? '/api/v1' : `/apis/${gv}`).catch(() => undefined);
+        for (const r of list?.resources ?? []) {
+          if (r.name.includes('/') || !r.verbs.includes('list')) continue;
+          out.push({ apiVersion: gv, kind: r.kind, resource: r.name, namespaced: r.namespaced, verbs: r.verbs });
+        }
+      }
+      return out;
     },
     watch(path, query, onEvent, onDone) {
       byVerb.WATCH = (byVerb.WATCH ?? 0) + 1;

@@ -5,7 +5,7 @@
  * Degraded during a rollout does not.
  */
 import { ARGOCD_NAMESPACE } from '../constants.js';
-import type { Kube } from '../systems/kube.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
 import { assessApplication, type ComponentState } from './assess-application.js';
 import { watchApplications, type ApplicationWatch } from './watch-applications.js';
 
@@ -35,6 +35,12 @@ export interface WaitResult {
   readonly readyAt: ReadonlyMap<string, number>;
   readonly watch: ApplicationWatch['stats'];
 }
+
+interface CrdObject extends KubeObject { status?: { conditions?: { type: string; status: string }[] } }
+
+/** Waiting or Degraded only on CRD health or diff entries (a failed sync of a CRD is not this). */
+const crdOnly = (s: ComponentState): boolean => s.problems.length > 0
+  && s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition ') && ['Degraded', 'Progressing', 'OutOfSync'].includes(p.status));
 
 function requestRefresh(kube: Kube, name: string): Promise<unknown> {
   return kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
@@ -87,16 +93,41 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       for (const n of pending) nudge(n, now);
     };
 
-    // Argo CD v3 ignores status-only updates, so what it stored about CRDs ("CRD is not established",
-    // an OutOfSync CRD right after creation) stays until its next periodic reconcile. While a
-    // component waits only on such CRD entries, ask Argo CD to look again, backing off 10 s -> 2 min.
+    // While many CRDs are created at once, Argo CD's cluster cache falls minutes behind their status
+    // (each new CRD makes it rediscover the API; status-only updates do not trigger a refresh in v3),
+    // so "CRD is not established" and CRD diffs can be stale. While a component waits only on such
+    // CRD entries, ask Argo CD to look again, backing off 10 s -> 2 min.
     const nudge = (name: string, now: number) => {
       const s = states.get(name);
-      if (!s || s.problems.length === 0 || !s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition '))) return;
+      if (!s || !crdOnly(s)) return;
       const r = refreshedAt.get(name) ?? { at: 0, every: 10_000 };
       if (now - r.at < r.every) return;
       refreshedAt.set(name, { at: now, every: Math.min(r.every * 2, 120_000) });
       void requestRefresh(kube, name);
+    };
+
+    const startFailing = (name: string) => {
+      if (failingSince.has(name)) return;
+      failingSince.set(name, Date.now());
+      // Argo CD's view can be stale (see nudge): one refresh makes it assess the live objects again
+      // before the grace period decides.
+      void requestRefresh(kube, name);
+    };
+
+    // A component Degraded only because Argo CD says its CRDs are not established is checked against
+    // the API server: if they are Established there, Argo CD's view is stale and the component is
+    // still on its way (its timeout bounds the wait); otherwise the failure is real.
+    const staleNoted = new Set<string>();
+    const checkCrds = async (name: string, state: ComponentState) => {
+      const crds = state.problems.map((p) => p.resource.slice(p.resource.lastIndexOf('/') + 1).replace(/^CustomResourceDefinition /, ''));
+      const live = await Promise.all(crds.map((crd) => kube.get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd }).catch(() => undefined)));
+      if (done || states.get(name) !== state) return;
+      if (!live.every((c) => c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))) { startFailing(name); return; }
+      failingSince.delete(name);
+      if (!staleNoted.has(name)) {
+        staleNoted.add(name);
+        opts.onNote?.(`${name}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`);
+      }
     };
 
     const update = (name: string, state: ComponentState) => {
@@ -106,13 +137,8 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       // A component that was ready and regresses (e.g. a new revision) counts as pending again.
       if (state.phase !== 'ready') readyAt.delete(name);
       if (state.phase === 'failed') {
-        if (!failingSince.has(name)) {
-          failingSince.set(name, Date.now());
-          // Argo CD v3 ignores status-only updates, so resource health it stored (e.g. "CRD is not
-          // established" right after creation) can be stale until its next periodic reconcile. One
-          // refresh makes it assess the live objects again before the grace period decides.
-          void requestRefresh(kube, name);
-        }
+        if (crdOnly(state)) void checkCrds(name, state);
+        else startFailing(name);
       } else failingSince.delete(name);
       if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy) opts.onState(name, state);
       evaluate();

@@ -20,6 +20,7 @@ import { up } from '../local-cluster/lifecycle.js';
 import { statePaths } from '../local-cluster/config.js';
 import { stopManaged } from '../local-cluster/processes.js';
 import { fixturesMissing } from '../support/fixtures.js';
+import { listEverything } from '../support/cluster-listing.js';
 
 const run = promisify(execFile);
 const skip = clusterUnavailable() ?? fixturesMissing();
@@ -28,7 +29,11 @@ interface App extends KubeObject { status?: { sync?: { status?: string; revision
 
 describe.skipIf(skip)('install on the local cluster', () => {
   let h: InstallHarness;
-  beforeAll(async () => { h = await startInstallHarness(); });
+  let before: string[] = [];
+  beforeAll(async () => {
+    h = await startInstallHarness();
+    before = await listEverything(h.kube);
+  });
   afterAll(async () => { await h.cleanup(); });
 
   it('installs Pipelines, Notebooks and KServe to Synced-at-the-pushed-commit and Healthy, surviving an API server restart', async () => {
@@ -76,5 +81,20 @@ describe.skipIf(skip)('install on the local cluster', () => {
     expect(r.code, r.stderr.slice(-2000)).toBe(4);
     expect(r.stderr).toMatch(/jupyter-web-app\s+failed/);
     expect(r.stderr).toMatch(/containers: Required value/);
+  });
+
+  it('uninstall removes every component in reverse wave order and leaves exactly the objects that were there before', async () => {
+    const r = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    // Highest wave first: the apps before the namespaces they live in.
+    expect(r.stderr.indexOf('jupyter-web-app and its resources are gone')).toBeLessThan(r.stderr.indexOf('kubeflow-namespace and its resources are gone'));
+    expect(r.stderr).toContain('kept Argo CD: it was there before kubeflow-gitops');
+    const after = await listEverything(h.kube);
+    expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
+    expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
+    // Running it again is a no-op.
+    const again = await h.cli(['uninstall', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('nothing from kubeflow-gitops is installed');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Runs the real CLI against the local cluster and a fork on its git server, for the install tests:
- * one cluster, one fresh fork per suite, and a cleanup that deletes the root Application (Argo CD's
- * resources finalizer cascades) so the shared cluster is left as it was found.
+ * one cluster, one fresh fork per suite, and a cleanup that runs `kubeflow-gitops uninstall` so the
+ * shared cluster is left as it was found.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -31,32 +31,38 @@ export async function startInstallHarness(): Promise<InstallHarness> {
   const env = await ensureCluster();
   const kube = createKube({ kubeconfig: env.kubeconfig });
   const fork = env.createForkRepo(`install-${Date.now().toString(36)}`);
+  const cli: InstallHarness['cli'] = (args, extra = {}, onStderr) => {
+    const started = Date.now();
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+        cwd: projectRoot, env: { ...process.env, KUBECONFIG: env.kubeconfig, KFG_GIT_TOKEN: env.gitToken, CI: 'true', KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-st-')), ...extra },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); for (const l of d.toString().split('\n')) if (l) onStderr?.(l); });
+      child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }); });
+    });
+  };
   return {
     env, kube, fork,
     gitEnv: () => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`, GIT_TERMINAL_PROMPT: '0' }),
-    cli(args, extra = {}, onStderr) {
-      const started = Date.now();
-      return new Promise((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-          cwd: projectRoot, env: { ...process.env, KUBECONFIG: env.kubeconfig, KFG_GIT_TOKEN: env.gitToken, CI: 'true', KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-st-')), ...extra },
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); for (const l of d.toString().split('\n')) if (l) onStderr?.(l); });
-        child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }); });
-      });
-    },
+    cli,
     installArgs: () => ['install', '--yes', '--fork', fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
       '--components', 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', '15m'],
     async cleanup() {
+      // The product's own uninstall is the cleanup; if it cannot finish, fall back to deleting the root.
+      const r = await cli(['uninstall', '--yes', '--wave-timeout', '5m']);
+      if (r.code === 0) return;
+      process.stderr.write(`[harness] uninstall exited ${r.code}; deleting the root Application instead\n${r.stderr.slice(-2000)}\n`);
       await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' }).catch(() => undefined);
       for (let i = 0; i < 120; i++) {
         const list = await kube.request<{ items: unknown[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops');
         if (list.items.length === 0) break;
-        await new Promise((r) => setTimeout(r, 2000));
+        await new Promise((res) => setTimeout(res, 2000));
       }
       await kube.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'argocd', name: 'kubeflow-gitops-repo' }).catch(() => undefined);
+      await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' }).catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,162 @@
+/**
+ * `uninstall`: removes Kubeflow through Argo CD while Argo CD still runs, then what is left that this
+ * install created, then (only if kubeflow-gitops installed it) Argo CD. Every step is an ensure-step
+ * on what the cluster shows now, so a run that was interrupted is finished by running it again.
+ */
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, TOOL } from '../constants.js';
+import type { Deps } from '../deps.js';
+import { ExitCode, UserError } from '../errors.js';
+import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
+import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, type UninstallPlan } from '../plan/build-uninstall-plan.js';
+import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import { waitUntilGone } from '../watch/wait-until-gone.js';
+import { describeStuck } from './describe-stuck.js';
+
+export interface UninstallOptions {
+  readonly keepArgocd: boolean;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  /** Per wave of Applications, and again for the leftovers. */
+  readonly waveTimeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface UninstallResult { readonly exitCode: number; readonly plan: UninstallPlan; readonly deleted: readonly string[]; readonly stuck: readonly string[] }
+
+const APPS = `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`;
+const mergePatch = 'application/merge-patch+json';
+
+export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kube): Promise<UninstallResult> {
+  deps.log.step(`cluster: context "${kube.target.context}" at ${kube.target.server}`);
+  const argo = await kube.request('GET', '/apis/argoproj.io/v1alpha1').then(() => true, (err: unknown) => {
+    if (err instanceof KubeApiError && err.code === 404) return false;
+    throw err;
+  });
+  const apps = argo ? (await kube.request<{ items: KubeObject[] }>('GET', `${APPS}?labelSelector=${encodeURIComponent(`${LABEL_MANAGED_BY}=${TOOL}`)}`)).items : [];
+  const all = argo ? (await kube.request<{ items: KubeObject[] }>('GET', '/apis/argoproj.io/v1alpha1/applications')).items : [];
+  const ours = new Set(apps.map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`));
+  const foreignApps = all.filter((a) => !ours.has(`${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`)).map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
+  const record = argo ? await readInstallRecord(kube) : undefined;
+  const plan = buildUninstallPlan({ apps, foreignApps, record, keepArgocd: opts.keepArgocd });
+  process.stderr.write(renderUninstallPlan(plan, kube.target));
+  if (opts.dryRun) return { exitCode: ExitCode.ok, plan, deleted: [], stuck: [] };
+  if (!argo || (apps.length === 0 && !record)) {
+    deps.log.info('nothing from kubeflow-gitops is installed in this cluster');
+    return { exitCode: ExitCode.ok, plan, deleted: [], stuck: [] };
+  }
+  if (!opts.yes) {
+    if (!deps.prompter.canPrompt) throw new UserError(`uninstall deletes Kubeflow from context "${kube.target.context}": pass --yes to confirm (or --dry-run to only see the plan)`, ExitCode.usage);
+    if (!await deps.prompter.confirm(`Delete Kubeflow from context "${kube.target.context}"?`, false)) return { exitCode: ExitCode.interrupted, plan, deleted: [], stuck: [] };
+  }
+
+  const deleted: string[] = [];
+  if (plan.root !== undefined) {
+    // Without its finalizer the root goes alone: Argo CD does not cascade, and nothing re-creates children.
+    deps.log.step(`detaching the root Application "${plan.root}"`);
+    await kube.request('PATCH', `${APPS}/${plan.root}`, { metadata: { finalizers: null } }, mergePatch).catch(ignoreNotFound);
+    await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: plan.root });
+    deleted.push(`Application ${plan.root}`);
+  }
+  for (const a of apps) {
+    const name = a.metadata?.name ?? '';
+    if (name === plan.root || a.metadata?.['deletionTimestamp'] !== undefined) continue;
+    const finalizers = (a.metadata?.['finalizers'] as string[] | undefined) ?? [];
+    await kube.request('PATCH', `${APPS}/${name}`, {
+      metadata: { finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER] },
+      spec: { syncPolicy: { automated: null } },
+    }, mergePatch).catch(ignoreNotFound);
+  }
+
+  const stuck: string[] = [];
+  for (const w of plan.waves) {
+    deps.log.step(`wave ${w.wave}: deleting ${w.apps.join(', ')}`);
+    for (const name of w.apps) await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name });
+    const r = await waitUntilGone(kube, APPS, w.apps, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal, onGone: (n) => { deps.log.info(`✔ ${n} and its resources are gone`); deleted.push(`Application ${n}`); } });
+    if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
+    if (r.remaining.length > 0) {
+      stuck.push(...await describeStuck(kube, r.remaining));
+      break;
+    }
+  }
+  if (stuck.length === 0) stuck.push(...await removeLeftovers(kube, plan, opts, deps, deleted));
+  if (stuck.length === 0) stuck.push(...await finishArgoCd(kube, plan, opts, deps, deleted));
+
+  if (stuck.length > 0) {
+    deps.log.warn(`uninstall is not complete; these are holding it:\n${stuck.map((s) => `  - ${s}`).join('\n')}\nfix them (or wait) and run \`kubeflow-gitops uninstall\` again`);
+    return { exitCode: ExitCode.timeout, plan, deleted, stuck };
+  }
+  deps.log.step(`uninstalled: ${deleted.length} object(s) and Application(s) removed${plan.removeArgocd ? ', Argo CD included' : ''}`);
+  return { exitCode: ExitCode.ok, plan, deleted, stuck };
+}
+
+/** Objects our Applications tracked or kubeflow-gitops labelled that Argo CD left behind. */
+async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
+  const types = (await kube.resourceTypes()).filter((t) => t.verbs.includes('delete') && !SKIP_KINDS.has(t.kind));
+  const found: { type: ResourceType; obj: KubeObject }[] = [];
+  for (const t of types) {
+    const items = await kube.request<{ items: KubeObject[] }>('GET', `${t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`}/${t.resource}`).then((l) => l.items, () => []);
+    // The record goes last, so an interrupted uninstall still knows what it may delete.
+    const keep = [`${ARGOCD_NAMESPACE}/${INSTALL_RECORD}`];
+    for (const obj of selectLeftovers(items.map((i) => ({ ...i, kind: t.kind })), plan)) {
+      if (keep.includes(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`)) continue;
+      if (obj.kind === 'Namespace' && obj.metadata?.name === ARGOCD_NAMESPACE) continue;
+      found.push({ type: t, obj });
+    }
+  }
+  // Namespaced objects first: deleting a namespace takes its contents anyway.
+  const namespaces = found.filter((f) => f.obj.kind === 'Namespace').map((f) => f.obj.metadata?.name ?? '');
+  for (const { type, obj } of found) {
+    if (obj.metadata?.namespace !== undefined && namespaces.includes(obj.metadata.namespace)) continue;
+    const name = obj.metadata?.name ?? '';
+    const r = await kube.delete({ apiVersion: type.apiVersion, kind: type.kind, namespace: obj.metadata?.namespace, name }, 'Background');
+    if (r === 'deleted') { deleted.push(`${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); deps.log.info(`deleted leftover ${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); }
+  }
+  if (namespaces.length === 0) return [];
+  const r = await waitUntilGone(kube, '/api/v1/namespaces', namespaces, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
+  if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
+  return r.remaining.length > 0 ? describeStuck(kube, [], r.remaining) : [];
+}
+
+/** Our keys out of an adopted Argo CD's config, or Argo CD itself out of the cluster when we installed it. */
+async function finishArgoCd(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
+  if (plan.revertArgocdConfig) {
+    // Applying an object without the keys makes the API server drop the fields only our manager owned.
+    for (const name of ['argocd-cm', 'argocd-cmd-params-cm']) await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ARGOCD_NAMESPACE } });
+    deps.log.info('removed the kubeflow-gitops keys from Argo CD\'s config');
+  }
+  if (!plan.removeArgocd) {
+    await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD });
+    deps.log.info(`kept Argo CD: ${plan.argocdKept ?? ''}`);
+    return [];
+  }
+  deps.log.step('removing Argo CD (installed by kubeflow-gitops)');
+  const clusterScoped = [
+    ...(await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items
+      .filter((c) => c.metadata?.labels?.['app.kubernetes.io/part-of'] === 'argocd' || (c.metadata?.name ?? '').endsWith('.argoproj.io') && ['applications', 'applicationsets', 'appprojects'].includes((c.metadata?.name ?? '').split('.')[0] ?? ''))
+      .map((o) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: o.metadata?.name ?? '' })),
+    ...await labelled(kube, 'rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles'),
+    ...await labelled(kube, 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings'),
+  ];
+  for (const ref of clusterScoped) if (await kube.delete(ref, 'Background') === 'deleted') deleted.push(`${ref.kind} ${ref.name}`);
+  if (plan.namespacesBefore.includes(ARGOCD_NAMESPACE)) {
+    await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD });
+    return [];
+  }
+  await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ARGOCD_NAMESPACE }, 'Background');
+  deleted.push(`Namespace ${ARGOCD_NAMESPACE}`);
+  const r = await waitUntilGone(kube, '/api/v1/namespaces', [ARGOCD_NAMESPACE], { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
+  return r.remaining.length > 0 ? describeStuck(kube, [], r.remaining) : [];
+}
+
+async function labelled(kube: Kube, apiVersion: string, kind: string, resource: string) {
+  const items = (await kube.request<{ items: KubeObject[] }>('GET', `/apis/${apiVersion}/${resource}?labelSelector=${encodeURIComponent('app.kubernetes.io/part-of=argocd')}`)).items;
+  return items.map((o) => ({ apiVersion, kind, name: o.metadata?.name ?? '' }));
+}
+
+/** Kinds that are never ours to delete one by one: they are derived, or cleaned up by their owner. */
+const SKIP_KINDS = new Set(['Event', 'Endpoints', 'EndpointSlice', 'Lease', 'ControllerRevision', 'ReplicaSet', 'Pod', 'ComponentStatus', 'Node', 'APIService', 'TokenReview', 'SelfSubjectAccessReview', 'Binding']);
+
+function ignoreNotFound(err: unknown): void {
+  if (err instanceof KubeApiError && err.code === 404) return;
+  throw err;
+}

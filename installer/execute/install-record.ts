@@ -1,0 +1,76 @@
+/**
+ * What this install found and changed, kept in the cluster it describes: a ConfigMap in Argo CD's
+ * namespace, written before the first change and never rewritten after. Uninstall reads it to know
+ * which namespaces were already there (those are never deleted), whether Argo CD was installed by us
+ * (only then may it be removed) and whether an adopted Argo CD's config carries our keys.
+ * It lives in the cluster, not on the machine that ran install, so any machine can uninstall.
+ */
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
+
+export const INSTALL_RECORD = 'kubeflow-gitops-install';
+
+export interface InstallRecord {
+  /** Namespaces that existed before the first install step. */
+  readonly namespacesBefore: readonly string[];
+  readonly argocd: 'installed' | 'adopted';
+  /** The adopted Argo CD's config was given our keys (--configure-argocd). */
+  readonly configuredArgocd: boolean;
+  readonly createdAt: string;
+}
+
+interface ConfigMap extends KubeObject { data?: Record<string, string> }
+
+const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD } as const;
+
+export function parseInstallRecord(cm: ConfigMap | undefined): InstallRecord | undefined {
+  const d = cm?.data;
+  if (!d) return undefined;
+  let namespacesBefore: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(d.namespacesBefore ?? '[]');
+    if (Array.isArray(parsed)) namespacesBefore = parsed.filter((x): x is string => typeof x === 'string');
+  } catch {
+    // A hand-edited record must not make uninstall delete more: an unreadable list means "keep all".
+    namespacesBefore = ['*'];
+  }
+  return {
+    namespacesBefore,
+    argocd: d.argocd === 'installed' ? 'installed' : 'adopted',
+    configuredArgocd: d.configuredArgocd === 'true',
+    createdAt: d.createdAt ?? '',
+  };
+}
+
+export async function readInstallRecord(kube: Kube): Promise<InstallRecord | undefined> {
+  return parseInstallRecord(await kube.get<ConfigMap>(REF));
+}
+
+/**
+ * Writes the record unless one exists (a re-run keeps the first one: by then the namespaces of the
+ * first attempt exist, and they are ours). When Argo CD is absent its namespace is created here, so
+ * the record exists before anything it describes.
+ */
+export async function ensureInstallRecord(kube: Kube, facts: { argocdPresent: boolean; now?: Date }): Promise<InstallRecord> {
+  const existing = await readInstallRecord(kube);
+  if (existing) return existing;
+  const list = await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces');
+  const namespacesBefore = list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+  const record: InstallRecord = {
+    namespacesBefore, argocd: facts.argocdPresent ? 'adopted' : 'installed', configuredArgocd: false,
+    createdAt: (facts.now ?? new Date()).toISOString(),
+  };
+  const labels = { [LABEL_MANAGED_BY]: TOOL };
+  if (!facts.argocdPresent) await kube.createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } });
+  await kube.createIfAbsent({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INSTALL_RECORD, namespace: ARGOCD_NAMESPACE, labels },
+    data: { namespacesBefore: JSON.stringify(namespacesBefore), argocd: record.argocd, configuredArgocd: 'false', createdAt: record.createdAt },
+  });
+  // Another run may have won the race: the stored record is the truth.
+  return (await readInstallRecord(kube)) ?? record;
+}
+
+/** Set before the adopted Argo CD's config is changed, so a run killed right after still gets it reverted. */
+export async function markArgoCdConfigured(kube: Kube): Promise<void> {
+  await kube.request('PATCH', `/api/v1/namespaces/${ARGOCD_NAMESPACE}/configmaps/${INSTALL_RECORD}`, { data: { configuredArgocd: 'true' } }, 'application/merge-patch+json');
+}

@@ -1,0 +1,107 @@
+/**
+ * Uninstall as data: which Applications go in which order, and which leftovers may be deleted. Pure,
+ * so `uninstall --dry-run` prints exactly what the executor would do, and so the rule "never delete
+ * what this install did not create" is tested without a cluster.
+ *
+ * Order: the root is detached first (no cascade, so it cannot re-create children), every child stops
+ * auto-syncing (a child that self-heals into a namespace another child is deleting never finishes),
+ * then children are deleted through Argo CD's resources finalizer in reverse wave order, so tenants and
+ * apps go while the controllers and webhooks they need still run, and namespaces and CRDs go last.
+ */
+import { ANNOTATION_SYNC_WAVE, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import type { InstallRecord } from '../execute/install-record.js';
+import type { KubeObject } from '../systems/kube.js';
+
+export interface UninstallInputs {
+  /** Applications labelled as ours (the root included, when still there). */
+  readonly apps: readonly KubeObject[];
+  /** Names of Applications anywhere in the cluster that are not ours. */
+  readonly foreignApps: readonly string[];
+  readonly record: InstallRecord | undefined;
+  readonly keepArgocd: boolean;
+}
+
+export interface UninstallPlan {
+  readonly root: string | undefined;
+  /** Highest wave first. */
+  readonly waves: readonly { readonly wave: number; readonly apps: readonly string[] }[];
+  /** Every child Application, for the leftover rule (tracking ids name them). */
+  readonly appNames: readonly string[];
+  readonly namespacesBefore: readonly string[];
+  readonly revertArgocdConfig: boolean;
+  readonly removeArgocd: boolean;
+  /** Why Argo CD stays, when it does. */
+  readonly argocdKept: string | undefined;
+  readonly notes: readonly string[];
+}
+
+export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
+  const notes: string[] = [];
+  const root = input.apps.find((a) => a.metadata?.name === ROOT_APP_NAME);
+  const children = input.apps.filter((a) => a !== root);
+  const byWave = new Map<number, string[]>();
+  for (const a of children) {
+    const wave = Number.parseInt(a.metadata?.annotations?.[ANNOTATION_SYNC_WAVE] ?? '0', 10) || 0;
+    byWave.set(wave, [...(byWave.get(wave) ?? []), a.metadata?.name ?? '']);
+  }
+  const waves = [...byWave.entries()].sort(([a], [b]) => b - a).map(([wave, apps]) => ({ wave, apps: apps.sort() }));
+
+  const record = input.record;
+  if (!record) notes.push(`no install record (ConfigMap ${ARGOCD_NAMESPACE}/kubeflow-gitops-install): namespaces are only deleted through Argo CD, and Argo CD is kept`);
+  let argocdKept: string | undefined;
+  if (input.keepArgocd) argocdKept = '--keep-argocd';
+  else if (record?.argocd !== 'installed') argocdKept = 'it was there before kubeflow-gitops';
+  else if (input.foreignApps.length > 0) argocdKept = `it also manages Applications that are not ours: ${input.foreignApps.join(', ')}`;
+
+  return {
+    root: root?.metadata?.name,
+    waves,
+    appNames: children.map((a) => a.metadata?.name ?? '').sort(),
+    // Without a record every namespace counts as pre-existing: deleting too little is recoverable.
+    namespacesBefore: record ? record.namespacesBefore : ['*'],
+    revertArgocdConfig: record?.configuredArgocd === true && argocdKept !== undefined,
+    removeArgocd: argocdKept === undefined,
+    argocdKept,
+    notes,
+  };
+}
+
+/**
+ * The Argo CD Application (in Argo CD's namespace) that manages an object, from the tracking
+ * annotation Argo CD v3 writes by default. The `app.kubernetes.io/instance` label is deliberately not
+ * used: upstream manifests and Helm set it too, so it does not prove Argo CD created the object.
+ */
+export function trackedBy(o: KubeObject): string | undefined {
+  const id = o.metadata?.annotations?.['argocd.argoproj.io/tracking-id'];
+  if (id === undefined) return undefined;
+  const app = id.split(':')[0] ?? '';
+  // Applications in other namespaces are tracked as "<namespace>_<name>": never ours.
+  return app.includes('_') ? undefined : app;
+}
+
+/**
+ * What is left after Argo CD deleted the children and may still go: objects that one of our
+ * Applications tracks or that kubeflow-gitops labelled, except namespaces that were there before.
+ */
+export function selectLeftovers(objects: readonly KubeObject[], plan: Pick<UninstallPlan, 'appNames' | 'namespacesBefore'>): KubeObject[] {
+  const ours = new Set(plan.appNames);
+  const before = new Set(plan.namespacesBefore);
+  return objects.filter((o) => {
+    const name = o.metadata?.name ?? '';
+    if (o.kind === 'Namespace' && (before.has(name) || before.has('*'))) return false;
+    const tracked = trackedBy(o);
+    return (tracked !== undefined && ours.has(tracked)) || o.metadata?.labels?.[LABEL_MANAGED_BY] === TOOL;
+  });
+}
+
+export function renderUninstallPlan(plan: UninstallPlan, target: { context: string; server: string }): string {
+  const lines = [`uninstall from context "${target.context}" (${target.server}):`];
+  if (plan.root) lines.push(`  1. detach the root Application "${plan.root}" (its children stay until their turn)`);
+  lines.push('  2. stop auto-sync on every component, then delete through Argo CD, highest wave first:');
+  for (const w of plan.waves) lines.push(`     wave ${String(w.wave).padStart(3)}: ${w.apps.join(', ')}`);
+  lines.push('  3. delete what is left that this install created (tracked by its Applications or labelled kubeflow-gitops); keep namespaces that existed before');
+  if (plan.revertArgocdConfig) lines.push('  4. remove the keys kubeflow-gitops added to Argo CD\'s config');
+  lines.push(plan.removeArgocd ? '  5. remove Argo CD (kubeflow-gitops installed it)' : `  5. keep Argo CD (${plan.argocdKept ?? ''})`);
+  for (const n of plan.notes) lines.push(`  note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { parseInstallRecord, type InstallRecord } from '../../../installer/execute/install-record.js';
+import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, trackedBy } from '../../../installer/plan/build-uninstall-plan.js';
+import type { KubeObject } from '../../../installer/systems/kube.js';
+
+const app = (name: string, wave: number): KubeObject => ({
+  apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+  metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': String(wave) }, labels: { 'app.kubernetes.io/managed-by': 'kubeflow-gitops' } },
+});
+const record: InstallRecord = { namespacesBefore: ['default', 'kube-system', 'argocd', 'team-a'], argocd: 'installed', configuredArgocd: false, createdAt: '2026-11-22T00:00:00Z' };
+const apps = [app('kubeflow', 0), app('cert-manager', 10), app('kubeflow-namespace', 0), app('pipelines', 61), app('notebook-controller', 60), app('jupyter-web-app', 61)];
+
+describe('buildUninstallPlan', () => {
+  it('detaches the root and deletes children highest wave first, names sorted inside a wave', () => {
+    const plan = buildUninstallPlan({ apps, foreignApps: [], record, keepArgocd: false });
+    expect(plan.root).toBe('kubeflow');
+    expect(plan.waves).toEqual([
+      { wave: 61, apps: ['jupyter-web-app', 'pipelines'] },
+      { wave: 60, apps: ['notebook-controller'] },
+      { wave: 10, apps: ['cert-manager'] },
+      { wave: 0, apps: ['kubeflow-namespace'] },
+    ]);
+    expect(plan.appNames).not.toContain('kubeflow');
+    expect(plan.removeArgocd).toBe(true);
+  });
+
+  it('keeps Argo CD that was adopted, asked to be kept, or that also runs other Applications', () => {
+    expect(buildUninstallPlan({ apps, foreignApps: [], record: { ...record, argocd: 'adopted' }, keepArgocd: false }).argocdKept).toMatch(/there before/);
+    expect(buildUninstallPlan({ apps, foreignApps: [], record, keepArgocd: true }).argocdKept).toBe('--keep-argocd');
+    const shared = buildUninstallPlan({ apps, foreignApps: ['argocd/team-app'], record, keepArgocd: false });
+    expect(shared.removeArgocd).toBe(false);
+    expect(shared.argocdKept).toContain('argocd/team-app');
+  });
+
+  it('reverts the adopted Argo CD config only when it was changed by us', () => {
+    expect(buildUninstallPlan({ apps, foreignApps: [], record: { ...record, argocd: 'adopted', configuredArgocd: true }, keepArgocd: false }).revertArgocdConfig).toBe(true);
+    expect(buildUninstallPlan({ apps, foreignApps: [], record: { ...record, argocd: 'adopted' }, keepArgocd: false }).revertArgocdConfig).toBe(false);
+  });
+
+  it('without an install record deletes no namespace by itself and keeps Argo CD', () => {
+    const plan = buildUninstallPlan({ apps, foreignApps: [], record: undefined, keepArgocd: false });
+    expect(plan.namespacesBefore).toEqual(['*']);
+    expect(plan.removeArgocd).toBe(false);
+    expect(plan.notes.join()).toMatch(/no install record/);
+    expect(renderUninstallPlan(plan, { context: 'kind-kf', server: 'https://127.0.0.1:6443' })).toMatch(/wave {2}61: jupyter-web-app, pipelines[\s\S]*keep Argo CD/);
+  });
+});
+
+describe('selectLeftovers', () => {
+  const tracked = (kind: string, name: string, appName: string, namespace?: string): KubeObject => ({
+    kind, metadata: { name, ...(namespace ? { namespace } : {}), annotations: { 'argocd.argoproj.io/tracking-id': `${appName}:/${kind}:${namespace ?? ''}/${name}` } },
+  });
+  const plan = buildUninstallPlan({ apps, foreignApps: [], record, keepArgocd: false });
+
+  it('takes what our Applications track or we labelled, never a namespace that existed before', () => {
+    const objects: KubeObject[] = [
+      tracked('Namespace', 'kubeflow', 'kubeflow-namespace'),
+      tracked('Namespace', 'team-a', 'kubeflow-namespace'),
+      tracked('CustomResourceDefinition', 'notebooks.kubeflow.org', 'notebook-controller'),
+      tracked('ClusterRole', 'someone-elses', 'their-app'),
+      tracked('ClusterRole', 'other-namespace-app', 'team_pipelines'),
+      { kind: 'Namespace', metadata: { name: 'auth', labels: { 'app.kubernetes.io/managed-by': 'kubeflow-gitops' } } },
+      { kind: 'Namespace', metadata: { name: 'created-later-by-a-person' } },
+      { kind: 'ClusterRole', metadata: { name: 'helm-instance', labels: { 'app.kubernetes.io/instance': 'pipelines' } } },
+    ];
+    expect(selectLeftovers(objects, plan).map((o) => `${o.kind ?? ''}/${o.metadata?.name ?? ''}`)).toEqual([
+      'Namespace/kubeflow', 'CustomResourceDefinition/notebooks.kubeflow.org', 'Namespace/auth',
+    ]);
+  });
+
+  it('reads tracking ids as Argo CD writes them', () => {
+    expect(trackedBy(tracked('Deployment', 'ml-pipeline', 'pipelines', 'kubeflow'))).toBe('pipelines');
+    expect(trackedBy({ kind: 'Deployment', metadata: { name: 'x' } })).toBeUndefined();
+  });
+});
+
+describe('parseInstallRecord', () => {
+  it('reads what ensureInstallRecord writes, and treats an unreadable namespace list as "keep every namespace"', () => {
+    expect(parseInstallRecord({ data: { namespacesBefore: '["default"]', argocd: 'installed', configuredArgocd: 'false', createdAt: 't' } }))
+      .toEqual({ namespacesBefore: ['default'], argocd: 'installed', configuredArgocd: false, createdAt: 't' });
+    expect(parseInstallRecord({ data: { namespacesBefore: '[not json', argocd: 'installed' } })?.namespacesBefore).toEqual(['*']);
+    expect(parseInstallRecord({ data: { argocd: 'something' } })?.argocd).toBe('adopted');
+    expect(parseInstallRecord(undefined)).toBeUndefined();
+  });
+});
