@@ -7,7 +7,7 @@ import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../cons
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { GitAuth } from '../systems/git.js';
-import type { Kube, KubeObject } from '../systems/kube.js';
+import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
 import { waitForComponents } from '../watch/wait-for-components.js';
 import { exitCodeOf } from './apply.js';
@@ -26,7 +26,10 @@ export interface StatusOptions {
 interface App extends KubeObject { spec?: { source?: { repoURL?: string; targetRevision?: string } } }
 
 export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Promise<number> {
-  const root = await kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
+  const root = await kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME }).catch((err: unknown) => {
+    if (err instanceof KubeApiError && err.code === 404) throw new UserError(`Argo CD is not installed in context "${kube.target.context}" (the argoproj.io API is not served), so there is no install to report on; run install`, ExitCode.preflight);
+    throw err;
+  });
   if (!root) throw new UserError(`no Kubeflow install found in context "${kube.target.context}": the root Application ${ARGOCD_NAMESPACE}/${ROOT_APP_NAME} does not exist (run install)`, ExitCode.preflight);
   const repoURL = root.spec?.source?.repoURL ?? '';
   const branch = root.spec?.source?.targetRevision ?? '';

@@ -111,10 +111,34 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
     const r = await kube.delete({ apiVersion: type.apiVersion, kind: type.kind, namespace: obj.metadata?.namespace, name }, 'Background');
     if (r === 'deleted') { deleted.push(`${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); deps.log.info(`deleted leftover ${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); }
   }
-  if (namespaces.length === 0) return [];
-  const r = await waitUntilGone(kube, '/api/v1/namespaces', namespaces, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
-  if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
-  return r.remaining.length > 0 ? describeStuck(kube, [], r.remaining) : [];
+  const crds = await removeManaged(kube, plan, namespaces, deps, deleted);
+  const stuck: string[] = [];
+  for (const [path, names] of [['/api/v1/namespaces', namespaces], ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crds]] as const) {
+    const r = await waitUntilGone(kube, path, names, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
+    if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
+    if (r.remaining.length > 0) stuck.push(...(path.endsWith('namespaces') ? await describeStuck(kube, [], r.remaining) : r.remaining.map((n) => `CustomResourceDefinition ${n} is still being deleted (its custom resources are being removed)`)));
+  }
+  return stuck;
+}
+
+/** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
+async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: readonly string[], deps: Deps, deleted: string[]): Promise<string[]> {
+  const crds: string[] = [];
+  for (const m of plan.managed) {
+    if (m.namespace !== undefined && namespacesGoing.includes(m.namespace)) continue;
+    const ref = { apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, namespace: m.namespace, name: m.name };
+    // A kind whose CRD went already has no objects left either.
+    const live = await kube.get(ref).catch(() => undefined);
+    if (!live) continue;
+    const options = `${live.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? ''},${live.metadata?.annotations?.['helm.sh/resource-policy'] ?? ''}`;
+    if (/Delete=false|(^|,)keep(,|$)/.test(options)) { deps.log.info(`kept ${m.kind} ${m.name}: it is annotated to survive deletion`); continue; }
+    if (await kube.delete(ref, 'Background') === 'deleted') {
+      deleted.push(`${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`);
+      if (m.kind === 'CustomResourceDefinition') crds.push(m.name);
+    }
+  }
+  if (crds.length > 0) deps.log.info(`deleted ${crds.length} CustomResourceDefinition(s) the components installed (Argo CD never deletes CRDs)`);
+  return crds;
 }
 
 /** Our keys out of an adopted Argo CD's config, or Argo CD itself out of the cluster when we installed it. */

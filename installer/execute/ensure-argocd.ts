@@ -12,6 +12,8 @@ const PERSIST_KEY = 'controller.resource.health.persist';
 
 export interface ArgoCdFacts {
   readonly present: boolean;
+  /** Absent as an API (no argoproj.io CRDs) yet its namespace holds Argo CD's config or workloads. */
+  readonly incomplete?: string | undefined;
   /** From the application-controller's image, when it runs in the cluster. */
   readonly version?: string | undefined;
   /** Child Application health gates sync waves of the root. */
@@ -26,8 +28,15 @@ export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
   try {
     await kube.request('GET', '/apis/argoproj.io/v1alpha1');
   } catch (err) {
-    if (err instanceof KubeApiError && err.code === 404) return { present: false, appHealthCheck: false, persistsHealth: false };
-    throw err;
+    if (!(err instanceof KubeApiError && err.code === 404)) throw err;
+    // Installing over a half-removed Argo CD would take over objects someone else manages.
+    const leftovers = await Promise.all([
+      kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' }).then((o) => (o ? 'ConfigMap argocd-cm' : undefined)),
+      kube.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: ARGOCD_NAMESPACE, name: 'argocd-application-controller' }).then((o) => (o ? 'StatefulSet argocd-application-controller' : undefined)),
+      kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ARGOCD_NAMESPACE, name: 'argocd-server' }).then((o) => (o ? 'Deployment argocd-server' : undefined)),
+    ]);
+    const found = leftovers.filter((x) => x !== undefined);
+    return { present: false, incomplete: found.length > 0 ? found.join(', ') : undefined, appHealthCheck: false, persistsHealth: false };
   }
   const cm = await kube.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' });
   const params = await kube.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cmd-params-cm' });

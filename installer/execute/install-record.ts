@@ -13,6 +13,8 @@ export const INSTALL_RECORD = 'kubeflow-gitops-install';
 export interface InstallRecord {
   /** Namespaces that existed before the first install step. */
   readonly namespacesBefore: readonly string[];
+  /** CRDs that existed before: Argo CD never deletes CRDs, so uninstall does, except these. */
+  readonly crdsBefore: readonly string[];
   readonly argocd: 'installed' | 'adopted';
   /** The adopted Argo CD's config was given our keys (--configure-argocd). */
   readonly configuredArgocd: boolean;
@@ -26,20 +28,23 @@ const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, 
 export function parseInstallRecord(cm: ConfigMap | undefined): InstallRecord | undefined {
   const d = cm?.data;
   if (!d) return undefined;
-  let namespacesBefore: string[] = [];
-  try {
-    const parsed: unknown = JSON.parse(d.namespacesBefore ?? '[]');
-    if (Array.isArray(parsed)) namespacesBefore = parsed.filter((x): x is string => typeof x === 'string');
-  } catch {
-    // A hand-edited record must not make uninstall delete more: an unreadable list means "keep all".
-    namespacesBefore = ['*'];
-  }
   return {
-    namespacesBefore,
+    namespacesBefore: nameList(d.namespacesBefore),
+    crdsBefore: nameList(d.crdsBefore),
     argocd: d.argocd === 'installed' ? 'installed' : 'adopted',
     configuredArgocd: d.configuredArgocd === 'true',
     createdAt: d.createdAt ?? '',
   };
+}
+
+/** A JSON list of names; a hand-edited record must not make uninstall delete more, so unreadable means "keep all". */
+function nameList(json: string | undefined): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json ?? '["*"]');
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : ['*'];
+  } catch {
+    return ['*'];
+  }
 }
 
 export async function readInstallRecord(kube: Kube): Promise<InstallRecord | undefined> {
@@ -56,15 +61,17 @@ export async function ensureInstallRecord(kube: Kube, facts: { argocdPresent: bo
   if (existing) return existing;
   const list = await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces');
   const namespacesBefore = list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+  const crds = await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
+  const crdsBefore = crds.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
   const record: InstallRecord = {
-    namespacesBefore, argocd: facts.argocdPresent ? 'adopted' : 'installed', configuredArgocd: false,
+    namespacesBefore, crdsBefore, argocd: facts.argocdPresent ? 'adopted' : 'installed', configuredArgocd: false,
     createdAt: (facts.now ?? new Date()).toISOString(),
   };
   const labels = { [LABEL_MANAGED_BY]: TOOL };
   if (!facts.argocdPresent) await kube.createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } });
   await kube.createIfAbsent({
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INSTALL_RECORD, namespace: ARGOCD_NAMESPACE, labels },
-    data: { namespacesBefore: JSON.stringify(namespacesBefore), argocd: record.argocd, configuredArgocd: 'false', createdAt: record.createdAt },
+    data: { namespacesBefore: JSON.stringify(namespacesBefore), crdsBefore: JSON.stringify(crdsBefore), argocd: record.argocd, configuredArgocd: 'false', createdAt: record.createdAt },
   });
   // Another run may have won the race: the stored record is the truth.
   return (await readInstallRecord(kube)) ?? record;

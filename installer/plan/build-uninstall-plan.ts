@@ -21,6 +21,9 @@ export interface UninstallInputs {
   readonly keepArgocd: boolean;
 }
 
+/** An object an Application listed as its own (status.resources), as Argo CD names it. */
+export interface ManagedRef { readonly group: string; readonly version: string; readonly kind: string; readonly namespace?: string | undefined; readonly name: string }
+
 export interface UninstallPlan {
   readonly root: string | undefined;
   /** Highest wave first. */
@@ -28,12 +31,21 @@ export interface UninstallPlan {
   /** Every child Application, for the leftover rule (tracking ids name them). */
   readonly appNames: readonly string[];
   readonly namespacesBefore: readonly string[];
+  /**
+   * What the components managed that may outlive Argo CD's cascade and must then be deleted here:
+   * CRDs (Argo CD never deletes them) and anything re-created behind its back (the ClusterRole
+   * aggregation controller re-applies an aggregated ClusterRole deleted under it). CRDs come last,
+   * and CRDs that existed before the install are not in the list.
+   */
+  readonly managed: readonly ManagedRef[];
   readonly revertArgocdConfig: boolean;
   readonly removeArgocd: boolean;
   /** Why Argo CD stays, when it does. */
   readonly argocdKept: string | undefined;
   readonly notes: readonly string[];
 }
+
+interface ManagedApp extends KubeObject { status?: { resources?: { group?: string; version?: string; kind?: string; namespace?: string; name?: string }[] } }
 
 export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   const notes: string[] = [];
@@ -53,8 +65,26 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   else if (record?.argocd !== 'installed') argocdKept = 'it was there before kubeflow-gitops';
   else if (input.foreignApps.length > 0) argocdKept = `it also manages Applications that are not ours: ${input.foreignApps.join(', ')}`;
 
+  const crdsBefore = new Set(record ? record.crdsBefore : ['*']);
+  const seen = new Set<string>();
+  const managed: ManagedRef[] = [];
+  for (const a of children) {
+    for (const r of (a as ManagedApp).status?.resources ?? []) {
+      const ref: ManagedRef = { group: r.group ?? '', version: r.version ?? 'v1', kind: r.kind ?? '', namespace: r.namespace || undefined, name: r.name ?? '' };
+      if (ref.kind === '' || ref.name === '' || (ref.group === 'argoproj.io' && ref.kind === 'Application')) continue;
+      if (ref.kind === 'CustomResourceDefinition' && (crdsBefore.has(ref.name) || crdsBefore.has('*'))) continue;
+      // Argo CD lists cluster-scoped objects with the Application's namespace; the key ignores it.
+      const key = `${ref.group}/${ref.kind}/${ref.kind === 'CustomResourceDefinition' || ref.kind.startsWith('Cluster') ? '' : ref.namespace ?? ''}/${ref.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      managed.push(ref);
+    }
+  }
+  managed.sort((x, y) => Number(x.kind === 'CustomResourceDefinition') - Number(y.kind === 'CustomResourceDefinition'));
+
   return {
     root: root?.metadata?.name,
+    managed,
     waves,
     appNames: children.map((a) => a.metadata?.name ?? '').sort(),
     // Without a record every namespace counts as pre-existing: deleting too little is recoverable.
@@ -99,7 +129,8 @@ export function renderUninstallPlan(plan: UninstallPlan, target: { context: stri
   if (plan.root) lines.push(`  1. detach the root Application "${plan.root}" (its children stay until their turn)`);
   lines.push('  2. stop auto-sync on every component, then delete through Argo CD, highest wave first:');
   for (const w of plan.waves) lines.push(`     wave ${String(w.wave).padStart(3)}: ${w.apps.join(', ')}`);
-  lines.push('  3. delete what is left that this install created (tracked by its Applications or labelled kubeflow-gitops); keep namespaces that existed before');
+  const crds = plan.managed.filter((m) => m.kind === 'CustomResourceDefinition').length;
+  lines.push(`  3. delete what is left that this install created: ${crds} CRD(s) (Argo CD never deletes CRDs), objects its Applications managed or tracked, and objects labelled kubeflow-gitops; keep namespaces and CRDs that existed before`);
   if (plan.revertArgocdConfig) lines.push('  4. remove the keys kubeflow-gitops added to Argo CD\'s config');
   lines.push(plan.removeArgocd ? '  5. remove Argo CD (kubeflow-gitops installed it)' : `  5. keep Argo CD (${plan.argocdKept ?? ''})`);
   for (const n of plan.notes) lines.push(`  note: ${n}`);

@@ -70,7 +70,13 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   let argocd: ArgoCdFacts | undefined;
   try {
     argocd = await detectArgoCd(kube);
-    checks.push(argocd.present
+    checks.push(argocd.incomplete !== undefined
+      ? {
+        name: 'argocd', status: 'fail',
+        message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
+        fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
+      }
+      : argocd.present
       ? { name: 'argocd', status: 'ok', message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}` }
       : { name: 'argocd', status: 'ok', message: 'Argo CD is absent; v3.2.12 will be installed from the fork' });
   } catch (err) {

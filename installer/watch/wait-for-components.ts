@@ -40,7 +40,7 @@ interface CrdObject extends KubeObject { status?: { conditions?: { type: string;
 
 /** Waiting or Degraded only on CRD health or diff entries (a failed sync of a CRD is not this). */
 const crdOnly = (s: ComponentState): boolean => s.problems.length > 0
-  && s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition ') && ['Degraded', 'Progressing', 'OutOfSync'].includes(p.status));
+  && s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition ') && ['Degraded', 'Progressing', 'Missing', 'OutOfSync'].includes(p.status));
 
 function requestRefresh(kube: Kube, name: string): Promise<unknown> {
   return kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
@@ -122,6 +122,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       const crds = state.problems.map((p) => p.resource.slice(p.resource.lastIndexOf('/') + 1).replace(/^CustomResourceDefinition /, ''));
       const live = await Promise.all(crds.map((crd) => kube.get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd }).catch(() => undefined)));
       if (done || states.get(name) !== state) return;
+      // Missing or not Established in the API server too: the problem is real.
       if (!live.every((c) => c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))) { startFailing(name); return; }
       failingSince.delete(name);
       if (!staleNoted.has(name)) {

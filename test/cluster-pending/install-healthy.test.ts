@@ -72,7 +72,7 @@ describe.skipIf(skip)('install on the local cluster', () => {
     await g(['clone', '--quiet', '--branch', 'kubeflow-gitops', h.fork, '.']);
     writeFileSync(join(work, 'overlays/local/jupyter-web-app/broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kfg-broken\n  namespace: kubeflow\nspec:\n  selector: {matchLabels: {app: kfg-broken}}\n  template:\n    metadata: {labels: {app: kfg-broken}}\n    spec: {containers: []}\n');
     const k = join(work, 'overlays/local/jupyter-web-app/kustomization.yaml');
-    writeFileSync(k, readFileSync(k, 'utf8').replace('resources:\n', 'resources:\n- broken.yaml\n'));
+    writeFileSync(k, readFileSync(k, 'utf8').replace('resources:\n', 'resources:\n  - broken.yaml\n'));
     await g(['add', '-A']);
     await g(['-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-m', 'break jupyter-web-app']);
     await g(['push', '--quiet', 'origin', 'HEAD:kubeflow-gitops']);
@@ -89,7 +89,12 @@ describe.skipIf(skip)('install on the local cluster', () => {
     // Highest wave first: the apps before the namespaces they live in.
     expect(r.stderr.indexOf('jupyter-web-app and its resources are gone')).toBeLessThan(r.stderr.indexOf('kubeflow-namespace and its resources are gone'));
     expect(r.stderr).toContain('kept Argo CD: it was there before kubeflow-gitops');
-    const after = await listEverything(h.kube);
+    // The API server drops the APIServices of deleted CRD groups a moment after the CRDs go.
+    let after = await listEverything(h.kube);
+    for (let i = 0; i < 30 && after.some((x) => !before.includes(x)); i++) {
+      await new Promise((res) => setTimeout(res, 1000));
+      after = await listEverything(h.kube);
+    }
     expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
     expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
     // Running it again is a no-op.

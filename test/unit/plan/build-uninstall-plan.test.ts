@@ -7,7 +7,7 @@ const app = (name: string, wave: number): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
   metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': String(wave) }, labels: { 'app.kubernetes.io/managed-by': 'kubeflow-gitops' } },
 });
-const record: InstallRecord = { namespacesBefore: ['default', 'kube-system', 'argocd', 'team-a'], argocd: 'installed', configuredArgocd: false, createdAt: '2026-11-22T00:00:00Z' };
+const record: InstallRecord = { namespacesBefore: ['default', 'kube-system', 'argocd', 'team-a'], crdsBefore: ['applications.argoproj.io', 'certificates.cert-manager.io'], argocd: 'installed', configuredArgocd: false, createdAt: '2026-11-22T00:00:00Z' };
 const apps = [app('kubeflow', 0), app('cert-manager', 10), app('kubeflow-namespace', 0), app('pipelines', 61), app('notebook-controller', 60), app('jupyter-web-app', 61)];
 
 describe('buildUninstallPlan', () => {
@@ -46,6 +46,29 @@ describe('buildUninstallPlan', () => {
   });
 });
 
+describe('managed leftovers', () => {
+  const withResources = (a: KubeObject, resources: object[]): KubeObject => ({ ...a, status: { resources } });
+  it('lists what the components managed, CRDs last, without CRDs that existed before or the Applications themselves', () => {
+    const plan = buildUninstallPlan({
+      apps: [
+        withResources(app('cert-manager', 10), [
+          { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: 'certificates.cert-manager.io' },
+          { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', namespace: 'cert-manager', name: 'issuers.cert-manager.io' },
+          { group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'cert-manager', name: 'cert-manager' },
+        ]),
+        withResources(app('kubeflow-roles', 20), [
+          { group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', name: 'kubeflow-view' },
+          { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: 'issuers.cert-manager.io' },
+        ]),
+        withResources(app('kubeflow', 0), [{ group: 'argoproj.io', version: 'v1alpha1', kind: 'Application', namespace: 'argocd', name: 'cert-manager' }]),
+      ],
+      foreignApps: [], record, keepArgocd: false,
+    });
+    expect(plan.managed.map((m) => `${m.kind}/${m.name}`)).toEqual(['Deployment/cert-manager', 'ClusterRole/kubeflow-view', 'CustomResourceDefinition/issuers.cert-manager.io']);
+    expect(buildUninstallPlan({ apps: [withResources(app('x', 1), [{ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name: 'a.b' }])], foreignApps: [], record: undefined, keepArgocd: false }).managed).toEqual([]);
+  });
+});
+
 describe('selectLeftovers', () => {
   const tracked = (kind: string, name: string, appName: string, namespace?: string): KubeObject => ({
     kind, metadata: { name, ...(namespace ? { namespace } : {}), annotations: { 'argocd.argoproj.io/tracking-id': `${appName}:/${kind}:${namespace ?? ''}/${name}` } },
@@ -77,7 +100,7 @@ describe('selectLeftovers', () => {
 describe('parseInstallRecord', () => {
   it('reads what ensureInstallRecord writes, and treats an unreadable namespace list as "keep every namespace"', () => {
     expect(parseInstallRecord({ data: { namespacesBefore: '["default"]', argocd: 'installed', configuredArgocd: 'false', createdAt: 't' } }))
-      .toEqual({ namespacesBefore: ['default'], argocd: 'installed', configuredArgocd: false, createdAt: 't' });
+      .toEqual({ namespacesBefore: ['default'], crdsBefore: ['*'], argocd: 'installed', configuredArgocd: false, createdAt: 't' });
     expect(parseInstallRecord({ data: { namespacesBefore: '[not json', argocd: 'installed' } })?.namespacesBefore).toEqual(['*']);
     expect(parseInstallRecord({ data: { argocd: 'something' } })?.argocd).toBe('adopted');
     expect(parseInstallRecord(undefined)).toBeUndefined();
