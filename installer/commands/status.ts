@@ -26,10 +26,11 @@ export interface StatusOptions {
 interface App extends KubeObject { spec?: { source?: { repoURL?: string; targetRevision?: string } } }
 
 export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Promise<number> {
-  const root = await kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME }).catch((err: unknown) => {
+  await kube.request('GET', '/apis/argoproj.io/v1alpha1').catch((err: unknown) => {
     if (err instanceof KubeApiError && err.code === 404) throw new UserError(`Argo CD is not installed in context "${kube.target.context}" (the argoproj.io API is not served), so there is no install to report on; run install`, ExitCode.preflight);
     throw err;
   });
+  const root = await kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
   if (!root) throw new UserError(`no Kubeflow install found in context "${kube.target.context}": the root Application ${ARGOCD_NAMESPACE}/${ROOT_APP_NAME} does not exist (run install)`, ExitCode.preflight);
   const repoURL = root.spec?.source?.repoURL ?? '';
   const branch = root.spec?.source?.targetRevision ?? '';

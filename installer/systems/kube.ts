@@ -109,8 +109,10 @@ export function createKube(opts: KubeOptions): Kube {
       const code = (err as { code?: string }).code ?? '';
       throw new ExternalError(`cannot reach the Kubernetes API at ${target.server} (context ${target.context}): ${code || (err as Error).message}`, ExitCode.preflight, { cause: err });
     });
-    const json = text ? (JSON.parse(text) as unknown) : undefined;
-    if (status >= 200 && status < 300) return json as T;
+    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
+    // Errors are usually a Status object, but some paths answer plain text ("404 page not found").
+    let json: unknown;
+    try { json = text ? JSON.parse(text) : undefined; } catch { json = { message: text.trim() }; }
     const s = (json ?? {}) as { reason?: string; message?: string; details?: { causes?: { message?: string; field?: string }[] } };
     throw new KubeApiError(status, s.reason ?? String(status), s.message ?? (status === 401 ? 'Unauthorized: the credentials in the kubeconfig were refused' : `HTTP ${status}`), s.details?.causes);
   }

@@ -21,7 +21,8 @@ export interface InstallHarness {
   fork: string;
   /** git environment carrying the fork token as a header (never in argv or URLs). */
   gitEnv(): Record<string, string>;
-  cli(args: string[], extra?: Record<string, string>, onStderr?: (line: string) => void): Promise<CliRun>;
+  /** Runs the CLI; `onStderr` returning 'kill' sends SIGKILL right there (interruption tests). */
+  cli(args: string[], extra?: Record<string, string>, onStderr?: (line: string) => unknown): Promise<CliRun>;
   /** `install` of Pipelines, Notebooks and KServe for the local target into the suite's fork. */
   installArgs(): string[];
   cleanup(): Promise<void>;
@@ -40,7 +41,10 @@ export async function startInstallHarness(): Promise<InstallHarness> {
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); for (const l of d.toString().split('\n')) if (l) onStderr?.(l); });
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        for (const l of d.toString().split('\n')) if (l && onStderr?.(l) === 'kill') child.kill('SIGKILL');
+      });
       child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }); });
     });
   };

@@ -1,0 +1,71 @@
+/**
+ * Re-running is the recovery path: `install` killed with SIGKILL at each step boundary and run again
+ * ends healthy, with one commit in the fork and nothing orphaned in the cluster. Each boundary starts
+ * from a fresh fork and a cluster cleaned by `uninstall`, whose end state is compared with the start.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterUnavailable } from '../local-cluster/cluster.js';
+import { listEverything } from '../support/cluster-listing.js';
+import { fixturesMissing } from '../support/fixtures.js';
+import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
+
+const run = promisify(execFile);
+const skip = clusterUnavailable() ?? fixturesMissing();
+
+/** Where to kill: the first progress line that shows the step before it has finished. */
+const BOUNDARIES: readonly { name: string; marker: RegExp }[] = [
+  { name: 'after clone', marker: /vendoring remote kustomize bases/ },
+  { name: 'after push', marker: /pushed [0-9a-f]{7} to/ },
+  { name: 'after Argo CD and the secrets', marker: /applying the root Application/ },
+  { name: 'after root apply', marker: /watching \d+ components/ },
+  { name: 'mid-watch', marker: /: ready — / },
+];
+
+describe.skipIf(skip)('install killed at each step boundary and run again', () => {
+  let h: InstallHarness;
+  let before: string[] = [];
+  beforeAll(async () => {
+    h = await startInstallHarness();
+    before = await listEverything(h.kube);
+  });
+  afterAll(async () => { await h.cleanup(); });
+
+  const args = (fork: string) => ['install', '--yes', '--fork', fork, '--mirror', `https://github.com/=${h.env.gitUrl}/`,
+    '--release', '26.03', '--components', 'cert-manager', '--target', 'local', '--timeout', '10m'];
+
+  for (const [i, b] of BOUNDARIES.entries()) {
+    it(`${b.name}: the re-run ends healthy, the fork has one commit, uninstall leaves the cluster as it was`, async () => {
+      const fork = h.env.createForkRepo(`interrupted-${i}-${Date.now().toString(36)}`);
+      let killed = false;
+      const first = await h.cli(args(fork), {}, (line) => {
+        if (killed || !b.marker.test(line)) return undefined;
+        killed = true;
+        return 'kill';
+      });
+      expect(killed, `never saw "${b.marker.source}":\n${first.stderr.slice(-2000)}`).toBe(true);
+      expect(first.code).not.toBe(0);
+
+      const again = await h.cli(args(fork));
+      expect(again.code, again.stderr.slice(-3000)).toBe(0);
+
+      const work = mkdtempSync(join(tmpdir(), 'kfg-interrupted-'));
+      await run('git', ['clone', '--quiet', '--branch', 'kubeflow-gitops', fork, work], { env: { ...process.env, ...h.gitEnv() } });
+      const subjects = (await run('git', ['log', '--format=%s', 'kubeflow-gitops'], { cwd: work })).stdout.split('\n');
+      expect(subjects.filter((s) => s.startsWith('kubeflow-gitops:'))).toHaveLength(1);
+
+      const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
+      expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
+      let after = await listEverything(h.kube);
+      for (let t = 0; t < 30 && after.some((x) => !before.includes(x)); t++) {
+        await new Promise((res) => setTimeout(res, 1000));
+        after = await listEverything(h.kube);
+      }
+      expect(after.filter((x) => !before.includes(x)), 'orphaned').toEqual([]);
+    });
+  }
+});
