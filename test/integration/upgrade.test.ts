@@ -134,6 +134,36 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     await expect(runFork(opts, env.deps())).rejects.toThrow(/is on Kubeflow 26\.03 \(upgraded\), not v1\.11\.0\. Nothing was changed\.\nPass --release 26\.03/);
   });
 
+  it("a conflict in the tool's own vendoring edit is settled automatically: upstream's side, vendored again", async () => {
+    // The real releases never touch a vendored line, so make an upstream whose 26.03 does: a line
+    // added between the two remote entries that fork rewrote to vendor/ paths conflicts in git.
+    const file = 'applications/pipeline/upstream/third-party/argo/installs/cluster/kustomization.yaml';
+    const upstream = join(env.root, 'git', 'kubeflow', 'manifests-next.git');
+    const work = join(mkdtempSync(join(env.root, 'next-')), 'm');
+    await run('git', ['clone', '--quiet', '--mirror', join(env.root, 'git', 'kubeflow', 'manifests.git'), upstream]);
+    await run('git', ['clone', '--quiet', upstream, work]);
+    await run('git', ['checkout', '--quiet', '--detach', '26.03'], { cwd: work });
+    edit(join(work, file), 'minimal?ref=v3.7.3\n', 'minimal?ref=v3.7.3\n# upstream: the RBAC of the cluster-wide install\n');
+    await run('git', [...ID, 'commit', '--quiet', '-am', 'upstream edit next to a remote entry'], { cwd: work });
+    await run('git', ['tag', '-f', '26.03'], { cwd: work });
+    await run('git', ['push', '--quiet', '--force', 'origin', 'refs/tags/26.03'], { cwd: work });
+
+    const fork = await env.newFork('tool-conflict');
+    const mirror = [`https://github.com/kubeflow/manifests=${env.server.url}/kubeflow/manifests-next`, env.mirror];
+    const opts = env.options({ fork, release: 'v1.11.0', target: 'generic', components: 'pipelines', mirror });
+    await runFork(opts, env.deps());
+    const r = await runUpgrade({ fork: opts, to: '26.03', action: 'start' }, env.deps());
+    expect(r.kind).toBe('upgraded');
+    if (r.kind !== 'upgraded') return;
+    expect(r.autoResolved).toEqual([{ path: file, why: expect.stringContaining('vendoring again') as unknown }]);
+    const up = await clone(fork);
+    const text = readFileSync(join(up, file), 'utf8');
+    expect(text).toContain('# upstream: the RBAC of the cluster-wide install\n');
+    expect(text).toContain('- ../../../../../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/crds/minimal\n');
+    expect(text).not.toContain('https://');
+    expect((await renderOffline(up, ['overlays/generic/pipelines'])).get('overlays/generic/pipelines')?.error).toBeUndefined();
+  });
+
   it('a conflicting edit stops with the file named (exit 6), nothing pushed; --abort drops it; --continue after resolving pushes', async () => {
     const fork = await env.newFork('conflict');
     await runFork(env.options({ fork, release: 'v1.11.0', target: 'kind', components: 'dex,kubeflow-issuer' }), env.deps());
