@@ -10,6 +10,7 @@ import { createDeps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { resolveForkOptions, type ForkOptions, type RawForkOptions } from '../inputs/fork-options.js';
 import { runPreflight } from '../preflight/run-preflight.js';
+import { redact } from '../systems/git.js';
 import { createPrompter, mayPrompt } from '../systems/prompter.js';
 import { createStderrLogger } from '../ui/logger.js';
 import { progressMode } from '../ui/progress.js';
@@ -106,7 +107,7 @@ async function upgradeCommand(o: Record<string, unknown>): Promise<number> {
       log.info(r.existed ? 'dropped the stopped upgrade and its working copy; the fork was never changed' : 'no stopped upgrade to abort; nothing to do');
       return ExitCode.ok;
     case 'conflict':
-      process.stderr.write(conflictText(r));
+      process.stderr.write(redact(conflictText(r)));
       return ExitCode.conflict;
     case 'up-to-date':
     case 'upgraded': {
