@@ -164,6 +164,20 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     expect((await renderOffline(up, ['overlays/generic/pipelines'])).get('overlays/generic/pipelines')?.error).toBeUndefined();
   });
 
+  it('bad input names the flag to fix', async () => {
+    const state = join(env.root, 'bad-state');
+    expect((await cli(['upgrade', '--fork', '/tmp/x', '--yes'], state)).stderr).toMatch(/pass --to <release>/);
+    const r = await cli(['upgrade', '--fork', '/tmp/x', '--to', '1.0', '--yes'], state);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--to <release>' argument '1\.0' is invalid/);
+    expect((await cli(['upgrade', '--fork', '/tmp/x', '--continue', '--abort'], state)).stderr).toContain('--continue and --abort are alternatives');
+    expect((await cli(['upgrade', '--to', '26.03', '--yes'], state)).stderr).toMatch(/--fork <git-url-or-path> or --github-fork <owner>/);
+    const fork = await env.newFork('empty');
+    const empty = await cli(['upgrade', '--fork', fork, '--mirror', env.mirror, '--to', '26.03', '--yes', '--no-apply'], state);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('branch "kubeflow-gitops" does not exist');
+  });
+
   it('a conflicting edit stops with the file named (exit 6), nothing pushed; --abort drops it; --continue after resolving pushes', async () => {
     const fork = await env.newFork('conflict');
     await runFork(env.options({ fork, release: 'v1.11.0', target: 'kind', components: 'dex,kubeflow-issuer' }), env.deps());
@@ -179,6 +193,10 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('! common/dex/base/deployment.yaml');
     expect(plan.stdout).toContain('kubeflow-issuer: part of cert-manager in 26.03');
+    const json = JSON.parse((await cli(['plan', ...flags.slice(0, -1), '--to', '26.03', '--output', 'json'], state)).stdout) as { from: string; conflicts: string[]; plan: { components: { name: string; change: string }[] } };
+    expect(json.from).toBe('v1.11.0');
+    expect(json.conflicts).toEqual(['common/dex/base/deployment.yaml']);
+    expect(json.plan.components).toContainEqual({ name: 'kubeflow-issuer', change: 'merged', into: 'cert-manager' });
 
     const stopped = await cli(['upgrade', ...flags, '--to', '26.03'], state);
     expect(stopped.code).toBe(6);
