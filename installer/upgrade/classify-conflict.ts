@@ -6,7 +6,7 @@
  * them. Pure.
  */
 import { posix } from 'node:path';
-import { FORK_VENDOR_DIR } from '../constants.js';
+import { FORK_APPS_DIR, FORK_OVERLAYS_DIR, FORK_VENDOR_DIR } from '../constants.js';
 import { KUSTOMIZATION_NAMES, readEntries } from '../vendor/find-remote-resources.js';
 import { parseKustomizeEntry } from '../vendor/kustomize-remote-url.js';
 import { rewriteKustomizationEntries } from '../vendor/rewrite-kustomization-entries.js';
@@ -29,6 +29,11 @@ export function classifyConflict(path: string, sides: ConflictSides): ConflictRe
   // vendor/ is the tool's alone: what upstream adds there is not what the fork's kustomizations use.
   if (path === FORK_VENDOR_DIR || path.startsWith(`${FORK_VENDOR_DIR}/`)) {
     return { owner: 'tool', content: ours, why: `${FORK_VENDOR_DIR}/ belongs to kubeflow-gitops` };
+  }
+  // kubeflow-apps/ and overlays/ are the fork's (what Argo CD reads): a file upstream adds at the same
+  // path is not used by anything here, so the fork's version, with whatever the user changed, stays.
+  if (ours !== undefined && base === undefined && (path.startsWith(`${FORK_APPS_DIR}/`) || path.startsWith(`${FORK_OVERLAYS_DIR}/`))) {
+    return { owner: 'tool', content: ours, why: `${path.split('/')[0] ?? ''}/ belongs to the fork; upstream's file at this path is not used` };
   }
   if (base !== undefined && ours !== undefined && isKustomization(path) && ours !== base && vendored(base, path) === ours) {
     return { owner: 'tool', content: theirs, why: 'the fork only vendored its remote entries; taking upstream and vendoring again' };

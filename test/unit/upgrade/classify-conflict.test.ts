@@ -45,6 +45,13 @@ describe('classifyConflict', () => {
     expect(classifyConflict('vendor/github.com/x/y@v1/kustomization.yaml', { base: undefined, ours: 'a', theirs: 'b' })).toMatchObject({ owner: 'tool', content: 'a' });
   });
 
+  it('a file upstream adds where the fork has its own Application or overlay: the fork\'s stays', () => {
+    expect(classifyConflict('kubeflow-apps/katib.yaml', { base: undefined, ours: 'mine', theirs: 'upstream' })).toMatchObject({ owner: 'tool', content: 'mine' });
+    expect(classifyConflict('overlays/kind/katib/kustomization.yaml', { base: undefined, ours: 'mine', theirs: 'upstream' })).toMatchObject({ owner: 'tool', content: 'mine' });
+    // Both changed a file that existed before: that is a real conflict.
+    expect(classifyConflict('overlays/README.md', { base: 'a', ours: 'b', theirs: 'c' })).toEqual({ owner: 'user' });
+  });
+
   it('an unparsable kustomization cannot be the tool\'s doing', () => {
     expect(classifyConflict(FILE, { base: 'resources: [', ours: 'resources: [x', theirs: 'y' })).toEqual({ owner: 'user' });
   });
