@@ -2,8 +2,9 @@
  * Whose conflict is it? A file upstream changed and the fork changed too conflicts in the merge. When
  * the fork's only change to the file is what kubeflow-gitops itself did (vendoring rewrote its remote
  * kustomization entries to vendor/ paths), upstream's side is taken and the ensure-steps run again,
- * which redo the tool's change on top of it. Any other change is the user's, and the upgrade stops for
- * them. Pure.
+ * which redo the tool's change on top of it. Paths the fork owns outright (vendor/, and its
+ * Applications and overlays where upstream adds a file of its own) keep the fork's side. Any other
+ * change is the user's, and the upgrade stops for them. Pure.
  */
 import { posix } from 'node:path';
 import { FORK_APPS_DIR, FORK_OVERLAYS_DIR, FORK_VENDOR_DIR } from '../constants.js';
