@@ -8,6 +8,7 @@ import { runApply } from './commands/apply.js';
 import { locateFork, runFork, runPlan } from './commands/fork.js';
 import { runStatus } from './commands/status.js';
 import { runUninstall } from './commands/uninstall.js';
+import { registerUpgradeCommand, upgradePlanCommand } from './commands/upgrade-cli.js';
 import { resolveComponents } from './catalogue/resolve-components.js';
 import { runPreflight } from './preflight/run-preflight.js';
 import { KubeApiError } from './systems/kube.js';
@@ -62,7 +63,9 @@ async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
 
   withForkOptions(program.command('plan').description('print what fork would do (components, files, vendored bases, Application diffs) and change nothing'))
+    .addOption(new Option('--to <release>', 'show the upgrade of the fork to this release instead (see upgrade)').choices(RELEASES))
     .action(async (o: Record<string, unknown>) => {
+      if (o.to !== undefined) { await upgradePlanCommand(o); return; }
       const opts = resolveForkOptions(parseRaw(o));
       const plan = await runPlan(opts, createDeps(process.env, createStderrLogger(process.stderr, opts.output === 'json'), createPrompter(mayPrompt(opts.yes))));
       process.stdout.write(opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
@@ -151,6 +154,8 @@ async function main(argv: string[]): Promise<number> {
       }
       code = r.ok ? ExitCode.ok : ExitCode.preflight;
     });
+
+  registerUpgradeCommand(program, (c) => { code = c; });
 
   try {
     await program.parseAsync(argv);

@@ -35,7 +35,10 @@ export async function prepareWorkspace(inputs: WorkspaceInputs, git: Git): Promi
   }
   await git.cloneBranch(forkPushUrl, branch, dir, auth);
   const releaseSha = await git.fetchTag(dir, upstreamFetchUrl, release);
-  if (await git.isAncestor(dir, releaseSha, 'HEAD')) return { dir, remoteSha, releaseSha };
+  if (await git.isAncestor(dir, releaseSha, 'HEAD')) {
+    await refuseNewerRelease(inputs, git);
+    return { dir, remoteSha, releaseSha };
+  }
 
   for (const other of RELEASES) {
     if (other === release) continue;
@@ -54,4 +57,22 @@ export async function prepareWorkspace(inputs: WorkspaceInputs, git: Git): Promi
     + 'Pass another --branch, or point --fork at an empty repository or at a fork of the upstream.',
     ExitCode.conflict,
   );
+}
+
+/**
+ * A branch upgraded to a later release still contains the older tag, but forking it again as the
+ * older release would write Applications and overlays for paths the branch no longer has.
+ */
+async function refuseNewerRelease(inputs: WorkspaceInputs, git: Git): Promise<void> {
+  const { dir, forkPushUrl, branch, upstreamFetchUrl, release } = inputs;
+  for (const newer of RELEASES.slice(RELEASES.indexOf(release) + 1)) {
+    const sha = await git.fetchTag(dir, upstreamFetchUrl, newer).catch(() => undefined);
+    if (sha !== undefined && (await git.isAncestor(dir, sha, 'HEAD'))) {
+      throw new UserError(
+        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${newer} (upgraded), not ${release}. Nothing was changed.\n`
+        + `Pass --release ${newer} to work on it; to start a separate ${release} install, pass another --branch.`,
+        ExitCode.conflict,
+      );
+    }
+  }
 }

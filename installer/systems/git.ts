@@ -39,6 +39,22 @@ export interface Git {
   push(dir: string, url: string, branch: string, auth?: GitAuth): Promise<void>;
   /** Creates a bare repository at a local path unless one (or any git repository) is already there. */
   initBareIfMissing(dir: string): Promise<void>;
+  /**
+   * Merges `commit` into HEAD without committing (`--no-ff --no-commit`), leaving conflicts in the
+   * working tree and index for whoever resolves them. Returns the conflicted paths, sorted (empty
+   * when the merge went cleanly); a merge that cannot start at all throws.
+   */
+  mergeNoCommit(dir: string, commit: string): Promise<string[]>;
+  /** Whether a merge is in progress (MERGE_HEAD exists). */
+  isMerging(dir: string): Promise<boolean>;
+  /** Paths that still have unresolved conflicts, sorted. */
+  unmergedPaths(dir: string): Promise<string[]>;
+  /** A conflicted path's text at a merge stage (1 base, 2 ours, 3 theirs); undefined when that side has no file. */
+  conflictStage(dir: string, path: string, stage: 1 | 2 | 3): Promise<string | undefined>;
+  /** Stages a path as it is in the working tree (a missing file stages its deletion). */
+  stagePath(dir: string, path: string): Promise<void>;
+  /** Stages everything and commits even when nothing changed (concludes a merge); returns the commit. */
+  commitMerge(dir: string, message: string): Promise<string>;
 }
 
 const IDENTITY = ['user.name=kubeflow-gitops', 'user.email=kubeflow-gitops@users.noreply.localhost'];
@@ -96,6 +112,22 @@ function wrap(action: string, url: string | undefined, auth: GitAuth | undefined
     return new UserError(`git ${action}${where} was rejected: the branch moved on the remote since it was read. Nothing was overwritten; re-run to rebuild on top of it.`);
   }
   return new ExternalError(`git ${action}${where} failed: ${msg.split('\n').slice(-4).join(' ')}`, undefined, { cause: err });
+}
+
+async function isMerging(dir: string): Promise<boolean> {
+  const out = await client(dir, undefined, undefined).raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '');
+  return out.trim() !== '';
+}
+
+async function unmergedPaths(dir: string): Promise<string[]> {
+  const out = await client(dir, undefined, undefined).raw(['ls-files', '--unmerged', '-z']);
+  const paths = new Set<string>();
+  // Records are "<mode> <sha> <stage>\t<path>", NUL-terminated.
+  for (const rec of out.split('\0')) {
+    const tab = rec.indexOf('\t');
+    if (tab > 0) paths.add(rec.slice(tab + 1));
+  }
+  return [...paths].sort();
 }
 
 export function createGit(): Git {
@@ -161,6 +193,35 @@ export function createGit(): Git {
       } catch (err) {
         throw wrap('push', url, auth, err);
       }
+    },
+    async mergeNoCommit(dir, commit) {
+      const git = client(dir, undefined, undefined);
+      // A conflicted merge exits non-zero with its report on stdout, which simple-git may resolve or
+      // reject depending on what reached stderr: judge by the repository state instead.
+      let failure: unknown;
+      await git.raw(['-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-commit', '--no-edit', commit]).catch((err: unknown) => { failure = err; });
+      if (!(await isMerging(dir))) {
+        throw new ExternalError(`git merge of ${commit.slice(0, 12)} could not start${failure === undefined ? '' : `: ${redact((failure as Error).message).trim().split('\n').slice(-3).join(' ')}`}`, undefined, { cause: failure });
+      }
+      return unmergedPaths(dir);
+    },
+    isMerging,
+    unmergedPaths,
+    async conflictStage(dir, path, stage) {
+      const git = client(dir, undefined, undefined);
+      const staged = await git.raw(['ls-files', '--unmerged', '-z', '--', path]);
+      if (!staged.split('\0').some((rec) => rec.split('\t')[0]?.endsWith(` ${stage}`))) return undefined;
+      // `git show` of a blob gives its bytes verbatim (no trimming, unlike revparse output).
+      return simpleGit({ baseDir: dir, trimmed: false }).env(baseEnv()).raw(['show', `:${stage}:${path}`]);
+    },
+    async stagePath(dir, path) {
+      await client(dir, undefined, undefined).raw(['add', '--all', '--', path]);
+    },
+    async commitMerge(dir, message) {
+      const git = client(dir, undefined, undefined);
+      await git.add(['--all']);
+      await git.raw(['commit', '--quiet', '--allow-empty', '--no-verify', '-m', message]);
+      return git.revparse(['HEAD']);
     },
     async initBareIfMissing(dir) {
       if (existsSync(dir)) {
