@@ -61,9 +61,13 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     const name = a.metadata?.name ?? '';
     if (name === plan.root || a.metadata?.['deletionTimestamp'] !== undefined) continue;
     const finalizers = (a.metadata?.['finalizers'] as string[] | undefined) ?? [];
+    // A sync still retrying (say, a broken commit) would go on re-applying while its namespace goes:
+    // terminate it the way `argocd app terminate-op` does.
+    const running = (a as { status?: { operationState?: { phase?: string } } }).status?.operationState?.phase === 'Running';
     await kube.request('PATCH', `${APPS}/${name}`, {
       metadata: { finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER] },
       spec: { syncPolicy: { automated: null } },
+      ...(running ? { status: { operationState: { phase: 'Terminating' } } } : {}),
     }, mergePatch).catch(ignoreNotFound);
   }
 

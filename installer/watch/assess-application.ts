@@ -84,6 +84,12 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {
     return { ...base, phase: 'failed', reason: `sync ${op.phase.toLowerCase()}: ${firstLine(op.message)}`, problems: syncFailures(app).concat(resourceProblems(app)) };
   }
+  // Argo CD keeps a failed sync "Running" while it retries with backoff (up to its retry limit, many
+  // minutes); the attempt already failed, so say so now. The failure grace lets a retry recover.
+  const retrying = /^(.*?)\.? Retrying attempt #\d+/s.exec(op?.message ?? '');
+  if (op?.phase === 'Running' && (op.retryCount ?? 0) > 0 && retrying && ourOperation) {
+    return { ...base, phase: 'failed', reason: `sync failed, Argo CD is retrying (attempt ${op.retryCount ?? 0}): ${firstLine(retrying[1])}`, problems: syncFailures(app).concat(resourceProblems(app)) };
+  }
   if (health === 'Degraded' || health === 'Suspended') {
     const problems = resourceProblems(app);
     const why = health === 'Suspended' ? 'paused, will not progress until resumed' : 'Argo CD does not expect it to recover by itself';

@@ -120,6 +120,26 @@ describe('assessApplication edge cases derived from real documents', () => {
     expect(s.reason).toBe(`OutOfSync at ${short(meta.expectedRevision)}, waiting for f00dfee (last sync failed at ${short(meta.expectedRevision)})`);
   });
 
+  it('a failed sync that Argo CD retries (operation still Running) is a failure with the reason, not a wait', () => {
+    const { app, meta } = clone('operation-failed');
+    const op = app.status?.operationState;
+    expect(op?.message).toMatch(/containers: Required value/);
+    if (!op) throw new Error('fixture has no operationState');
+    // What Argo CD v3.2.12 shows between attempts (seen live on the local cluster).
+    op.phase = 'Running';
+    op.retryCount = 3;
+    op.message = 'one or more objects failed to apply, reason: Deployment.apps "web" is invalid: spec.template.spec.containers: Required value. Retrying attempt #3 at 5:51AM.';
+    delete app.status?.conditions;
+    const s = assessApplication(app, meta.expectedRevision);
+    expect(s.phase).toBe('failed');
+    expect(s.reason).toBe('sync failed, Argo CD is retrying (attempt 3): one or more objects failed to apply, reason: Deployment.apps "web" is invalid: spec.template.spec.containers: Required value');
+    expect(s.problems.some((p) => /Deployment .*web$/.test(p.resource) && p.status === 'SyncFailed')).toBe(true);
+    // A first attempt still running is progress.
+    op.retryCount = 0;
+    op.message = 'one or more tasks are running';
+    expect(assessApplication(app, meta.expectedRevision).phase).not.toBe('failed');
+  });
+
   it('an operation in phase Error fails even without the ComparisonError condition beside it', () => {
     const { app, meta } = clone('operation-error');
     delete app.status?.conditions;
