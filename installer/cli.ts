@@ -119,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
     });
   withCluster(program.command('uninstall').description('delete Kubeflow through Argo CD in reverse wave order, then what this install left; Argo CD last, if kubeflow-gitops installed it'))
     .option('--keep-argocd', 'keep Argo CD even when kubeflow-gitops installed it')
+    .option('--keep-crds', "keep the components' CustomResourceDefinitions, and with them every custom resource (notebooks, pipeline runs, …)")
     .option('--dry-run', 'print what would be deleted and stop')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--wave-timeout <duration>', 'how long one wave of components (and then the leftovers) may take to go', '10m')
@@ -129,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
       const onSigint = () => { abort.abort(); };
       process.once('SIGINT', onSigint);
       try {
-        const r = await runUninstall({ keepArgocd: o.keepArgocd === true, dryRun: o.dryRun === true, yes: o.yes === true, waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'), signal: abort.signal }, deps, kube);
+        const r = await runUninstall({ keepArgocd: o.keepArgocd === true, keepCrds: o.keepCrds === true, dryRun: o.dryRun === true, yes: o.yes === true, waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'), signal: abort.signal }, deps, kube);
         code = r.exitCode;
       } finally {
         process.off('SIGINT', onSigint);

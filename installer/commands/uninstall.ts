@@ -14,6 +14,8 @@ import { describeStuck } from './describe-stuck.js';
 
 export interface UninstallOptions {
   readonly keepArgocd: boolean;
+  /** Keep the CRDs (and so every custom resource, e.g. users' notebooks and pipeline runs). */
+  readonly keepCrds: boolean;
   readonly dryRun: boolean;
   readonly yes: boolean;
   /** Per wave of Applications, and again for the leftovers. */
@@ -59,13 +61,16 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
   }
   for (const a of apps) {
     const name = a.metadata?.name ?? '';
-    if (name === plan.root || a.metadata?.['deletionTimestamp'] !== undefined) continue;
+    if (name === plan.root) continue;
     const finalizers = (a.metadata?.['finalizers'] as string[] | undefined) ?? [];
-    // A sync still retrying (say, a broken commit) would go on re-applying while its namespace goes:
+    const deleting = a.metadata?.['deletionTimestamp'] !== undefined;
+    // A sync still retrying (say, a broken commit) blocks Argo CD from finalizing the deletion:
     // terminate it the way `argocd app terminate-op` does.
     const running = (a as { status?: { operationState?: { phase?: string } } }).status?.operationState?.phase === 'Running';
+    if (deleting && !running) continue;
     await kube.request('PATCH', `${APPS}/${name}`, {
-      metadata: { finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER] },
+      // An object being deleted takes no new finalizers.
+      ...(deleting ? {} : { metadata: { finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER] } }),
       spec: { syncPolicy: { automated: null } },
       ...(running ? { status: { operationState: { phase: 'Terminating' } } } : {}),
     }, mergePatch).catch(ignoreNotFound);
@@ -115,7 +120,7 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
     const r = await kube.delete({ apiVersion: type.apiVersion, kind: type.kind, namespace: obj.metadata?.namespace, name }, 'Background');
     if (r === 'deleted') { deleted.push(`${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); deps.log.info(`deleted leftover ${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); }
   }
-  const crds = await removeManaged(kube, plan, namespaces, deps, deleted);
+  const crds = await removeManaged(kube, plan, namespaces, opts, deps, deleted);
   const stuck: string[] = [];
   for (const [path, names] of [['/api/v1/namespaces', namespaces], ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crds]] as const) {
     const r = await waitUntilGone(kube, path, names, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
@@ -126,7 +131,7 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
 }
 
 /** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
-async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: readonly string[], deps: Deps, deleted: string[]): Promise<string[]> {
+async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: readonly string[], opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
   const crds: string[] = [];
   for (const m of plan.managed) {
     if (m.namespace !== undefined && namespacesGoing.includes(m.namespace)) continue;
@@ -134,13 +139,16 @@ async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: r
     // A kind whose CRD went already has no objects left either.
     const live = await kube.get(ref).catch(() => undefined);
     if (!live) continue;
-    const options = `${live.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? ''},${live.metadata?.annotations?.['helm.sh/resource-policy'] ?? ''}`;
-    if (/Delete=false|(^|,)keep(,|$)/.test(options)) { deps.log.info(`kept ${m.kind} ${m.name}: it is annotated to survive deletion`); continue; }
+    // Delete=false is how a user asks Argo CD to keep something; upstream's `helm.sh/resource-policy:
+    // keep` on CRDs only guards against a Helm uninstall, and these CRDs came with this install.
+    if (/Delete=false/.test(live.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '')) { deps.log.info(`kept ${m.kind} ${m.name}: annotated Delete=false`); continue; }
+    if (m.kind === 'CustomResourceDefinition' && opts.keepCrds) continue;
     if (await kube.delete(ref, 'Background') === 'deleted') {
       deleted.push(`${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`);
       if (m.kind === 'CustomResourceDefinition') crds.push(m.name);
     }
   }
+  if (opts.keepCrds) deps.log.info('kept the CustomResourceDefinitions the components installed (--keep-crds)');
   if (crds.length > 0) deps.log.info(`deleted ${crds.length} CustomResourceDefinition(s) the components installed (Argo CD never deletes CRDs)`);
   return crds;
 }
