@@ -64,15 +64,15 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     if (name === plan.root) continue;
     const finalizers = (a.metadata?.['finalizers'] as string[] | undefined) ?? [];
     const deleting = a.metadata?.['deletionTimestamp'] !== undefined;
-    // A sync still retrying (say, a broken commit) blocks Argo CD from finalizing the deletion:
-    // terminate it the way `argocd app terminate-op` does.
-    const running = (a as { status?: { operationState?: { phase?: string } } }).status?.operationState?.phase === 'Running';
-    if (deleting && !running) continue;
+    // Argo CD finalizes a deletion only when no operation is pending, and a sync that keeps failing
+    // (say, a broken commit) stays pending through all its retries: drop the operation.
+    const pending = a['operation'] !== undefined && a['operation'] !== null;
+    if (deleting && !pending) continue;
     await kube.request('PATCH', `${APPS}/${name}`, {
       // An object being deleted takes no new finalizers.
       ...(deleting ? {} : { metadata: { finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER] } }),
       spec: { syncPolicy: { automated: null } },
-      ...(running ? { status: { operationState: { phase: 'Terminating' } } } : {}),
+      ...(pending ? { operation: null } : {}),
     }, mergePatch).catch(ignoreNotFound);
   }
 
