@@ -11,6 +11,8 @@ import {
 export interface CheckboxItem<T> {
   readonly value: T;
   readonly name: string;
+  /** Shown in the answered line; defaults to the name. */
+  readonly short?: string | undefined;
   readonly description?: string | undefined;
   readonly checked?: boolean | undefined;
 }
@@ -82,8 +84,9 @@ export const footerCheckbox = createPrompt<unknown[], FooterCheckboxConfig<unkno
   });
   const message = theme.style.message(config.message, status);
   if (status === 'done') {
-    const names = rows.filter(isItem).filter((r) => r.checked).map((r) => r.item.name);
-    return `${prefix} ${message} ${theme.style.answer(names.join(', '))}`;
+    const names = rows.filter(isItem).filter((r) => r.checked).map((r) => r.item.short ?? r.item.name);
+    const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')}, … (${names.length} in all)` : names.join(', ');
+    return `${prefix} ${message} ${theme.style.answer(shown)}`;
   }
   return [
     `${prefix} ${message}`,

@@ -6,7 +6,7 @@
 import { confirm, input, password, select, Separator } from '@inquirer/prompts';
 import { footerCheckbox } from './checkbox-prompt.js';
 
-export interface Choice<T> { readonly value: T; readonly name: string; readonly description?: string | undefined; readonly checked?: boolean; readonly disabled?: boolean | string }
+export interface Choice<T> { readonly value: T; readonly name: string; readonly short?: string; readonly description?: string | undefined; readonly checked?: boolean; readonly disabled?: boolean | string }
 /** A group title between choices. */
 export interface Heading { readonly heading: string }
 
