@@ -36,8 +36,8 @@ export async function askAccess(
     return { adminEmail, password: 'environment' };
   }
   const how = await p.select<'generate' | 'type'>('Admin password', [
-    { value: 'generate', name: "generate one (shown once at the end); a fork that has one keeps it", description: 'only its bcrypt hash goes into git; it is also saved mode 0600 under ~/.config/kubeflow-gitops' },
-    { value: 'type', name: 'type one (hidden, typed twice)', description: 'at least 12 characters, mixing three of lower case, upper case, digits and symbols' },
+    { value: 'generate', short: 'generated', name: "generate one (shown once at the end); a fork that has one keeps it", description: 'only its bcrypt hash goes into git; it is also saved mode 0600 under ~/.config/kubeflow-gitops' },
+    { value: 'type', short: 'typed', name: 'type one (hidden, typed twice)', description: 'at least 12 characters, mixing three of lower case, upper case, digits and symbols' },
   ], 'generate');
   if (how === 'generate') return { adminEmail, password: 'kept-or-generated' };
   for (;;) {
@@ -64,9 +64,9 @@ export async function askArgoCd(given: MergedSettings, cluster: ClusterFacts, p:
     return given.values.configureArgocd;
   }
   const missing = [a.appHealthCheck ? undefined : 'the Application health check', a.persistsHealth ? undefined : 'persisted resource health'].filter(Boolean);
-  const choice = await p.select<'adopt' | 'configure'>(`Argo CD ${a.version ?? ''} found in the cluster: adopt it`, [
-    { value: 'adopt', name: 'adopt it and leave its configuration alone', description: missing.length > 0 ? `it lacks ${missing.join(' and ')}: sync waves will not wait on child health, but the installer still waits for each component` : 'it already has everything kubeflow-gitops needs' },
-    { value: 'configure', name: `adopt it and add ${missing.length > 0 ? missing.join(' and ') : 'the installer settings'} (--configure-argocd)`, description: 'server-side apply of two keys in argocd-cm and argocd-cmd-params-cm; nothing else changes' },
+  const choice = await p.select<'adopt' | 'configure'>(`Argo CD${a.version !== undefined ? ` ${a.version}` : ''} found in the cluster: adopt it`, [
+    { value: 'adopt', short: 'adopt, configuration left alone', name: 'adopt it and leave its configuration alone', description: missing.length > 0 ? `it lacks ${missing.join(' and ')}: sync waves will not wait on child health, but the installer still waits for each component` : 'it already has everything kubeflow-gitops needs' },
+    { value: 'configure', short: 'adopt and configure (--configure-argocd)', name: `adopt it and add ${missing.length > 0 ? missing.join(' and ') : 'the installer settings'} (--configure-argocd)`, description: 'server-side apply of two keys in argocd-cm and argocd-cmd-params-cm; nothing else changes' },
   ], 'adopt');
   return choice === 'configure';
 }

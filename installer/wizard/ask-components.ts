@@ -25,7 +25,7 @@ export async function askRelease(given: MergedSettings, cluster: ClusterFacts, p
   const fits = (r: Release) => cluster.minor === undefined || cluster.minor >= minorOf(RELEASE_INFO[r].kubernetes.min);
   const newest = [...RELEASES].reverse().find(fits) ?? NEWEST_RELEASE;
   return p.select(
-    `Kubeflow release (default: the newest this cluster's Kubernetes ${cluster.version ?? ''} supports)`,
+    `Kubeflow release (default: the newest ${cluster.version !== undefined ? `Kubernetes ${cluster.version}` : 'this cluster'} supports)`,
     [...RELEASES].reverse().map((r) => {
       const info = RELEASE_INFO[r];
       return {
@@ -66,7 +66,7 @@ export function selectionFooter(chosen: readonly string[], release: Release, foo
   const deps = s.dependencies.map((c) => c.spec.name);
   const shown = deps.length > 8 ? `${deps.slice(0, 8).join(', ')}, … (+${deps.length - 8})` : deps.join(', ');
   return [
-    `${s.resolved.length} components: ${chosen.length} chosen${deps.length > 0 ? ` + ${deps.length} added as dependencies: ${shown}` : ''}`,
+    `${s.resolved.length} component${s.resolved.length === 1 ? '' : 's'}: ${chosen.length} chosen${deps.length > 0 ? ` + ${deps.length} added as dependencies: ${shown}` : ''}`,
     `requests ${cpus(s.requests.cpuMillis)} CPU and ${gib(s.requests.memoryMiB)} GiB (${footprint} footprint); the cluster can allocate ${cpus(cluster.allocatable.cpuMillis)} CPU and ${gib(cluster.allocatable.memoryMiB)} GiB: ${s.fits ? '✔ fits' : '✗ does not fit'}`,
   ].join('\n');
 }

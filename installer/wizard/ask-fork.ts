@@ -25,9 +25,9 @@ export async function askFork(given: MergedSettings, facts: WizardFacts, p: Prom
   let kind: ForkKind | undefined = g.githubFork !== undefined ? 'github' : g.fork === undefined ? undefined : isRemoteUrl(g.fork) ? 'remote' : 'local';
   if (kind !== undefined) p.note(givenNote(given, kind === 'github' ? 'githubFork' : 'fork', 'Fork'));
   kind ??= await p.select<ForkKind>('Where should your fork of the Kubeflow manifests live? (Argo CD syncs from it; you own it)', [
-    { value: 'github', name: 'a GitHub fork, created through the API', description: 'needs a token with "repo" scope (GITHUB_TOKEN, or typed hidden)' },
-    { value: 'remote', name: 'an existing git repository (HTTPS with a token, or SSH with a key)', description: 'an empty repository is fine; it is checked with git ls-remote now' },
-    { value: 'local', name: 'a local path (air-gapped; Argo CD reads it with file://)', description: 'created as a bare repository if missing' },
+    { value: 'github', short: 'GitHub fork', name: 'a GitHub fork, created through the API', description: 'needs a token with "repo" scope (GITHUB_TOKEN, or typed hidden)' },
+    { value: 'remote', short: 'existing git repository', name: 'an existing git repository (HTTPS with a token, or SSH with a key)', description: 'an empty repository is fine; it is checked with git ls-remote now' },
+    { value: 'local', short: 'local path', name: 'a local path (air-gapped; Argo CD reads it with file://)', description: 'created as a bare repository if missing' },
   ], facts.env.GITHUB_TOKEN ? 'github' : 'remote');
 
   if (kind === 'github') {
