@@ -69,10 +69,15 @@ export async function runInstallCommand(inv: InstallInvocation, baseDeps: Deps):
       if (interactive && r.generatedPassword !== undefined) shown = { email: r.plan.adminEmail ?? 'user@example.com', password: r.generatedPassword, file: r.passwordFile };
     }
   }
-  const result = await runApply(opts, cluster, deps, kube, located);
-  // Shown once, on the terminal of the person who ran the wizard, after the task list has ended.
-  if (shown) inv.stderr.write(`\nKubeflow login: ${shown.email} / ${shown.password}\n  (shown once; a copy is in ${shown.file}, mode 0600)\n`);
-  if (!(opts.output === 'json')) process.stdout.write(`${located.repoURL} ${opts.branch} ${result.revision}\n`);
+  let result;
+  try {
+    result = await runApply(opts, cluster, deps, kube, located);
+  } finally {
+    // Shown once, on the terminal of the person who ran the wizard, after the task list has ended
+    // (also when it failed: the password is already in the fork).
+    if (shown) inv.stderr.write(`\nKubeflow login: ${shown.email} / ${shown.password}\n  (shown once; a copy is in ${shown.file}, mode 0600)\n`);
+  }
+  if (opts.output !== 'json') process.stdout.write(`${located.repoURL} ${opts.branch} ${result.revision}\n`);
   return result.exitCode;
 }
 
