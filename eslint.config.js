@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 // SDKs of outside systems may only be imported by the module that owns that system
 // (installer/systems/*); everything else receives them as dependencies.
-const SDKS = ['@kubernetes/client-node', 'simple-git', 'execa', '@inquirer/prompts', 'listr2', '@listr2/*'];
+const SDKS = ['@kubernetes/client-node', 'simple-git', 'execa', '@inquirer/prompts', '@inquirer/core', 'listr2', '@listr2/*'];
 
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },

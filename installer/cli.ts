@@ -4,8 +4,8 @@
  * a UserError prints its message (which names the flag or file to fix), never a stack trace.
  */
 import { Command, Option } from 'commander';
-import { runApply } from './commands/apply.js';
-import { locateFork, runFork, runPlan } from './commands/fork.js';
+import { runFork, runPlan } from './commands/fork.js';
+import { duration, runInstallCommand } from './commands/install.js';
 import { runStatus } from './commands/status.js';
 import { runUninstall } from './commands/uninstall.js';
 import { registerUpgradeCommand, upgradePlanCommand } from './commands/upgrade-cli.js';
@@ -15,10 +15,14 @@ import { KubeApiError } from './systems/kube.js';
 import { progressMode } from './ui/progress.js';
 import { createDeps } from './deps.js';
 import { ExitCode, ExternalError, InterruptedError, UserError } from './errors.js';
-import { rawForkOptionsSchema, resolveForkOptions, type RawForkOptions } from './inputs/fork-options.js';
+import { loadConfigFile } from './inputs/config-file.js';
+import { rawForkOptionsFrom, rawForkOptionsSchema, resolveForkOptions, type RawForkOptions } from './inputs/fork-options.js';
+import { mergeSettings, type MergedSettings } from './inputs/merge-settings.js';
+import { flagSettings } from './inputs/flag-settings.js';
 import { RELEASES } from './catalogue/releases.js';
 import { TARGETS } from './catalogue/targets.js';
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from './constants.js';
+import { DEFAULT_ADMIN_EMAIL } from './inputs/settings.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { redact } from './systems/git.js';
 import { createPrompter, mayPrompt } from './systems/prompter.js';
@@ -44,13 +48,27 @@ function withForkOptions(cmd: Command): Command {
     .option('--token-env <name>', 'environment variable holding the HTTPS token for the fork (default: KFG_GIT_TOKEN, or GITHUB_TOKEN with --github-fork)')
     .option('--oidc-issuer <url>', "EKS: the cluster's OIDC issuer, trusted for machine-to-machine tokens")
     .option('--admin-password-file <file>', 'file holding the Dex admin password (default: KFG_ADMIN_PASSWORD, or generated once)')
+    .option('--admin-email <email>', `email of the Dex admin login (default: the fork's, else ${DEFAULT_ADMIN_EMAIL})`)
+    .option('--config <file>', 'YAML file of settings (keys are the flag names); flags and KFG_* variables override it')
     .option('-y, --yes', 'never prompt')
     .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'));
 }
 
-function parseRaw(opts: Record<string, unknown>): RawForkOptions {
-  const picked = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
-  const parsed = rawForkOptionsSchema.safeParse(picked);
+/** defaults < --config file < KFG_* environment < flags. */
+async function mergedSettings(cmd: Command): Promise<MergedSettings> {
+  const configPath = str(cmd.opts<Record<string, unknown>>().config);
+  const config = configPath !== undefined ? await loadConfigFile(configPath) : undefined;
+  return mergeSettings({ config, env: process.env, flags: flagSettings(cmd) });
+}
+
+async function forkOptions(cmd: Command): Promise<ReturnType<typeof resolveForkOptions>> {
+  const o = cmd.opts<Record<string, unknown>>();
+  const merged = await mergedSettings(cmd);
+  return resolveForkOptions(parseRaw(rawForkOptionsFrom(merged.values, o.yes === true, str(o.output))));
+}
+
+function parseRaw(raw: RawForkOptions): RawForkOptions {
+  const parsed = rawForkOptionsSchema.safeParse(raw);
   if (!parsed.success) throw new UserError(`invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
@@ -64,16 +82,16 @@ async function main(argv: string[]): Promise<number> {
 
   withForkOptions(program.command('plan').description('print what fork would do (components, files, vendored bases, Application diffs) and change nothing'))
     .addOption(new Option('--to <release>', 'show the upgrade of the fork to this release instead (see upgrade)').choices(RELEASES))
-    .action(async (o: Record<string, unknown>) => {
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
       if (o.to !== undefined) { await upgradePlanCommand(o); return; }
-      const opts = resolveForkOptions(parseRaw(o));
+      const opts = await forkOptions(cmd);
       const plan = await runPlan(opts, createDeps(process.env, createStderrLogger(process.stderr, opts.output === 'json'), createPrompter(mayPrompt(opts.yes))));
       process.stdout.write(opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
     });
 
   withForkOptions(program.command('fork').description('fork the manifests into your repository, vendor remote bases, write the Applications, push'))
-    .action(async (o: Record<string, unknown>) => {
-      const opts = resolveForkOptions(parseRaw(o));
+    .action(async (_o: Record<string, unknown>, cmd: Command) => {
+      const opts = await forkOptions(cmd);
       const log = createStderrLogger(process.stderr, opts.output === 'json');
       const r = await runFork(opts, createDeps(process.env, log, createPrompter(mayPrompt(opts.yes))));
       if (opts.output === 'json') {
@@ -81,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
         return;
       }
       log.info(r.committed ? `committed ${r.plan.files.length} file(s) and vendored ${r.plan.vendor.sources.length} base(s)` : 'the fork was already up to date: no new commit');
-      if (r.passwordFile !== undefined) log.info(`generated the Dex admin password (user@example.com); it is in ${r.passwordFile} (mode 0600) and nowhere else`);
+      if (r.passwordFile !== undefined) log.info(`generated the Dex admin password (${r.plan.adminEmail ?? DEFAULT_ADMIN_EMAIL}); it is in ${r.passwordFile} (mode 0600) and nowhere else`);
       process.stdout.write(`${r.repoURL} ${r.branch} ${r.revision}\n`);
     });
 
@@ -95,10 +113,11 @@ async function main(argv: string[]): Promise<number> {
 
   withWatch(withCluster(withForkOptions(program.command('install').description('fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy'))))
     .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
-    .action(async (o: Record<string, unknown>) => { code = await installCommand(o, true); });
+    .option('--save-config <file>', 'write the settings (answers, never secrets) to a YAML file for --config')
+    .action(async (_o: Record<string, unknown>, cmd: Command) => { code = await installCommand(cmd, true); });
   withWatch(withCluster(withForkOptions(program.command('apply').description('for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component'))))
     .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
-    .action(async (o: Record<string, unknown>) => { code = await installCommand(o, false); });
+    .action(async (_o: Record<string, unknown>, cmd: Command) => { code = await installCommand(cmd, false); });
   withWatch(withCluster(program.command('status').description('assess every component of the install in the cluster; --watch follows it until ready')))
     .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
     .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
@@ -168,37 +187,13 @@ async function main(argv: string[]): Promise<number> {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function duration(v: unknown, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(typeof v === 'string' ? v : '');
-  if (!m) throw new UserError(`${flag} "${String(v)}" is not a duration like 90s, 20m or 1h`);
-  return Number.parseFloat(m[1] ?? '0') * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
-/** install (fork, then apply) and apply: cluster first, so a wrong context changes nothing. */
-async function installCommand(o: Record<string, unknown>, fork: boolean): Promise<number> {
-  const clusterFlags = ['kubeconfig', 'context', 'timeout', 'componentTimeout', 'failureGrace', 'configureArgocd'];
-  const opts = resolveForkOptions(parseRaw(Object.fromEntries(Object.entries(o).filter(([k]) => !clusterFlags.includes(k)))));
-  const json = opts.output === 'json';
-  const deps = createDeps(process.env, createStderrLogger(process.stderr, json), createPrompter(mayPrompt(opts.yes)));
-  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-  const cluster = {
-    configureArgocd: o.configureArgocd === true, timeoutMs: duration(o.timeout, '--timeout'),
-    componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'), failureGraceMs: duration(o.failureGrace, '--failure-grace'),
-    progress: progressMode(opts.output, process.stderr.isTTY, process.env),
-  };
-  const located = await locateFork(opts, deps, fork);
-  if (fork) {
-    // Reach the cluster before touching the fork: a wrong context or a dead API server stops here.
-    const names = resolveComponents(opts.components, opts.release).map((c) => c.spec.name);
-    const pre = await runPreflight(kube, { release: opts.release, target: opts.target, footprint: opts.footprint, components: names });
-    if (!pre.ok) throw new UserError(`preflight failed for context "${kube.target.context}"; nothing was changed:\n${pre.checks.filter((c) => c.status === 'fail').map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`).join('\n')}`, ExitCode.preflight);
-    const r = await runFork(opts, deps, located);
-    deps.log.info(r.committed ? `pushed ${r.revision.slice(0, 7)} to ${r.repoURL} ${r.branch}` : `the fork is up to date at ${r.revision.slice(0, 7)}`);
-    if (r.passwordFile !== undefined) deps.log.info(`generated the Dex admin password (user@example.com); it is in ${r.passwordFile} (mode 0600) and nowhere else`);
-  }
-  const result = await runApply(opts, cluster, deps, kube, located);
-  if (!json) process.stdout.write(`${located.repoURL} ${opts.branch} ${result.revision}\n`);
-  return result.exitCode;
+/** install and apply: the wizard (install on a terminal), then fork and apply. */
+async function installCommand(cmd: Command, fork: boolean): Promise<number> {
+  const o = cmd.opts<Record<string, unknown>>();
+  const merged = await mergedSettings(cmd);
+  const output = o.output === 'json' ? 'json' : 'text';
+  const deps = createDeps(process.env, createStderrLogger(process.stderr, output === 'json'), createPrompter(mayPrompt(o.yes === true)));
+  return runInstallCommand({ merged, yes: o.yes === true, output, saveConfig: str(o.saveConfig), fork, stderr: process.stderr }, deps);
 }
 
 function report(err: unknown): number {

@@ -30,6 +30,13 @@ export interface Deps {
   readonly kustomize: Kustomize;
   /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
   readonly kube: (opts: KubeOptions) => Kube;
+  /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
+  readonly typed?: TypedSecrets | undefined;
+}
+
+export interface TypedSecrets {
+  readonly gitToken?: string | undefined;
+  readonly adminPassword?: string | undefined;
 }
 
 /** The installer package's root (where kubeflow-apps/ and overlays/ are), from source or from dist/. */

@@ -3,7 +3,7 @@
  * (vendor remote bases), write and rewrite the Argo CD Applications and overlays, commit, push.
  * Every step is an ensure-step, so re-running is the recovery path and a no-op when nothing changed.
  */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
@@ -15,6 +15,7 @@ import { readForkFiles, readTemplates } from '../execute/read-fork-files.js';
 import { ensureDexPassword, type DexPassword } from '../execute/ensure-dex-password.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
+import { DEX_CONFIG_FILE } from '../plan/render-dex-user.js';
 import { upstreamPathFor } from '../plan/render-overlay.js';
 import { displayUrl, type GitAuth } from '../systems/git.js';
 import { findRemoteResources } from '../vendor/find-remote-resources.js';
@@ -31,6 +32,8 @@ export interface ForkResult {
   readonly pushed: boolean;
   /** Where a generated admin password was saved (mode 0600), when one was generated. */
   readonly passwordFile?: string | undefined;
+  /** The generated password itself, for the wizard to show once on the terminal; never logged. */
+  readonly generatedPassword?: string | undefined;
 }
 
 export interface Located {
@@ -61,6 +64,7 @@ export async function locateFork(opts: ForkOptions, deps: Deps, create: boolean)
 async function tokenFor(opts: ForkOptions, deps: Deps): Promise<{ value: string; source: string } | undefined> {
   const fromEnv = deps.env[opts.tokenEnv];
   if (fromEnv) return { value: fromEnv, source: opts.tokenEnv };
+  if (deps.typed?.gitToken) return { value: deps.typed.gitToken, source: 'the prompt' };
   const f = opts.fork;
   const needsToken = f.kind === 'github' || (f.kind === 'git' && /^https?:/.test(f.url) && opts.sshKey === undefined);
   if (!needsToken || !deps.prompter.canPrompt) return undefined;
@@ -93,11 +97,13 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: 
     }, deps.git);
 
     const existing = await readForkFiles(dir);
-    const password = await ensureDexPassword(opts, components, existing, deps.env);
+    const password = await ensureDexPassword(opts, components, existing, deps.env, deps.typed?.adminPassword);
+    const dex = components.find((c) => c.spec.name === 'dex');
+    const dexConfigMap = dex ? await readFile(join(dir, dex.path, DEX_CONFIG_FILE), 'utf8').catch(() => undefined) : undefined;
     const planned = buildForkPlan({
       release: opts.release, target: opts.target, footprint: opts.footprint, branch: opts.branch,
       upstreamUrl: opts.upstream, forkUrl: located.repoURL, components, oidcIssuer: opts.oidcIssuer,
-      dexPasswordHash: password.hash,
+      dexPasswordHash: password.hash, adminEmail: opts.adminEmail, dexConfigMap,
     }, { existing, templates: await readTemplates(deps.packageRoot, opts.release), vendor: { sources: [], rewrites: [] } });
     // The plan's files go into the (temporary) working copy first, so vendoring also sees the remote
     // bases they reference (Argo CD's own manifests).
@@ -142,7 +148,7 @@ export async function runFork(opts: ForkOptions, deps: Deps, located?: Located):
       await deps.git.push(p.dir, p.located.pushUrl, opts.branch, p.located.auth);
     }
     const passwordFile = p.password.generated !== undefined ? await savePassword(deps, p.located.repoURL, opts.branch, p.password.generated) : undefined;
-    return { plan: p.plan, repoURL: p.located.repoURL, branch: opts.branch, revision, committed: sha !== undefined, pushed, passwordFile };
+    return { plan: p.plan, repoURL: p.located.repoURL, branch: opts.branch, revision, committed: sha !== undefined, pushed, passwordFile, generatedPassword: p.password.generated };
   } finally {
     await p.cleanup();
   }

@@ -1,15 +1,16 @@
 /**
- * No default credentials: the Dex user's password is the user's (from --admin-password-file or
- * KFG_ADMIN_PASSWORD) or generated once; only its bcrypt hash goes into the fork. An unchanged
+ * No default credentials: the Dex user's password is the user's (from --admin-password-file,
+ * KFG_ADMIN_PASSWORD or the wizard's masked question) or generated once; only its bcrypt hash goes into the fork. An unchanged
  * password, or none given when the fork already has a hash, changes nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
-import { parse } from 'yaml';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import { UserError } from '../errors.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
+import { passwordProblem } from '../inputs/password-strength.js';
+import { readDexUser } from '../plan/render-dex-user.js';
 import { dexPasswordFile } from '../plan/render-overlay.js';
 
 export interface DexPassword {
@@ -19,23 +20,22 @@ export interface DexPassword {
   readonly generated?: string | undefined;
 }
 
-const MIN_LENGTH = 12;
-
 export async function ensureDexPassword(
   opts: ForkOptions, components: readonly ResolvedComponent[], existing: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv,
+  typed?: string,
 ): Promise<DexPassword> {
   if (!components.some((c) => c.spec.name === 'dex')) return {};
   const given = opts.adminPasswordFile !== undefined
     ? (await readFile(opts.adminPasswordFile, 'utf8').catch(() => { throw new UserError(`--admin-password-file ${opts.adminPasswordFile} cannot be read`); })).replace(/\r?\n$/, '')
-    : env.KFG_ADMIN_PASSWORD;
+    : env.KFG_ADMIN_PASSWORD ?? typed;
   const current = hashIn(existing.get(dexPasswordFile(opts.target)));
   // Another target's overlay in the same fork already holds the user's hash: keep the same password.
   const other = current ?? [...existing].filter(([p]) => /^overlays\/[^/]+\/dex\/dex-passwords\.yaml$/.test(p)).map(([, c]) => hashIn(c)).find(Boolean);
   if (given !== undefined) {
-    const source = opts.adminPasswordFile !== undefined ? `--admin-password-file ${opts.adminPasswordFile}` : 'KFG_ADMIN_PASSWORD';
-    if (given.length < MIN_LENGTH) throw new UserError(`the admin password from ${source} is too short: use at least ${MIN_LENGTH} characters`);
+    const source = opts.adminPasswordFile !== undefined ? `--admin-password-file ${opts.adminPasswordFile}` : env.KFG_ADMIN_PASSWORD !== undefined ? 'KFG_ADMIN_PASSWORD' : 'the prompt';
     if (given === '12341234') throw new UserError(`the admin password from ${source} is the upstream default; choose another`);
-    if (bcrypt.truncates(given)) throw new UserError(`the admin password from ${source} is longer than bcrypt's 72 bytes`);
+    const problem = passwordProblem(given, opts.adminEmail);
+    if (problem !== undefined) throw new UserError(`the admin password from ${source} ${problem}`);
     if (current !== undefined && (await bcrypt.compare(given, current))) return {};
     return { hash: await bcrypt.hash(given, 12) };
   }
@@ -46,8 +46,5 @@ export async function ensureDexPassword(
 }
 
 function hashIn(file: string | undefined): string | undefined {
-  if (file === undefined) return undefined;
-  const doc = parse(file) as { stringData?: { DEX_USER_PASSWORD?: unknown } } | null;
-  const hash = doc?.stringData?.DEX_USER_PASSWORD;
-  return typeof hash === 'string' && hash.startsWith('$2') ? hash : undefined;
+  return readDexUser(file).hash;
 }

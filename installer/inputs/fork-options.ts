@@ -11,6 +11,7 @@ import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
 import { UserError } from '../errors.js';
 import type { Mirror } from '../vendor/vendor-remote-bases.js';
+import { EMAIL, type Settings } from './settings.js';
 
 export type { Mirror } from '../vendor/vendor-remote-bases.js';
 
@@ -34,6 +35,8 @@ export interface ForkOptions {
   readonly tokenEnv: string;
   readonly oidcIssuer?: string | undefined;
   readonly adminPasswordFile?: string | undefined;
+  /** The Dex user's email; undefined keeps the fork's (user@example.com in a new fork). */
+  readonly adminEmail?: string | undefined;
   readonly yes: boolean;
   readonly output: 'text' | 'json';
 }
@@ -56,10 +59,22 @@ export const rawForkOptionsSchema = z.object({
   tokenEnv: z.string().optional(),
   oidcIssuer: z.string().optional(),
   adminPasswordFile: z.string().optional(),
+  adminEmail: z.string().optional(),
   yes: z.boolean().optional(),
   output: z.string().optional(),
 }).strict();
 export type RawForkOptions = z.infer<typeof rawForkOptionsSchema>;
+
+/** The fork options among the settings (the cluster ones are the install command's). */
+export function rawForkOptionsFrom(s: Settings, yes: boolean, output: string | undefined): RawForkOptions {
+  // zod's optional() takes undefined: keys with no value simply stay unset.
+  return {
+    upstream: s.upstream, release: s.release, components: s.components, target: s.target, footprint: s.footprint, fork: s.fork,
+    githubFork: s.githubFork, githubApiUrl: s.githubApiUrl, githubRepoName: s.githubRepoName, branch: s.branch, mirror: s.mirror,
+    argocdRepoUrl: s.argocdRepoUrl, sshKey: s.sshKey, tokenEnv: s.tokenEnv, oidcIssuer: s.oidcIssuer,
+    adminPasswordFile: s.adminPasswordFile, adminEmail: s.adminEmail, yes, output,
+  };
+}
 
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]))[\w./-]+$/;
 
@@ -112,15 +127,17 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
       fork = { kind: 'local', path: raw.fork };
     }
   } else {
-    problems.push('where should the fork live? pass --fork <git-url-or-path> or --github-fork <owner>');
+    problems.push('where should the fork live? pass --fork <git-url-or-path> or --github-fork <owner> (config key fork or github-fork; KFG_FORK or KFG_GITHUB_FORK)');
   }
+
+  if (raw.adminEmail !== undefined && !EMAIL.test(raw.adminEmail)) problems.push(`--admin-email "${raw.adminEmail}" is not an email address`);
 
   if (problems.length > 0) fail(problems.join('\n'));
   return {
     upstream, release: release as Release, components, target: target as Target, footprint: footprint as Footprint,
     fork: fork as ForkLocation, branch, mirrors, argocdRepoUrl: raw.argocdRepoUrl, sshKey: raw.sshKey,
     tokenEnv: raw.tokenEnv ?? (fork?.kind === 'github' ? 'GITHUB_TOKEN' : 'KFG_GIT_TOKEN'),
-    oidcIssuer: raw.oidcIssuer, adminPasswordFile: raw.adminPasswordFile, yes: raw.yes ?? false, output: output as 'text' | 'json',
+    oidcIssuer: raw.oidcIssuer, adminPasswordFile: raw.adminPasswordFile, adminEmail: raw.adminEmail, yes: raw.yes ?? false, output: output as 'text' | 'json',
   };
 }
 

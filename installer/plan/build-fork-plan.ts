@@ -12,7 +12,10 @@ import { FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL } from '../constants.js';
 import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
 import type { VendorPlan } from '../vendor/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
-import { dexPasswordFile, overlayDir, renderComponentOverlay, renderDexPasswordPatch, upstreamPathFor } from './render-overlay.js';
+import { UserError } from '../errors.js';
+import { DEFAULT_ADMIN_EMAIL } from '../inputs/settings.js';
+import { readDexUser, renderDexUser } from './render-dex-user.js';
+import { dexPasswordFile, overlayDir, renderComponentOverlay, upstreamPathFor } from './render-overlay.js';
 
 export const PLAN_VERSION = 1;
 
@@ -29,6 +32,10 @@ export interface ForkPlanInputs {
   readonly oidcIssuer?: string | undefined;
   /** A new bcrypt hash for the Dex user, when the password is being set or was never set. */
   readonly dexPasswordHash?: string | undefined;
+  /** The Dex user's email (--admin-email); undefined keeps the fork's. */
+  readonly adminEmail?: string | undefined;
+  /** Upstream's Dex config patch in the fork (common/dex/…/config-map.yaml), needed for another email. */
+  readonly dexConfigMap?: string | undefined;
 }
 
 export interface ForkFacts {
@@ -77,6 +84,8 @@ export interface ForkPlan {
   /** Secrets the apply step creates in the cluster with fresh random values (never in git). */
   readonly clusterSecrets: readonly { readonly namespace: string; readonly name: string; readonly keys: readonly string[] }[];
   readonly notes: readonly string[];
+  /** The Dex user's login email, when Dex is selected. */
+  readonly adminEmail?: string | undefined;
 }
 
 export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPlan {
@@ -110,10 +119,17 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     put(path, text, changes);
   };
 
+  const dexUser = readDexUser(facts.existing.get(dexPasswordFile(inputs.target)));
+  const email = inputs.adminEmail ?? dexUser.email ?? DEFAULT_ADMIN_EMAIL;
+  const notes: string[] = [];
   for (const c of inputs.components) {
     const overlay = `${overlayDir(inputs.target, c.spec.name)}/kustomization.yaml`;
+    if (c.spec.name === 'user-namespace' && facts.existing.has(overlay) && email !== DEFAULT_ADMIN_EMAIL && !(facts.existing.get(overlay) ?? '').includes(email)) {
+      notes.push(`${overlay} is yours and was written for another Dex user: give the example profile to ${email} there (spec.owner.name)`);
+    }
     if (!facts.existing.has(overlay)) {
-      for (const f of renderComponentOverlay(c, { target: inputs.target, footprint: inputs.footprint, release: inputs.release, oidcIssuer: inputs.oidcIssuer })) {
+      const ownerEmail = email === DEFAULT_ADMIN_EMAIL ? undefined : email;
+      for (const f of renderComponentOverlay(c, { target: inputs.target, footprint: inputs.footprint, release: inputs.release, oidcIssuer: inputs.oidcIssuer, adminEmail: ownerEmail })) {
         put(f.path, f.content);
       }
     }
@@ -133,8 +149,15 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
 
   if (inputs.components.some((c) => c.spec.name === 'dex')) {
     const file = dexPasswordFile(inputs.target);
-    if (inputs.dexPasswordHash !== undefined) put(file, renderDexPasswordPatch(inputs.dexPasswordHash));
-    else if (!facts.existing.has(file)) throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
+    const current = dexUser;
+    const hash = inputs.dexPasswordHash ?? current.hash;
+    // A file that sets neither a new hash nor another email is left exactly as it is (it may carry edits).
+    if (inputs.dexPasswordHash !== undefined || email !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
+      if (hash === undefined) throw new UserError(`${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`);
+      put(file, renderDexUser(hash, email, inputs.dexConfigMap));
+    } else if (!facts.existing.has(file)) {
+      throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
+    }
   }
 
   return {
@@ -159,7 +182,8 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     vendor: facts.vendor,
     unselected: unselected.sort(),
     clusterSecrets: clusterSecretsFor(inputs.components.map((c) => c.spec.name)),
-    notes: [...TARGET_INFO[inputs.target].notes],
+    notes: [...TARGET_INFO[inputs.target].notes, ...notes],
+    adminEmail: inputs.components.some((c) => c.spec.name === 'dex') ? email : undefined,
   };
 }
 

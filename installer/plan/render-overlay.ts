@@ -15,6 +15,8 @@ export interface OverlayInputs {
   readonly release: string;
   /** EKS: the cluster's OIDC issuer, trusted for machine-to-machine tokens. */
   readonly oidcIssuer?: string | undefined;
+  /** The Dex user's email, when it is not upstream's user@example.com: it owns the example profile. */
+  readonly adminEmail?: string | undefined;
 }
 
 export interface OverlayFile {
@@ -66,6 +68,12 @@ export function renderComponentOverlay(c: ResolvedComponent, inputs: OverlayInpu
       patch: `- op: replace\n  path: /spec/jwtRules/0/issuer\n  value: ${inputs.oidcIssuer}`,
     });
   }
+  if (c.spec.name === 'user-namespace' && inputs.adminEmail !== undefined) {
+    patches.push({
+      target: { group: 'kubeflow.org', version: 'v1beta1', kind: 'Profile', name: 'kubeflow-user-example-com' },
+      patch: `- op: replace\n  path: /spec/owner/name\n  value: ${JSON.stringify(inputs.adminEmail)}`,
+    });
+  }
   if (patches.length > 0) body.patches = patches;
 
   const doc = new Document(body);
@@ -76,6 +84,7 @@ export function renderComponentOverlay(c: ResolvedComponent, inputs: OverlayInpu
   if (upstream.why !== undefined) commentItem(map, 'resources', 0, ` ${upstream.why}`);
   components.forEach((e, i) => { if (e.why !== undefined) commentItem(map, 'components', i, ` ${e.why}`); });
   if (patches.length > 0 && c.spec.name === 'oauth2-proxy') commentItem(map, 'patches', 0, " trust this cluster's service-account token issuer (--oidc-issuer)");
+  if (patches.length > 0 && c.spec.name === 'user-namespace') commentItem(map, 'patches', 0, ' the example profile belongs to the Dex user (--admin-email)');
   return [{ path: `${dir}/kustomization.yaml`, content: doc.toString({ lineWidth: 0 }) }];
 }
 

@@ -102,12 +102,7 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
 
   let nodes: NodeFacts[] = [];
   try {
-    const list = await kube.request<{ items: (KubeObject & { spec?: { providerID?: string }; status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } } })[] }>('GET', '/api/v1/nodes');
-    nodes = list.items.map((n) => ({
-      name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {}, providerID: n.spec?.providerID ?? '',
-      arch: n.status?.nodeInfo?.architecture ?? n.metadata?.labels?.['kubernetes.io/arch'] ?? '',
-      cpuMillis: parseCpu(n.status?.allocatable?.cpu), memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
-    }));
+    nodes = await readNodes(kube);
   } catch (err) {
     checks.push(failFrom('nodes', err, 'grant list on nodes, or skip this check by running doctor with more rights'));
   }
@@ -141,6 +136,16 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
     checks.push(failFrom('storage', err, 'grant list on storageclasses'));
   }
   return { checks, ok: checks.every((c) => c.status !== 'fail'), argocd, detectedTarget };
+}
+
+/** Every node with what preflight and the wizard need: labels for the cluster type, allocatable capacity. */
+export async function readNodes(kube: Kube): Promise<NodeFacts[]> {
+  const list = await kube.request<{ items: (KubeObject & { spec?: { providerID?: string }; status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } } })[] }>('GET', '/api/v1/nodes');
+  return list.items.map((n) => ({
+    name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {}, providerID: n.spec?.providerID ?? '',
+    arch: n.status?.nodeInfo?.architecture ?? n.metadata?.labels?.['kubernetes.io/arch'] ?? '',
+    cpuMillis: parseCpu(n.status?.allocatable?.cpu), memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
+  }));
 }
 
 function failFrom(name: string, err: unknown, fix: string): Check {

@@ -78,6 +78,13 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
   return kc;
 }
 
+/** The contexts of a kubeconfig with their API servers, for the wizard's first question. */
+export function listContexts(kubeconfig: string | undefined): { name: string; server: string; current: boolean }[] {
+  const kc = loadKubeConfig({ kubeconfig });
+  const current = kc.getCurrentContext();
+  return kc.getContexts().map((c) => ({ name: c.name, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
+}
+
 export function createKube(opts: KubeOptions): Kube {
   const kc = loadKubeConfig(opts);
   const cluster = kc.getCurrentCluster();

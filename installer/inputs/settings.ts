@@ -1,0 +1,115 @@
+/**
+ * Every install setting once: its flag, its key in a `--config` file, its environment variable and
+ * the schema its value must meet. Flags, config files, the environment and the wizard all read this
+ * table, so a question can never exist without a flag and a key (or the other way round). Secrets are
+ * not settings: tokens and passwords come from the environment, a file, or a masked prompt.
+ */
+import { z } from 'zod';
+import { BUNDLES, COMPONENTS } from '../catalogue/components.js';
+import { RELEASES } from '../catalogue/releases.js';
+import { TARGETS } from '../catalogue/targets.js';
+
+/** Settings by their option name (camelCase, as commander and RawForkOptions name them). */
+export interface Settings {
+  kubeconfig?: string;
+  context?: string;
+  target?: string;
+  release?: string;
+  components?: string[];
+  footprint?: string;
+  fork?: string;
+  githubFork?: string;
+  githubApiUrl?: string;
+  githubRepoName?: string;
+  branch?: string;
+  sshKey?: string;
+  tokenEnv?: string;
+  adminEmail?: string;
+  adminPasswordFile?: string;
+  configureArgocd?: boolean;
+  upstream?: string;
+  mirror?: string[];
+  argocdRepoUrl?: string;
+  oidcIssuer?: string;
+  timeout?: string;
+  componentTimeout?: string;
+  failureGrace?: string;
+}
+export type SettingName = keyof Settings;
+
+export interface SettingSpec {
+  readonly name: SettingName;
+  /** Key in a config file; the flag is `--<key>`. */
+  readonly key: string;
+  /** Environment variable; undefined where the variable would clash with a standard one. */
+  readonly env?: string | undefined;
+  readonly schema: z.ZodType;
+  /** How an environment variable's text becomes a value. */
+  readonly kind: 'string' | 'list' | 'boolean';
+}
+
+const KNOWN_COMPONENTS = new Set([...COMPONENTS.map((c) => c.name), ...Object.keys(BUNDLES), 'all']);
+const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]))[\w./-]+$/;
+const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h)$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const text = z.string().min(1, 'must not be empty');
+const duration = z.string().regex(DURATION, 'must be a duration like 90s, 20m or 1h');
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: () => `must be one of ${values.join(', ')}` });
+const components = z.array(z.string()).min(1, 'must name at least one component').superRefine((list, ctx) => {
+  list.forEach((c, i) => {
+    if (!KNOWN_COMPONENTS.has(c)) ctx.addIssue({ code: 'custom', path: [i], message: `unknown component "${c}"; known: ${[...KNOWN_COMPONENTS].sort().join(', ')}` });
+  });
+});
+
+const spec = (name: SettingName, key: string, env: string | undefined, schema: z.ZodType, kind: SettingSpec['kind'] = 'string'): SettingSpec => ({ name, key, env, schema, kind });
+
+export const SETTINGS: readonly SettingSpec[] = [
+  // KUBECONFIG keeps its usual meaning (a list of files); the setting is one file.
+  spec('kubeconfig', 'kubeconfig', undefined, text),
+  spec('context', 'context', 'KFG_CONTEXT', text),
+  spec('target', 'target', 'KFG_TARGET', oneOf(TARGETS)),
+  spec('release', 'release', 'KFG_RELEASE', oneOf(RELEASES)),
+  spec('components', 'components', 'KFG_COMPONENTS', components, 'list'),
+  spec('footprint', 'footprint', 'KFG_FOOTPRINT', oneOf(['small', 'full'])),
+  spec('fork', 'fork', 'KFG_FORK', text.refine((v) => !/^https?:\/\/[^/]*@/.test(v), 'must not contain credentials; put the token in the environment (see token-env)')),
+  spec('githubFork', 'github-fork', 'KFG_GITHUB_FORK', z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'is not a GitHub user or organisation name')),
+  spec('githubApiUrl', 'github-api-url', 'GITHUB_API_URL', z.url()),
+  spec('githubRepoName', 'github-repo-name', 'KFG_GITHUB_REPO_NAME', text),
+  spec('branch', 'branch', 'KFG_BRANCH', z.string().regex(BRANCH, 'is not a valid git branch name')),
+  spec('sshKey', 'ssh-key', 'KFG_SSH_KEY', text),
+  spec('tokenEnv', 'token-env', 'KFG_TOKEN_ENV', z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name')),
+  spec('adminEmail', 'admin-email', 'KFG_ADMIN_EMAIL', z.string().regex(EMAIL, 'is not an email address')),
+  spec('adminPasswordFile', 'admin-password-file', 'KFG_ADMIN_PASSWORD_FILE', text),
+  spec('configureArgocd', 'configure-argocd', 'KFG_CONFIGURE_ARGOCD', z.boolean(), 'boolean'),
+  spec('upstream', 'upstream', 'KFG_UPSTREAM', text),
+  spec('mirror', 'mirror', 'KFG_MIRROR', z.array(z.string().regex(/^https?:\/\/[^=]+=(https?|file):\/\/.+$/, 'must be <from>=<to> with an http(s) prefix on the left and an http(s) or file:// prefix on the right')), 'list'),
+  spec('argocdRepoUrl', 'argocd-repo-url', 'KFG_ARGOCD_REPO_URL', text),
+  spec('oidcIssuer', 'oidc-issuer', 'KFG_OIDC_ISSUER', z.url()),
+  spec('timeout', 'timeout', 'KFG_TIMEOUT', duration),
+  spec('componentTimeout', 'component-timeout', 'KFG_COMPONENT_TIMEOUT', duration),
+  spec('failureGrace', 'failure-grace', 'KFG_FAILURE_GRACE', duration),
+];
+
+export const SETTING_BY_NAME: ReadonlyMap<SettingName, SettingSpec> = new Map(SETTINGS.map((s) => [s.name, s]));
+export const SETTING_BY_KEY: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((s) => [s.key, s]));
+
+/** Values used when no flag, config key or variable gives one (the wizard offers them as defaults). */
+export const DEFAULT_ADMIN_EMAIL = 'user@example.com';
+export const CLUSTER_DEFAULTS = { timeout: '60m', componentTimeout: '20m', failureGrace: '90s' } as const;
+
+/** Where a setting is named for people: "--release (config key release, KFG_RELEASE)". */
+export function describeSetting(name: SettingName): string {
+  const s = SETTING_BY_NAME.get(name);
+  if (!s) return name;
+  return `--${s.key} (config key ${s.key}${s.env ? `, ${s.env}` : ''})`;
+}
+
+/** Keys people put in config files for things that must not live there, and where they go instead. */
+export const SECRET_KEYS: Readonly<Record<string, string>> = {
+  token: 'export it (KFG_GIT_TOKEN, GITHUB_TOKEN, or the variable named by token-env)',
+  'git-token': 'export it as KFG_GIT_TOKEN (or the variable named by token-env)',
+  'github-token': 'export it as GITHUB_TOKEN',
+  password: 'use admin-password-file, or export KFG_ADMIN_PASSWORD',
+  'admin-password': 'use admin-password-file, or export KFG_ADMIN_PASSWORD',
+};
