@@ -79,7 +79,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
   }),
   platform({
     name: 'istio', title: 'Istio (with CNI)', layer: 'istio', namespace: 'istio-system',
-    createNamespace: false, serverSideApply: true, dependsOn: ['istio-crds', 'istio-namespace'],
+    // It ships Sidecars into the kubeflow namespace.
+    createNamespace: false, serverSideApply: true, dependsOn: ['istio-crds', 'istio-namespace', 'kubeflow-namespace'],
     paths: all('common/istio/istio-install/overlays/oauth2-proxy'),
   }),
   platform({

@@ -190,5 +190,6 @@ describe('rewriteApplications properties', () => {
       }),
       { numRuns: 200, seed: 20260315 },
     );
-  });
+  // 200 runs take ~1 s alone; a busy 2-core CI machine needs more than vitest's default 5 s.
+  }, 60_000);
 });
