@@ -41,7 +41,7 @@ describe('the wizard', () => {
     expect(r.secrets).toEqual({ gitToken: 'tok' });
     const plan = s.notes.find((n) => n.includes('The plan')) ?? '';
     expect(plan).toContain('context kind-kubeflow (https://127.0.0.1:6443), target kind, small footprint');
-    expect(plan).toMatch(/components {3}5 in sync-wave order \(4 added as dependencies\):\n {5}10 {2}istio-crds {7}\(needed by istio\)/);
+    expect(plan).toMatch(/components {3}5 in sync-wave order \(4 added as dependencies\):\n {5}10 {2}istio-crds +\(needed by istio\)/);
     expect(plan).toMatch(/ {5}40 {2}dex\n/);
     expect(plan).toContain('fork         https://git.example.com/me/kf.git, branch kubeflow-gitops (token from the prompt)');
     expect(plan).toContain("admin        ada@example.org, password kept if the fork has one, else generated and shown once at the end");
