@@ -146,6 +146,7 @@ async function main(): Promise<number> {
     const r = await runInstallerMethod(e2e);
     results.install = r.result;
     installed = r.info;
+    if (r.result.exitCode !== 0) throw new Error(`install exited ${r.result.exitCode}; its output is in ${r.result.log}`);
   });
   await measure('watch-cost', async () => {
     if (!installed) throw new Error('watch-cost needs the cluster the install measurement leaves: run it with install (--only api)');

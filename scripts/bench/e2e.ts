@@ -26,9 +26,9 @@ import { binDir, statePaths } from '../../test/local-cluster/config.js';
 import type { ClusterInfo } from '../../test/local-cluster/lifecycle.js';
 import { startApiProxy, type ApiProxy, type ProxiedRequest } from './api-proxy.js';
 import { countByVerb, type Verb } from './classify-request.js';
-import { createForkRepo, freshCluster, gitAuthEnv, restoreFork, saveFork, type SavedFork } from './cluster.js';
+import { createForkRepo, freshCluster, gitAuthEnv, restoreFork, saveFork, WORK_DIR, type SavedFork } from './cluster.js';
 import { observedComponents, readiness, startObserver } from './observer.js';
-import { lineAt, memoryPeak, runCli, type CliFlavour, type CliRun } from './run-cli.js';
+import { lineAt, memoryPeak, runCli, writeCliLog, type CliFlavour, type CliRun } from './run-cli.js';
 import { round } from './stats.js';
 
 const run = promisify(execFile);
@@ -69,6 +69,33 @@ function startProxy(info: ClusterInfo): Promise<ApiProxy> {
 
 const tail = (r: CliRun, n = 8) => r.lines.slice(-n).map((l) => l.text).join('\n');
 
+/** Keeps the CLI's whole output under bench/work/logs/ and says where. */
+function keepLog(what: string, r: CliRun): string {
+  const file = join(WORK_DIR, 'logs', `${new Date().toISOString().replace(/[:.]/g, '-')}-${what}.log`);
+  writeCliLog(file, r);
+  return file;
+}
+
+/**
+ * When the last Deployment in the cluster became Available, per its own condition (whole seconds),
+ * in seconds after `startPerf`: the official method's notion of done, measured the same way for all.
+ */
+async function lastDeploymentAvailable(kube: Kube, startPerf: number): Promise<{ seconds: number | undefined; deployments: number; notAvailable: number }> {
+  interface Deployment { status?: { conditions?: { type?: string; status?: string; lastTransitionTime?: string }[] } }
+  const list = await kube.request<{ items: Deployment[] }>('GET', '/apis/apps/v1/deployments');
+  let last = Number.NEGATIVE_INFINITY;
+  let notAvailable = 0;
+  for (const d of list.items) {
+    const c = d.status?.conditions?.find((x) => x.type === 'Available');
+    if (c?.status !== 'True' || c.lastTransitionTime === undefined) { notAvailable += 1; continue; }
+    last = Math.max(last, Date.parse(c.lastTransitionTime));
+  }
+  const seconds = Number.isFinite(last) && notAvailable === 0 ? round((last - epochOf(startPerf)) / 1000, 1) : undefined;
+  return { seconds, deployments: list.items.length, notAvailable };
+}
+
+export interface WorkloadsAvailable { readonly seconds: number | undefined; readonly deployments: number; readonly notAvailable: number }
+
 // ------------------------------------------------------------------------------------------------
 // installer
 
@@ -81,12 +108,15 @@ export interface InstallerResult {
   readonly components: readonly string[];
   readonly revision: string;
   readonly exitCode: number;
+  readonly log: string;
   readonly clusterUpSeconds: number;
   readonly wallSeconds: number;
   /** From the installer's start: fork pushed, root applied, watch started, last component ready (observer). */
   readonly marks: { readonly forkDone?: number | undefined; readonly rootApplied?: number | undefined; readonly watchStarted?: number | undefined; readonly allReady?: number | undefined };
   readonly lastComponent: string | undefined;
   readonly componentReadySeconds: Record<string, number | undefined>;
+  /** The last Deployment's Available transition, seconds after the start (its condition's whole-second time). */
+  readonly workloadsAvailable?: WorkloadsAvailable | undefined;
   readonly overhead: {
     /** Exit minus when the bench's observer saw the last component ready (ms clock). */
     readonly exitAfterObservedReadyMs: number | undefined;
@@ -129,13 +159,15 @@ export async function runInstallerMethod(o: E2eOptions): Promise<{ result: Insta
     await sleep(2000);
     observer.stop();
   }
-  if (cli.code !== 0) throw new Error(`install exited ${cli.code}:\n${tail(cli)}`);
+  const logFile = keepLog('install', cli);
+  o.log(`installer: exit ${cli.code} after ${round(cli.seconds, 1)} s; output in ${logFile}`);
   const [, branch, revision] = cli.stdout.trim().split('\n').at(-1)?.split(' ') ?? [];
-  if (revision === undefined || branch === undefined) throw new Error(`install printed no revision: ${cli.stdout}`);
+  if (revision === undefined || branch === undefined) throw new Error(`install exited ${cli.code} and printed no revision (output in ${logFile}):\n${tail(cli, 30)}`);
   saveFork(info, { name, gitUrl: info.gitUrl, url, branch, revision, release: o.release, components: o.components, target: o.target });
 
   const names = observedComponents(observer);
   const r = readiness(observer, revision, names);
+  const workloadsAvailable = await lastDeploymentAvailable(directKube(info), cli.startedAt);
   const from = (t: number | undefined) => (t === undefined ? undefined : secs(t - cli.startedAt));
   const watchReq = proxy.requests.find((q) => q.verb === 'watch' && q.resource === 'argoproj.io/applications');
   const watchAt = watchReq ? proxy.startedAt + watchReq.at : undefined;
@@ -145,7 +177,7 @@ export async function runInstallerMethod(o: E2eOptions): Promise<{ result: Insta
   const mem = memoryPeak(cli.memory, watchAt ?? Number.POSITIVE_INFINITY);
   const mib = (k: number | undefined) => (k === undefined ? undefined : round(k / 1024, 0));
   const result: InstallerResult = {
-    components: names, revision, exitCode: cli.code, clusterUpSeconds: upSeconds, wallSeconds: round(cli.seconds, 2),
+    components: names, revision, exitCode: cli.code, log: logFile, clusterUpSeconds: upSeconds, wallSeconds: round(cli.seconds, 2),
     marks: {
       forkDone: from(lineAt(cli, /pushed [0-9a-f]{7} to|fork is up to date/)),
       rootApplied: from(lineAt(cli, /applying the root Application/)),
@@ -154,6 +186,7 @@ export async function runInstallerMethod(o: E2eOptions): Promise<{ result: Insta
     },
     lastComponent: r.lastComponent,
     componentReadySeconds: Object.fromEntries(names.map((n) => [n, from(r.readyAt[n])])),
+    workloadsAvailable,
     overhead: {
       exitAfterObservedReadyMs: r.allReadyAt !== undefined ? round(cli.endedAt - r.allReadyAt) : undefined,
       exitAfterInstallerReadyLineMs: lastReadyLine !== undefined ? round(cli.endedAt - lastReadyLine) : undefined,
@@ -192,7 +225,7 @@ export async function measureWatchCost(info: ClusterInfo, o: E2eOptions, duratio
     try {
       o.log(`watch-cost: status --watch for ${s}s`);
       const cli = await runCli(['status', '--watch', '--revision', '0'.repeat(40), '--timeout', `${s}s`, '--kubeconfig', proxy.kubeconfig], { flavour: o.flavour, env: cliEnv() });
-      if (cli.code !== 5) throw new Error(`status --watch exited ${cli.code} (expected 5, timeout):\n${tail(cli)}`);
+      if (cli.code !== 5) throw new Error(`status --watch exited ${cli.code} (expected 5, timeout; output in ${keepLog('status-watch', cli)}):\n${tail(cli)}`);
       runs.push({
         requestedSeconds: s, wallSeconds: round(cli.seconds, 2), exitCode: cli.code, all: counts(proxy.requests),
         requests: proxy.requests.map((q) => ({
@@ -221,7 +254,7 @@ async function freshClusterWithFork(o: E2eOptions): Promise<{ info: ClusterInfo;
   const url = createForkRepo(info, name);
   o.log(`no saved fork for ${o.components}: forking into ${url} (not timed)`);
   const cli = await runCli(['fork', ...forkArgs(o, info, url)], { flavour: o.flavour, env: cliEnv({ KFG_GIT_TOKEN: info.gitToken }) });
-  if (cli.code !== 0) throw new Error(`fork exited ${cli.code}:\n${tail(cli)}`);
+  if (cli.code !== 0) throw new Error(`fork exited ${cli.code} (output in ${keepLog('fork', cli)}):\n${tail(cli)}`);
   const [, branch, revision] = cli.stdout.trim().split(' ');
   const fork: SavedFork = { name, gitUrl: info.gitUrl, url, branch: branch ?? '', revision: revision ?? '', release: o.release, components: o.components, target: o.target };
   saveFork(info, fork);
@@ -265,6 +298,7 @@ export interface OfficialResult {
   readonly deployments: number;
   readonly namespacesWaited: readonly string[];
   readonly waitFailures: readonly string[];
+  readonly workloadsAvailable?: WorkloadsAvailable | undefined;
 }
 
 function pipeInto(cmd: string, args: readonly string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
@@ -328,6 +362,7 @@ export async function runOfficialMethod(o: E2eOptions): Promise<OfficialResult> 
       revision: fork.revision, clusterUpSeconds: upSeconds, wallSeconds: round((end - t0) / 1000, 2), cloneSeconds: round((cloned - t0) / 1000, 2),
       attempts, appliedAtSeconds: round((applied - t0) / 1000, 2), waitSeconds: round((end - applied) / 1000, 2),
       objects: docs.length, deployments: deployments.length, namespacesWaited: waitNs, waitFailures,
+      workloadsAvailable: await lastDeploymentAvailable(kube, t0),
     };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -346,6 +381,7 @@ export interface ArgocdResult {
   readonly lastComponent: string | undefined;
   readonly componentReadySeconds: Record<string, number | undefined>;
   readonly notReady: readonly string[];
+  readonly workloadsAvailable?: WorkloadsAvailable | undefined;
 }
 
 export async function runArgocdMethod(o: E2eOptions): Promise<ArgocdResult> {
@@ -377,6 +413,7 @@ export async function runArgocdMethod(o: E2eOptions): Promise<ArgocdResult> {
         lastComponent: r.lastComponent,
         componentReadySeconds: Object.fromEntries(names.map((n) => [n, r.readyAt[n] !== undefined ? secs((r.readyAt[n] ?? 0) - t0) : undefined])),
         notReady: names.filter((n) => r.readyAt[n] === undefined),
+        workloadsAvailable: await lastDeploymentAvailable(kube, t0),
       };
     } finally {
       observer.stop();

@@ -4,8 +4,8 @@
  * /proc/<pid>/status every 200 ms: VmRSS (current) and VmHWM (the kernel's peak RSS).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { projectRoot } from '../../test/support/fixtures.js';
 
@@ -97,4 +97,10 @@ export function memoryPeak(samples: readonly MemorySample[], from = 0): { peakRs
     peakRssKiB: after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined,
     hwmKiB: samples.length > 0 ? Math.max(...samples.map((s) => s.hwmKiB)) : undefined,
   };
+}
+
+/** Writes every output line with its time since the start, for looking into a run afterwards. */
+export function writeCliLog(file: string, run: CliRun): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, run.lines.map((l) => `${((l.at - run.startedAt) / 1000).toFixed(3).padStart(9)} ${l.stream} ${l.text}`).join('\n') + `\nexit ${run.code} after ${run.seconds.toFixed(2)} s\n`);
 }
