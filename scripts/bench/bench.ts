@@ -35,6 +35,7 @@ const USAGE = `usage: npm run bench -- [options]
   --watch-short <s>        default 20       --watch-long <s> default 240   (status --watch durations)
   --timeout <minutes>      per end-to-end method, default 40
   --retry-seconds <s>      official method's retry interval, default 20
+  --install-args "<flags>" extra flags for \`install\` (e.g. "--failure-grace 10m"); recorded in the results
   --cli dist|tsx           run the built CLI (default; built first) or the sources through tsx
   --out <file>             default bench/results/<timestamp>.json
   --resume <file>          add to (replace parts of) an existing results file
@@ -58,6 +59,7 @@ function parse() {
       'watch-long': { type: 'string', default: '240' },
       timeout: { type: 'string', default: '40' },
       'retry-seconds': { type: 'string', default: '20' },
+      'install-args': { type: 'string', default: '' },
       cli: { type: 'string', default: 'dist' },
       out: { type: 'string' },
       resume: { type: 'string' },
@@ -91,6 +93,7 @@ function parse() {
     latency: { changes: int('latency-changes'), apps: int('latency-apps'), gapMs: Number.parseInt(values['latency-gap-ms'], 10) || 0 },
     watch: [int('watch-short'), int('watch-long')],
     timeoutMs: int('timeout') * 60_000, retrySeconds: int('retry-seconds'),
+    installArgs: values['install-args'].split(/\s+/).filter(Boolean),
   };
 }
 
@@ -108,10 +111,10 @@ async function main(): Promise<number> {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: 'inherit' });
   }
   const results: Results = o.resume !== undefined ? loadResults(o.resume) : newResults({});
-  Object.assign(results.options, { components: o.components, release: o.release, cli: o.cli, offline: o.offline, latency: o.latency, watch: o.watch, timeoutMs: o.timeoutMs, retrySeconds: o.retrySeconds });
+  Object.assign(results.options, { components: o.components, release: o.release, cli: o.cli, offline: o.offline, latency: o.latency, watch: o.watch, timeoutMs: o.timeoutMs, retrySeconds: o.retrySeconds, installArgs: o.installArgs });
   const save = () => { saveResults(o.out, results); };
   log(`results: ${o.out}`);
-  const e2e: E2eOptions = { release: o.release, components: o.components, target: 'local', flavour: o.cli, timeoutMs: o.timeoutMs, retrySeconds: o.retrySeconds, log };
+  const e2e: E2eOptions = { release: o.release, components: o.components, target: 'local', flavour: o.cli, timeoutMs: o.timeoutMs, retrySeconds: o.retrySeconds, installArgs: o.installArgs, log };
 
   let installed: ClusterInfo | undefined;
   const outcome = { failed: false };

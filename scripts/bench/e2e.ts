@@ -43,6 +43,8 @@ export interface E2eOptions {
   readonly flavour: CliFlavour;
   readonly timeoutMs: number;
   readonly retrySeconds: number;
+  /** Extra flags for `install`. */
+  readonly installArgs: readonly string[];
   readonly log: (m: string) => void;
 }
 
@@ -151,7 +153,7 @@ export async function runInstallerMethod(o: E2eOptions): Promise<{ result: Insta
   let cli: CliRun;
   try {
     o.log(`installer: install ${o.components} into ${url}`);
-    cli = await runCli(['install', ...forkArgs(o, info, url), '--timeout', `${Math.round(o.timeoutMs / 60_000)}m`, '--kubeconfig', proxy.kubeconfig],
+    cli = await runCli(['install', ...forkArgs(o, info, url), '--timeout', `${Math.round(o.timeoutMs / 60_000)}m`, ...o.installArgs, '--kubeconfig', proxy.kubeconfig],
       { flavour: o.flavour, env: cliEnv({ KFG_GIT_TOKEN: info.gitToken }), sampleMemory: true, onLine: (l) => { if (/ready —|watching|►/.test(l.text)) o.log(`  | ${l.text}`); } });
   } finally {
     await proxy.close();
@@ -217,14 +219,17 @@ export interface WatchCostRun {
 
 export interface WatchCostResult { readonly runs: readonly WatchCostRun[] }
 
-/** `status --watch` expecting a commit that never comes, so it watches until its --timeout. */
+/**
+ * `status --watch` expecting a commit that never comes, so it watches until its --timeout (a failure
+ * grace longer than that keeps a Degraded component from ending it early).
+ */
 export async function measureWatchCost(info: ClusterInfo, o: E2eOptions, durations: readonly number[]): Promise<WatchCostResult> {
   const runs: WatchCostRun[] = [];
   for (const s of durations) {
     const proxy = await startProxy(info);
     try {
       o.log(`watch-cost: status --watch for ${s}s`);
-      const cli = await runCli(['status', '--watch', '--revision', '0'.repeat(40), '--timeout', `${s}s`, '--kubeconfig', proxy.kubeconfig], { flavour: o.flavour, env: cliEnv() });
+      const cli = await runCli(['status', '--watch', '--revision', '0'.repeat(40), '--timeout', `${s}s`, '--failure-grace', `${s + 60}s`, '--kubeconfig', proxy.kubeconfig], { flavour: o.flavour, env: cliEnv() });
       if (cli.code !== 5) throw new Error(`status --watch exited ${cli.code} (expected 5, timeout; output in ${keepLog('status-watch', cli)}):\n${tail(cli)}`);
       runs.push({
         requestedSeconds: s, wallSeconds: round(cli.seconds, 2), exitCode: cli.code, all: counts(proxy.requests),

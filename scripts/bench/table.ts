@@ -53,6 +53,12 @@ export function renderReport(r: Results): string {
   if (api.length > 0) out.push('', '2. API requests of the installer (counting proxy in front of the API server)', renderTable([['', 'total', ...VERBS], ...api]));
   const extra = r.install?.api.duringWatchRequests ?? [];
   if (extra.length > 0) out.push(`   during the install's watch, besides the watch: ${extra.map((q) => `${q.method} ${q.path.split('/').pop() ?? ''} @${q.atSeconds}s`).join(', ')}`);
+  for (const w of r['watch-cost']?.runs ?? []) {
+    const firstWatch = w.requests.find((x) => x.verb === 'watch');
+    const later = w.requests.filter((q) => firstWatch !== undefined && q.atSeconds > firstWatch.atSeconds);
+    out.push(`   status --watch ${w.requestedSeconds} s: watch opened at ${fmt(firstWatch?.atSeconds, ' s')} and held ${fmt(firstWatch?.openSeconds, ' s')}`
+      + (later.length > 0 ? `; then ${later.map((q) => `${q.method} ${q.path.split('/').pop() ?? ''} @${q.atSeconds}s`).join(', ')}` : '; nothing after it'));
+  }
 
   if (r.install) {
     const i = r.install;
