@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir, FORKS_OWNER, statePaths } from '../../test/local-cluster/config.js';
-import { down, status, up, type ClusterInfo } from '../../test/local-cluster/lifecycle.js';
+import { down, up, type ClusterInfo } from '../../test/local-cluster/lifecycle.js';
 import { projectRoot } from '../../test/support/fixtures.js';
 
 export const WORK_DIR = join(projectRoot, 'bench', 'work');
@@ -30,14 +30,6 @@ export async function freshCluster(log: (m: string) => void): Promise<{ info: Cl
   const r = await up(() => undefined);
   log(`cluster: up in ${r.upSeconds}s`);
   return { info: r.info, seconds: r.upSeconds };
-}
-
-/** The running cluster, started when it is not. */
-export async function ensureCluster(log: (m: string) => void): Promise<ClusterInfo> {
-  const s = status();
-  if (s.info && s.components.every((c) => c.running)) return s.info;
-  log('cluster: up');
-  return (await up(() => undefined)).info;
 }
 
 export async function stopCluster(log: (m: string) => void): Promise<void> {

@@ -389,7 +389,11 @@ export interface ArgocdResult {
   readonly workloadsAvailable?: WorkloadsAvailable | undefined;
 }
 
-export async function runArgocdMethod(o: E2eOptions): Promise<ArgocdResult> {
+/**
+ * `alongside`, when given, runs this long after the root is applied, while Argo CD is busy syncing (the
+ * bench uses it to measure detection latency under an install's load); the method waits for it too.
+ */
+export async function runArgocdMethod(o: E2eOptions, alongside?: { afterMs: number; run: (info: ClusterInfo) => Promise<void> }): Promise<ArgocdResult> {
   const { info, fork, upSeconds } = await freshClusterWithFork(o);
   const kube = directKube(info);
   const work = mkdtempSync(join(tmpdir(), 'kfg-bench-argocd-'));
@@ -410,7 +414,9 @@ export async function runArgocdMethod(o: E2eOptions): Promise<ArgocdResult> {
       await ensureClusterSecrets(kube, clusterSecretsFor(names));
       await run('kubectl', ['apply', '-f', join(dir, FORK_APPS_DIR, 'root', 'kubeflow.yaml')], { env });
       o.log(`argocd: root applied; waiting for ${names.length} components (no forced refresh)`);
+      const side = alongside ? sleep(alongside.afterMs).then(() => alongside.run(info)) : Promise.resolve();
       const allReady = await observer.allReady(fork.revision, names, o.timeoutMs);
+      await side;
       const end = allReady ?? performance.now();
       const r = readiness(observer, fork.revision, names);
       return {

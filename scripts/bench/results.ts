@@ -9,7 +9,7 @@ import type { ArgocdResult, InstallerResult, OfficialResult, WatchCostResult } f
 import type { LatencyResult } from './latency.js';
 import type { OfflineResult } from './offline.js';
 
-export const MEASUREMENTS = ['offline', 'latency', 'install', 'watch-cost', 'official', 'argocd'] as const;
+export const MEASUREMENTS = ['offline', 'latency', 'install', 'watch-cost', 'official', 'argocd', 'latency-load'] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 export interface Machine {
@@ -36,6 +36,7 @@ export interface Results {
   readonly context: Partial<Record<Measurement, Context>>;
   offline?: OfflineResult;
   latency?: LatencyResult & { readonly clusterState: string };
+  'latency-load'?: LatencyResult & { readonly clusterState: string };
   install?: InstallerResult;
   'watch-cost'?: WatchCostResult;
   official?: OfficialResult;

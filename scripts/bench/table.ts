@@ -27,9 +27,9 @@ export function renderReport(r: Results): string {
     out.push(`  ${name}: ${c.startedAt}${c.finishedAt ? ` → ${c.finishedAt}` : ''}, load ${c.loadBefore.join('/')}${c.loadAfter ? ` → ${c.loadAfter.join('/')}` : ''}${c.error ? `  FAILED: ${c.error.split('\n')[0] ?? ''}` : ''}`);
   }
 
-  if (r.latency) {
-    const l = r.latency;
-    out.push('', `1. Detection latency: ${l.changes} status changes over ${l.apps} Applications (cluster: ${l.clusterState}), ${l.lost} lost; installer watch: ${l.watch.lists} list, ${l.watch.watches} watch, ${l.watch.restarts} restarts`);
+  for (const l of [r.latency, r['latency-load']]) {
+    if (!l) continue;
+    out.push('', `1. Detection latency: ${l.changes} status changes over ${l.apps} Applications (${l.clusterState}), ${l.lost} lost; installer watch: ${l.watch.lists} list, ${l.watch.watches} watch, ${l.watch.restarts} restarts`);
     out.push(renderTable([
       ['ms', 'p50', 'p95', 'max'],
       ['PATCH response → installer event (lower bound)', fmt(l.responseToEventMs.p50), fmt(l.responseToEventMs.p95), fmt(l.responseToEventMs.max)],
