@@ -135,6 +135,8 @@ export interface InstallerResult {
     readonly watchSeconds: number | undefined;
     /** Every request other than the watch itself after the watch started: they should be refresh PATCHes only. */
     readonly duringWatchRequests: readonly { readonly atSeconds: number; readonly method: string; readonly path: string; readonly status?: number | undefined }[];
+    /** Every request of the run, seconds after the installer started (path without query). */
+    readonly requests?: readonly { readonly atSeconds: number; readonly method: string; readonly verb: Verb; readonly path: string; readonly status?: number | undefined }[];
   };
   readonly memory: { readonly peakRssMiB: number | undefined; readonly peakRssDuringWatchMiB: number | undefined; readonly samples: number };
   readonly observerWatch: { readonly lists: number; readonly watches: number; readonly restarts: number };
@@ -199,6 +201,7 @@ export async function runInstallerMethod(o: E2eOptions): Promise<{ result: Insta
       all: counts(proxy.requests), beforeWatch: counts(before), duringWatch: counts(during),
       watchSeconds: watchAt !== undefined ? secs(cli.endedAt - watchAt) : undefined,
       duringWatchRequests: during.filter((q) => q !== watchReq).map((q) => ({ atSeconds: round((proxy.startedAt + q.at - (watchAt ?? 0)) / 1000, 2), method: q.method, path: q.path.split('?')[0] ?? q.path, status: q.status })),
+      requests: proxy.requests.map((q) => ({ atSeconds: round((proxy.startedAt + q.at - cli.startedAt) / 1000, 2), method: q.method, verb: q.verb, path: q.path.split('?')[0] ?? q.path, status: q.status })),
     },
     memory: { peakRssMiB: mib(mem.hwmKiB), peakRssDuringWatchMiB: mib(mem.peakRssKiB), samples: cli.memory.length },
     observerWatch: { ...observer.stats },
