@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../test/support/fixtures.js';
 import { assertOwnCluster, freshCluster, stopCluster } from './cluster.js';
-import { measureWatchCost, runArgocdMethod, runInstallerMethod, runOfficialMethod, type E2eOptions } from './e2e.js';
+import { cleanupStateDirs, measureWatchCost, runArgocdMethod, runInstallerMethod, runOfficialMethod, type E2eOptions } from './e2e.js';
 import { measureLatency } from './latency.js';
 import { measureOffline } from './offline.js';
 import { load, loadResults, MEASUREMENTS, newResults, saveResults, type Measurement, type Results } from './results.js';
@@ -128,9 +128,11 @@ async function main(): Promise<number> {
     save();
     try {
       await fn();
+      cleanupStateDirs();
       results.context[name] = { startedAt, loadBefore, finishedAt: new Date().toISOString(), loadAfter: load() };
     } catch (err) {
       outcome.failed = true;
+      cleanupStateDirs();
       const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
       results.context[name] = { startedAt, loadBefore, finishedAt: new Date().toISOString(), loadAfter: load(), error };
       log(`${name} failed: ${error}`);

@@ -48,11 +48,17 @@ export interface E2eOptions {
   readonly log: (m: string) => void;
 }
 
+const stateDirs: string[] = [];
+
+/** A fresh state directory per CLI run (it may hold a generated admin password): removed by cleanupStateDirs. */
 function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG, CI: 'true', GIT_TERMINAL_PROMPT: '0',
-    KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-bench-state-')), ...extra,
-  };
+  const state = mkdtempSync(join(tmpdir(), 'kfg-bench-state-'));
+  stateDirs.push(state);
+  return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG, CI: 'true', GIT_TERMINAL_PROMPT: '0', KFG_STATE_DIR: state, ...extra };
+}
+
+export function cleanupStateDirs(): void {
+  for (const d of stateDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 function forkArgs(o: E2eOptions, info: ClusterInfo, url: string): string[] {
