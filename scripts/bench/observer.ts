@@ -1,0 +1,134 @@
+/**
+ * The bench's own view of the install, independent of the process being measured: a watch on the
+ * Argo CD Applications (the installer's watchApplications code, with the bench's own connection) that
+ * keeps a trimmed snapshot of every event with the time it arrived. Readiness is judged afterwards
+ * (or live) with the installer's assessApplication, so every method is held to the same definition:
+ * Synced at the pushed commit, Healthy, last operation Succeeded.
+ */
+import { performance } from 'node:perf_hooks';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../../installer/constants.js';
+import type { Kube } from '../../installer/systems/kube.js';
+import { assessApplication, type ArgoApplication } from '../../installer/watch/assess-application.js';
+import { watchApplications } from '../../installer/watch/watch-applications.js';
+
+interface Timestamps { healthTransition?: string | undefined; operationFinished?: string | undefined; reconciled?: string | undefined }
+
+export interface Snapshot {
+  readonly at: number;
+  readonly app: ArgoApplication | undefined;
+  readonly times: Timestamps;
+}
+
+interface FullStatus {
+  health?: { status?: string; lastTransitionTime?: string };
+  operationState?: { phase?: string; finishedAt?: string; startedAt?: string; syncResult?: { revision?: string; revisions?: string[] }; operation?: { sync?: { revision?: string; revisions?: string[] } } };
+  reconciledAt?: string;
+}
+
+/** Only what readiness depends on (resources are dropped: they do not change the phase). */
+function trim(app: ArgoApplication | undefined): Snapshot['app'] {
+  if (!app) return undefined;
+  const st = (app.status ?? {}) as FullStatus & NonNullable<ArgoApplication['status']>;
+  const op = st.operationState;
+  return {
+    metadata: { name: app.metadata?.name, deletionTimestamp: app.metadata?.deletionTimestamp },
+    status: {
+      sync: st.sync, health: st.health, conditions: st.conditions, reconciledAt: st.reconciledAt,
+      operationState: op ? { phase: op.phase, syncResult: op.syncResult ? { revision: op.syncResult.revision, revisions: op.syncResult.revisions } : undefined, operation: op.operation } : undefined,
+    },
+  };
+}
+
+export interface Observer {
+  readonly snapshots: ReadonlyMap<string, readonly Snapshot[]>;
+  readonly stats: { readonly lists: number; readonly watches: number; restarts: number };
+  /** Resolves with the time every named component is ready at `revision`, or undefined at the timeout. */
+  allReady(revision: string, names: readonly string[], timeoutMs: number): Promise<number | undefined>;
+  stop(): void;
+}
+
+export function startObserver(kube: Kube, log: (m: string) => void): Observer {
+  const snapshots = new Map<string, Snapshot[]>();
+  let check: (() => void) | undefined;
+  const watch = watchApplications(kube, {
+    namespace: ARGOCD_NAMESPACE,
+    labelSelector: `${LABEL_MANAGED_BY}=${TOOL}`,
+    onChange: (name, app) => {
+      const st: FullStatus | undefined = app?.status;
+      const list = snapshots.get(name) ?? [];
+      list.push({ at: performance.now(), app: trim(app), times: { healthTransition: st?.health?.lastTransitionTime, operationFinished: st?.operationState?.finishedAt, reconciled: st?.reconciledAt } });
+      snapshots.set(name, list);
+      check?.();
+    },
+    onNote: (m) => { log(`observer: ${m}`); },
+    onFatal: (err) => { log(`observer: watch failed for good: ${err.message}`); },
+  });
+  return {
+    snapshots, stats: watch.stats,
+    allReady(revision, names, timeoutMs) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => { check = undefined; resolve(undefined); }, timeoutMs);
+        check = () => {
+          if (names.every((n) => assessApplication(snapshots.get(n)?.at(-1)?.app, revision).phase === 'ready')) {
+            clearTimeout(timer);
+            check = undefined;
+            resolve(performance.now());
+          }
+        };
+        check();
+      });
+    },
+    stop: () => { watch.stop(); },
+  };
+}
+
+/** Children seen by the observer (every managed Application but the root). */
+export function observedComponents(o: Observer): string[] {
+  return [...o.snapshots.keys()].filter((n) => n !== ROOT_APP_NAME).sort();
+}
+
+export interface Readiness {
+  /** Per component: when the observer saw it become ready for the last time (perf clock), if it ended ready. */
+  readonly readyAt: Record<string, number | undefined>;
+  /** Per component: when it became ready per Argo CD's own timestamps (epoch ms, 1 s resolution). */
+  readonly argoReadyAt: Record<string, number | undefined>;
+  readonly allReadyAt: number | undefined;
+  readonly lastComponent: string | undefined;
+  readonly argoAllReadyAt: number | undefined;
+  readonly argoLastComponent: string | undefined;
+}
+
+/**
+ * When each component became ready (and stayed so to the end of the observation), by the observer's
+ * clock and by Argo CD's status timestamps: the later of health.lastTransitionTime and
+ * operationState.finishedAt of the final snapshot (RFC 3339, whole seconds).
+ */
+export function readiness(o: Observer, revision: string, names: readonly string[]): Readiness {
+  const readyAt: Record<string, number | undefined> = {};
+  const argoReadyAt: Record<string, number | undefined> = {};
+  for (const n of names) {
+    const snaps = snapshots(o, n);
+    let at: number | undefined;
+    for (const s of snaps) {
+      if (assessApplication(s.app, revision).phase === 'ready') at ??= s.at;
+      else at = undefined;
+    }
+    readyAt[n] = at;
+    const last = snaps.at(-1);
+    const stamps = [last?.times.healthTransition, last?.times.operationFinished].filter((t): t is string => t !== undefined).map((t) => Date.parse(t));
+    argoReadyAt[n] = at !== undefined && stamps.length > 0 ? Math.max(...stamps) : undefined;
+  }
+  const latest = (m: Record<string, number | undefined>) => {
+    const entries = names.map((n) => [n, m[n]] as const);
+    if (entries.some(([, v]) => v === undefined) || entries.length === 0) return { at: undefined, name: undefined };
+    const [name, at] = entries.reduce((a, b) => ((b[1] ?? 0) > (a[1] ?? 0) ? b : a));
+    return { at, name };
+  };
+  const obs = latest(readyAt);
+  const argo = latest(argoReadyAt);
+  return { readyAt, argoReadyAt, allReadyAt: obs.at, lastComponent: obs.name, argoAllReadyAt: argo.at, argoLastComponent: argo.name };
+}
+
+function snapshots(o: Observer, name: string): readonly Snapshot[] {
+  return o.snapshots.get(name) ?? [];
+}

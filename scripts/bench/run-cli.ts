@@ -1,0 +1,106 @@
+/**
+ * Runs the installer CLI as its own process, the way a user does, and records when each output line
+ * arrived (performance.now of the bench process) and, optionally, the process's memory from
+ * /proc/<pid>/status every 200 ms: VmRSS (current) and VmHWM (the kernel's peak RSS).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { projectRoot } from '../../test/support/fixtures.js';
+
+export type CliFlavour = 'dist' | 'tsx';
+
+export interface CliLine { readonly at: number; readonly stream: 'out' | 'err'; readonly text: string }
+
+export interface MemorySample { readonly at: number; readonly rssKiB: number; readonly hwmKiB: number }
+
+export interface CliRun {
+  readonly code: number;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly seconds: number;
+  readonly stdout: string;
+  readonly lines: readonly CliLine[];
+  readonly memory: readonly MemorySample[];
+}
+
+export function cliCommand(flavour: CliFlavour): string[] {
+  return flavour === 'dist'
+    ? [join(projectRoot, 'dist', 'installer', 'cli.js')]
+    : ['--import', 'tsx', join(projectRoot, 'installer', 'cli.ts')];
+}
+
+function readMemory(pid: number): { rssKiB: number; hwmKiB: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (key: string) => Number.parseInt(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? '', 10);
+    const rssKiB = kib('VmRSS');
+    const hwmKiB = kib('VmHWM');
+    return Number.isFinite(rssKiB) && Number.isFinite(hwmKiB) ? { rssKiB, hwmKiB } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function runCli(args: readonly string[], opts: {
+  readonly flavour: CliFlavour;
+  readonly env: NodeJS.ProcessEnv;
+  readonly sampleMemory?: boolean;
+  readonly onLine?: (line: CliLine) => void;
+}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
+    const child = spawn(process.execPath, [...cliCommand(opts.flavour), ...args], { cwd: projectRoot, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: CliLine[] = [];
+    const memory: MemorySample[] = [];
+    let stdout = '';
+    const partial = { out: '', err: '' };
+    const take = (stream: 'out' | 'err', chunk: Buffer) => {
+      const at = performance.now();
+      const text = partial[stream] + chunk.toString('utf8');
+      const parts = text.split('\n');
+      partial[stream] = parts.pop() ?? '';
+      for (const t of parts) {
+        const line = { at, stream, text: t };
+        lines.push(line);
+        opts.onLine?.(line);
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); take('out', d); });
+    child.stderr.on('data', (d: Buffer) => { take('err', d); });
+    const sampler = opts.sampleMemory && child.pid !== undefined
+      ? setInterval(() => {
+        const m = child.pid !== undefined ? readMemory(child.pid) : undefined;
+        if (m) memory.push({ at: performance.now(), ...m });
+      }, 200)
+      : undefined;
+    child.on('error', (err) => { clearInterval(sampler); reject(err); });
+    child.on('exit', () => { clearInterval(sampler); });
+    child.on('close', (code) => {
+      const endedAt = performance.now();
+      for (const s of ['out', 'err'] as const) if (partial[s]) lines.push({ at: endedAt, stream: s, text: partial[s] });
+      resolve({ code: code ?? -1, startedAt, endedAt, seconds: (endedAt - startedAt) / 1000, stdout, lines, memory });
+    });
+  });
+}
+
+/** The time of the first line matching `re` (at or after `from`), or undefined. */
+export function lineAt(run: CliRun, re: RegExp, from = 0): number | undefined {
+  return run.lines.find((l) => l.at >= from && re.test(l.text))?.at;
+}
+
+/** Peak of the samples taken at or after `from` (VmRSS), and the last VmHWM (the whole run's peak). */
+export function memoryPeak(samples: readonly MemorySample[], from = 0): { peakRssKiB: number | undefined; hwmKiB: number | undefined } {
+  const after = samples.filter((s) => s.at >= from);
+  return {
+    peakRssKiB: after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined,
+    hwmKiB: samples.length > 0 ? Math.max(...samples.map((s) => s.hwmKiB)) : undefined,
+  };
+}
+
+/** Writes every output line with its time since the start, for looking into a run afterwards. */
+export function writeCliLog(file: string, run: CliRun): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, run.lines.map((l) => `${((l.at - run.startedAt) / 1000).toFixed(3).padStart(9)} ${l.stream} ${l.text}`).join('\n') + `\nexit ${run.code} after ${run.seconds.toFixed(2)} s\n`);
+}
