@@ -15,14 +15,11 @@ export default defineConfig({
           include: ['test/cluster/**/*.test.ts'],
           // One control plane serves the whole tier; its tests run one file at a time.
           fileParallelism: false,
-          testTimeout: 900_000,
+          // A full install on a busy 2-core machine takes 5-10 min (Argo CD's cache lags CRD status).
+          testTimeout: 1_800_000,
           hookTimeout: 3_600_000,
         },
       },
-      // Scenarios not yet reliable enough to gate CI; run by hand with KFG_PENDING=1 --project pending.
-      ...(process.env.KFG_PENDING
-        ? [{ extends: true as const, test: { name: 'pending', include: ['test/cluster-pending/**/*.test.ts'], fileParallelism: false, testTimeout: 1_800_000, hookTimeout: 3_600_000 } }]
-        : []),
     ],
     reporters: ['default'],
   },

@@ -53,7 +53,7 @@ export async function startInstallHarness(): Promise<InstallHarness> {
     gitEnv: () => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`, GIT_TERMINAL_PROMPT: '0' }),
     cli,
     installArgs: () => ['install', '--yes', '--fork', fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
-      '--components', 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', '15m'],
+      '--components', 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', '25m'],
     async cleanup() {
       // The product's own uninstall is the cleanup; if it cannot finish, fall back to deleting the root.
       const r = await cli(['uninstall', '--yes', '--wave-timeout', '5m']);

@@ -1,11 +1,8 @@
 /**
- * NOT RUN BY CI YET (vitest includes test/cluster/ only): on the 2-core local cluster Argo CD's cluster
- * cache lags behind CRD status and object changes for minutes under load, so these do not yet pass
- * reliably. Run by hand: KFG_PENDING=1 npx vitest run --project pending.
- *
- * Acceptance for install/status on the local cluster: real kube-apiserver, real Argo CD, a fork on the
- * loopback git server. A full install of Pipelines, Notebooks and KServe with the API server restarted
- * mid-watch, then a broken commit that `status` must name. (Error paths: test/cluster/install-errors.)
+ * Acceptance for install, status and uninstall on the local cluster: real kube-apiserver, real Argo CD,
+ * a fork on the loopback git server. A full install of Pipelines, Notebooks and KServe with the API
+ * server restarted mid-watch; a broken commit that `status` must name; then `uninstall`, after which
+ * the cluster holds exactly the objects it held before. (Error paths: install-errors, argocd-absent.)
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +24,7 @@ const skip = clusterUnavailable() ?? fixturesMissing();
 
 interface App extends KubeObject { status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } } }
 
-describe.skipIf(skip)('install on the local cluster', () => {
+describe.skipIf(skip)('install, status and uninstall on the local cluster', () => {
   let h: InstallHarness;
   let before: string[] = [];
   beforeAll(async () => {
