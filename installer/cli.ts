@@ -5,7 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { runFork, runPlan } from './commands/fork.js';
-import { duration, runInstallCommand } from './commands/install.js';
+import { runInstallCommand } from './commands/install.js';
+import { duration } from './inputs/duration.js';
 import { runStatus } from './commands/status.js';
 import { runUninstall } from './commands/uninstall.js';
 import { registerUpgradeCommand, upgradePlanCommand } from './commands/upgrade-cli.js';

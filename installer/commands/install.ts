@@ -15,6 +15,7 @@ import { runPreflight } from '../preflight/run-preflight.js';
 import { progressMode } from '../ui/progress.js';
 import { createWizardFacts } from '../wizard/gather-facts.js';
 import { runWizard } from '../wizard/run-wizard.js';
+import { duration } from '../inputs/duration.js';
 import { runApply } from './apply.js';
 import { locateFork, runFork } from './fork.js';
 
@@ -81,8 +82,3 @@ export async function runInstallCommand(inv: InstallInvocation, baseDeps: Deps):
   return result.exitCode;
 }
 
-export function duration(v: unknown, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(typeof v === 'string' ? v : '');
-  if (!m) throw new UserError(`${flag} "${String(v)}" is not a duration like 90s, 20m or 1h`);
-  return Number.parseFloat(m[1] ?? '0') * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}

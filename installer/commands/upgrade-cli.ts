@@ -8,6 +8,7 @@ import { RELEASES, type Release } from '../catalogue/releases.js';
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM, TOOL } from '../constants.js';
 import { createDeps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
+import { duration } from '../inputs/duration.js';
 import { resolveForkOptions, type ForkOptions, type RawForkOptions } from '../inputs/fork-options.js';
 import { runPreflight } from '../preflight/run-preflight.js';
 import { redact } from '../systems/git.js';
@@ -32,11 +33,6 @@ export function upgradeForkOptions(o: Record<string, unknown>, to: Release | und
   return resolveForkOptions({ ...(raw as RawForkOptions), release: to });
 }
 
-export function parseDuration(v: unknown, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(typeof v === 'string' ? v : '');
-  if (!m) throw new UserError(`${flag} "${String(v)}" is not a duration like 90s, 20m or 1h`);
-  return Number.parseFloat(m[1] ?? '0') * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
 
 /** `plan --to <release>`: what upgrade would do, done nowhere. */
 export async function upgradePlanCommand(o: Record<string, unknown>): Promise<void> {
@@ -88,8 +84,8 @@ async function upgradeCommand(o: Record<string, unknown>): Promise<number> {
   const apply = o.apply !== false && action !== 'abort';
   const kube = apply ? deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) }) : undefined;
   const cluster = {
-    configureArgocd: o.configureArgocd === true, timeoutMs: parseDuration(o.timeout, '--timeout'),
-    componentTimeoutMs: parseDuration(o.componentTimeout, '--component-timeout'), failureGraceMs: parseDuration(o.failureGrace, '--failure-grace'),
+    configureArgocd: o.configureArgocd === true, timeoutMs: duration(o.timeout, '--timeout'),
+    componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'), failureGraceMs: duration(o.failureGrace, '--failure-grace'),
     progress: progressMode(opts.output, process.stderr.isTTY, process.env),
   };
 

@@ -14,6 +14,7 @@ import { findRemoteResources } from '../../installer/vendor/find-remote-resource
 import { nodeTreeReader } from '../../installer/vendor/vendor-remote-bases.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { run, startForkEnv, type ForkEnv } from '../support/fork-env.js';
+import { mapLimit } from '../support/render-offline.js';
 
 /** An environment in which any attempt to reach the network fails fast. */
 const OFFLINE = {
@@ -38,17 +39,6 @@ const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
 
 interface App { metadata: { name: string }; spec: { source: { repoURL: string; targetRevision: string; path: string } } }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  }));
-  return out;
-}
 
 describe.skipIf(fixturesMissing())('fork --components all, every release and target', () => {
   let env: ForkEnv;

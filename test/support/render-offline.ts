@@ -12,7 +12,8 @@ export const OFFLINE = {
   GIT_TERMINAL_PROMPT: '0',
 };
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+/** Runs `fn` over `items`, at most `limit` at a time, keeping the order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: limit }, async () => {
