@@ -127,7 +127,26 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
     if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
     if (r.remaining.length > 0) stuck.push(...(path.endsWith('namespaces') ? await describeStuck(kube, [], r.remaining) : r.remaining.map((n) => `CustomResourceDefinition ${n} is still being deleted (its custom resources are being removed)`)));
   }
+  if (stuck.length === 0) stuck.push(...await awaitVolumes(kube, plan, opts, deps));
   return stuck;
+}
+
+interface Volume extends KubeObject { spec?: { claimRef?: { namespace?: string; name?: string }; persistentVolumeReclaimPolicy?: string } }
+
+/**
+ * Volumes of claims in namespaces this install created: with reclaim policy Delete their provisioner
+ * removes them once released, so wait for that; a Retain volume holds data and is left, and said so.
+ */
+async function awaitVolumes(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps): Promise<string[]> {
+  if (plan.namespacesBefore.includes('*')) return [];
+  const ours = (await kube.request<{ items: Volume[] }>('GET', '/api/v1/persistentvolumes')).items
+    .filter((v) => v.spec?.claimRef?.namespace !== undefined && !plan.namespacesBefore.includes(v.spec.claimRef.namespace));
+  for (const v of ours.filter((x) => x.spec?.persistentVolumeReclaimPolicy !== 'Delete')) {
+    deps.log.warn(`kept PersistentVolume ${v.metadata?.name ?? ''} of ${v.spec?.claimRef?.namespace ?? ''}/${v.spec?.claimRef?.name ?? ''}: reclaim policy ${v.spec?.persistentVolumeReclaimPolicy ?? ''} keeps its data; delete it yourself when it is no longer needed`);
+  }
+  const deleting = ours.filter((x) => x.spec?.persistentVolumeReclaimPolicy === 'Delete').map((x) => x.metadata?.name ?? '');
+  const r = await waitUntilGone(kube, '/api/v1/persistentvolumes', deleting, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
+  return r.remaining.map((n) => `PersistentVolume ${n} is released but its provisioner has not deleted it yet`);
 }
 
 /** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
