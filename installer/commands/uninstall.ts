@@ -7,7 +7,7 @@ import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, TOOL } from '.
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
-import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, type UninstallPlan } from '../plan/build-uninstall-plan.js';
+import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import { describeStuck } from './describe-stuck.js';
@@ -150,21 +150,37 @@ async function awaitVolumes(kube: Kube, plan: UninstallPlan, opts: UninstallOpti
 }
 
 /** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
+const refOf = (m: ManagedRef) => ({ apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, namespace: m.namespace, name: m.name });
+const describe = (m: ManagedRef) => `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+
 async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: readonly string[], opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
   const crds: string[] = [];
+  const removeOne = async (m: ManagedRef) => {
+    if (await kube.delete(refOf(m), 'Background') !== 'deleted') return;
+    if (!deleted.includes(describe(m))) deleted.push(describe(m));
+    if (m.kind === 'CustomResourceDefinition') crds.push(m.name);
+  };
+  // Kubernetes' ClusterRole aggregation controller re-applies an aggregated ClusterRole when a role
+  // feeding it changes, re-creating it if it went first: aggregated ones go after the others, and
+  // again after a pause if it re-created any meanwhile.
+  const aggregated: ManagedRef[] = [];
   for (const m of plan.managed) {
     if (m.namespace !== undefined && namespacesGoing.includes(m.namespace)) continue;
-    const ref = { apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, namespace: m.namespace, name: m.name };
     // A kind whose CRD went already has no objects left either.
-    const live = await kube.get(ref).catch(() => undefined);
+    const live = await kube.get(refOf(m)).catch(() => undefined);
     if (!live) continue;
     // Delete=false is how a user asks Argo CD to keep something; upstream's `helm.sh/resource-policy:
     // keep` on CRDs only guards against a Helm uninstall, and these CRDs came with this install.
     if (/Delete=false/.test(live.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '')) { deps.log.info(`kept ${m.kind} ${m.name}: annotated Delete=false`); continue; }
     if (m.kind === 'CustomResourceDefinition' && opts.keepCrds) continue;
-    if (await kube.delete(ref, 'Background') === 'deleted') {
-      deleted.push(`${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`);
-      if (m.kind === 'CustomResourceDefinition') crds.push(m.name);
+    if (m.kind === 'ClusterRole' && live['aggregationRule'] !== undefined) { aggregated.push(m); continue; }
+    await removeOne(m);
+  }
+  for (let pass = 0; pass < 2 && aggregated.length > 0; pass++) {
+    if (pass > 0) await new Promise((r) => setTimeout(r, 2000));
+    for (const m of aggregated) {
+      const live = await kube.get(refOf(m)).catch(() => undefined);
+      if (live) await removeOne(m);
     }
   }
   if (opts.keepCrds) deps.log.info('kept the CustomResourceDefinitions the components installed (--keep-crds)');

@@ -171,4 +171,8 @@ export async function deleteObjects(kc: KubeConfig, objects: Manifest[], timeout
       await sleep(1000);
     }
   }
+  // The ClusterRole aggregation controller re-creates an aggregated ClusterRole deleted before the
+  // roles that feed it: once they are all gone, delete any it brought back.
+  await sleep(2000);
+  for (const o of objects) if (o.kind === 'ClusterRole' && (o as { aggregationRule?: unknown }).aggregationRule !== undefined) await del(o);
 }
