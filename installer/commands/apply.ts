@@ -22,7 +22,7 @@ import { runPreflight, type Check } from '../preflight/run-preflight.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { displayUrl } from '../systems/git.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
-import { waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
+import { requestRefresh, waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
 
 export interface ClusterOptions {
   readonly configureArgocd: boolean;
@@ -102,7 +102,7 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     }
     deps.log.step(`applying the root Application "${ROOT_APP_NAME}" (${displayUrl(located.repoURL)} ${opts.branch} @ ${fork.revision.slice(0, 7)})`);
     await kube.apply(buildRootApplication({ repoURL: located.repoURL, targetRevision: opts.branch }) as KubeObject);
-    await refresh(kube, [ROOT_APP_NAME, ...selection]);
+    for (const name of [ROOT_APP_NAME, ...selection]) await requestRefresh(kube, name);
 
     const reporter = createProgressReporter(cluster.progress);
     reporter.start(fork.components);
@@ -126,13 +126,6 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
   }
 }
 
-/** Asks Argo CD to compare with git now instead of at its next poll (Applications that exist only). */
-async function refresh(kube: Kube, names: readonly string[]): Promise<void> {
-  for (const name of names) {
-    await kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
-      { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json').catch(() => undefined);
-  }
-}
 
 export function exitCodeOf(wait: WaitResult): number {
   switch (wait.outcome.kind) {

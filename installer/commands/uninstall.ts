@@ -34,10 +34,11 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     if (err instanceof KubeApiError && err.code === 404) return false;
     throw err;
   });
-  const apps = argo ? (await kube.request<{ items: KubeObject[] }>('GET', `${APPS}?labelSelector=${encodeURIComponent(`${LABEL_MANAGED_BY}=${TOOL}`)}`)).items : [];
+  // One list of every Application: ours are the labelled ones in Argo CD's namespace.
   const all = argo ? (await kube.request<{ items: KubeObject[] }>('GET', '/apis/argoproj.io/v1alpha1/applications')).items : [];
-  const ours = new Set(apps.map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`));
-  const foreignApps = all.filter((a) => !ours.has(`${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`)).map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
+  const isOurs = (a: KubeObject) => a.metadata?.namespace === ARGOCD_NAMESPACE && a.metadata.labels?.[LABEL_MANAGED_BY] === TOOL;
+  const apps = all.filter(isOurs);
+  const foreignApps = all.filter((a) => !isOurs(a)).map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
   const record = argo ? await readInstallRecord(kube) : undefined;
   const plan = buildUninstallPlan({ apps, foreignApps, record, keepArgocd: opts.keepArgocd });
   process.stderr.write(renderUninstallPlan(plan, kube.target));

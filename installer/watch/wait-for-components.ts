@@ -42,7 +42,8 @@ interface CrdObject extends KubeObject { status?: { conditions?: { type: string;
 const crdOnly = (s: ComponentState): boolean => s.problems.length > 0
   && s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition ') && ['Degraded', 'Progressing', 'Missing', 'OutOfSync'].includes(p.status));
 
-function requestRefresh(kube: Kube, name: string): Promise<unknown> {
+/** Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no error. */
+export function requestRefresh(kube: Kube, name: string): Promise<unknown> {
   return kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
     { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json').catch(() => undefined);
 }
