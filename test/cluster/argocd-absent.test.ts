@@ -30,13 +30,7 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
     return { server, kube: createKube({ kubeconfig: server.kubeconfig }) };
   };
   // The harness's install, for cert-manager alone, against the bare API server.
-  const installArgs = (kubeconfig: string, extra: string[] = []) => {
-    const args = h.installArgs();
-    const cut = (flag: string) => { const i = args.indexOf(flag); if (i >= 0) args.splice(i, 2); };
-    cut('--components');
-    cut('--timeout');
-    return [...args, '--components', 'cert-manager', '--kubeconfig', kubeconfig, ...extra];
-  };
+  const installArgs = (kubeconfig: string, timeout?: string) => [...h.installArgs({ components: 'cert-manager', timeout }), '--kubeconfig', kubeconfig];
   const namespaces = async (kube: Kube) => (await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces')).items.map((n) => n.metadata?.name).sort();
 
   it('status says that Argo CD is not installed, exit 3', async () => {
@@ -66,7 +60,7 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
     const { server, kube } = await bare('absent');
     // Preflight wants a default StorageClass (Pipelines' volumes); an API object is all it checks.
     await kube.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'example.com/none' });
-    const r = await h.cli(installArgs(server.kubeconfig, ['--timeout', '20s']));
+    const r = await h.cli(installArgs(server.kubeconfig, '20s'));
     expect(r.stderr).toContain('Argo CD is absent; v3.2.12 will be installed from the fork');
     expect(r.stderr).toContain('installing Argo CD v3.2.12 from the fork');
     // No controller runs on a bare API server: the watch can only time out.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
-import { listEverything } from '../support/cluster-listing.js';
+import { listEverything, listingSettledTo } from '../support/cluster-listing.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
 
@@ -35,8 +35,7 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
   });
   afterAll(async () => { await h.cleanup(); });
 
-  const args = (fork: string) => ['install', '--yes', '--fork', fork, '--mirror', `https://github.com/=${h.env.gitUrl}/`,
-    '--release', '26.03', '--components', 'cert-manager', '--target', 'local', '--timeout', '10m'];
+  const args = (fork: string) => h.installArgs({ fork, components: 'cert-manager', timeout: '10m' });
 
   for (const [i, b] of BOUNDARIES.entries()) {
     it(`${b.name}: the re-run ends healthy, the fork has one commit, uninstall leaves the cluster as it was`, async () => {
@@ -60,11 +59,7 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
 
       const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
       expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
-      let after = await listEverything(h.kube);
-      for (let t = 0; t < 30 && after.some((x) => !before.includes(x)); t++) {
-        await new Promise((res) => setTimeout(res, 1000));
-        after = await listEverything(h.kube);
-      }
+      const after = await listingSettledTo(h.kube, before);
       expect(after.filter((x) => !before.includes(x)), 'orphaned').toEqual([]);
     });
   }

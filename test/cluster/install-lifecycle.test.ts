@@ -17,7 +17,7 @@ import { up } from '../local-cluster/lifecycle.js';
 import { statePaths } from '../local-cluster/config.js';
 import { stopManaged } from '../local-cluster/processes.js';
 import { fixturesMissing } from '../support/fixtures.js';
-import { listEverything } from '../support/cluster-listing.js';
+import { listEverything, listingSettledTo } from '../support/cluster-listing.js';
 
 const run = promisify(execFile);
 const skip = clusterUnavailable() ?? fixturesMissing();
@@ -86,12 +86,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     // Highest wave first: the apps before the namespaces they live in.
     expect(r.stderr.indexOf('jupyter-web-app and its resources are gone')).toBeLessThan(r.stderr.indexOf('kubeflow-namespace and its resources are gone'));
     expect(r.stderr).toContain('kept Argo CD: it was there before kubeflow-gitops');
-    // The API server drops the APIServices of deleted CRD groups a moment after the CRDs go.
-    let after = await listEverything(h.kube);
-    for (let i = 0; i < 30 && after.some((x) => !before.includes(x)); i++) {
-      await new Promise((res) => setTimeout(res, 1000));
-      after = await listEverything(h.kube);
-    }
+    const after = await listingSettledTo(h.kube, before);
     expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
     expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
     // Running it again is a no-op.

@@ -17,3 +17,16 @@ export async function listEverything(kube: Kube): Promise<string[]> {
   }
   return out.sort();
 }
+
+/**
+ * The listing once nothing beyond `before` is left, or after `seconds`: the API server drops the
+ * APIServices of deleted CRD groups, and provisioners their released volumes, a moment after.
+ */
+export async function listingSettledTo(kube: Kube, before: readonly string[], seconds = 30): Promise<string[]> {
+  let after = await listEverything(kube);
+  for (let i = 0; i < seconds && after.some((x) => !before.includes(x)); i++) {
+    await new Promise((res) => setTimeout(res, 1000));
+    after = await listEverything(kube);
+  }
+  return after;
+}

@@ -23,8 +23,8 @@ export interface InstallHarness {
   gitEnv(): Record<string, string>;
   /** Runs the CLI; `onStderr` returning 'kill' sends SIGKILL right there (interruption tests). */
   cli(args: string[], extra?: Record<string, string>, onStderr?: (line: string) => unknown): Promise<CliRun>;
-  /** `install` of Pipelines, Notebooks and KServe for the local target into the suite's fork. */
-  installArgs(): string[];
+  /** `install` for the local target: Pipelines, Notebooks and KServe into the suite's fork unless told otherwise. */
+  installArgs(o?: { fork?: string; components?: string; timeout?: string }): string[];
   cleanup(): Promise<void>;
 }
 
@@ -52,8 +52,8 @@ export async function startInstallHarness(): Promise<InstallHarness> {
     env, kube, fork,
     gitEnv: () => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`, GIT_TERMINAL_PROMPT: '0' }),
     cli,
-    installArgs: () => ['install', '--yes', '--fork', fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
-      '--components', 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', '25m'],
+    installArgs: (o = {}) => ['install', '--yes', '--fork', o.fork ?? fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
+      '--components', o.components ?? 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', o.timeout ?? '25m'],
     async cleanup() {
       // The product's own uninstall is the cleanup; if it cannot finish, fall back to deleting the root.
       const r = await cli(['uninstall', '--yes', '--wave-timeout', '5m']);
