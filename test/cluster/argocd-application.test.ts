@@ -5,7 +5,7 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesMissing } from '../support/fixtures.js';
-import { applyApplication, application, waitForApp } from '../local-cluster/argo-app.js';
+import { applyApplication, application, waitForApp, type AppStatus } from '../local-cluster/argo-app.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { pushFiles } from '../local-cluster/git-push.js';
 import { deleteObjects, loadKubeConfig, serverSideApply } from '../local-cluster/kube.js';
@@ -84,7 +84,12 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
     await serverSideApply(kc, [env.repositorySecret(url, `repo-${BROKEN}`)], 'kubeflow-gitops-test');
     await applyApplication(kc, application(BROKEN, url, BROKEN, { retryLimit: 1 }));
 
-    const status = await waitForApp(kc, BROKEN, (s) => s.operationState?.phase === 'Failed' || s.operationState?.phase === 'Error');
+    // Argo CD writes the failed operation first and the SyncError condition on its next refresh of the
+    // app (auto-sync's "already attempted" check), so wait for both rather than racing the second write.
+    const failed = (s: AppStatus) =>
+      (s.operationState?.phase === 'Failed' || s.operationState?.phase === 'Error') &&
+      (s.conditions ?? []).some((c) => c.type === 'SyncError');
+    const status = await waitForApp(kc, BROKEN, failed);
     expect(status.sync?.status).toBe('OutOfSync');
     expect(status.operationState?.message).toMatch(/one or more objects failed to apply, reason: Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/);
     expect(status.conditions?.find((c) => c.type === 'SyncError')?.message).toContain('spec.template.spec.containers: Required value');
