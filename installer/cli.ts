@@ -4,6 +4,7 @@
  * a UserError prints its message (which names the flag or file to fix), never a stack trace.
  */
 import { Command, Option } from 'commander';
+import { mergedSettings, str, withApply, withCluster, withForkOptions, withWatch } from './commands/command-options.js';
 import { runFork, runPlan } from './commands/fork.js';
 import { runInstallCommand } from './commands/install.js';
 import { duration } from './inputs/duration.js';
@@ -16,51 +17,14 @@ import { KubeApiError } from './systems/kube.js';
 import { progressMode } from './ui/progress.js';
 import { createDeps } from './deps.js';
 import { ExitCode, ExternalError, InterruptedError, UserError } from './errors.js';
-import { loadConfigFile } from './inputs/config-file.js';
 import { rawForkOptionsFrom, rawForkOptionsSchema, resolveForkOptions, type RawForkOptions } from './inputs/fork-options.js';
-import { mergeSettings, type MergedSettings } from './inputs/merge-settings.js';
-import { flagSettings } from './inputs/flag-settings.js';
 import { RELEASES } from './catalogue/releases.js';
 import { TARGETS } from './catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from './constants.js';
 import { DEFAULT_ADMIN_EMAIL } from './inputs/settings.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { redact } from './systems/git.js';
 import { createPrompter, mayPrompt } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-function withForkOptions(cmd: Command): Command {
-  return cmd
-    .option('--upstream <url>', 'Kubeflow manifests repository to fork', DEFAULT_UPSTREAM)
-    .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES))
-    .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
-    .addOption(new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS))
-    .addOption(new Option('--footprint <size>', 'small lowers the heaviest requests (default: small on kind/minikube/microk8s)').choices(['small', 'full']))
-    .option('--fork <git-url-or-path>', 'your git repository: an HTTPS or SSH URL, or a local path (created as a bare repository if missing)')
-    .option('--github-fork <owner>', 'create (or reuse) a GitHub fork under this user or organisation, with the token in GITHUB_TOKEN')
-    .option('--github-api-url <url>', 'GitHub API for --github-fork (GitHub Enterprise: https://HOST/api/v3)')
-    .option('--github-repo-name <name>', 'name of the GitHub fork (default: the upstream name)')
-    .option('--branch <name>', 'branch in the fork that Argo CD follows', DEFAULT_BRANCH)
-    .option('--mirror <from>=<to>', 'fetch URLs starting with <from> from <to> instead (repeatable; http(s) or file://)', collect)
-    .option('--argocd-repo-url <url>', 'URL Argo CD reads the fork from, when it differs from the push URL')
-    .option('--ssh-key <path>', 'private key for an SSH fork URL')
-    .option('--token-env <name>', 'environment variable holding the HTTPS token for the fork (default: KFG_GIT_TOKEN, or GITHUB_TOKEN with --github-fork)')
-    .option('--oidc-issuer <url>', "EKS: the cluster's OIDC issuer, trusted for machine-to-machine tokens")
-    .option('--admin-password-file <file>', 'file holding the Dex admin password (default: KFG_ADMIN_PASSWORD, or generated once)')
-    .option('--admin-email <email>', `email of the Dex admin login (default: the fork's, else ${DEFAULT_ADMIN_EMAIL})`)
-    .option('--config <file>', 'YAML file of settings (keys are the flag names); flags and KFG_* variables override it')
-    .option('-y, --yes', 'never prompt')
-    .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'));
-}
-
-/** defaults < --config file < KFG_* environment < flags. */
-async function mergedSettings(cmd: Command): Promise<MergedSettings> {
-  const configPath = str(cmd.opts<Record<string, unknown>>().config);
-  const config = configPath !== undefined ? await loadConfigFile(configPath) : undefined;
-  return mergeSettings({ config, env: process.env, flags: flagSettings(cmd) });
-}
 
 async function forkOptions(cmd: Command): Promise<ReturnType<typeof resolveForkOptions>> {
   const o = cmd.opts<Record<string, unknown>>();
@@ -84,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   withForkOptions(program.command('plan').description('print what fork would do (components, files, vendored bases, Application diffs) and change nothing'))
     .addOption(new Option('--to <release>', 'show the upgrade of the fork to this release instead (see upgrade)').choices(RELEASES))
     .action(async (o: Record<string, unknown>, cmd: Command) => {
-      if (o.to !== undefined) { await upgradePlanCommand(o); return; }
+      if (o.to !== undefined) { await upgradePlanCommand(cmd); return; }
       const opts = await forkOptions(cmd);
       const plan = await runPlan(opts, createDeps(process.env, createStderrLogger(process.stderr, opts.output === 'json'), createPrompter(mayPrompt(opts.yes))));
       process.stdout.write(opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan));
@@ -104,20 +68,10 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${r.repoURL} ${r.branch} ${r.revision}\n`);
     });
 
-  const withCluster = (cmd: Command) => cmd
-    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (default: the current one)');
-  const withWatch = (cmd: Command) => cmd
-    .option('--timeout <duration>', 'give up when not everything is ready after this long', '60m')
-    .option('--component-timeout <duration>', 'per component, counted from when every lower wave is ready', '20m')
-    .option('--failure-grace <duration>', 'how long a Degraded or failed component may recover before the run stops', '90s');
-
-  withWatch(withCluster(withForkOptions(program.command('install').description('fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy'))))
-    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
+  withApply(withForkOptions(program.command('install').description('fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy')))
     .option('--save-config <file>', 'write the settings (answers, never secrets) to a YAML file for --config')
     .action(async (_o: Record<string, unknown>, cmd: Command) => { code = await installCommand(cmd, true); });
-  withWatch(withCluster(withForkOptions(program.command('apply').description('for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component'))))
-    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
+  withApply(withForkOptions(program.command('apply').description('for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component')))
     .action(async (_o: Record<string, unknown>, cmd: Command) => { code = await installCommand(cmd, false); });
   withWatch(withCluster(program.command('status').description('assess every component of the install in the cluster; --watch follows it until ready')))
     .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
@@ -186,7 +140,6 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** install and apply: the wizard (install on a terminal), then fork and apply. */
 async function installCommand(cmd: Command, fork: boolean): Promise<number> {

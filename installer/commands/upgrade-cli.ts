@@ -5,11 +5,13 @@
  */
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from '../catalogue/releases.js';
-import { DEFAULT_BRANCH, DEFAULT_UPSTREAM, TOOL } from '../constants.js';
+import { TOOL } from '../constants.js';
 import { createDeps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { duration } from '../inputs/duration.js';
-import { resolveForkOptions, type ForkOptions, type RawForkOptions } from '../inputs/fork-options.js';
+import { rawForkOptionsFrom, resolveForkOptions, type ForkOptions } from '../inputs/fork-options.js';
+import type { MergedSettings } from '../inputs/merge-settings.js';
+import { CLUSTER_DEFAULTS, type SettingName } from '../inputs/settings.js';
 import { runPreflight } from '../preflight/run-preflight.js';
 import { redact } from '../systems/git.js';
 import { createPrompter, mayPrompt } from '../systems/prompter.js';
@@ -17,27 +19,24 @@ import { createStderrLogger } from '../ui/logger.js';
 import { progressMode } from '../ui/progress.js';
 import { describeChange, renderUpgradeText, upgradeReportToJson } from '../upgrade/render-upgrade-plan.js';
 import { runApply } from './apply.js';
+import { mergedSettings, str, withApply, withForkLocation, withRunOptions } from './command-options.js';
 import { locateFork } from './fork.js';
 import { runUpgrade, runUpgradePlan, type UpgradeResult } from './upgrade.js';
 
-/** Flags that say where the fork is; the rest of fork's flags are the fork's own business on upgrade. */
-const LOCATION_KEYS = ['upstream', 'fork', 'githubFork', 'githubApiUrl', 'githubRepoName', 'branch', 'mirror', 'argocdRepoUrl', 'sshKey', 'tokenEnv', 'yes', 'output'] as const;
+/** Upgrade's fork settings: where the fork is; its release and components come from the fork itself. */
+const LOCATION: readonly SettingName[] = ['upstream', 'fork', 'githubFork', 'githubApiUrl', 'githubRepoName', 'branch', 'mirror', 'argocdRepoUrl', 'sshKey', 'tokenEnv'];
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** The fork-location part of the flags, validated like fork's; release and selection come from the fork. */
-export function upgradeForkOptions(o: Record<string, unknown>, to: Release | undefined): ForkOptions {
-  const raw: Record<string, unknown> = {};
-  for (const k of LOCATION_KEYS) if (o[k] !== undefined) raw[k] = o[k];
-  return resolveForkOptions({ ...(raw as RawForkOptions), release: to });
+/** The fork-location part of the merged settings, validated as fork validates them. */
+export function upgradeForkOptions(merged: MergedSettings, cmd: Command, to: Release | undefined): ForkOptions {
+  const o = cmd.opts<Record<string, unknown>>();
+  const location = Object.fromEntries(LOCATION.map((k) => [k, merged.values[k]]));
+  return resolveForkOptions({ ...rawForkOptionsFrom(location, o.yes === true, str(o.output)), release: to });
 }
 
-
 /** `plan --to <release>`: what upgrade would do, done nowhere. */
-export async function upgradePlanCommand(o: Record<string, unknown>): Promise<void> {
-  const to = o.to as Release;
-  const opts = upgradeForkOptions(o, to);
+export async function upgradePlanCommand(cmd: Command): Promise<void> {
+  const to = cmd.opts<Record<string, unknown>>().to as Release;
+  const opts = upgradeForkOptions(await mergedSettings(cmd), cmd, to);
   const json = opts.output === 'json';
   const deps = createDeps(process.env, createStderrLogger(process.stderr, json), createPrompter(mayPrompt(opts.yes)));
   const preview = await runUpgradePlan(opts, to, deps);
@@ -45,47 +44,35 @@ export async function upgradePlanCommand(o: Record<string, unknown>): Promise<vo
 }
 
 export function registerUpgradeCommand(program: Command, setCode: (code: number) => void): void {
-  program.command('upgrade')
+  const cmd = program.command('upgrade')
     .description('merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does')
     .addOption(new Option('--to <release>', 'the release to upgrade to').choices(RELEASES))
     .option('--continue', 'finish an upgrade that stopped on conflicts, after you resolved them')
     .option('--abort', 'drop an upgrade that stopped on conflicts (the fork was not changed)')
-    .option('--fork <git-url-or-path>', 'your git repository (as given to fork or install)')
-    .option('--github-fork <owner>', 'your GitHub fork (token in GITHUB_TOKEN)')
-    .option('--github-api-url <url>', 'GitHub API for --github-fork')
-    .option('--github-repo-name <name>', 'name of the GitHub fork (default: the upstream name)')
-    .option('--branch <name>', 'branch in the fork that Argo CD follows', DEFAULT_BRANCH)
-    .option('--upstream <url>', 'Kubeflow manifests repository the fork came from', DEFAULT_UPSTREAM)
-    .option('--mirror <from>=<to>', 'fetch URLs starting with <from> from <to> instead (repeatable)', collect)
-    .option('--argocd-repo-url <url>', 'URL Argo CD reads the fork from, when it differs from the push URL')
-    .option('--ssh-key <path>', 'private key for an SSH fork URL')
-    .option('--token-env <name>', 'environment variable holding the HTTPS token for the fork (default: KFG_GIT_TOKEN, or GITHUB_TOKEN with --github-fork)')
-    .option('--no-apply', 'push the upgrade and stop: no cluster access (Argo CD follows the branch; status --watch follows it)')
-    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context (default: the current one)')
-    .option('--timeout <duration>', 'give up when not everything is ready after this long', '60m')
-    .option('--component-timeout <duration>', 'per component, counted from when every lower wave is ready', '20m')
-    .option('--failure-grace <duration>', 'how long a Degraded or failed component may recover before the run stops', '90s')
-    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
-    .option('-y, --yes', 'never prompt')
-    .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'))
-    .action(async (o: Record<string, unknown>) => { setCode(await upgradeCommand(o)); });
+    .option('--no-apply', 'push the upgrade and stop: no cluster access (Argo CD follows the branch; status --watch follows it)');
+  withApply(withRunOptions(withForkLocation(cmd)))
+    .action(async (_o: Record<string, unknown>, c: Command) => { setCode(await upgradeCommand(c)); });
 }
 
-async function upgradeCommand(o: Record<string, unknown>): Promise<number> {
+async function upgradeCommand(cmd: Command): Promise<number> {
+  const o = cmd.opts<Record<string, unknown>>();
   if (o.continue === true && o.abort === true) throw new UserError('--continue and --abort are alternatives: give one');
   const action = o.continue === true ? 'continue' : o.abort === true ? 'abort' : 'start';
   const to = str(o.to) as Release | undefined;
   if (action === 'start' && to === undefined) throw new UserError('which release? pass --to <release> (one of ' + RELEASES.join(', ') + '), or --continue / --abort');
-  const opts = upgradeForkOptions(o, to);
+  const merged = await mergedSettings(cmd);
+  const settings = merged.values;
+  const opts = upgradeForkOptions(merged, cmd, to);
   const json = opts.output === 'json';
   const log = createStderrLogger(process.stderr, json);
   const deps = createDeps(process.env, log, createPrompter(mayPrompt(opts.yes)));
   const apply = o.apply !== false && action !== 'abort';
-  const kube = apply ? deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) }) : undefined;
+  const kube = apply ? deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context }) : undefined;
   const cluster = {
-    configureArgocd: o.configureArgocd === true, timeoutMs: duration(o.timeout, '--timeout'),
-    componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'), failureGraceMs: duration(o.failureGrace, '--failure-grace'),
+    configureArgocd: settings.configureArgocd === true,
+    timeoutMs: duration(settings.timeout ?? CLUSTER_DEFAULTS.timeout, '--timeout'),
+    componentTimeoutMs: duration(settings.componentTimeout ?? CLUSTER_DEFAULTS.componentTimeout, '--component-timeout'),
+    failureGraceMs: duration(settings.failureGrace ?? CLUSTER_DEFAULTS.failureGrace, '--failure-grace'),
     progress: progressMode(opts.output, process.stderr.isTTY, process.env),
   };
 

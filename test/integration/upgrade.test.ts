@@ -176,6 +176,16 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     const empty = await cli(['upgrade', '--fork', fork, '--mirror', env.mirror, '--to', '26.03', '--yes', '--no-apply'], state);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('branch "kubeflow-gitops" does not exist');
+    // The install's --config file works for upgrade too: the fork and branch come from it (its release does not).
+    const config = join(env.root, 'install.yaml');
+    writeFileSync(config, `release: v1.11.0\nfork: ${fork}\nbranch: from-config\nmirror:\n  - ${env.mirror}\n`);
+    const configured = await cli(['upgrade', '--config', config, '--to', '26.03', '--yes', '--no-apply'], state);
+    expect(configured.code).toBe(2);
+    expect(configured.stderr).toContain('branch "from-config" does not exist');
+    writeFileSync(config, 'timeout: soon\n');
+    const bad = await cli(['upgrade', '--config', config, '--fork', fork, '--to', '26.03', '--yes'], state);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/install\.yaml:1:\d+.*timeout/);
   });
 
   it('a conflicting edit stops with the file named (exit 6), nothing pushed; --abort drops it; --continue after resolving pushes', async () => {
