@@ -3,11 +3,11 @@
  * install created, then (only if kubeflow-gitops installed it) Argo CD. Every step is an ensure-step
  * on what the cluster shows now, so a run that was interrupted is finished by running it again.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
-import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
+import { buildUninstallPlan, isInstallApplication, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import { describeStuck } from './describe-stuck.js';
@@ -34,11 +34,10 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     if (err instanceof KubeApiError && err.code === 404) return false;
     throw err;
   });
-  // One list of every Application: ours are the labelled ones in Argo CD's namespace.
+  // One list of every Application, ours picked from it.
   const all = argo ? (await kube.request<{ items: KubeObject[] }>('GET', '/apis/argoproj.io/v1alpha1/applications')).items : [];
-  const isOurs = (a: KubeObject) => a.metadata?.namespace === ARGOCD_NAMESPACE && a.metadata.labels?.[LABEL_MANAGED_BY] === TOOL;
-  const apps = all.filter(isOurs);
-  const foreignApps = all.filter((a) => !isOurs(a)).map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
+  const apps = all.filter(isInstallApplication);
+  const foreignApps = all.filter((a) => !isInstallApplication(a)).map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
   const record = argo ? await readInstallRecord(kube) : undefined;
   const plan = buildUninstallPlan({ apps, foreignApps, record, keepArgocd: opts.keepArgocd });
   process.stderr.write(renderUninstallPlan(plan, kube.target));

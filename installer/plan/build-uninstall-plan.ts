@@ -13,7 +13,7 @@ import type { InstallRecord } from '../execute/install-record.js';
 import type { KubeObject } from '../systems/kube.js';
 
 export interface UninstallInputs {
-  /** Applications labelled as ours (the root included, when still there). */
+  /** The install's Applications (see isInstallApplication), the root included when still there. */
   readonly apps: readonly KubeObject[];
   /** Names of Applications anywhere in the cluster that are not ours. */
   readonly foreignApps: readonly string[];
@@ -30,6 +30,8 @@ export interface UninstallPlan {
   readonly waves: readonly { readonly wave: number; readonly apps: readonly string[] }[];
   /** Every child Application, for the leftover rule (tracking ids name them). */
   readonly appNames: readonly string[];
+  /** Children the user added to the fork's kubeflow-apps/: the root deployed them, so they go too. */
+  readonly added: readonly string[];
   readonly namespacesBefore: readonly string[];
   /**
    * What the components managed that may outlive Argo CD's cascade and must then be deleted here:
@@ -51,9 +53,17 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   const notes: string[] = [];
   const root = input.apps.find((a) => a.metadata?.name === ROOT_APP_NAME);
   const children = input.apps.filter((a) => a !== root);
+  const waveOf = (a: KubeObject): number | undefined => {
+    const w = a.metadata?.annotations?.[ANNOTATION_SYNC_WAVE];
+    return w === undefined ? undefined : Number.parseInt(w, 10) || 0;
+  };
+  // An Application the user added without a wave builds on Kubeflow (a model, a team's quota): it goes
+  // first, while the controllers and webhooks its objects need to be deleted still run.
+  const isAdded = (a: KubeObject) => a.metadata?.labels?.[LABEL_MANAGED_BY] !== TOOL;
+  const top = Math.max(0, ...children.map((a) => waveOf(a) ?? 0)) + 1;
   const byWave = new Map<number, string[]>();
   for (const a of children) {
-    const wave = Number.parseInt(a.metadata?.annotations?.[ANNOTATION_SYNC_WAVE] ?? '0', 10) || 0;
+    const wave = waveOf(a) ?? (isAdded(a) ? top : 0);
     byWave.set(wave, [...(byWave.get(wave) ?? []), a.metadata?.name ?? '']);
   }
   const waves = [...byWave.entries()].sort(([a], [b]) => b - a).map(([wave, apps]) => ({ wave, apps: apps.sort() }));
@@ -87,6 +97,7 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
     managed,
     waves,
     appNames: children.map((a) => a.metadata?.name ?? '').sort(),
+    added: children.filter(isAdded).map((a) => a.metadata?.name ?? '').sort(),
     // Without a record every namespace counts as pre-existing: deleting too little is recoverable.
     namespacesBefore: record ? record.namespacesBefore : ['*'],
     revertArgocdConfig: record?.configuredArgocd === true && argocdKept !== undefined,
@@ -110,6 +121,16 @@ export function trackedBy(o: KubeObject): string | undefined {
 }
 
 /**
+ * An Application of this install: one kubeflow-gitops labelled (the root and the components), or one
+ * the root deployed from the fork's kubeflow-apps/ (Applications a team added there). Only those in
+ * Argo CD's namespace: the root cannot put Applications anywhere else.
+ */
+export function isInstallApplication(a: KubeObject): boolean {
+  if (a.metadata?.namespace !== ARGOCD_NAMESPACE) return false;
+  return a.metadata.labels?.[LABEL_MANAGED_BY] === TOOL || trackedBy(a) === ROOT_APP_NAME;
+}
+
+/**
  * What is left after Argo CD deleted the children and may still go: objects that one of our
  * Applications tracks or that kubeflow-gitops labelled, except namespaces that were there before.
  */
@@ -129,6 +150,7 @@ export function renderUninstallPlan(plan: UninstallPlan, target: { context: stri
   if (plan.root) lines.push(`  1. detach the root Application "${plan.root}" (its children stay until their turn)`);
   lines.push('  2. stop auto-sync on every component, then delete through Argo CD, highest wave first:');
   for (const w of plan.waves) lines.push(`     wave ${String(w.wave).padStart(3)}: ${w.apps.join(', ')}`);
+  if (plan.added.length > 0) lines.push(`     (${plan.added.join(', ')}: added to the fork's kubeflow-apps/ by you, deployed by the root, deleted with the rest; keep one by moving it out of kubeflow-apps/ first)`);
   const crds = plan.managed.filter((m) => m.kind === 'CustomResourceDefinition').length;
   lines.push(`  3. delete what is left that this install created: ${crds} CRD(s) (Argo CD never deletes CRDs), objects its Applications managed or tracked, and objects labelled kubeflow-gitops; keep namespaces and CRDs that existed before`);
   if (plan.revertArgocdConfig) lines.push('  4. remove the keys kubeflow-gitops added to Argo CD\'s config');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstallRecord, type InstallRecord } from '../../../installer/execute/install-record.js';
-import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, trackedBy } from '../../../installer/plan/build-uninstall-plan.js';
+import { buildUninstallPlan, isInstallApplication, renderUninstallPlan, selectLeftovers, trackedBy } from '../../../installer/plan/build-uninstall-plan.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 
 const app = (name: string, wave: number): KubeObject => ({
@@ -22,6 +22,21 @@ describe('buildUninstallPlan', () => {
     ]);
     expect(plan.appNames).not.toContain('kubeflow');
     expect(plan.removeArgocd).toBe(true);
+  });
+
+  it("takes the Applications a team added to the fork's kubeflow-apps/ (tracked by the root), first when they name no wave", () => {
+    const added = (name: string, annotations: Record<string, string> = {}): KubeObject => ({
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+      metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/tracking-id': `kubeflow:argoproj.io/Application:argocd/${name}`, ...annotations } },
+    });
+    const elsewhere: KubeObject = { ...added('other-team'), metadata: { ...added('other-team').metadata, namespace: 'team-a' } };
+    const byOtherRoot: KubeObject = { ...added('x'), metadata: { name: 'x', namespace: 'argocd', annotations: { 'argocd.argoproj.io/tracking-id': 'platform:argoproj.io/Application:argocd/x' } } };
+    expect([added('team-quota'), elsewhere, byOtherRoot, app('pipelines', 61)].map((a) => isInstallApplication(a))).toEqual([true, false, false, true]);
+
+    const plan = buildUninstallPlan({ apps: [...apps, added('team-quota'), added('team-models', { 'argocd.argoproj.io/sync-wave': '70' })], foreignApps: [], record, keepArgocd: false });
+    expect(plan.waves.slice(0, 2)).toEqual([{ wave: 71, apps: ['team-quota'] }, { wave: 70, apps: ['team-models'] }]);
+    expect(plan.added).toEqual(['team-models', 'team-quota']);
+    expect(renderUninstallPlan(plan, { context: 'c', server: 's' })).toContain("team-models, team-quota: added to the fork's kubeflow-apps/ by you");
   });
 
   it('keeps Argo CD that was adopted, asked to be kept, or that also runs other Applications', () => {
