@@ -51,6 +51,12 @@ export interface ComponentState {
   readonly resources: { readonly total: number; readonly healthy: number; readonly synced: number };
   /** The resources and messages that explain a failure or a wait. */
   readonly problems: readonly Problem[];
+  /**
+   * Argo CD applied the expected revision successfully yet still compares OutOfSync: usually its
+   * cluster cache has not caught up with objects of CRDs created moments ago, and a fresh comparison
+   * (a refresh, not another sync) settles it.
+   */
+  readonly recheck?: boolean;
 }
 
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
@@ -106,6 +112,9 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
   }
   if (sync !== 'Synced') {
     const h = health !== undefined && health !== 'Healthy' ? ` (${health})` : '';
+    if (op?.phase === 'Succeeded' && ourOperation) {
+      return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'}${h}: synced ${short(expectedRevision)}, waiting for Argo CD to compare again`, problems: outOfSync(app), recheck: true };
+    }
     return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'}${h}: waiting for sync`, problems: outOfSync(app) };
   }
   if (health !== 'Healthy') {

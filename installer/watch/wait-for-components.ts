@@ -96,11 +96,12 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
 
     // While many CRDs are created at once, Argo CD's cluster cache falls minutes behind their status
     // (each new CRD makes it rediscover the API; status-only updates do not trigger a refresh in v3),
-    // so "CRD is not established" and CRD diffs can be stale. While a component waits only on such
-    // CRD entries, ask Argo CD to look again, backing off 10 s -> 2 min.
+    // so "CRD is not established", CRD diffs, and custom resources it applied but does not watch yet
+    // can be stale. While a component waits only on such entries, ask Argo CD to look again, backing
+    // off 10 s -> 2 min. Without this it waits for its next self-heal attempt, which backs off to 5 min.
     const nudge = (name: string, now: number) => {
       const s = states.get(name);
-      if (!s || !crdOnly(s)) return;
+      if (!s || !(crdOnly(s) || s.recheck === true)) return;
       const r = refreshedAt.get(name) ?? { at: 0, every: 10_000 };
       if (now - r.at < r.every) return;
       refreshedAt.set(name, { at: now, every: Math.min(r.every * 2, 120_000) });
@@ -135,6 +136,8 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     const update = (name: string, state: ComponentState) => {
       const prev = states.get(name);
       states.set(name, state);
+      // Each new sync gives Argo CD something new to compare: nudge soon again.
+      if (prev?.operation !== state.operation) refreshedAt.delete(name);
       if (state.phase === 'ready' && !readyAt.has(name)) readyAt.set(name, Date.now());
       // A component that was ready and regresses (e.g. a new revision) counts as pending again.
       if (state.phase !== 'ready') readyAt.delete(name);

@@ -173,6 +173,14 @@ describe('assessApplication edge cases derived from real documents', () => {
     expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', reason: 'being deleted' });
   });
 
+  it('OutOfSync after a successful sync of the pushed revision asks for a fresh comparison; before any sync it does not', () => {
+    const { app, meta } = clone('synced-healthy');
+    if (app.status?.sync) app.status.sync.status = 'OutOfSync';
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', recheck: true, reason: `OutOfSync: synced ${meta.expectedRevision.slice(0, 7)}, waiting for Argo CD to compare again` });
+    const { app: waiting, meta: m } = clone('out-of-sync');
+    expect(assessApplication(waiting, m.expectedRevision).recheck).toBeUndefined();
+  });
+
   it('Synced and Healthy with an unfinished last operation is not ready', () => {
     const { app, meta } = clone('synced-healthy');
     const op = app.status?.operationState;
