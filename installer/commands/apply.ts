@@ -71,6 +71,7 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
   deps.log.step(`cluster: context "${kube.target.context}" at ${kube.target.server}`);
   const fork = await readFork(opts, deps, located.pushUrl, located.auth);
   const token = located.auth.token;
+  let removing: Promise<void> | undefined;
   try {
     const selection = fork.components.map((c) => c.name);
     const pre = await runPreflight(kube, { release: opts.release, target: opts.target, footprint: opts.footprint, components: selection });
@@ -103,6 +104,9 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     deps.log.step(`applying the root Application "${ROOT_APP_NAME}" (${displayUrl(located.repoURL)} ${opts.branch} @ ${fork.revision.slice(0, 7)})`);
     await kube.apply(buildRootApplication({ repoURL: located.repoURL, targetRevision: opts.branch }) as KubeObject);
     for (const name of [ROOT_APP_NAME, ...selection]) await requestRefresh(kube, name);
+    // The clone is not needed any more: removing thousands of files takes seconds, so do it during
+    // the watch rather than between the last component turning ready and the exit.
+    removing = fork.cleanup();
 
     const reporter = createProgressReporter(cluster.progress);
     reporter.start(fork.components);
@@ -122,7 +126,7 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     await reporter.finish(wait.states);
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait, checks: pre.checks };
   } finally {
-    await fork.cleanup();
+    await (removing ?? fork.cleanup());
   }
 }
 
