@@ -120,12 +120,19 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     // the API server: if they are Established there, Argo CD's view is stale and the component is
     // still on its way (its timeout bounds the wait); otherwise the failure is real.
     const staleNoted = new Set<string>();
+    // A CRD once Established stays so (its names are accepted for good): ask the API server once.
+    const established = new Set<string>();
     const checkCrds = async (name: string, state: ComponentState) => {
       const crds = state.problems.map((p) => p.resource.slice(p.resource.lastIndexOf('/') + 1).replace(/^CustomResourceDefinition /, ''));
-      const live = await Promise.all(crds.map((crd) => kube.get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd }).catch(() => undefined)));
+      const live = await Promise.all(crds.filter((crd) => !established.has(crd)).map(async (crd) => {
+        const c = await kube.get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd }).catch(() => undefined);
+        const ok = c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') === true;
+        if (ok) established.add(crd);
+        return ok;
+      }));
       if (done || states.get(name) !== state) return;
       // Missing or not Established in the API server too: the problem is real.
-      if (!live.every((c) => c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True'))) { startFailing(name); return; }
+      if (!live.every(Boolean)) { startFailing(name); return; }
       failingSince.delete(name);
       if (!staleNoted.has(name)) {
         staleNoted.add(name);
