@@ -69,5 +69,6 @@ export async function writeUpgradeState(dirs: UpgradeDirs, state: UpgradeState):
 
 /** Forgets the upgrade: working copy and state. */
 export async function clearUpgrade(dirs: UpgradeDirs): Promise<void> {
-  await rm(dirs.root, { recursive: true, force: true });
+  // Retries: a killed run's orphaned git may still be writing into the working copy.
+  await rm(dirs.root, { recursive: true, force: true, maxRetries: 5 });
 }

@@ -1,23 +1,33 @@
 /**
- * `upgrade` ends healthy on the local cluster (real kube-apiserver, real Argo CD, a fork on the
- * loopback git server): install v1.11.0 with the two components 26.03 folds into others
- * (kubeflow-issuer into cert-manager, network-policies into kubeflow-namespace), upgrade to 26.03
- * through the CLI, and every component left is Synced at the pushed merge and Healthy, the folded
- * Applications are gone and what they deployed is there, now from their new homes.
+ * Day two on the local cluster (real kube-apiserver, real Argo CD, a fork on the loopback git server):
+ * install v1.11.0 with the two components 26.03 folds into others (kubeflow-issuer into cert-manager,
+ * network-policies into kubeflow-namespace), customise the fork as a team would (an overlay patch, an
+ * extra sync option, a comment, an Application of their own), then `upgrade --to 26.03`, killed with
+ * SIGKILL mid-merge and again right after the push before finishing on a third run. Every component is
+ * then Synced at the one merge commit and Healthy, every customisation is in the fork and in the
+ * cluster, and `uninstall`, killed twice on its way, leaves the cluster listing as it was before.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../installer/systems/kube.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
+import { listEverything, listingSettledTo } from '../support/cluster-listing.js';
 import { fixturesMissing } from '../support/fixtures.js';
-import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
+import { startInstallHarness, type CliRun, type InstallHarness } from '../support/installer-harness.js';
 
 const run = promisify(execFile);
 const skip = clusterUnavailable() ?? fixturesMissing();
 
-interface App extends KubeObject { status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } } }
-const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops';
+interface App extends KubeObject {
+  spec?: { syncPolicy?: { syncOptions?: string[] } };
+  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
+}
+const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
+const OURS = `${APPS}?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops`;
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -29,40 +39,149 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
+const TEAM_APP = (fork: string) => `# Our own Application, next to kubeflow-gitops' ones.
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: team-quota
+  namespace: argocd
+spec:
+  project: default
+  source:
+    repoURL: ${fork}
+    targetRevision: kubeflow-gitops
+    path: team/quota
+  destination:
+    server: https://kubernetes.default.svc
+    namespace: kubeflow
+  syncPolicy:
+    automated: {prune: true}
+`;
+const LABEL_PATCH = `patches:
+  # team: cost reports group by this label
+  - target: {kind: Deployment, name: cert-manager}
+    patch: |-
+      - op: add
+        path: /metadata/labels/team
+        value: ml-platform
+`;
+
 describe.skipIf(skip)('upgrade on the local cluster', () => {
   let h: InstallHarness;
-  beforeAll(async () => { h = await startInstallHarness(); });
+  let before: string[] = [];
+  let work = '';
+  beforeAll(async () => {
+    h = await startInstallHarness();
+    before = await listEverything(h.kube);
+  });
   afterAll(async () => { await h.cleanup(); });
 
-  it('v1.11.0 -> 26.03: pushed, applied, every component Synced at the merge and Healthy; folded components gone', async () => {
-    const common = ['--yes', '--fork', h.fork, '--mirror', `https://github.com/=${h.env.gitUrl}/`, '--timeout', '15m'];
-    const installed = await h.cli(['install', ...common, '--release', 'v1.11.0', '--target', 'local', '--components', 'kubeflow-issuer,network-policies']);
-    expect(installed.code, installed.stderr.slice(-3000)).toBe(0);
-    const apps = async (): Promise<App[]> => (await h.kube.request<{ items: App[] }>('GET', APPS)).items.filter((a) => a.metadata?.name !== 'kubeflow');
-    expect((await apps()).map((a) => a.metadata?.name).sort()).toEqual(['cert-manager', 'kubeflow-issuer', 'kubeflow-namespace', 'network-policies']);
+  const git = (args: string[]) => run('git', args, { cwd: work, env: { ...process.env, ...h.gitEnv() } }).then((r) => r.stdout.trim());
+  const tip = async () => (await run('git', ['ls-remote', h.fork, 'refs/heads/kubeflow-gitops'], { env: { ...process.env, ...h.gitEnv() } })).stdout.split('\t')[0] ?? '';
+  const killAt = (marker: RegExp) => {
+    let killed = false;
+    return { onStderr: (line: string) => (!killed && marker.test(line) ? ((killed = true), 'kill') : undefined), killed: () => killed };
+  };
+  const ours = async (): Promise<App[]> => (await h.kube.request<{ items: App[] }>('GET', OURS)).items.filter((a) => a.metadata?.name !== 'kubeflow');
+  const common = () => ['--yes', '--fork', h.fork, '--mirror', `https://github.com/=${h.env.gitUrl}/`, '--timeout', '15m'];
 
-    const r = await h.cli(['upgrade', ...common, '--to', '26.03']);
+  it('v1.11.0, customised, -> 26.03 through two kills: customisations kept in git and cluster, one merge commit, every component Synced at it and Healthy', async () => {
+    const installed = await h.cli(['install', ...common(), '--release', 'v1.11.0', '--target', 'local', '--components', 'kubeflow-issuer,network-policies']);
+    expect(installed.code, installed.stderr.slice(-3000)).toBe(0);
+    expect((await ours()).map((a) => a.metadata?.name).sort()).toEqual(['cert-manager', 'kubeflow-issuer', 'kubeflow-namespace', 'network-policies']);
+
+    // The team's changes, made in a clone and pushed, as people do.
+    work = mkdtempSync(join(tmpdir(), 'kfg-team-'));
+    await git(['clone', '--quiet', '--branch', 'kubeflow-gitops', h.fork, '.']);
+    const overlay = join(work, 'overlays/local/cert-manager/kustomization.yaml');
+    writeFileSync(overlay, `${readFileSync(overlay, 'utf8')}${LABEL_PATCH}`);
+    const appFile = join(work, 'kubeflow-apps/cert-manager.yaml');
+    const app = readFileSync(appFile, 'utf8');
+    expect(app).toContain('      - RespectIgnoreDifferences=true\n');
+    writeFileSync(appFile, app.replace('  project: default\n', '  # team: reviewed by platform on-call\n  project: default\n')
+      .replace('      - RespectIgnoreDifferences=true\n', '      - RespectIgnoreDifferences=true\n      - PruneLast=true\n'));
+    mkdirSync(join(work, 'team/quota'), { recursive: true });
+    writeFileSync(join(work, 'team/quota/kustomization.yaml'), 'resources:\n  - quota.yaml\n');
+    writeFileSync(join(work, 'team/quota/quota.yaml'), 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-quota\n  namespace: kubeflow\nspec:\n  hard:\n    pods: "200"\n');
+    writeFileSync(join(work, 'kubeflow-apps/team-quota.yaml'), TEAM_APP(h.fork));
+    await git(['add', '--all']);
+    await git(['-c', 'user.name=team', '-c', 'user.email=team@example.com', 'commit', '--quiet', '-m', 'team customisations']);
+    await git(['push', '--quiet', 'origin', 'HEAD:kubeflow-gitops']);
+    const customised = await tip();
+    const customApp = readFileSync(appFile, 'utf8');
+
+    // One state directory for the three runs, as on a user's machine: the killed runs' working copies are there.
+    const state = { KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-upgrade-state-')) };
+    // Killed mid-merge: the fork is untouched.
+    const first = killAt(/merging Kubeflow 26\.03/);
+    const r1: CliRun = await h.cli(['upgrade', ...common(), '--to', '26.03'], state, first.onStderr);
+    expect(first.killed(), r1.stderr.slice(-2000)).toBe(true);
+    expect(await tip()).toBe(customised);
+    // Killed right after the push, before anything is applied.
+    const second = killAt(/pushed [0-9a-f]{7} to/);
+    const r2 = await h.cli(['upgrade', ...common(), '--to', '26.03'], state, second.onStderr);
+    expect(second.killed(), r2.stderr.slice(-2000)).toBe(true);
+    const merge = await tip();
+    expect(merge).not.toBe(customised);
+    // The re-run finds the fork upgraded, pushes nothing, applies and watches.
+    expect(r2.stderr).toContain('kubeflow-issuer: part of cert-manager in 26.03');
+    const r = await h.cli(['upgrade', ...common(), '--to', '26.03'], state);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
-    expect(r.stderr).toContain('kubeflow-issuer: part of cert-manager in 26.03');
-    const [, branch, revision] = r.stdout.trim().split(' ');
-    const remote = (await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })).stdout.split('\t')[0];
-    expect(revision).toBe(remote);
+    expect(r.stderr).toContain('nothing pushed');
+    expect(r.stdout.trim().split(' ')[2]).toBe(merge);
 
-    // The root prunes the folded Applications; their objects come from the new homes.
+    // Exactly one commit on top of the team's: the merge of upstream's 26.03.
+    await git(['fetch', '--quiet', 'origin', 'kubeflow-gitops']);
+    expect(await git(['rev-list', '--count', '--first-parent', `${customised}..${merge}`])).toBe('1');
+    expect((await git(['log', '-1', '--format=%s', merge]))).toBe('kubeflow-gitops: upgrade Kubeflow v1.11.0 -> 26.03 (local)');
+    await git(['checkout', '--quiet', merge]);
+    expect(readFileSync(appFile, 'utf8')).toBe(customApp);
+    expect(readFileSync(overlay, 'utf8')).toContain(LABEL_PATCH);
+    expect(readFileSync(overlay, 'utf8')).toContain('../../../common/cert-manager/overlays/kubeflow');
+    expect(readFileSync(join(work, 'kubeflow-apps/team-quota.yaml'), 'utf8')).toBe(TEAM_APP(h.fork));
+
+    // The root prunes the folded Applications; the rest are Synced at the merge and Healthy.
     const left = await until('the folded Applications to be pruned', 300_000, async () => {
-      const list = await apps();
+      const list = await ours();
       return list.length === 2 ? list : undefined;
     });
     for (const a of left) {
       expect(`${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`)
-        .toBe(`${a.metadata?.name ?? ''} Synced Healthy ${remote ?? ''}`);
+        .toBe(`${a.metadata?.name ?? ''} Synced Healthy ${merge}`);
     }
+    // The customisations, live: the sync option, the patched label, the team's Application and its quota.
+    expect(left.find((a) => a.metadata?.name === 'cert-manager')?.spec?.syncPolicy?.syncOptions).toContain('PruneLast=true');
+    const deployment = await h.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'cert-manager', name: 'cert-manager' });
+    expect(deployment?.metadata?.labels?.['team']).toBe('ml-platform');
+    const team = await until('the team Application Synced and Healthy', 300_000, async () => {
+      const a = await h.kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'team-quota' });
+      return a?.status?.sync?.status === 'Synced' && a.status.health?.status === 'Healthy' ? a : undefined;
+    });
+    expect(team.status?.sync?.revision).toBe(merge);
+    expect(await h.kube.get({ apiVersion: 'v1', kind: 'ResourceQuota', namespace: 'kubeflow', name: 'team-quota' })).toBeDefined();
     // Deleting kubeflow-issuer's Application may take its ClusterIssuer with it; cert-manager's self-heal brings it back.
     // Argo CD 3 tracks by annotation: <app>:<group>/<kind>:<namespace>/<name>.
     await until('the ClusterIssuer, tracked by cert-manager', 300_000, async () => {
       const o = await h.kube.get({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'kubeflow-self-signing-issuer' });
       return o?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']?.startsWith('cert-manager:') === true ? o : undefined;
     });
+  });
+
+  it("uninstall, killed after detaching the root and again mid-waves, takes the team's Application too and leaves the listing as before", async () => {
+    const dry = await h.cli(['uninstall', '--dry-run']);
+    expect(dry.stderr).toContain("team-quota: added to the fork's kubeflow-apps/ by you");
+    const first = killAt(/detaching the root Application/);
+    const r1 = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m'], {}, first.onStderr);
+    expect(first.killed(), r1.stderr.slice(-2000)).toBe(true);
+    const second = killAt(/✔ team-quota and its resources are gone/);
+    const r2 = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m'], {}, second.onStderr);
+    expect(second.killed(), r2.stderr.slice(-2000)).toBe(true);
+    const r = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
+    expect(r.code, r.stderr.slice(-3000)).toBe(0);
+    expect(await h.kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'team-quota' })).toBeUndefined();
+    const after = await listingSettledTo(h.kube, before);
+    expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
+    expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
   });
 });
