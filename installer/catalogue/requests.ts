@@ -2,6 +2,7 @@
  * Summed container requests per component (CPU millicores, memory MiB), measured by rendering
  * Kubeflow 26.03 with kubectl kustomize; components not listed request nothing explicitly. Used by
  * preflight and the wizard to compare a selection with what the cluster can allocate.
+ * test/integration/fork-matrix.test.ts renders every component and holds this table to it.
  */
 import type { Footprint } from './targets.js';
 
@@ -13,6 +14,7 @@ const FULL: Readonly<Record<string, readonly [number, number]>> = {
   'pvcviewer-controller': [15, 128],
   'tensorboard-controller': [15, 128],
   kserve: [300, 700],
+  trainer: [500, 128],
 };
 
 /** The same with overlays/components/small-footprint applied. */

@@ -5,10 +5,11 @@
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFork } from '../../installer/commands/fork.js';
 import { RELEASES } from '../../installer/catalogue/releases.js';
+import { requestsOf } from '../../installer/catalogue/requests.js';
 import { TARGETS } from '../../installer/catalogue/targets.js';
 import { findRemoteResources } from '../../installer/vendor/find-remote-resources.js';
 import { nodeTreeReader } from '../../installer/vendor/vendor-remote-bases.js';
@@ -36,6 +37,28 @@ const TARGET_EFFECTS: Partial<Record<string, Record<string, (yaml: string) => bo
 };
 
 const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
+
+interface Workload { kind?: string; spec?: { replicas?: number; template?: { spec?: { containers?: { resources?: { requests?: Record<string, string> } }[] } } } }
+const cpuMillis = (q: string): number => (q.endsWith('m') ? Number.parseFloat(q) : Number.parseFloat(q) * 1000);
+const MEMORY_MIB: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, '': 1 / 2 ** 20 };
+const memoryMiB = (q: string): number => {
+  const m = /^([\d.]+)([KMG]i?|)$/.exec(q);
+  return m ? Number.parseFloat(m[1] ?? '0') * (MEMORY_MIB[m[2] ?? ''] ?? 0) : Number.NaN;
+};
+/** What the wizard and preflight size a selection by: every container's requests times replicas. */
+function summedRequests(rendered: string): { cpuMillis: number; memoryMiB: number } {
+  let cpu = 0;
+  let memory = 0;
+  for (const doc of parseAllDocuments(rendered)) {
+    const w = doc.toJS() as Workload | null;
+    for (const c of w?.spec?.template?.spec?.containers ?? []) {
+      const replicas = w?.kind === 'Deployment' || w?.kind === 'StatefulSet' ? (w.spec?.replicas ?? 1) : 1;
+      cpu += cpuMillis(c.resources?.requests?.cpu ?? '0') * replicas;
+      memory += memoryMiB(c.resources?.requests?.memory ?? '0') * replicas;
+    }
+  }
+  return { cpuMillis: Math.round(cpu), memoryMiB: Math.round(memory) };
+}
 
 interface App { metadata: { name: string }; spec: { source: { repoURL: string; targetRevision: string; path: string } } }
 
@@ -73,6 +96,15 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
         const failures = (await mapLimit(apps, 2, async (app) => {
           try {
             const { stdout } = await run('kubectl', ['kustomize', app.spec.source.path], { cwd: clone, env: OFFLINE, maxBuffer: 1 << 28, timeout: 120_000 });
+            // The sizing table (catalogue/requests.ts) is measured on 26.03, full on generic and small on kind.
+            const footprint = release === '26.03' ? ({ generic: 'full', kind: 'small' } as const)[target as 'generic' | 'kind'] : undefined;
+            if (footprint !== undefined) {
+              const expected = requestsOf([app.metadata.name], footprint);
+              const got = summedRequests(stdout);
+              if (got.cpuMillis !== expected.cpuMillis || got.memoryMiB !== expected.memoryMiB) {
+                return `${app.metadata.name}: renders ${got.cpuMillis}m CPU / ${got.memoryMiB} MiB of requests (${footprint}), catalogue/requests.ts says ${expected.cpuMillis}m / ${expected.memoryMiB} MiB`;
+              }
+            }
             const effect = TARGET_EFFECTS[target]?.[app.metadata.name];
             return effect === undefined || effect(stdout) ? undefined : `${app.metadata.name}: the ${target} overlay did not take effect`;
           } catch (err) {
