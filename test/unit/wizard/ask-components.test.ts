@@ -30,7 +30,7 @@ describe('question 4: components', () => {
     expect(await askComponents(given(), '26.03', 'small', KIND, s.prompter)).toEqual(['all']);
     expect(s.screens[0]).toContain('── Platform');
     expect(s.screens[0]).toContain('── Pipelines');
-    expect(s.screens[0]).toMatch(/27 components: 27 chosen\nrequests 1\.5 CPU and 3\.1 GiB \(small footprint\); the cluster can allocate 8\.0 CPU and 16\.0 GiB: ✔ fits/);
+    expect(s.screens[0]).toMatch(/27 components: 27 chosen\nrequests 2\.0 CPU and 3\.2 GiB \(small footprint\); the cluster can allocate 8\.0 CPU and 16\.0 GiB: ✔ fits/);
   });
 
   it('shows the dependencies a choice pulls in and the requests, live, as the selection changes', async () => {
@@ -60,7 +60,7 @@ describe('question 4: components', () => {
         expect(ui.screen()).toContain('✗ does not fit');
         ui.press('enter');
         await ui.settle();
-        expect(ui.screen()).toContain('> this selection does not fit: it requests 2.5 CPU and 6.9 GiB, the cluster can allocate 1.0 CPU and 2.0 GiB; deselect components, or re-run with --footprint small');
+        expect(ui.screen()).toContain('> this selection does not fit: it requests 3.0 CPU and 7.0 GiB, the cluster can allocate 1.0 CPU and 2.0 GiB; deselect components, or re-run with --footprint small');
         ui.press('a', 'a');
         goTo(ui, 'cert-manager');
         ui.press('space', 'enter');
