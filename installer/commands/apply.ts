@@ -22,6 +22,7 @@ import { runPreflight, type Check } from '../preflight/run-preflight.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { displayUrl } from '../systems/git.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
+import { explainFromObjects } from '../watch/explain-from-objects.js';
 import { requestRefresh, waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
 
 export interface ClusterOptions {
@@ -123,7 +124,8 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     } finally {
       process.off('SIGINT', onSigint);
     }
-    await reporter.finish(wait.states);
+    // Said per workload when Argo CD keeps no per-resource health (see explain-from-objects).
+    await reporter.finish(await explainFromObjects(kube, wait.states));
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait, checks: pre.checks };
   } finally {
     await (removing ?? fork.cleanup());

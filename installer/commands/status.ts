@@ -9,6 +9,7 @@ import { ExitCode, UserError } from '../errors.js';
 import type { GitAuth } from '../systems/git.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
+import { explainFromObjects } from '../watch/explain-from-objects.js';
 import { waitForComponents } from '../watch/wait-for-components.js';
 import { exitCodeOf } from './apply.js';
 
@@ -63,7 +64,8 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
       labelSelector: `${LABEL_MANAGED_BY}=${TOOL}`,
       onState: (n, s) => { reporter.update(n, s); }, onNote: (m) => { reporter.note(m); },
     });
-    await reporter.finish(wait.states);
+    // Said per workload when Argo CD keeps no per-resource health (see explain-from-objects).
+    await reporter.finish(await explainFromObjects(kube, wait.states));
     return exitCodeOf(wait);
   } finally {
     process.off('SIGINT', onSigint);

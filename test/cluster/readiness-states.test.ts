@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKube } from '../../installer/systems/kube.js';
 import { assessApplication, type ArgoApplication } from '../../installer/watch/assess-application.js';
+import { explainFromObjects } from '../../installer/watch/explain-from-objects.js';
 import { clusterUnavailable, ensureCluster } from '../local-cluster/cluster.js';
 import { recipe, stateName } from '../support/app-states.js';
 import { ArgoLab, type LiveApp } from '../support/argo-lab.js';
@@ -25,8 +27,11 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
   let lab: ArgoLab | undefined;
   const live = new Map<State, PromiseSettledResult<{ app: LiveApp; expectedRevision: string }>>();
 
+  let kubeconfig = '';
   beforeAll(async () => {
-    const l = new ArgoLab(await ensureCluster());
+    const env = await ensureCluster();
+    kubeconfig = env.kubeconfig;
+    const l = new ArgoLab(env);
     lab = l;
     // The four settle independently; producing them side by side keeps the file near half a minute.
     const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(l, stateName(s, run))));
@@ -53,6 +58,19 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     const { app, expectedRevision } = produced('degraded');
     const s = assessApplication(app, expectedRevision);
     expect(s.reason).toBe(`Degraded: Deployment ${stateName('degraded', run)}/web: Deployment "web" exceeded its progress deadline`);
+  });
+
+  it('degraded, on an Argo CD that keeps no per-resource health: the report reads the Deployment itself', async () => {
+    const { app, expectedRevision } = produced('degraded');
+    // What v3 with controller.resource.health.persist=false stores: the resource list without health.
+    const bare = structuredClone(app);
+    for (const r of bare.status?.resources ?? []) delete r.health;
+    const state = assessApplication(bare, expectedRevision);
+    expect(state).toMatchObject({ phase: 'failed', problems: [] });
+    const name = stateName('degraded', run);
+    const explained = await explainFromObjects(createKube({ kubeconfig }), new Map([[name, state]]));
+    // The Deployment controller's own words (Argo CD words the same condition as "exceeded its progress deadline").
+    expect(explained.get(name)?.reason).toMatch(new RegExp(`^Degraded: Deployment ${name}/web: ReplicaSet "web-[0-9a-f]+" has timed out progressing\\.$`));
   });
 
   it('operation-failed: the reason carries the apiserver rejection and problems the failed resource', () => {
