@@ -3,7 +3,8 @@
  * Application says which fork and branch Argo CD follows; the branch's commit on the fork is the
  * revision every component must be synced at. Without --watch it reports once and exits.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
+import { isInstallApplication } from '../plan/install-applications.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { GitAuth } from '../systems/git.js';
@@ -41,11 +42,13 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
     revision = await deps.git.remoteBranchSha(url, branch, opts.auth);
     if (revision === undefined) throw new UserError(`branch ${branch} is not in ${repoURL}: the root Application follows a branch that does not exist`, ExitCode.failure);
   }
+  // The components, and any Application a team added to the fork's kubeflow-apps/: install waits for
+  // every Application the root deploys, so status reports the same set.
   const list = await kube.request<{ items: (KubeObject & { metadata: { annotations?: Record<string, string> } })[] }>(
-    'GET', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications?labelSelector=${encodeURIComponent(`${LABEL_MANAGED_BY}=${TOOL}`)}`,
+    'GET', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`,
   );
   const components = list.items
-    .filter((a) => a.metadata.name !== ROOT_APP_NAME)
+    .filter((a) => isInstallApplication(a) && a.metadata.name !== ROOT_APP_NAME)
     .map((a) => ({ name: a.metadata.name ?? '', wave: Number.parseInt(a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0', 10) }))
     .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
   deps.log.step(`${components.length} components from ${repoURL} ${branch} @ ${revision.slice(0, 7)} (context "${kube.target.context}")`);
@@ -61,7 +64,6 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
       componentTimeoutMs: opts.watch ? opts.componentTimeoutMs : 0,
       overallTimeoutMs: opts.watch ? opts.timeoutMs : 0,
       failureGraceMs: opts.watch ? opts.failureGraceMs : 0,
-      labelSelector: `${LABEL_MANAGED_BY}=${TOOL}`,
       onState: (n, s) => { reporter.update(n, s); }, onNote: (m) => { reporter.note(m); },
     });
     // Said per workload when Argo CD keeps no per-resource health (see explain-from-objects).

@@ -11,6 +11,7 @@
 import { ANNOTATION_SYNC_WAVE, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { InstallRecord } from '../execute/install-record.js';
 import type { KubeObject } from '../systems/kube.js';
+import { trackedBy } from './install-applications.js';
 
 export interface UninstallInputs {
   /** The install's Applications (see isInstallApplication), the root included when still there. */
@@ -105,29 +106,6 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
     argocdKept,
     notes,
   };
-}
-
-/**
- * The Argo CD Application (in Argo CD's namespace) that manages an object, from the tracking
- * annotation Argo CD v3 writes by default. The `app.kubernetes.io/instance` label is deliberately not
- * used: upstream manifests and Helm set it too, so it does not prove Argo CD created the object.
- */
-export function trackedBy(o: KubeObject): string | undefined {
-  const id = o.metadata?.annotations?.['argocd.argoproj.io/tracking-id'];
-  if (id === undefined) return undefined;
-  const app = id.split(':')[0] ?? '';
-  // Applications in other namespaces are tracked as "<namespace>_<name>": never ours.
-  return app.includes('_') ? undefined : app;
-}
-
-/**
- * An Application of this install: one kubeflow-gitops labelled (the root and the components), or one
- * the root deployed from the fork's kubeflow-apps/ (Applications a team added there). Only those in
- * Argo CD's namespace: the root cannot put Applications anywhere else.
- */
-export function isInstallApplication(a: KubeObject): boolean {
-  if (a.metadata?.namespace !== ARGOCD_NAMESPACE) return false;
-  return a.metadata.labels?.[LABEL_MANAGED_BY] === TOOL || trackedBy(a) === ROOT_APP_NAME;
 }
 
 /**

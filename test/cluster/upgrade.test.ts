@@ -160,6 +160,10 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     });
     expect(team.status?.sync?.revision).toBe(merge);
     expect(await h.kube.get({ apiVersion: 'v1', kind: 'ResourceQuota', namespace: 'kubeflow', name: 'team-quota' })).toBeDefined();
+    // status reports what install waits for: the components and the team's Application.
+    const status = await h.cli(['status']);
+    expect(status.code, status.stderr.slice(-2000)).toBe(0);
+    expect(status.stderr).toMatch(/^team-quota\s+ready\s+Synced\s+Healthy/m);
     // Deleting kubeflow-issuer's Application may take its ClusterIssuer with it; cert-manager's self-heal brings it back.
     // Argo CD 3 tracks by annotation: <app>:<group>/<kind>:<namespace>/<name>.
     await until('the ClusterIssuer, tracked by cert-manager', 300_000, async () => {

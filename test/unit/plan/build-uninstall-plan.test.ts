@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstallRecord, type InstallRecord } from '../../../installer/execute/install-record.js';
-import { buildUninstallPlan, isInstallApplication, renderUninstallPlan, selectLeftovers, trackedBy } from '../../../installer/plan/build-uninstall-plan.js';
+import { buildUninstallPlan, renderUninstallPlan, selectLeftovers } from '../../../installer/plan/build-uninstall-plan.js';
+import { isInstallApplication, trackedBy } from '../../../installer/plan/install-applications.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 
 const app = (name: string, wave: number): KubeObject => ({
