@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFork } from '../../installer/commands/fork.js';
 import { RELEASES } from '../../installer/catalogue/releases.js';
 import { requestsOf } from '../../installer/catalogue/requests.js';
+import { parseQuantity } from '../../installer/preflight/run-preflight.js';
 import { TARGETS } from '../../installer/catalogue/targets.js';
 import { findRemoteResources } from '../../installer/vendor/find-remote-resources.js';
 import { nodeTreeReader } from '../../installer/vendor/vendor-remote-bases.js';
@@ -39,12 +40,6 @@ const TARGET_EFFECTS: Partial<Record<string, Record<string, (yaml: string) => bo
 const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
 
 interface Workload { kind?: string; spec?: { replicas?: number; template?: { spec?: { containers?: { resources?: { requests?: Record<string, string> } }[] } } } }
-const cpuMillis = (q: string): number => (q.endsWith('m') ? Number.parseFloat(q) : Number.parseFloat(q) * 1000);
-const MEMORY_MIB: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20, '': 1 / 2 ** 20 };
-const memoryMiB = (q: string): number => {
-  const m = /^([\d.]+)([KMG]i?|)$/.exec(q);
-  return m ? Number.parseFloat(m[1] ?? '0') * (MEMORY_MIB[m[2] ?? ''] ?? 0) : Number.NaN;
-};
 /** What the wizard and preflight size a selection by: every container's requests times replicas. */
 function summedRequests(rendered: string): { cpuMillis: number; memoryMiB: number } {
   let cpu = 0;
@@ -53,8 +48,8 @@ function summedRequests(rendered: string): { cpuMillis: number; memoryMiB: numbe
     const w = doc.toJS() as Workload | null;
     for (const c of w?.spec?.template?.spec?.containers ?? []) {
       const replicas = w?.kind === 'Deployment' || w?.kind === 'StatefulSet' ? (w.spec?.replicas ?? 1) : 1;
-      cpu += cpuMillis(c.resources?.requests?.cpu ?? '0') * replicas;
-      memory += memoryMiB(c.resources?.requests?.memory ?? '0') * replicas;
+      cpu += parseQuantity(c.resources?.requests?.cpu) * 1000 * replicas;
+      memory += (parseQuantity(c.resources?.requests?.memory) / 2 ** 20) * replicas;
     }
   }
   return { cpuMillis: Math.round(cpu), memoryMiB: Math.round(memory) };
