@@ -22,6 +22,7 @@ import { runPreflight, type Check } from '../preflight/run-preflight.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { displayUrl } from '../systems/git.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
+import { inWaveOrder } from '../plan/install-applications.js';
 import { explainFromObjects } from '../watch/explain-from-objects.js';
 import { requestRefresh, waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
 
@@ -54,13 +55,12 @@ async function readFork(opts: ForkOptions, deps: Deps, pushUrl: string, auth: Pa
   const cleanup = () => rm(base, { recursive: true, force: true });
   try {
     await deps.git.cloneBranch(pushUrl, opts.branch, dir, auth);
-    const components: { name: string; wave: number }[] = [];
+    const apps: KubeObject[] = [];
     for (const f of (await readdir(join(dir, FORK_APPS_DIR))).filter((x) => /\.ya?ml$/.test(x))) {
       const app = parse(await readFile(join(dir, FORK_APPS_DIR, f), 'utf8')) as KubeObject | null;
-      if (app?.kind !== 'Application' || !app.metadata?.name) continue;
-      components.push({ name: app.metadata.name, wave: Number.parseInt(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0', 10) });
+      if (app?.kind === 'Application' && app.metadata?.name) apps.push(app);
     }
-    components.sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+    const components = inWaveOrder(apps);
     return { revision: await deps.git.headSha(dir), components, argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)), cleanup };
   } catch (err) {
     await cleanup();

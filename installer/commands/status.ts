@@ -4,7 +4,7 @@
  * revision every component must be synced at. Without --watch it reports once and exits.
  */
 import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
-import { isInstallApplication } from '../plan/install-applications.js';
+import { inWaveOrder, isInstallApplication } from '../plan/install-applications.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { GitAuth } from '../systems/git.js';
@@ -44,13 +44,8 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
   }
   // The components, and any Application a team added to the fork's kubeflow-apps/: install waits for
   // every Application the root deploys, so status reports the same set.
-  const list = await kube.request<{ items: (KubeObject & { metadata: { annotations?: Record<string, string> } })[] }>(
-    'GET', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`,
-  );
-  const components = list.items
-    .filter((a) => isInstallApplication(a) && a.metadata.name !== ROOT_APP_NAME)
-    .map((a) => ({ name: a.metadata.name ?? '', wave: Number.parseInt(a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0', 10) }))
-    .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+  const list = await kube.request<{ items: KubeObject[] }>('GET', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`);
+  const components = inWaveOrder(list.items.filter((a) => isInstallApplication(a) && a.metadata?.name !== ROOT_APP_NAME));
   deps.log.step(`${components.length} components from ${repoURL} ${branch} @ ${revision.slice(0, 7)} (context "${kube.target.context}")`);
 
   const reporter = createProgressReporter(opts.progress);

@@ -8,10 +8,10 @@
  * then children are deleted through Argo CD's resources finalizer in reverse wave order, so tenants and
  * apps go while the controllers and webhooks they need still run, and namespaces and CRDs go last.
  */
-import { ANNOTATION_SYNC_WAVE, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { InstallRecord } from '../execute/install-record.js';
 import type { KubeObject } from '../systems/kube.js';
-import { trackedBy } from './install-applications.js';
+import { syncWave, trackedBy } from './install-applications.js';
 
 export interface UninstallInputs {
   /** The install's Applications (see isInstallApplication), the root included when still there. */
@@ -54,17 +54,13 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   const notes: string[] = [];
   const root = input.apps.find((a) => a.metadata?.name === ROOT_APP_NAME);
   const children = input.apps.filter((a) => a !== root);
-  const waveOf = (a: KubeObject): number | undefined => {
-    const w = a.metadata?.annotations?.[ANNOTATION_SYNC_WAVE];
-    return w === undefined ? undefined : Number.parseInt(w, 10) || 0;
-  };
   // An Application the user added without a wave builds on Kubeflow (a model, a team's quota): it goes
   // first, while the controllers and webhooks its objects need to be deleted still run.
   const isAdded = (a: KubeObject) => a.metadata?.labels?.[LABEL_MANAGED_BY] !== TOOL;
-  const top = Math.max(0, ...children.map((a) => waveOf(a) ?? 0)) + 1;
+  const top = Math.max(0, ...children.map((a) => syncWave(a) ?? 0)) + 1;
   const byWave = new Map<number, string[]>();
   for (const a of children) {
-    const wave = waveOf(a) ?? (isAdded(a) ? top : 0);
+    const wave = syncWave(a) ?? (isAdded(a) ? top : 0);
     byWave.set(wave, [...(byWave.get(wave) ?? []), a.metadata?.name ?? '']);
   }
   const waves = [...byWave.entries()].sort(([a], [b]) => b - a).map(([wave, apps]) => ({ wave, apps: apps.sort() }));

@@ -2,7 +2,7 @@
  * Which Applications and objects belong to this install, as Argo CD records it. Pure; status and
  * uninstall both decide with it, so they always speak of the same set.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ANNOTATION_SYNC_WAVE, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { KubeObject } from '../systems/kube.js';
 
 /**
@@ -26,4 +26,16 @@ export function trackedBy(o: KubeObject): string | undefined {
 export function isInstallApplication(a: KubeObject): boolean {
   if (a.metadata?.namespace !== ARGOCD_NAMESPACE) return false;
   return a.metadata.labels?.[LABEL_MANAGED_BY] === TOOL || trackedBy(a) === ROOT_APP_NAME;
+}
+
+/** An Application's sync wave, undefined when it names none; a malformed one is 0, as Argo CD reads it. */
+export function syncWave(a: KubeObject): number | undefined {
+  const w = a.metadata?.annotations?.[ANNOTATION_SYNC_WAVE];
+  return w === undefined ? undefined : Number.parseInt(w, 10) || 0;
+}
+
+/** Applications as the watch lists them: in the order Argo CD syncs them, wave then name. */
+export function inWaveOrder(apps: readonly KubeObject[]): { name: string; wave: number }[] {
+  return apps.map((a) => ({ name: a.metadata?.name ?? '', wave: syncWave(a) ?? 0 }))
+    .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
 }
