@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
-import { listEverything, listingSettledTo } from '../support/cluster-listing.js';
+import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
 
@@ -31,7 +31,7 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
   let before: string[] = [];
   beforeAll(async () => {
     h = await startInstallHarness();
-    before = await listEverything(h.kube);
+    before = await quietListing(h.kube);
   });
   afterAll(async () => { await h.cleanup(); });
 

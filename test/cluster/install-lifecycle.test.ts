@@ -17,7 +17,7 @@ import { up } from '../local-cluster/lifecycle.js';
 import { statePaths } from '../local-cluster/config.js';
 import { stopManaged } from '../local-cluster/processes.js';
 import { fixturesMissing } from '../support/fixtures.js';
-import { listEverything, listingSettledTo } from '../support/cluster-listing.js';
+import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
 
 const run = promisify(execFile);
 const skip = clusterUnavailable() ?? fixturesMissing();
@@ -29,7 +29,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
   let before: string[] = [];
   beforeAll(async () => {
     h = await startInstallHarness();
-    before = await listEverything(h.kube);
+    before = await quietListing(h.kube);
   });
   afterAll(async () => { await h.cleanup(); });
 

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../installer/systems/kube.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
-import { listEverything, listingSettledTo } from '../support/cluster-listing.js';
+import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { startInstallHarness, type CliRun, type InstallHarness } from '../support/installer-harness.js';
 
@@ -72,7 +72,7 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
   let work = '';
   beforeAll(async () => {
     h = await startInstallHarness();
-    before = await listEverything(h.kube);
+    before = await quietListing(h.kube);
   });
   afterAll(async () => { await h.cleanup(); });
 

@@ -7,15 +7,49 @@ import type { Kube, KubeObject } from '../../installer/systems/kube.js';
 
 const CHURN = new Set(['Event', 'Lease', 'Endpoints', 'EndpointSlice']);
 
-export async function listEverything(kube: Kube): Promise<string[]> {
-  const out: string[] = [];
+interface Listing { readonly lines: string[]; readonly deleting: string[] }
+
+async function list(kube: Kube): Promise<Listing> {
+  const lines: string[] = [];
+  const deleting: string[] = [];
   for (const t of await kube.resourceTypes()) {
     if (CHURN.has(t.kind)) continue;
     const base = t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`;
     const items = await kube.request<{ items: KubeObject[] }>('GET', `${base}/${t.resource}`).then((l) => l.items, () => []);
-    for (const o of items) out.push(`${t.apiVersion} ${t.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`);
+    for (const o of items) {
+      const line = `${t.apiVersion} ${t.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+      lines.push(line);
+      if (o.metadata?.deletionTimestamp) deleting.push(line);
+    }
   }
-  return out.sort();
+  return { lines: lines.sort(), deleting };
+}
+
+export async function listEverything(kube: Kube): Promise<string[]> {
+  return (await list(kube)).lines;
+}
+
+/**
+ * The listing to compare against later, taken once the cluster is quiet: nothing being deleted and
+ * two listings 2 s apart equal. The control plane outlives test runs, so a run killed mid-cleanup
+ * (an Application cascading, a namespace terminating) finishes its deletions when the cluster comes
+ * back, in the middle of the next run's test; a "before" taken then would count them as ours.
+ * After `seconds` it gives up waiting and returns the last listing, naming what still moved.
+ */
+export async function quietListing(kube: Kube, seconds = 180): Promise<string[]> {
+  const end = Date.now() + seconds * 1000;
+  let last = await list(kube);
+  for (;;) {
+    await new Promise((res) => setTimeout(res, 2000));
+    const now = await list(kube);
+    const same = now.lines.length === last.lines.length && now.lines.every((l, i) => l === last.lines[i]);
+    if (same && now.deleting.length === 0) return now.lines;
+    if (Date.now() > end) {
+      console.warn(`[cluster-listing] not quiet after ${seconds}s; still deleting: ${now.deleting.slice(0, 10).join(', ') || 'none'}`);
+      return now.lines;
+    }
+    last = now;
+  }
 }
 
 /**
