@@ -18,7 +18,7 @@ import { displayUrl } from '../systems/git.js';
 import type { UpgradePlan } from '../upgrade/build-upgrade-plan.js';
 import { ensureUpgraded } from '../upgrade/ensure-upgraded.js';
 import { detectRelease, mergeRelease, type MergeOutcome } from '../upgrade/merge-release.js';
-import { clearUpgrade, readUpgradeState, upgradeDirs, writeUpgradeState, type UpgradeDirs } from '../upgrade/upgrade-state.js';
+import { clearUpgrade, readUpgradeState, upgradeDirs, withUpgradeLock, writeUpgradeState, type UpgradeDirs } from '../upgrade/upgrade-state.js';
 import { applyMirrors } from '../vendor/vendor-remote-bases.js';
 import { locateFork, type Located } from './fork.js';
 
@@ -64,6 +64,11 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps, hooks: UpgradeHo
   const located = await locateFork(opts, deps, false);
   const shown = `${displayUrl(located.pushUrl)} ${opts.branch}`;
   const dirs = upgradeDirs(deps.stateDir, located.pushUrl, opts.branch);
+  return withUpgradeLock(dirs, shown, deps.log, () => upgradeLocked(o, deps, hooks, located, shown, dirs));
+}
+
+async function upgradeLocked(o: UpgradeOptions, deps: Deps, hooks: UpgradeHooks, located: Located, shown: string, dirs: UpgradeDirs): Promise<UpgradeResult> {
+  const opts = o.fork;
   const state = await readUpgradeState(dirs);
 
   if (o.action === 'abort') {
