@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Release } from '../catalogue/releases.js';
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL } from '../constants.js';
+import { DEFAULT_UPSTREAM, FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL } from '../constants.js';
 import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
 import type { VendorPlan } from '../vendor/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
@@ -109,14 +109,24 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
   const pathByApp = new Map(inputs.components.map((c) => [c.spec.name, overlayDir(inputs.target, c.spec.name)]));
   const previousForkUrls = forkUrlsIn(facts.existing.get(FORK_ROOT_APP_FILE));
   const rules = {
-    managedRepoURLs: [inputs.upstreamUrl, ...previousForkUrls],
+    // The templates in kubeflow-apps/ name the public upstream whatever --upstream says; without it
+    // a fork from an internal mirror kept Applications pointing at github.com.
+    managedRepoURLs: [DEFAULT_UPSTREAM, inputs.upstreamUrl, ...previousForkUrls],
     repoURL: inputs.forkUrl,
     targetRevision: inputs.branch,
     pathFor: (app: string) => pathByApp.get(app),
   };
-  const rewrite = (path: string, src: string): void => {
+  const rewrite = (path: string, src: string): string => {
     const { text, changes } = rewriteApplications(src, rules, path);
     put(path, text, changes);
+    return text;
+  };
+  /** A file new from a template must end up pointing at the fork; one that does not is our bug, caught before any push. */
+  const create = (path: string, templateFile: string): void => {
+    const source = (parse(rewrite(path, template(templateFile))) as { spec?: { source?: { repoURL?: unknown; targetRevision?: unknown } } } | null)?.spec?.source;
+    if (source?.repoURL !== inputs.forkUrl || source.targetRevision !== inputs.branch) {
+      throw new Error(`internal: ${path}, made from ${TOOL}'s template ${templateFile}, points at ${String(source?.repoURL)} ${String(source?.targetRevision)} instead of the fork`);
+    }
   };
 
   const dexUser = readDexUser(facts.existing.get(dexPasswordFile(inputs.target)));
@@ -134,9 +144,13 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
       }
     }
     const appFile = `${FORK_APPS_DIR}/${c.spec.name}.yaml`;
-    rewrite(appFile, facts.existing.get(appFile) ?? template(templatePath(inputs.release, c.spec.name)));
+    const existing = facts.existing.get(appFile);
+    if (existing === undefined) create(appFile, templatePath(inputs.release, c.spec.name));
+    else rewrite(appFile, existing);
   }
-  rewrite(FORK_ROOT_APP_FILE, facts.existing.get(FORK_ROOT_APP_FILE) ?? template(rootTemplatePath(inputs.release)));
+  const root = facts.existing.get(FORK_ROOT_APP_FILE);
+  if (root === undefined) create(FORK_ROOT_APP_FILE, rootTemplatePath(inputs.release));
+  else rewrite(FORK_ROOT_APP_FILE, root);
   // Applications the user added or kept from an earlier selection still follow the fork when they
   // pointed at the upstream or the previous fork; others (their own repos, Helm charts) stay as they are.
   const selected = new Set(inputs.components.map((c) => `${FORK_APPS_DIR}/${c.spec.name}.yaml`));

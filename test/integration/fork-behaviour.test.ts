@@ -240,4 +240,16 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     expect(existsSync(join(path, 'HEAD'))).toBe(true);
     expect(r.repoURL).toBe(`file://${path}`);
   });
+
+  it('--upstream an internal mirror of kubeflow/manifests: every Application in the fork points at the fork', async () => {
+    const fork = await env.newFork('from-mirror');
+    const r = await runFork(env.options({ fork, upstream: `${env.server.url}/kubeflow/manifests`, release: 'v1.10.2', target: 'generic', components: 'katib' }), env.deps());
+    const bare = join(env.root, 'git', 'me', 'from-mirror.git');
+    const files = (await env.git(['ls-tree', '-r', '--name-only', r.revision, 'kubeflow-apps/'], bare)).trim().split('\n');
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) {
+      const app = parse(await env.git(['show', `${r.revision}:${f}`], bare)) as { spec: { source: { repoURL: string; targetRevision: string } } };
+      expect([f, app.spec.source.repoURL, app.spec.source.targetRevision]).toEqual([f, fork, 'kubeflow-gitops']);
+    }
+  });
 });

@@ -3,6 +3,7 @@
  * templates): which components move, merge or go, and that only managed values change.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
 import { COMPONENTS } from '../../../installer/catalogue/components.js';
 import type { Release } from '../../../installer/catalogue/releases.js';
 import { resolveComponents } from '../../../installer/catalogue/resolve-components.js';
@@ -24,17 +25,17 @@ beforeAll(async () => {
 });
 
 /** The kubeflow-apps/ and overlays/ files `fork` writes for a selection. */
-function forkFiles(release: Release, target: Target, components: string): Map<string, string> {
+function forkFiles(release: Release, target: Target, components: string, upstreamUrl = DEFAULT_UPSTREAM): Map<string, string> {
   const plan = buildForkPlan({
-    release, target, footprint: 'small', branch: BRANCH, upstreamUrl: DEFAULT_UPSTREAM, forkUrl: FORK,
+    release, target, footprint: 'small', branch: BRANCH, upstreamUrl, forkUrl: FORK,
     components: resolveComponents(components.split(','), release), dexPasswordHash: HASH,
   }, { existing: new Map(), templates: templates.get(release) ?? new Map(), vendor: { sources: [], rewrites: [] } });
   return new Map(plan.files.map((f) => [f.path, f.after]));
 }
 
-function upgrade(existing: Map<string, string>, from: Release, to: Release, catalogue = COMPONENTS): UpgradePlan {
+function upgrade(existing: Map<string, string>, from: Release, to: Release, catalogue = COMPONENTS, upstreamUrl = DEFAULT_UPSTREAM): UpgradePlan {
   const facts: UpgradeFacts = { existing, fromTemplates: templates.get(from) ?? new Map(), toTemplates: templates.get(to) ?? new Map() };
-  return buildUpgradePlan({ from, to, installation: readInstallation(existing, 'the fork'), branch: BRANCH, upstreamUrl: DEFAULT_UPSTREAM, forkUrl: FORK }, facts, catalogue);
+  return buildUpgradePlan({ from, to, installation: readInstallation(existing, 'the fork'), branch: BRANCH, upstreamUrl, forkUrl: FORK }, facts, catalogue);
 }
 
 function after(existing: Map<string, string>, plan: UpgradePlan): Map<string, string> {
@@ -134,5 +135,21 @@ describe('buildUpgradePlan', () => {
     const plan = upgrade(existing, 'v1.10.2', 'v1.11.0');
     expect(plan.components).toContainEqual({ name: 'kubeflow-roles', change: 'added', path: 'common/kubeflow-roles/base', requestedBy: ['katib'] });
     expect(plan.files.map((f) => [f.action, f.path])).toContainEqual(['create', 'kubeflow-apps/kubeflow-roles.yaml']);
+  });
+
+  it('with --upstream an internal mirror, the Applications fork writes and upgrade adds point at the fork', () => {
+    const MIRROR = 'https://gitlab.internal.example/mirrors/kubeflow-manifests.git';
+    const sources = (files: Map<string, string>) => [...files].filter(([p]) => p.startsWith('kubeflow-apps/'))
+      .flatMap(([p, text]) => parseAllDocuments(text).map((d) => [p, d.getIn(['spec', 'source', 'repoURL']), d.getIn(['spec', 'source', 'targetRevision'])]));
+    for (const release of ['v1.10.2', 'v1.11.0', '26.03'] as const) {
+      const files = forkFiles(release, 'generic', 'all', MIRROR);
+      expect(sources(files).length).toBeGreaterThan(20);
+      for (const s of sources(files)) expect(s, release).toEqual([s[0], FORK, BRANCH]);
+    }
+    const existing = forkFiles('v1.10.2', 'generic', 'katib', MIRROR);
+    existing.delete('kubeflow-apps/kubeflow-roles.yaml');
+    const plan = upgrade(existing, 'v1.10.2', 'v1.11.0', COMPONENTS, MIRROR);
+    const created = plan.files.find((f) => f.path === 'kubeflow-apps/kubeflow-roles.yaml');
+    expect(parse(created?.after ?? '')).toMatchObject({ spec: { source: { repoURL: FORK, targetRevision: BRANCH, path: 'overlays/generic/kubeflow-roles' } } });
   });
 });
