@@ -46,18 +46,21 @@ export interface Ports {
   git: number;
 }
 
+// Below Linux's ephemeral range (32768-60999 by default): a port in it can be the local end of any
+// outgoing connection on the machine at the moment a component starts, and CI once failed with
+// "listen tcp 0.0.0.0:38082: bind: address already in use" for that reason.
 const DEFAULT_PORTS: Ports = {
-  etcd: 32379,
-  etcdPeer: 32380,
-  apiserver: 36443,
-  controllerManager: 30257,
-  scheduler: 30259,
-  kwok: 30247,
-  redis: 36379,
-  repoServer: 38081,
-  repoServerMetrics: 38084,
-  controllerMetrics: 38082,
-  git: 39418,
+  etcd: 22379,
+  etcdPeer: 22380,
+  apiserver: 26443,
+  controllerManager: 20257,
+  scheduler: 20259,
+  kwok: 20247,
+  redis: 26379,
+  repoServer: 28081,
+  repoServerMetrics: 28084,
+  controllerMetrics: 28082,
+  git: 29418,
 };
 
 /** KFG_PORT_<NAME> (e.g. KFG_PORT_APISERVER) overrides one port. */
