@@ -3,11 +3,12 @@
  * install created, then (only if kubeflow-gitops installed it) Argo CD. Every step is an ensure-step
  * on what the cluster shows now, so a run that was interrupted is finished by running it again.
  */
-import { ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
+import { ANNOTATION_KEPT, ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
-import { buildUninstallPlan, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
+import { markPreexisting, releasePreexisting } from '../execute/keep-preexisting.js';
+import { buildUninstallPlan, keepsOnDelete, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { isInstallApplication } from '../plan/install-applications.js';
 import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
@@ -77,6 +78,9 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     }, mergePatch).catch(ignoreNotFound);
   }
 
+  // Before the first cascade: Argo CD adopted what a component shares with what was already there.
+  await markPreexisting(kube, apps.filter((a) => a.metadata?.name !== plan.root), record, deps.log);
+
   const stuck: string[] = [];
   for (const w of plan.waves) {
     deps.log.step(`wave ${w.wave}: deleting ${w.apps.join(', ')}`);
@@ -103,8 +107,10 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
 async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
   const types = (await kube.resourceTypes()).filter((t) => t.verbs.includes('delete') && !SKIP_KINDS.has(t.kind));
   const found: { type: ResourceType; obj: KubeObject }[] = [];
+  const kept: { type: ResourceType; obj: KubeObject }[] = [];
   for (const t of types) {
     const items = await kube.request<{ items: KubeObject[] }>('GET', `${t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`}/${t.resource}`).then((l) => l.items, () => []);
+    for (const obj of items) if (obj.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) kept.push({ type: t, obj });
     // The record goes last, so an interrupted uninstall still knows what it may delete.
     const keep = [`${ARGOCD_NAMESPACE}/${INSTALL_RECORD}`];
     for (const obj of selectLeftovers(items.map((i) => ({ ...i, kind: t.kind })), plan)) {
@@ -122,6 +128,8 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
     if (r === 'deleted') { deleted.push(`${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); deps.log.info(`deleted leftover ${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); }
   }
   const crds = await removeManaged(kube, plan, namespaces, opts, deps, deleted);
+  // Handed back only now: until removeManaged ran, their Delete=false was what kept them.
+  for (const k of kept) await releasePreexisting(kube, k.type, k.obj, new Set(plan.appNames), deps.log);
   const stuck: string[] = [];
   for (const [path, names] of [['/api/v1/namespaces', namespaces], ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crds]] as const) {
     const r = await waitUntilGone(kube, path, names, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
@@ -172,7 +180,8 @@ async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: r
     if (!live) continue;
     // Delete=false is how a user asks Argo CD to keep something; upstream's `helm.sh/resource-policy:
     // keep` on CRDs only guards against a Helm uninstall, and these CRDs came with this install.
-    if (/Delete=false/.test(live.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '')) { deps.log.info(`kept ${m.kind} ${m.name}: annotated Delete=false`); continue; }
+    if (live.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) continue; // there before the install
+    if (keepsOnDelete(live)) { deps.log.info(`kept ${m.kind} ${m.name}: annotated Delete=false`); continue; }
     if (m.kind === 'CustomResourceDefinition' && opts.keepCrds) continue;
     if (m.kind === 'ClusterRole' && live['aggregationRule'] !== undefined) { aggregated.push(m); continue; }
     await removeOne(m);

@@ -19,6 +19,11 @@ export interface InstallRecord {
   /** The adopted Argo CD's config was given our keys (--configure-argocd). */
   readonly configuredArgocd: boolean;
   readonly createdAt: string;
+  /**
+   * When the API server stored the record (its creationTimestamp; `createdAt`, the installing
+   * machine's clock, when absent): an object created before it existed before the install.
+   */
+  readonly recordedAt: string;
 }
 
 interface ConfigMap extends KubeObject { data?: Record<string, string> }
@@ -34,6 +39,7 @@ export function parseInstallRecord(cm: ConfigMap | undefined): InstallRecord | u
     argocd: d.argocd === 'installed' ? 'installed' : 'adopted',
     configuredArgocd: d.configuredArgocd === 'true',
     createdAt: d.createdAt ?? '',
+    recordedAt: (cm.metadata?.['creationTimestamp'] as string | undefined) ?? d.createdAt ?? '',
   };
 }
 
@@ -66,6 +72,7 @@ export async function ensureInstallRecord(kube: Kube, facts: { argocdPresent: bo
   const record: InstallRecord = {
     namespacesBefore, crdsBefore, argocd: facts.argocdPresent ? 'adopted' : 'installed', configuredArgocd: false,
     createdAt: (facts.now ?? new Date()).toISOString(),
+    recordedAt: (facts.now ?? new Date()).toISOString(),
   };
   const labels = { [LABEL_MANAGED_BY]: TOOL };
   if (!facts.argocdPresent) await kube.createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } });

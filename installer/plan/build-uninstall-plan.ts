@@ -8,7 +8,7 @@
  * then children are deleted through Argo CD's resources finalizer in reverse wave order, so tenants and
  * apps go while the controllers and webhooks they need still run, and namespaces and CRDs go last.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { InstallRecord } from '../execute/install-record.js';
 import type { KubeObject } from '../systems/kube.js';
 import { syncWave, trackedBy } from './install-applications.js';
@@ -73,20 +73,8 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   else if (input.foreignApps.length > 0) argocdKept = `it also manages Applications that are not ours: ${input.foreignApps.join(', ')}`;
 
   const crdsBefore = new Set(record ? record.crdsBefore : ['*']);
-  const seen = new Set<string>();
-  const managed: ManagedRef[] = [];
-  for (const a of children) {
-    for (const r of (a as ManagedApp).status?.resources ?? []) {
-      const ref: ManagedRef = { group: r.group ?? '', version: r.version ?? 'v1', kind: r.kind ?? '', namespace: r.namespace || undefined, name: r.name ?? '' };
-      if (ref.kind === '' || ref.name === '' || (ref.group === 'argoproj.io' && ref.kind === 'Application')) continue;
-      if (ref.kind === 'CustomResourceDefinition' && (crdsBefore.has(ref.name) || crdsBefore.has('*'))) continue;
-      // Argo CD lists cluster-scoped objects with the Application's namespace; the key ignores it.
-      const key = `${ref.group}/${ref.kind}/${ref.kind === 'CustomResourceDefinition' || ref.kind.startsWith('Cluster') ? '' : ref.namespace ?? ''}/${ref.name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      managed.push(ref);
-    }
-  }
+  const managed = listedResources(children)
+    .filter((ref) => !(ref.kind === 'CustomResourceDefinition' && (crdsBefore.has(ref.name) || crdsBefore.has('*'))));
   managed.sort((x, y) => Number(x.kind === 'CustomResourceDefinition') - Number(y.kind === 'CustomResourceDefinition'));
 
   return {
@@ -104,9 +92,54 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   };
 }
 
+/** Every object the Applications list as theirs (status.resources), once each; child Applications left out. */
+export function listedResources(apps: readonly KubeObject[]): ManagedRef[] {
+  const seen = new Set<string>();
+  const out: ManagedRef[] = [];
+  for (const a of apps) {
+    for (const r of (a as ManagedApp).status?.resources ?? []) {
+      const ref: ManagedRef = { group: r.group ?? '', version: r.version ?? 'v1', kind: r.kind ?? '', namespace: r.namespace || undefined, name: r.name ?? '' };
+      if (ref.kind === '' || ref.name === '' || (ref.group === 'argoproj.io' && ref.kind === 'Application')) continue;
+      // Argo CD lists cluster-scoped objects with the Application's namespace; the key ignores it.
+      const key = `${ref.group}/${ref.kind}/${ref.kind === 'CustomResourceDefinition' || ref.kind.startsWith('Cluster') ? '' : ref.namespace ?? ''}/${ref.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(ref);
+    }
+  }
+  return out;
+}
+
+/** Argo CD's per-object option to keep it when its Application is deleted. */
+export function keepsOnDelete(o: KubeObject): boolean {
+  return (o.metadata?.annotations?.[ANNOTATION_SYNC_OPTIONS] ?? '').split(',').some((x) => x.trim() === 'Delete=false');
+}
+
+/** The sync-options annotation value with Delete=false added to what it held. */
+export function withDeleteFalse(value: string | undefined): string {
+  return [...(value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '' && !x.startsWith('Delete=')), 'Delete=false'].join(',');
+}
+
+/**
+ * An object in the cluster before the install: a namespace the record lists, or anything created
+ * before the record was. A component that ships such an object (the namespace `kubeflow`, a
+ * ClusterRole, a cert-manager already running) has Argo CD adopt it; uninstall must still keep it.
+ * Without a record nothing is known, and nothing counts.
+ */
+export function existedBefore(o: KubeObject, record: InstallRecord | undefined): boolean {
+  if (!record) return false;
+  const name = o.metadata?.name ?? '';
+  if (o.kind === 'Namespace' && (record.namespacesBefore.includes(name) || record.namespacesBefore.includes('*'))) return true;
+  const stamp = o.metadata?.['creationTimestamp'];
+  const created = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
+  const recorded = Date.parse(record.recordedAt);
+  return Number.isFinite(created) && Number.isFinite(recorded) && created < recorded;
+}
+
 /**
  * What is left after Argo CD deleted the children and may still go: objects that one of our
- * Applications tracks or that kubeflow-gitops labelled, except namespaces that were there before.
+ * Applications tracks or that kubeflow-gitops labelled, except namespaces that were there before,
+ * objects kept for existing before the install, and objects annotated Delete=false.
  */
 export function selectLeftovers(objects: readonly KubeObject[], plan: Pick<UninstallPlan, 'appNames' | 'namespacesBefore'>): KubeObject[] {
   const ours = new Set(plan.appNames);
@@ -114,6 +147,7 @@ export function selectLeftovers(objects: readonly KubeObject[], plan: Pick<Unins
   return objects.filter((o) => {
     const name = o.metadata?.name ?? '';
     if (o.kind === 'Namespace' && (before.has(name) || before.has('*'))) return false;
+    if (keepsOnDelete(o) || o.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) return false;
     const tracked = trackedBy(o);
     return (tracked !== undefined && ours.has(tracked)) || o.metadata?.labels?.[LABEL_MANAGED_BY] === TOOL;
   });
@@ -126,7 +160,7 @@ export function renderUninstallPlan(plan: UninstallPlan, target: { context: stri
   for (const w of plan.waves) lines.push(`     wave ${String(w.wave).padStart(3)}: ${w.apps.join(', ')}`);
   if (plan.added.length > 0) lines.push(`     (${plan.added.join(', ')}: added to the fork's kubeflow-apps/ by you, deployed by the root, deleted with the rest; keep one by moving it out of kubeflow-apps/ first)`);
   const crds = plan.managed.filter((m) => m.kind === 'CustomResourceDefinition').length;
-  lines.push(`  3. delete what is left that this install created: ${crds} CRD(s) (Argo CD never deletes CRDs), objects its Applications managed or tracked, and objects labelled kubeflow-gitops; keep namespaces and CRDs that existed before`);
+  lines.push(`  3. delete what is left that this install created: ${crds} CRD(s) (Argo CD never deletes CRDs), objects its Applications managed or tracked, and objects labelled kubeflow-gitops; keep what existed before the install (namespaces, CRDs, and any object a component adopted: marked Delete=false before step 2, handed back after)`);
   if (plan.revertArgocdConfig) lines.push('  4. remove the keys kubeflow-gitops added to Argo CD\'s config');
   lines.push(plan.removeArgocd ? '  5. remove Argo CD (kubeflow-gitops installed it)' : `  5. keep Argo CD (${plan.argocdKept ?? ''})`);
   for (const n of plan.notes) lines.push(`  note: ${n}`);

@@ -27,11 +27,24 @@ interface App extends KubeObject { status?: { sync?: { status?: string; revision
 describe.skipIf(skip)('install, status and uninstall on the local cluster', () => {
   let h: InstallHarness;
   let before: string[] = [];
+  // Already in the cluster before the install, and shipped by components too (kubeflow-namespace,
+  // cert-manager): Argo CD adopts them at sync; uninstall must leave them.
+  const PREEXISTING: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow', labels: { team: 'platform' } } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cert-manager-view', labels: { team: 'platform' } },
+      rules: [{ apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['get'] }],
+    },
+  ];
   beforeAll(async () => {
     h = await startInstallHarness();
+    for (const o of PREEXISTING) await h.kube.createIfAbsent(o);
     before = await quietListing(h.kube);
   });
-  afterAll(async () => { await h.cleanup(); });
+  afterAll(async () => {
+    await h.cleanup();
+    for (const o of PREEXISTING) await h.kube.delete({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' }, 'Background');
+  });
 
   it('installs Pipelines, Notebooks and KServe to Synced-at-the-pushed-commit and Healthy, surviving an API server restart', async () => {
     let restarted: Promise<void> | undefined;
@@ -89,6 +102,14 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     const after = await listingSettledTo(h.kube, before);
     expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
     expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
+    // Adopted by Argo CD, kept, and handed back without our marks or Argo CD's tracking.
+    expect(r.stderr).toContain('kept Namespace kubeflow: it was there before the install');
+    expect(r.stderr).toContain('kept ClusterRole cert-manager-view: it was there before the install');
+    for (const o of PREEXISTING) {
+      const live = await h.kube.get({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' });
+      expect(live?.metadata?.labels?.['team']).toBe('platform');
+      expect(Object.keys(live?.metadata?.annotations ?? {}).filter((k) => k.startsWith('argocd.argoproj.io/') || k.startsWith('kubeflow-gitops.io/'))).toEqual([]);
+    }
     // Running it again is a no-op.
     const again = await h.cli(['uninstall', '--yes']);
     expect(again.code).toBe(0);

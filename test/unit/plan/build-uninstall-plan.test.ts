@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstallRecord, type InstallRecord } from '../../../installer/execute/install-record.js';
-import { buildUninstallPlan, renderUninstallPlan, selectLeftovers } from '../../../installer/plan/build-uninstall-plan.js';
+import { buildUninstallPlan, existedBefore, keepsOnDelete, renderUninstallPlan, selectLeftovers, withDeleteFalse } from '../../../installer/plan/build-uninstall-plan.js';
 import { isInstallApplication, trackedBy } from '../../../installer/plan/install-applications.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 
@@ -8,7 +8,7 @@ const app = (name: string, wave: number): KubeObject => ({
   apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
   metadata: { name, namespace: 'argocd', annotations: { 'argocd.argoproj.io/sync-wave': String(wave) }, labels: { 'app.kubernetes.io/managed-by': 'kubeflow-gitops' } },
 });
-const record: InstallRecord = { namespacesBefore: ['default', 'kube-system', 'argocd', 'team-a'], crdsBefore: ['applications.argoproj.io', 'certificates.cert-manager.io'], argocd: 'installed', configuredArgocd: false, createdAt: '2026-11-22T00:00:00Z' };
+const record: InstallRecord = { namespacesBefore: ['default', 'kube-system', 'argocd', 'team-a'], crdsBefore: ['applications.argoproj.io', 'certificates.cert-manager.io'], argocd: 'installed', configuredArgocd: false, createdAt: '2026-11-22T00:00:00Z', recordedAt: '2026-11-22T00:00:01Z' };
 const apps = [app('kubeflow', 0), app('cert-manager', 10), app('kubeflow-namespace', 0), app('pipelines', 61), app('notebook-controller', 60), app('jupyter-web-app', 61)];
 
 describe('buildUninstallPlan', () => {
@@ -107,6 +107,14 @@ describe('selectLeftovers', () => {
     ]);
   });
 
+  it('never takes an object kept for existing before the install, or one annotated Delete=false', () => {
+    const kept = tracked('ClusterRole', 'cert-manager-view', 'cert-manager');
+    kept.metadata = { ...kept.metadata, annotations: { ...kept.metadata?.annotations, 'kubeflow-gitops.io/kept-on-uninstall': '' } };
+    const theirs = tracked('PersistentVolumeClaim', 'data', 'pipelines', 'kubeflow');
+    theirs.metadata = { ...theirs.metadata, annotations: { ...theirs.metadata?.annotations, 'argocd.argoproj.io/sync-options': 'Prune=false, Delete=false' } };
+    expect(selectLeftovers([kept, theirs, tracked('ClusterRole', 'ours', 'cert-manager')], plan).map((o) => o.metadata?.name)).toEqual(['ours']);
+  });
+
   it('reads tracking ids as Argo CD writes them', () => {
     expect(trackedBy(tracked('Deployment', 'ml-pipeline', 'pipelines', 'kubeflow'))).toBe('pipelines');
     expect(trackedBy({ kind: 'Deployment', metadata: { name: 'x' } })).toBeUndefined();
@@ -116,9 +124,31 @@ describe('selectLeftovers', () => {
 describe('parseInstallRecord', () => {
   it('reads what ensureInstallRecord writes, and treats an unreadable namespace list as "keep every namespace"', () => {
     expect(parseInstallRecord({ data: { namespacesBefore: '["default"]', argocd: 'installed', configuredArgocd: 'false', createdAt: 't' } }))
-      .toEqual({ namespacesBefore: ['default'], crdsBefore: ['*'], argocd: 'installed', configuredArgocd: false, createdAt: 't' });
+      .toEqual({ namespacesBefore: ['default'], crdsBefore: ['*'], argocd: 'installed', configuredArgocd: false, createdAt: 't', recordedAt: 't' });
     expect(parseInstallRecord({ data: { namespacesBefore: '[not json', argocd: 'installed' } })?.namespacesBefore).toEqual(['*']);
     expect(parseInstallRecord({ data: { argocd: 'something' } })?.argocd).toBe('adopted');
     expect(parseInstallRecord(undefined)).toBeUndefined();
+  });
+});
+
+describe('what existed before the install', () => {
+  const at = (kind: string, name: string, creationTimestamp?: string): KubeObject => ({ kind, metadata: { name, ...(creationTimestamp ? { creationTimestamp } : {}) } });
+
+  it('is an object created before the record was, or a namespace the record lists', () => {
+    expect(existedBefore(at('ClusterRole', 'old', '2026-11-21T23:59:59Z'), record)).toBe(true);
+    expect(existedBefore(at('ClusterRole', 'same-second', '2026-11-22T00:00:01Z'), record)).toBe(false);
+    expect(existedBefore(at('ClusterRole', 'new', '2026-11-22T00:05:00Z'), record)).toBe(false);
+    expect(existedBefore(at('Namespace', 'team-a', '2026-11-23T00:00:00Z'), record)).toBe(true);
+    expect(existedBefore(at('ConfigMap', 'no-timestamp'), record)).toBe(false);
+    // Without a record nothing is known: nothing is kept beyond what Argo CD itself keeps.
+    expect(existedBefore(at('ClusterRole', 'old', '2020-01-01T00:00:00Z'), undefined)).toBe(false);
+  });
+
+  it('gets Delete=false added to the sync options it has, once', () => {
+    expect(withDeleteFalse(undefined)).toBe('Delete=false');
+    expect(withDeleteFalse('Prune=false')).toBe('Prune=false,Delete=false');
+    expect(withDeleteFalse(' Prune=false , Delete=true')).toBe('Prune=false,Delete=false');
+    expect(keepsOnDelete({ metadata: { annotations: { 'argocd.argoproj.io/sync-options': withDeleteFalse('ServerSideApply=true') } } })).toBe(true);
+    expect(keepsOnDelete({ metadata: { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } } })).toBe(false);
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * Uninstall never deletes what was in the cluster before the install, yet Argo CD adopts such an
+ * object when a component ships it, and its cascade would delete it with the component. So before
+ * any Application goes, each such object gets Argo CD's own `Delete=false` (what its sync-options
+ * held is kept in our annotation); once the Applications are gone it is handed back: our annotations
+ * and Argo CD's tracking removed. Argo CD's changes to it during the install stay: how it looked
+ * before was never stored.
+ */
+import { ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../constants.js';
+import type { InstallRecord } from './install-record.js';
+import { existedBefore, keepsOnDelete, listedResources, withDeleteFalse } from '../plan/build-uninstall-plan.js';
+import { trackedBy } from '../plan/install-applications.js';
+import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import type { Logger } from '../ui/logger.js';
+
+const mergePatch = 'application/merge-patch+json';
+const collection = (t: ResourceType) => `${t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`}/${t.resource}`;
+const shown = (kind: string, o: KubeObject) => `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+
+/** Marks the Applications' objects that existed before the install; returns them as "Kind ns/name". */
+export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<string[]> {
+  if (!record) return [];
+  const refs = listedResources(apps);
+  const types = await kube.resourceTypes();
+  const marked: string[] = [];
+  // One list per kind instead of a GET per object: a full Kubeflow lists some 700 objects.
+  const kinds = new Map<string, typeof refs>();
+  for (const r of refs) kinds.set(`${r.group}/${r.kind}`, [...(kinds.get(`${r.group}/${r.kind}`) ?? []), r]);
+  for (const [key, group] of kinds) {
+    const type = types.find((t) => `${t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] ?? '' : ''}/${t.kind}` === key);
+    if (type === undefined) continue; // its CRD is gone, and with it every such object
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collection(type)).then((l) => l.items, () => []);
+    const byName = new Map(items.map((o) => [`${type.namespaced ? o.metadata?.namespace ?? '' : ''}/${o.metadata?.name ?? ''}`, o]));
+    for (const r of group) {
+      const live = byName.get(`${type.namespaced ? r.namespace ?? '' : ''}/${r.name}`);
+      if (live === undefined || !existedBefore({ ...live, kind: type.kind }, record)) continue;
+      const annotations = live.metadata?.annotations ?? {};
+      if (annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(live)) continue;
+      await patch(kube, type, live, {
+        [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]),
+        [ANNOTATION_KEPT]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '',
+      });
+      marked.push(shown(type.kind, live));
+    }
+  }
+  if (marked.length > 0) log.info(`keeping ${String(marked.length)} object(s) that were in the cluster before the install and that components adopted: ${marked.join(', ')}`);
+  return marked;
+}
+
+/** Hands a marked object back once no Application of ours can act on it any more. */
+export async function releasePreexisting(kube: Kube, type: ResourceType, o: KubeObject, ourApps: ReadonlySet<string>, log: Logger): Promise<void> {
+  const annotations = o.metadata?.annotations ?? {};
+  const before = annotations[ANNOTATION_KEPT];
+  const tracked = trackedBy(o);
+  await patch(kube, type, o, {
+    [ANNOTATION_SYNC_OPTIONS]: before === undefined || before === '' ? null : before,
+    [ANNOTATION_KEPT]: null,
+    ...(tracked !== undefined && ourApps.has(tracked) ? { [ANNOTATION_TRACKING_ID]: null } : {}),
+  });
+  log.info(`kept ${shown(type.kind, o)}: it was there before the install (the changes Argo CD made to it stay)`);
+}
+
+async function patch(kube: Kube, type: ResourceType, o: KubeObject, annotations: Record<string, string | null>): Promise<void> {
+  const path = `${type.namespaced ? `${type.apiVersion === 'v1' ? '/api/v1' : `/apis/${type.apiVersion}`}/namespaces/${o.metadata?.namespace ?? ''}/${type.resource}` : collection(type)}/${o.metadata?.name ?? ''}`;
+  try {
+    await kube.request('PATCH', path, { metadata: { annotations } }, mergePatch);
+  } catch (err) {
+    if (!(err instanceof KubeApiError && err.code === 404)) throw err;
+  }
+}
