@@ -3,7 +3,7 @@
  * (vendor remote bases), write and rewrite the Argo CD Applications and overlays, commit, push.
  * Every step is an ensure-step, so re-running is the recovery path and a no-op when nothing changed.
  */
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
@@ -40,6 +40,8 @@ export interface Located {
   readonly pushUrl: string;
   readonly repoURL: string;
   readonly auth: GitAuth;
+  /** A local path with nothing there yet (only without `create`): `plan` reads it as an empty fork. */
+  readonly missing?: boolean;
 }
 
 /** Where the fork lives; with `create`, makes it exist (GitHub fork, local bare repository). */
@@ -50,7 +52,8 @@ export async function locateFork(opts: ForkOptions, deps: Deps, create: boolean)
   if (f.kind === 'local') {
     const path = resolve(f.path);
     if (create) await deps.git.initBareIfMissing(path);
-    return { pushUrl: path, repoURL: opts.argocdRepoUrl ?? `file://${path}`, auth };
+    const missing = !create && !(await access(path).then(() => true, () => false));
+    return { pushUrl: path, repoURL: opts.argocdRepoUrl ?? `file://${path}`, auth, ...(missing ? { missing } : {}) };
   }
   if (f.kind === 'git') return { pushUrl: f.url, repoURL: opts.argocdRepoUrl ?? f.url, auth };
   if (!token) throw new UserError(`--github-fork needs a GitHub token: export ${opts.tokenEnv} (a token with "repo" scope)`);
@@ -93,7 +96,7 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: 
     deps.log.step(`reading ${displayUrl(located.pushUrl)} (branch ${opts.branch})`);
     const upstreamFetchUrl = applyMirrors(opts.upstream, opts.mirrors);
     const ws = await prepareWorkspace({
-      dir, forkPushUrl: located.pushUrl, branch: opts.branch, upstreamFetchUrl, release: opts.release, auth: located.auth,
+      dir, forkPushUrl: located.pushUrl, branch: opts.branch, upstreamFetchUrl, release: opts.release, auth: located.auth, forkMissing: located.missing,
     }, deps.git);
 
     const existing = await readForkFiles(dir);
@@ -119,7 +122,7 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: 
     } else {
       vendor = planVendoring(await findRemoteResources(dir, startPaths, nodeTreeReader));
     }
-    const plan = { ...planned, vendor };
+    const plan = located.missing ? { ...planned, vendor, notes: [...planned.notes, `${located.pushUrl} does not exist yet: fork creates it as a bare repository`] } : { ...planned, vendor };
     return { dir, located, components, remoteSha: ws.remoteSha, plan, password, cleanup };
   } catch (err) {
     await cleanup();

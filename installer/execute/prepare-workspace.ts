@@ -17,6 +17,8 @@ export interface WorkspaceInputs {
   readonly upstreamFetchUrl: string;
   readonly release: Release;
   readonly auth: GitAuth;
+  /** The fork is a local path with nothing there yet (a dry run): no branch to read. */
+  readonly forkMissing?: boolean | undefined;
 }
 
 export interface Workspace {
@@ -28,7 +30,7 @@ export interface Workspace {
 
 export async function prepareWorkspace(inputs: WorkspaceInputs, git: Git): Promise<Workspace> {
   const { dir, forkPushUrl, branch, upstreamFetchUrl, release, auth } = inputs;
-  const remoteSha = await git.remoteBranchSha(forkPushUrl, branch, auth);
+  const remoteSha = inputs.forkMissing === true ? undefined : await git.remoteBranchSha(forkPushUrl, branch, auth);
   if (remoteSha === undefined) {
     await git.cloneTag(upstreamFetchUrl, release, branch, dir);
     return { dir, remoteSha, releaseSha: await git.headSha(dir) };

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/commands/fork.js';
+import { runFork, runPlan } from '../../installer/commands/fork.js';
 import { noPrompter } from '../../installer/systems/prompter.js';
 import { fixturesMissing, projectRoot } from '../support/fixtures.js';
 import { run, startForkEnv, TOKEN, type ForkEnv } from '../support/fork-env.js';
@@ -234,8 +234,12 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     expect(await env.git(['merge-base', '--is-ancestor', theirs, again.revision], join(env.root, 'git', 'me', 'moved.git'))).toBe('');
   });
 
-  it('a local path fork (air-gapped): created as a bare repository, Applications use file://', async () => {
+  it('a local path fork (air-gapped): plan reads a missing one as empty and creates nothing; fork creates it as a bare repository, Applications use file://', async () => {
     const path = join(mkdtempSync(join(env.root, 'local-')), 'fork.git');
+    const planned = await runPlan(env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }), env.deps());
+    expect(planned.notes).toContain(`${path} does not exist yet: fork creates it as a bare repository`);
+    expect(planned.files.map((f) => f.path)).toContain('kubeflow-apps/katib.yaml');
+    expect(existsSync(path)).toBe(false);
     const r = await runFork(env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }), env.deps());
     expect(existsSync(join(path, 'HEAD'))).toBe(true);
     expect(r.repoURL).toBe(`file://${path}`);
