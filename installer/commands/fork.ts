@@ -40,8 +40,8 @@ export interface Located {
   readonly pushUrl: string;
   readonly repoURL: string;
   readonly auth: GitAuth;
-  /** A local path with nothing there yet (only without `create`): `plan` reads it as an empty fork. */
-  readonly missing?: boolean;
+  /** Not there yet (only without `create`): what `fork` will create; `plan` reads it as an empty fork. */
+  readonly missing?: string;
 }
 
 /** Where the fork lives; with `create`, makes it exist (GitHub fork, local bare repository). */
@@ -53,14 +53,17 @@ export async function locateFork(opts: ForkOptions, deps: Deps, create: boolean)
     const path = resolve(f.path);
     if (create) await deps.git.initBareIfMissing(path);
     const missing = !create && !(await access(path).then(() => true, () => false));
-    return { pushUrl: path, repoURL: opts.argocdRepoUrl ?? `file://${path}`, auth, ...(missing ? { missing } : {}) };
+    return { pushUrl: path, repoURL: opts.argocdRepoUrl ?? `file://${path}`, auth, ...(missing ? { missing: 'fork creates it as a bare repository' } : {}) };
   }
   if (f.kind === 'git') return { pushUrl: f.url, repoURL: opts.argocdRepoUrl ?? f.url, auth };
   if (!token) throw new UserError(`--github-fork needs a GitHub token: export ${opts.tokenEnv} (a token with "repo" scope)`);
   const fork = create
     ? await deps.github(f.apiUrl).ensureFork(opts.upstream, f.owner, token, f.repoName)
-    : await deps.github(f.apiUrl).expectedFork(opts.upstream, f.owner, f.repoName);
-  return { pushUrl: fork.cloneUrl, repoURL: opts.argocdRepoUrl ?? fork.cloneUrl, auth };
+    : await deps.github(f.apiUrl).expectedFork(opts.upstream, f.owner, token, f.repoName);
+  return {
+    pushUrl: fork.cloneUrl, repoURL: opts.argocdRepoUrl ?? fork.cloneUrl, auth,
+    ...(fork.exists === false ? { missing: `fork creates it as a GitHub fork of ${displayUrl(opts.upstream)}` } : {}),
+  };
 }
 
 /** The HTTPS token: from the environment, else asked for (masked) when a terminal is there to ask. */
@@ -96,7 +99,7 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: 
     deps.log.step(`reading ${displayUrl(located.pushUrl)} (branch ${opts.branch})`);
     const upstreamFetchUrl = applyMirrors(opts.upstream, opts.mirrors);
     const ws = await prepareWorkspace({
-      dir, forkPushUrl: located.pushUrl, branch: opts.branch, upstreamFetchUrl, release: opts.release, auth: located.auth, forkMissing: located.missing,
+      dir, forkPushUrl: located.pushUrl, branch: opts.branch, upstreamFetchUrl, release: opts.release, auth: located.auth, forkMissing: located.missing !== undefined,
     }, deps.git);
 
     const existing = await readForkFiles(dir);
@@ -122,7 +125,8 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: 
     } else {
       vendor = planVendoring(await findRemoteResources(dir, startPaths, nodeTreeReader));
     }
-    const plan = located.missing ? { ...planned, vendor, notes: [...planned.notes, `${located.pushUrl} does not exist yet: fork creates it as a bare repository`] } : { ...planned, vendor };
+    const missing = located.missing === undefined ? [] : [`${displayUrl(located.pushUrl)} does not exist yet: ${located.missing}`];
+    const plan = { ...planned, vendor, notes: [...planned.notes, ...missing] };
     return { dir, located, components, remoteSha: ws.remoteSha, plan, password, cleanup };
   } catch (err) {
     await cleanup();

@@ -9,13 +9,15 @@ export interface GitHubFork {
   readonly cloneUrl: string;
   readonly htmlUrl: string;
   readonly created: boolean;
+  /** From expectedFork with a token: whether the repository is there yet (undefined: not asked). */
+  readonly exists?: boolean;
 }
 
 export interface GitHost {
   /** Ensures `owner` has a fork of the upstream repository and that it is ready to receive pushes. */
   ensureFork(upstreamUrl: string, owner: string, token: { value: string; source: string }, repoName?: string): Promise<GitHubFork>;
-  /** Where the fork is or would be, without creating anything (for `plan`). */
-  expectedFork(upstreamUrl: string, owner: string, repoName?: string): Promise<GitHubFork>;
+  /** Where the fork is or would be, without creating anything (for `plan`); with a token, whether it exists. */
+  expectedFork(upstreamUrl: string, owner: string, token: { value: string; source: string } | undefined, repoName?: string): Promise<GitHubFork>;
 }
 
 export interface GitHubOptions {
@@ -63,12 +65,18 @@ export function createGitHub(options: GitHubOptions): GitHost {
   }
 
   return {
-    expectedFork(upstreamUrl, owner, repoName) {
+    async expectedFork(upstreamUrl, owner, token, repoName) {
       const up = githubRepoOf(upstreamUrl);
-      if (!up) return Promise.reject(new UserError(`--github-fork needs a github.com --upstream; "${upstreamUrl}" is not one`));
+      if (!up) throw new UserError(`--github-fork needs a github.com --upstream; "${upstreamUrl}" is not one`);
       const host = new URL(upstreamUrl.startsWith('http') ? upstreamUrl : 'https://github.com').host;
       const name = repoName ?? up.repo;
-      return Promise.resolve({ cloneUrl: `https://${host}/${owner}/${name}.git`, htmlUrl: `https://${host}/${owner}/${name}`, created: false });
+      const expected = { cloneUrl: `https://${host}/${owner}/${name}.git`, htmlUrl: `https://${host}/${owner}/${name}`, created: false };
+      if (token === undefined) return expected;
+      const res = await call('GET', `/repos/${owner}/${name}`, token);
+      if (res.status === 404) return { ...expected, exists: false };
+      if (res.status !== 200) throw new ExternalError(`GitHub answered HTTP ${res.status} for ${owner}/${name}`);
+      const repo = res.json as RepoJson;
+      return { cloneUrl: repo.clone_url, htmlUrl: repo.html_url, created: false, exists: true };
     },
     async ensureFork(upstreamUrl, owner, token, repoName) {
       const up = githubRepoOf(upstreamUrl);

@@ -174,14 +174,19 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     try {
       const opts = env.options({ githubFork: 'octo', githubApiUrl: api.url, release: '26.03', target: 'gke', components: 'katib' });
       const deps = env.deps({ GITHUB_TOKEN: TOKEN, KFG_GIT_TOKEN: '' });
+      // plan before the fork exists: asks the API, reads it as empty, creates nothing.
+      const planned = await runPlan(opts, deps);
+      expect(planned.notes.join('\n')).toMatch(/octo\/manifests\.git does not exist yet: fork creates it as a GitHub fork of https:\/\/github\.com\/kubeflow\/manifests/);
+      expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /repos/octo/manifests']);
       const r = await runFork(opts, { ...deps, github: (url) => ({ ...deps.github(url) }) });
       expect(r.repoURL).toBe(`${env.server.url}/octo/manifests.git`);
       expect(api.calls.some((c) => c.method === 'POST' && c.path === '/repos/kubeflow/manifests/forks')).toBe(true);
       expect(api.calls.every((c) => c.auth)).toBe(true);
       const app = parse(await env.git(['show', `${r.revision}:kubeflow-apps/katib.yaml`], join(gitRoot, 'octo', 'manifests.git'))) as { spec: { source: { repoURL: string } } };
       expect(app.spec.source.repoURL).toBe(r.repoURL);
-      // A second run reuses the fork: no second POST.
+      // A second run reuses the fork: no second POST; plan now reads it.
       await runFork(opts, deps);
+      expect((await runPlan(opts, deps)).notes.join('\n')).not.toContain('does not exist yet');
       expect(api.calls.filter((c) => c.method === 'POST').length).toBe(1);
       // A bad token is named.
       await expect(runFork(opts, env.deps({ GITHUB_TOKEN: 'wrong' }))).rejects.toThrow(/token from GITHUB_TOKEN/);
