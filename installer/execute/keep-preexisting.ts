@@ -25,7 +25,12 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
   const marked: string[] = [];
   // One list per kind instead of a GET per object: a full Kubeflow lists some 700 objects.
   const kinds = new Map<string, typeof refs>();
-  for (const r of refs) kinds.set(`${r.group}/${r.kind}`, [...(kinds.get(`${r.group}/${r.kind}`) ?? []), r]);
+  for (const r of refs) {
+    const key = `${r.group}/${r.kind}`;
+    const list = kinds.get(key) ?? [];
+    if (list.length === 0) kinds.set(key, list);
+    list.push(r);
+  }
   for (const [key, group] of kinds) {
     const type = types.find((t) => `${t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] ?? '' : ''}/${t.kind}` === key);
     if (type === undefined) continue; // its CRD is gone, and with it every such object
@@ -61,8 +66,8 @@ export async function releasePreexisting(kube: Kube, type: ResourceType, o: Kube
 }
 
 async function patch(kube: Kube, type: ResourceType, o: KubeObject, annotations: Record<string, string | null>): Promise<void> {
-  const path = `${type.namespaced ? `${type.apiVersion === 'v1' ? '/api/v1' : `/apis/${type.apiVersion}`}/namespaces/${o.metadata?.namespace ?? ''}/${type.resource}` : collection(type)}/${o.metadata?.name ?? ''}`;
   try {
+    const path = await kube.pathFor(type.apiVersion, type.kind, o.metadata?.namespace, o.metadata?.name ?? '');
     await kube.request('PATCH', path, { metadata: { annotations } }, mergePatch);
   } catch (err) {
     if (!(err instanceof KubeApiError && err.code === 404)) throw err;
