@@ -69,16 +69,17 @@ export async function ensureInstallRecord(kube: Kube, facts: { argocdPresent: bo
   const namespacesBefore = list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
   const crds = await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
   const crdsBefore = crds.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+  const now = (facts.now ?? new Date()).toISOString();
   const record: InstallRecord = {
     namespacesBefore, crdsBefore, argocd: facts.argocdPresent ? 'adopted' : 'installed', configuredArgocd: false,
-    createdAt: (facts.now ?? new Date()).toISOString(),
-    recordedAt: (facts.now ?? new Date()).toISOString(),
+    createdAt: now,
+    recordedAt: now,
   };
   const labels = { [LABEL_MANAGED_BY]: TOOL };
   if (!facts.argocdPresent) await kube.createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } });
   await kube.createIfAbsent({
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INSTALL_RECORD, namespace: ARGOCD_NAMESPACE, labels },
-    data: { namespacesBefore: JSON.stringify(namespacesBefore), crdsBefore: JSON.stringify(crdsBefore), argocd: record.argocd, configuredArgocd: 'false', createdAt: record.createdAt },
+    data: { namespacesBefore: JSON.stringify(namespacesBefore), crdsBefore: JSON.stringify(crdsBefore), argocd: record.argocd, configuredArgocd: 'false', createdAt: now },
   });
   // Another run may have won the race: the stored record is the truth.
   return (await readInstallRecord(kube)) ?? record;

@@ -2,7 +2,7 @@
  * Which Applications and objects belong to this install, as Argo CD records it. Pure; status and
  * uninstall both decide with it, so they always speak of the same set.
  */
-import { ANNOTATION_SYNC_WAVE, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ANNOTATION_SYNC_WAVE, ANNOTATION_TRACKING_ID, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { KubeObject } from '../systems/kube.js';
 
 /**
@@ -11,7 +11,7 @@ import type { KubeObject } from '../systems/kube.js';
  * used: upstream manifests and Helm set it too, so it does not prove Argo CD created the object.
  */
 export function trackedBy(o: KubeObject): string | undefined {
-  const id = o.metadata?.annotations?.['argocd.argoproj.io/tracking-id'];
+  const id = o.metadata?.annotations?.[ANNOTATION_TRACKING_ID];
   if (id === undefined) return undefined;
   const app = id.split(':')[0] ?? '';
   // Applications in other namespaces are tracked as "<namespace>_<name>": never ours.
