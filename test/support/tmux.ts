@@ -19,6 +19,12 @@ export interface Terminal {
   paste(secret: string): Promise<void>;
   /** Everything the terminal showed: scrollback and screen, wrapped lines joined. */
   capture(): Promise<string>;
+  /**
+   * Presses `key` until the line under the prompt's cursor (the last line starting with ❯) matches,
+   * waiting after each press until the cursor has moved: send-keys returns before the program
+   * redraws, so checking right after a press reads the old screen and overshoots.
+   */
+  moveTo(line: RegExp, key?: string, maxPresses?: number): Promise<void>;
   /** Polls the screen until it matches; fails with the screen when it does not in time. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   kill(): Promise<void>;
@@ -49,6 +55,20 @@ export async function startTerminal(command: string, opts: { env: NodeJS.Process
         if (pattern.test(screen)) return screen;
         if (Date.now() > deadline) throw new Error(`the terminal never showed ${String(pattern)}; it shows:\n${screen.split('\n').filter(Boolean).slice(-60).join('\n')}`);
         await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async moveTo(line, key = 'Down', maxPresses = 60) {
+      const cursor = async () => (await term.capture()).split('\n').filter((l) => l.startsWith('❯')).at(-1) ?? '';
+      let at = await cursor();
+      for (let i = 0; !line.test(at); i++) {
+        if (i >= maxPresses) throw new Error(`the cursor never reached ${String(line)} after ${String(maxPresses)} × ${key}; it is on: ${at}`);
+        await term.keys(key);
+        const before = at;
+        const deadline = Date.now() + 10_000;
+        while ((at = await cursor()) === before) {
+          if (Date.now() > deadline) throw new Error(`${key} did not move the cursor off: ${before}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
       }
     },
     async kill() { await tmux(['kill-server']).catch(() => undefined); },
