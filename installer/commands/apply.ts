@@ -4,19 +4,21 @@
  * refresh, and watch every component to Synced-at-the-pushed-revision and Healthy. Every step is an
  * ensure-step: re-running continues from wherever an earlier run stopped.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, InterruptedError, UserError } from '../errors.js';
 import { appHealthLuaFrom, configureArgoCd, installArgoCd } from '../execute/ensure-argocd.js';
 import { ensureClusterSecrets } from '../execute/ensure-cluster-secrets.js';
 import { ensureInstallRecord, markArgoCdConfigured } from '../execute/install-record.js';
+import { readForkApplications } from '../execute/read-fork-files.js';
+import { finishRetirements, listApplications, prepareRetirements } from '../execute/retire-applications.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { Located } from './fork.js';
 import { clusterSecretsFor } from '../plan/build-fork-plan.js';
+import { planRetirements } from '../plan/plan-retirements.js';
 import { buildRootApplication } from '../plan/render-application.js';
 import { runPreflight, type Check } from '../preflight/run-preflight.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
@@ -55,12 +57,7 @@ async function readFork(opts: ForkOptions, deps: Deps, pushUrl: string, auth: Pa
   const cleanup = () => rm(base, { recursive: true, force: true });
   try {
     await deps.git.cloneBranch(pushUrl, opts.branch, dir, auth);
-    const apps: KubeObject[] = [];
-    for (const f of (await readdir(join(dir, FORK_APPS_DIR))).filter((x) => /\.ya?ml$/.test(x))) {
-      const app = parse(await readFile(join(dir, FORK_APPS_DIR, f), 'utf8')) as KubeObject | null;
-      if (app?.kind === 'Application' && app.metadata?.name) apps.push(app);
-    }
-    const components = inWaveOrder(apps);
+    const components = inWaveOrder(await readForkApplications(dir));
     return { revision: await deps.git.headSha(dir), components, argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)), cleanup };
   } catch (err) {
     await cleanup();
@@ -80,7 +77,7 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     if (!pre.ok) throw new UserError(`preflight failed for context "${kube.target.context}"; nothing was changed:\n${pre.checks.filter((c) => c.status === 'fail').map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`).join('\n')}`, ExitCode.preflight);
 
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
-    await ensureInstallRecord(kube, { argocdPresent: pre.argocd?.present !== false });
+    const record = await ensureInstallRecord(kube, { argocdPresent: pre.argocd?.present !== false });
     if (pre.argocd?.present === false) {
       deps.log.step('installing Argo CD v3.2.12 from the fork');
       await installArgoCd(kube, await fork.argocdObjects(), deps.log);
@@ -102,6 +99,10 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
         stringData: { type: 'git', url: located.repoURL, username: 'x-access-token', password: token.value },
       });
     }
+    // Before the root sees the commit that drops an Application (an upgrade folds a component into another).
+    const forkApps = new Set(selection);
+    const live = await listApplications(kube);
+    await prepareRetirements(kube, planRetirements(live, forkApps, opts.release), live, record, deps.log);
     deps.log.step(`applying the root Application "${ROOT_APP_NAME}" (${displayUrl(located.repoURL)} ${opts.branch} @ ${fork.revision.slice(0, 7)})`);
     await kube.apply(buildRootApplication({ repoURL: located.repoURL, targetRevision: opts.branch }) as KubeObject);
     for (const name of [ROOT_APP_NAME, ...selection]) await requestRefresh(kube, name);
@@ -126,12 +127,19 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     }
     // Said per workload when Argo CD keeps no per-resource health (see explain-from-objects).
     await reporter.finish(await explainFromObjects(kube, wait.states));
+    if (wait.outcome.kind === 'ready') {
+      const pending = await finishRetirements(kube, forkApps, record, deps.log, { timeoutMs: RETIRE_WAIT_MS, signal: abort.signal });
+      if (pending.length > 0) deps.log.warn(`the root has not pruned ${pending.join(', ')} yet; what they deployed is settled by the next run of this command`);
+    }
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait, checks: pre.checks };
   } finally {
     await (removing ?? fork.cleanup());
   }
 }
 
+
+/** How long a ready install waits for the root to prune the Applications the fork dropped. */
+const RETIRE_WAIT_MS = 120_000;
 
 export function exitCodeOf(wait: WaitResult): number {
   switch (wait.outcome.kind) {

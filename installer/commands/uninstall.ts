@@ -8,7 +8,8 @@ import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
 import { markPreexisting, releasePreexisting } from '../execute/keep-preexisting.js';
-import { buildUninstallPlan, keepsOnDelete, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
+import { finishRetirements } from '../execute/retire-applications.js';
+import { buildUninstallPlan, keepsOnDelete, objectRefOf, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { isInstallApplication } from '../plan/install-applications.js';
 import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
@@ -53,6 +54,9 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     if (!await deps.prompter.confirm(`Delete Kubeflow from context "${kube.target.context}"?`, false)) return { exitCode: ExitCode.interrupted, plan, deleted: [], stuck: [] };
   }
 
+  // Applications an upgrade retired and the root already pruned: what they left is settled as the
+  // upgrade would have (adopted objects stay with their successor, the rest goes or is handed back).
+  await finishRetirements(kube, new Set(), record, deps.log, { timeoutMs: 0 });
   const deleted: string[] = [];
   if (plan.root !== undefined) {
     // Without its finalizer the root goes alone: Argo CD does not cascade, and nothing re-creates children.
@@ -158,14 +162,13 @@ async function awaitVolumes(kube: Kube, plan: UninstallPlan, opts: UninstallOpti
   return r.remaining.map((n) => `PersistentVolume ${n} is released but its provisioner has not deleted it yet`);
 }
 
-/** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
-const refOf = (m: ManagedRef) => ({ apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, namespace: m.namespace, name: m.name });
 const describe = (m: ManagedRef) => `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
 
+/** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
 async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: readonly string[], opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
   const crds: string[] = [];
   const removeOne = async (m: ManagedRef) => {
-    if (await kube.delete(refOf(m), 'Background') !== 'deleted') return;
+    if (await kube.delete(objectRefOf(m), 'Background') !== 'deleted') return;
     if (!deleted.includes(describe(m))) deleted.push(describe(m));
     if (m.kind === 'CustomResourceDefinition') crds.push(m.name);
   };
@@ -176,7 +179,7 @@ async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: r
   for (const m of plan.managed) {
     if (m.namespace !== undefined && namespacesGoing.includes(m.namespace)) continue;
     // A kind whose CRD went already has no objects left either.
-    const live = await kube.get(refOf(m)).catch(() => undefined);
+    const live = await kube.get(objectRefOf(m)).catch(() => undefined);
     if (!live) continue;
     // Delete=false is how a user asks Argo CD to keep something; upstream's `helm.sh/resource-policy:
     // keep` on CRDs only guards against a Helm uninstall, and these CRDs came with this install.
@@ -189,7 +192,7 @@ async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: r
   for (let pass = 0; pass < 2 && aggregated.length > 0; pass++) {
     if (pass > 0) await new Promise((r) => setTimeout(r, 2000));
     for (const m of aggregated) {
-      const live = await kube.get(refOf(m)).catch(() => undefined);
+      const live = await kube.get(objectRefOf(m)).catch(() => undefined);
       if (live) await removeOne(m);
     }
   }

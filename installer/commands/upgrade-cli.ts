@@ -12,6 +12,10 @@ import { duration } from '../inputs/duration.js';
 import { rawForkOptionsFrom, resolveForkOptions, type ForkOptions } from '../inputs/fork-options.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import { CLUSTER_DEFAULTS, type SettingName } from '../inputs/settings.js';
+import { readInstallRecord } from '../execute/install-record.js';
+import { readForkApplications } from '../execute/read-fork-files.js';
+import { listApplications, prepareRetirements } from '../execute/retire-applications.js';
+import { planRetirements } from '../plan/plan-retirements.js';
 import { runPreflight } from '../preflight/run-preflight.js';
 import { redact } from '../systems/git.js';
 import { createPrompter, mayPrompt } from '../systems/prompter.js';
@@ -78,9 +82,13 @@ async function upgradeCommand(cmd: Command): Promise<number> {
 
   const r = await runUpgrade({ fork: opts, to, action }, deps, {
     // Reach the cluster before the fork changes: a wrong context or a dead API server stops here.
-    beforePush: kube && (async (plan) => {
+    beforePush: kube && (async (plan, dir) => {
       const pre = await runPreflight(kube, { release: plan.to, target: plan.target, footprint: plan.footprint, components: plan.selection.map((c) => c.name) });
       if (!pre.ok) throw new UserError(`preflight failed for context "${kube.target.context}"; nothing was pushed:\n${pre.checks.filter((c) => c.status === 'fail').map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`).join('\n')}`, ExitCode.preflight);
+      // Before the push: Argo CD may see the new commit at once (a webhook), and would then cascade.
+      const forkApps = new Set((await readForkApplications(dir)).map((a) => a.metadata?.name ?? ''));
+      const live = await listApplications(kube);
+      await prepareRetirements(kube, planRetirements(live, forkApps, plan.to), live, await readInstallRecord(kube), log);
     }),
   });
   // One line: with apply, watch events follow on stdout one JSON document per line.

@@ -32,7 +32,7 @@ export interface UpgradeOptions {
 
 export interface UpgradeHooks {
   /** Runs once the new state is ready in the working copy, before anything is committed or pushed (preflight). */
-  readonly beforePush?: (plan: UpgradePlan) => Promise<void>;
+  readonly beforePush?: (plan: UpgradePlan, workDir: string) => Promise<void>;
 }
 
 export type UpgradeResult =
@@ -122,7 +122,7 @@ async function finish(s: Session, deps: Deps, hooks: UpgradeHooks, conflicted: r
   const plan = await ensureUpgraded({
     dir, from: s.from, to: s.to, opts: s.opts, repoURL: s.located.repoURL, shown: displayUrl(s.located.pushUrl), execute: true,
   }, deps);
-  await hooks.beforePush?.(plan);
+  await hooks.beforePush?.(plan, dir);
   const message = commitMessage(plan, s.opts.branch);
   const sha = merging ? await deps.git.commitMerge(dir, message) : await deps.git.commitAll(dir, message);
   const revision = sha ?? (await deps.git.headSha(dir));

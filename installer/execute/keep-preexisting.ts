@@ -14,8 +14,9 @@ import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../
 import type { Logger } from '../ui/logger.js';
 
 const mergePatch = 'application/merge-patch+json';
+type Kind = Pick<ResourceType, 'apiVersion' | 'kind'>;
 const collection = (t: ResourceType) => `${t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`}/${t.resource}`;
-const shown = (kind: string, o: KubeObject) => `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+export const shown = (kind: string, o: KubeObject) => `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 
 /** Marks the Applications' objects that existed before the install; returns them as "Kind ns/name". */
 export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<string[]> {
@@ -41,7 +42,7 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
       if (live === undefined || !existedBefore({ ...live, kind: type.kind }, record)) continue;
       const annotations = live.metadata?.annotations ?? {};
       if (annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(live)) continue;
-      await patch(kube, type, live, {
+      await patchAnnotations(kube, type, live, {
         [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]),
         [ANNOTATION_KEPT]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '',
       });
@@ -53,11 +54,11 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
 }
 
 /** Hands a marked object back once no Application of ours can act on it any more. */
-export async function releasePreexisting(kube: Kube, type: ResourceType, o: KubeObject, ourApps: ReadonlySet<string>, log: Logger): Promise<void> {
+export async function releasePreexisting(kube: Kube, type: Kind, o: KubeObject, ourApps: ReadonlySet<string>, log: Logger): Promise<void> {
   const annotations = o.metadata?.annotations ?? {};
   const before = annotations[ANNOTATION_KEPT];
   const tracked = trackedBy(o);
-  await patch(kube, type, o, {
+  await patchAnnotations(kube, type, o, {
     [ANNOTATION_SYNC_OPTIONS]: before === undefined || before === '' ? null : before,
     [ANNOTATION_KEPT]: null,
     ...(tracked !== undefined && ourApps.has(tracked) ? { [ANNOTATION_TRACKING_ID]: null } : {}),
@@ -65,7 +66,7 @@ export async function releasePreexisting(kube: Kube, type: ResourceType, o: Kube
   log.info(`kept ${shown(type.kind, o)}: it was there before the install (the changes Argo CD made to it stay)`);
 }
 
-async function patch(kube: Kube, type: ResourceType, o: KubeObject, annotations: Record<string, string | null>): Promise<void> {
+export async function patchAnnotations(kube: Kube, type: Kind, o: KubeObject, annotations: Record<string, string | null>): Promise<void> {
   try {
     const path = await kube.pathFor(type.apiVersion, type.kind, o.metadata?.namespace, o.metadata?.name ?? '');
     await kube.request('PATCH', path, { metadata: { annotations } }, mergePatch);

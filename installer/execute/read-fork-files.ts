@@ -5,7 +5,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Release } from '../catalogue/releases.js';
+import { parse } from 'yaml';
 import { FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
+import type { KubeObject } from '../systems/kube.js';
 
 async function walk(root: string, dir: string, out: Map<string, string>, rename: (p: string) => string): Promise<void> {
   let entries;
@@ -41,4 +43,14 @@ export async function readForkFiles(repoDir: string): Promise<Map<string, string
 
 export function relativePosix(from: string, to: string): string {
   return relative(from, to).split(sep).join('/');
+}
+
+/** The child Applications the root deploys: the YAML files directly in the fork's kubeflow-apps/. */
+export async function readForkApplications(repoDir: string): Promise<KubeObject[]> {
+  const apps: KubeObject[] = [];
+  for (const f of (await readdir(join(repoDir, FORK_APPS_DIR))).filter((x) => /\.ya?ml$/.test(x)).sort()) {
+    const app = parse(await readFile(join(repoDir, FORK_APPS_DIR, f), 'utf8')) as KubeObject | null;
+    if (app?.kind === 'Application' && app.metadata?.name) apps.push(app);
+  }
+  return apps;
 }

@@ -10,7 +10,7 @@
  */
 import { ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { InstallRecord } from '../execute/install-record.js';
-import type { KubeObject } from '../systems/kube.js';
+import type { KubeObject, ObjectRef } from '../systems/kube.js';
 import { syncWave, trackedBy } from './install-applications.js';
 
 export interface UninstallInputs {
@@ -108,6 +108,11 @@ export function listedResources(apps: readonly KubeObject[]): ManagedRef[] {
     }
   }
   return out;
+}
+
+/** The API object a ManagedRef names. */
+export function objectRefOf(m: ManagedRef): ObjectRef {
+  return { apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, namespace: m.namespace, name: m.name };
 }
 
 /** Argo CD's per-object option to keep it when its Application is deleted. */

@@ -17,8 +17,8 @@ export function describeChange(c: ComponentChange, to: string): string {
   switch (c.change) {
     case 'kept': return `${c.name}: ${c.path}`;
     case 'moved': return `${c.name}: moved upstream, ${c.from} -> ${c.to}`;
-    case 'merged': return `${c.name}: part of ${c.into} in ${to}; its Application is removed and ${c.into} deploys it`;
-    case 'removed': return `${c.name}: REMOVED upstream, not in ${to}; its Application is removed and Argo CD will delete what it deployed`;
+    case 'merged': return `${c.name}: part of ${c.into} in ${to}; its Application is removed and ${c.into} takes over what it deployed, in place`;
+    case 'removed': return `${c.name}: REMOVED upstream, not in ${to}; its Application is removed and Argo CD will delete what it deployed (what was there before the install is kept)`;
     case 'added': return `${c.name}: added, ${c.path} (needed by ${c.requestedBy.join(', ')})`;
   }
 }

@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listedResources, objectRefOf } from '../../installer/plan/build-uninstall-plan.js';
+import { trackedBy } from '../../installer/plan/install-applications.js';
 import type { KubeObject } from '../../installer/systems/kube.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
@@ -89,6 +91,13 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     const installed = await h.cli(['install', ...common(), '--release', 'v1.11.0', '--target', 'local', '--components', 'kubeflow-issuer,network-policies']);
     expect(installed.code, installed.stderr.slice(-3000)).toBe(0);
     expect((await ours()).map((a) => a.metadata?.name).sort()).toEqual(['cert-manager', 'kubeflow-issuer', 'kubeflow-namespace', 'network-policies']);
+    // What the two components 26.03 folds into others deployed, by uid: the upgrade must hand these
+    // over in place (never deleted and re-created), or delete the ones no successor ships.
+    const folded = (await ours()).filter((a) => ['kubeflow-issuer', 'network-policies'].includes(a.metadata?.name ?? ''));
+    const held = await Promise.all(listedResources(folded).map(async (ref) => ({ ref, uid: (await h.kube.get(objectRefOf(ref)))?.metadata?.uid })));
+    const issuerUid = held.find((x) => x.ref.kind === 'ClusterIssuer' && x.ref.name === 'kubeflow-self-signing-issuer')?.uid;
+    expect(issuerUid).toBeDefined();
+    expect(held.filter((x) => x.ref.kind === 'NetworkPolicy' && x.uid !== undefined).length).toBeGreaterThan(3);
 
     // The team's changes, made in a clone and pushed, as people do.
     work = mkdtempSync(join(tmpdir(), 'kfg-team-'));
@@ -125,6 +134,8 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     expect(merge).not.toBe(customised);
     // The re-run finds the fork upgraded, pushes nothing, applies and watches.
     expect(r2.stderr).toContain('kubeflow-issuer: part of cert-manager in 26.03');
+    // Before the push, the folded Applications let go of their objects.
+    expect(r2.stderr).toContain('network-policies is part of kubeflow-namespace now: its Application goes without deleting what it deployed');
     const r = await h.cli(['upgrade', ...common(), '--to', '26.03'], state);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
@@ -164,12 +175,23 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     const status = await h.cli(['status']);
     expect(status.code, status.stderr.slice(-2000)).toBe(0);
     expect(status.stderr).toMatch(/^team-quota\s+ready\s+Synced\s+Healthy/m);
-    // Deleting kubeflow-issuer's Application may take its ClusterIssuer with it; cert-manager's self-heal brings it back.
+    // Handed over in place: the same ClusterIssuer and NetworkPolicies (same uid), now tracked by their
+    // successors; whatever no successor ships is gone; the record of the hand-over is gone too.
     // Argo CD 3 tracks by annotation: <app>:<group>/<kind>:<namespace>/<name>.
-    await until('the ClusterIssuer, tracked by cert-manager', 300_000, async () => {
-      const o = await h.kube.get({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'kubeflow-self-signing-issuer' });
-      return o?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']?.startsWith('cert-manager:') === true ? o : undefined;
-    });
+    const issuer = await h.kube.get({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'kubeflow-self-signing-issuer' });
+    expect(issuer?.metadata?.uid).toBe(issuerUid);
+    expect(issuer?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']).toMatch(/^cert-manager:/);
+    for (const { ref, uid } of held) {
+      const o = await h.kube.get(objectRefOf(ref));
+      const what = `${ref.kind} ${ref.namespace ?? ''}/${ref.name}`;
+      if (o === undefined) {
+        expect(r.stderr, `${what} was deleted without a word`).toContain(`deleted ${ref.kind} `);
+        continue;
+      }
+      expect(o.metadata?.uid, `${what} was deleted and re-created`).toBe(uid);
+      expect(trackedBy(o), what).toMatch(/^(cert-manager|kubeflow-namespace)$/);
+    }
+    expect(await h.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-retired' })).toBeUndefined();
   });
 
   it("uninstall, killed after detaching the root and again mid-waves, takes the team's Application too and leaves the listing as before", async () => {
