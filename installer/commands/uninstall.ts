@@ -11,7 +11,7 @@ import { markPreexisting, releasePreexisting } from '../execute/keep-preexisting
 import { finishRetirements } from '../execute/retire-applications.js';
 import { buildUninstallPlan, keepsOnDelete, objectRefOf, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { isInstallApplication } from '../plan/install-applications.js';
-import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import { describeStuck } from './describe-stuck.js';
 
@@ -113,7 +113,7 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
   const found: { type: ResourceType; obj: KubeObject }[] = [];
   const kept: { type: ResourceType; obj: KubeObject }[] = [];
   for (const t of types) {
-    const items = await kube.request<{ items: KubeObject[] }>('GET', `${t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`}/${t.resource}`).then((l) => l.items, () => []);
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then((l) => l.items, () => []);
     for (const obj of items) if (obj.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) kept.push({ type: t, obj });
     // The record goes last, so an interrupted uninstall still knows what it may delete.
     const keep = [`${ARGOCD_NAMESPACE}/${INSTALL_RECORD}`];
@@ -233,7 +233,7 @@ async function finishArgoCd(kube: Kube, plan: UninstallPlan, opts: UninstallOpti
 }
 
 async function labelled(kube: Kube, apiVersion: string, kind: string, resource: string) {
-  const items = (await kube.request<{ items: KubeObject[] }>('GET', `/apis/${apiVersion}/${resource}?labelSelector=${encodeURIComponent('app.kubernetes.io/part-of=argocd')}`)).items;
+  const items = (await kube.request<{ items: KubeObject[] }>('GET', `${collectionPath({ apiVersion, resource })}?labelSelector=${encodeURIComponent('app.kubernetes.io/part-of=argocd')}`)).items;
   return items.map((o) => ({ apiVersion, kind, name: o.metadata?.name ?? '' }));
 }
 

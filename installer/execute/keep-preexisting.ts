@@ -10,12 +10,11 @@ import { ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from
 import type { InstallRecord } from './install-record.js';
 import { existedBefore, keepsOnDelete, listedResources, withDeleteFalse } from '../plan/build-uninstall-plan.js';
 import { trackedBy } from '../plan/install-applications.js';
-import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 
 const mergePatch = 'application/merge-patch+json';
 type Kind = Pick<ResourceType, 'apiVersion' | 'kind'>;
-const collection = (t: ResourceType) => `${t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`}/${t.resource}`;
 export const shown = (kind: string, o: KubeObject) => `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 
 /** Marks the Applications' objects that existed before the install; returns them as "Kind ns/name". */
@@ -35,7 +34,7 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
   for (const [key, group] of kinds) {
     const type = types.find((t) => `${t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] ?? '' : ''}/${t.kind}` === key);
     if (type === undefined) continue; // its CRD is gone, and with it every such object
-    const items = await kube.request<{ items: KubeObject[] }>('GET', collection(type)).then((l) => l.items, () => []);
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(type)).then((l) => l.items, () => []);
     const byName = new Map(items.map((o) => [`${type.namespaced ? o.metadata?.namespace ?? '' : ''}/${o.metadata?.name ?? ''}`, o]));
     for (const r of group) {
       const live = byName.get(`${type.namespaced ? r.namespace ?? '' : ''}/${r.name}`);

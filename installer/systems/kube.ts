@@ -26,6 +26,10 @@ export interface KubeStats { readonly byVerb: Record<string, number> }
 /** One listable kind the server offers (preferred version of each group). */
 export interface ResourceType { readonly apiVersion: string; readonly kind: string; readonly resource: string; readonly namespaced: boolean; readonly verbs: readonly string[] }
 
+/** REST path of every object of one kind, across namespaces (`/api/v1/pods`, `/apis/apps/v1/deployments`). */
+export const collectionPath = (t: Pick<ResourceType, 'apiVersion' | 'resource'>): string => `${groupVersionPath(t.apiVersion)}/${t.resource}`;
+const groupVersionPath = (apiVersion: string): string => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+
 export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject } | { type: 'ERROR'; object: { code?: number; message?: string } };
 
 export interface Kube {
@@ -127,7 +131,7 @@ export function createKube(opts: KubeOptions): Kube {
   async function resources(apiVersion: string) {
     let found = discovery.get(apiVersion);
     if (!found) {
-      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      const path = groupVersionPath(apiVersion);
       found = request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', path).then((r) => r.resources.filter((x) => !x.name.includes('/')));
       discovery.set(apiVersion, found);
       found.catch(() => discovery.delete(apiVersion));
@@ -141,7 +145,7 @@ export function createKube(opts: KubeOptions): Kube {
       throw err;
     })).find((r) => r.kind === kind);
     if (!res) throw new KubeApiError(404, 'NotFound', `kind ${kind} is not served in ${apiVersion} by this cluster`);
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    const base = groupVersionPath(apiVersion);
     const ns = res.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? 'default')}` : '';
     return `${base}${ns}/${res.name}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
   }
@@ -193,7 +197,7 @@ export function createKube(opts: KubeOptions): Kube {
       const out: ResourceType[] = [];
       for (const gv of versions) {
         // An aggregated API that is down must not hide every other kind.
-        const list = await request<ResourceList>('GET', gv === 'v1' ? '/api/v1' : `/apis/${gv}`).catch(() => undefined);
+        const list = await request<ResourceList>('GET', groupVersionPath(gv)).catch(() => undefined);
         for (const r of list?.resources ?? []) {
           if (r.name.includes('/') || !r.verbs.includes('list')) continue;
           out.push({ apiVersion: gv, kind: r.kind, resource: r.name, namespaced: r.namespaced, verbs: r.verbs });

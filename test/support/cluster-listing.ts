@@ -3,7 +3,7 @@
  * (uninstall must leave exactly what was there). Kinds the control plane churns on its own (events,
  * leases, endpoints) are left out: they say nothing about what an installer created.
  */
-import type { Kube, KubeObject } from '../../installer/systems/kube.js';
+import { collectionPath, type Kube, type KubeObject } from '../../installer/systems/kube.js';
 
 const CHURN = new Set(['Event', 'Lease', 'Endpoints', 'EndpointSlice']);
 
@@ -14,8 +14,7 @@ async function list(kube: Kube): Promise<Listing> {
   const deleting: string[] = [];
   for (const t of await kube.resourceTypes()) {
     if (CHURN.has(t.kind)) continue;
-    const base = t.apiVersion === 'v1' ? '/api/v1' : `/apis/${t.apiVersion}`;
-    const items = await kube.request<{ items: KubeObject[] }>('GET', `${base}/${t.resource}`).then((l) => l.items, () => []);
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then((l) => l.items, () => []);
     for (const o of items) {
       const line = `${t.apiVersion} ${t.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
       lines.push(line);
