@@ -118,7 +118,7 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     let wait: WaitResult;
     try {
       wait = await waitForComponents(kube, {
-        components: fork.components, expectedRevision: fork.revision, componentTimeoutMs: cluster.componentTimeoutMs,
+        components: fork.components, root: ROOT_APP_NAME, expectedRevision: fork.revision, componentTimeoutMs: cluster.componentTimeoutMs,
         overallTimeoutMs: cluster.timeoutMs, failureGraceMs: cluster.failureGraceMs, signal: abort.signal,
         onState: (n, s) => { reporter.update(n, s); }, onNote: (m) => { reporter.note(m); },
       });

@@ -55,7 +55,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
   process.once('SIGINT', onSigint);
   try {
     const wait = await waitForComponents(kube, {
-      components, expectedRevision: revision, signal: abort.signal,
+      components, root: ROOT_APP_NAME, expectedRevision: revision, signal: abort.signal,
       componentTimeoutMs: opts.watch ? opts.componentTimeoutMs : 0,
       overallTimeoutMs: opts.watch ? opts.timeoutMs : 0,
       failureGraceMs: opts.watch ? opts.failureGraceMs : 0,

@@ -17,6 +17,12 @@ export interface WaitOptions {
   readonly failureGraceMs: number;
   readonly signal?: AbortSignal | undefined;
   readonly labelSelector?: string | undefined;
+  /**
+   * The app-of-apps. A component follows the fork's branch by itself, so it can be Synced at the
+   * pushed revision while still running the Application spec of the commit before (a path, a sync
+   * option the push changed) until the root applies the new one: ready also needs the root ready.
+   */
+  readonly root?: string | undefined;
   readonly onState: (name: string, state: ComponentState) => void;
   readonly onNote?: (message: string) => void;
 }
@@ -50,6 +56,10 @@ export function requestRefresh(kube: Kube, name: string): Promise<unknown> {
 
 export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitResult> {
   const names = new Set(opts.components.map((c) => c.name));
+  const root = opts.root;
+  let rootState: ComponentState | undefined;
+  let allReadyAt: number | undefined;
+  let rootNoted = '';
   const states = new Map<string, ComponentState>();
   const readyAt = new Map<string, number>();
   const failingSince = new Map<string, number>();
@@ -64,6 +74,8 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     const finish = (outcome: WaitOutcome) => {
       if (done) return;
       done = true;
+      // The summary names the root only when it is what the outcome waited on.
+      if (root !== undefined && rootState && outcome.kind !== 'ready' && rootState.phase !== 'ready') states.set(root, rootState);
       clearInterval(h.ticker);
       h.watch?.stop();
       opts.signal?.removeEventListener('abort', onAbort);
@@ -84,12 +96,17 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (done || !listed) return;
       const now = Date.now();
       unblock(now);
-      if ([...names].every((n) => readyAt.has(n))) { finish({ kind: 'ready' }); return; }
+      const allReady = [...names].every((n) => readyAt.has(n));
+      if (allReady) allReadyAt ??= now;
+      else allReadyAt = undefined;
+      const rootReady = root === undefined || rootState?.phase === 'ready';
+      if (allReady && rootReady) { finish({ kind: 'ready' }); return; }
+      if (root !== undefined) judgeRoot(root, allReady);
       const failed = [...failingSince].filter(([, since]) => now - since >= opts.failureGraceMs).map(([n]) => n);
       if (failed.length > 0) { finish({ kind: 'failed', components: failed.sort() }); return; }
-      const pending = [...names].filter((n) => !readyAt.has(n));
+      const pending = [...names].filter((n) => !readyAt.has(n)).concat(root !== undefined && !rootReady ? [root] : []);
       if (now - started >= opts.overallTimeoutMs) { finish({ kind: 'timeout', components: pending }); return; }
-      const late = pending.filter((n) => now - (unblockedAt.get(n) ?? now) >= opts.componentTimeoutMs);
+      const late = pending.filter((n) => now - (n === root ? allReadyAt ?? now : unblockedAt.get(n) ?? now) >= opts.componentTimeoutMs);
       if (late.length > 0) { finish({ kind: 'timeout', components: late }); return; }
       for (const n of pending) nudge(n, now);
     };
@@ -106,6 +123,19 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (now - r.at < r.every) return;
       refreshedAt.set(name, { at: now, every: Math.min(r.every * 2, 120_000) });
       void requestRefresh(kube, name);
+    };
+
+    // The root turns Degraded with any child: that is the child's failure, reported as such. Its own
+    // failures (an error condition, a failed sync of the Applications) and anything wrong once every
+    // component is ready are the root's.
+    const judgeRoot = (name: string, allReady: boolean) => {
+      const s = rootState;
+      if (s?.phase === 'failed' && (allReady || (s.health !== 'Degraded' && s.health !== 'Suspended'))) startFailing(name);
+      else failingSince.delete(name);
+      if (allReady && s && s.phase !== 'failed' && s.reason !== rootNoted) {
+        rootNoted = s.reason;
+        opts.onNote?.(`every component is ready; waiting for the root Application "${name}" to apply ${opts.expectedRevision.slice(0, 7)} too: ${s.reason}`);
+      }
     };
 
     const startFailing = (name: string) => {
@@ -161,13 +191,17 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     h.ticker = setInterval(evaluate, 1000);
     const watch = watchApplications(kube, {
       labelSelector: opts.labelSelector,
-      onChange: (name, app) => { if (names.has(name)) update(name, assessApplication(app, opts.expectedRevision)); },
+      onChange: (name, app) => {
+        if (names.has(name)) update(name, assessApplication(app, opts.expectedRevision));
+        else if (name === root) { rootState = assessApplication(app, opts.expectedRevision); evaluate(); }
+      },
       onNote: opts.onNote,
       onFatal: (error) => { finish({ kind: 'error', error }); },
     });
     h.watch = watch;
     void watch.synced.then(() => {
       for (const n of names) if (!states.has(n)) update(n, assessApplication(undefined, opts.expectedRevision));
+      rootState ??= root === undefined ? undefined : assessApplication(undefined, opts.expectedRevision);
       listed = true;
       evaluate();
     });

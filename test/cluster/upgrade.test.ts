@@ -141,6 +141,10 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     expect(r.code, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toContain('nothing pushed');
     expect(r.stdout.trim().split(' ')[2]).toBe(merge);
+    // Exit 0 waits for the root to apply the merge as well, not only for each component to follow the
+    // branch by itself: the live Application already carries the team's sync option.
+    const liveCertManager = await h.kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'cert-manager' });
+    expect(liveCertManager?.spec?.syncPolicy?.syncOptions).toContain('PruneLast=true');
 
     // Exactly one commit on top of the team's: the merge of upstream's 26.03.
     await git(['fetch', '--quiet', 'origin', 'kubeflow-gitops']);
