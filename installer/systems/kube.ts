@@ -89,6 +89,20 @@ export function listContexts(kubeconfig: string | undefined): { name: string; se
   return kc.getContexts().map((c) => ({ name: c.name, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
 }
 
+/** As client-go: how many times one request is sent again when the server says to wait. */
+const MAX_RETRIES = 10;
+
+/**
+ * How long to wait before sending a request again, as client-go decides: a 429 (the API server's
+ * flow control, or "storage is (re)initializing" for a CRD created moments ago) or a 5xx that names a
+ * Retry-After. The server's delay is honoured within 1-10 s; undefined means do not retry.
+ */
+export function retryDelayMs(status: number, retryAfter: string | undefined): number | undefined {
+  if (status !== 429 && !(status >= 500 && retryAfter !== undefined)) return undefined;
+  const seconds = Number.parseInt(retryAfter ?? '', 10);
+  return Math.min(Math.max(Number.isNaN(seconds) ? 1 : seconds, 1), 10) * 1000;
+}
+
 export function createKube(opts: KubeOptions): Kube {
   const kc = loadKubeConfig(opts);
   const cluster = kc.getCurrentCluster();
@@ -98,18 +112,18 @@ export function createKube(opts: KubeOptions): Kube {
 
   async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const verb = method === 'GET' && /[?&]watch=(true|1)/.test(path) ? 'WATCH' : method;
-    byVerb[verb] = (byVerb[verb] ?? 0) + 1;
     const url = new URL(target.server + path);
     const options: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(options);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     if (payload !== undefined) Object.assign(options.headers ?? {}, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) });
     const lib = url.protocol === 'https:' ? https : http;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const send = () => new Promise<{ status: number; text: string; retryAfter?: string | undefined }>((resolve, reject) => {
+      byVerb[verb] = (byVerb[verb] ?? 0) + 1;
       const req = lib.request(url, { ...options, timeout: 60_000 }, (res: http.IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => { resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }); });
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }); });
         res.on('error', reject);
       });
       req.on('timeout', () => { req.destroy(new Error('request timed out after 60s')); });
@@ -120,6 +134,13 @@ export function createKube(opts: KubeOptions): Kube {
       const code = (err as { code?: string }).code ?? '';
       throw new ExternalError(`cannot reach the Kubernetes API at ${target.server} (context ${target.context}): ${code || (err as Error).message}`, ExitCode.preflight, { cause: err });
     });
+    let { status, text, retryAfter } = await send();
+    for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
+      const wait = retryDelayMs(status, retryAfter);
+      if (wait === undefined) break;
+      await new Promise((r) => setTimeout(r, wait));
+      ({ status, text, retryAfter } = await send());
+    }
     if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
     // Errors are usually a Status object, but some paths answer plain text ("404 page not found").
     let json: unknown;
