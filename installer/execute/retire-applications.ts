@@ -6,9 +6,10 @@
  * the objects no successor took are deleted and the kept ones handed back. Both halves are
  * ensure-steps; an upgrade that never landed gets its finalizer back.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, TOOL, ANNOTATION_TRACKING_ID } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, ROOT_APP_NAME, TOOL, ANNOTATION_TRACKING_ID } from '../constants.js';
 import { objectRefOf, type ManagedRef } from '../plan/build-uninstall-plan.js';
 import { settle, type Retirement } from '../plan/plan-retirements.js';
+import { buildRootApplication, ROOT_IGNORES_FINALIZERS } from '../plan/render-application.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
@@ -66,6 +67,7 @@ export async function prepareRetirements(kube: Kube, retirements: readonly Retir
   const entries = await readRetirements(kube);
   for (const r of retirements) if (!entries.has(r.app)) entries.set(r.app, { successor: r.successor, refs: r.refs });
   await writeRetirements(kube, entries);
+  if (retirements.some((r) => r.successor !== undefined)) await ensureRootKeepsFinalizersOff(kube);
   for (const r of retirements) {
     const app = live.find((a) => a.metadata?.name === r.app);
     if (app === undefined) continue;
@@ -117,6 +119,23 @@ async function settleOne(kube: Kube, ref: ManagedRef, app: string, record: Insta
     case 'delete':
       if (await kube.delete(r, 'Background') === 'deleted') log.info(`deleted ${shown(r.kind, o)}: ${app} had it and its successor does not`);
   }
+}
+
+interface RootApp extends KubeObject {
+  spec?: { source?: { repoURL?: string; targetRevision?: string }; ignoreDifferences?: { group?: string; kind?: string; jsonPointers?: string[] }[]; syncPolicy?: { syncOptions?: string[] } };
+}
+
+/**
+ * A root applied by an older kubeflow-gitops self-heals its children's finalizers back from git:
+ * re-apply it as rendered now (same fork and branch) before taking a finalizer off.
+ */
+async function ensureRootKeepsFinalizersOff(kube: Kube): Promise<void> {
+  const root = await kube.get<RootApp>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
+  const source = root?.spec?.source;
+  if (source?.repoURL === undefined || source.targetRevision === undefined) return;
+  const ignores = root?.spec?.ignoreDifferences?.some((d) => d.group === ROOT_IGNORES_FINALIZERS.group && d.kind === ROOT_IGNORES_FINALIZERS.kind && d.jsonPointers?.includes('/metadata/finalizers') === true) === true;
+  if (ignores && root.spec?.syncPolicy?.syncOptions?.includes('RespectIgnoreDifferences=true') === true) return;
+  await kube.apply(buildRootApplication({ repoURL: source.repoURL, targetRevision: source.targetRevision }) as KubeObject);
 }
 
 async function setFinalizer(kube: Kube, app: KubeObject, on: boolean): Promise<void> {

@@ -101,11 +101,20 @@ export function buildRootApplication(source: SourceRef): object {
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
+        syncOptions: ['RespectIgnoreDifferences=true'],
         retry: { limit: 10, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
       },
+      ignoreDifferences: [ROOT_IGNORES_FINALIZERS],
     },
   };
 }
+
+/**
+ * The root leaves its children's finalizers as they are live: an upgrade that folds a component into
+ * another removes the retiring Application's finalizer (so its objects stay for the successor), and
+ * the root's self-heal would otherwise put it back before it sees the commit that drops the Application.
+ */
+export const ROOT_IGNORES_FINALIZERS = { group: 'argoproj.io', kind: 'Application', jsonPointers: ['/metadata/finalizers'] } as const;
 
 export function renderRootApplication(source: SourceRef): string {
   const doc = new Document(buildRootApplication(source));
