@@ -108,7 +108,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (now - started >= opts.overallTimeoutMs) { finish({ kind: 'timeout', components: pending }); return; }
       const late = pending.filter((n) => now - (n === root ? allReadyAt ?? now : unblockedAt.get(n) ?? now) >= opts.componentTimeoutMs);
       if (late.length > 0) { finish({ kind: 'timeout', components: late }); return; }
-      for (const n of pending) nudge(n, now);
+      for (const n of pending) nudge(n, n === root ? rootState : states.get(n), now);
     };
 
     // While many CRDs are created at once, Argo CD's cluster cache falls minutes behind their status
@@ -116,8 +116,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     // so "CRD is not established", CRD diffs, and custom resources it applied but does not watch yet
     // can be stale. While a component waits only on such entries, ask Argo CD to look again, backing
     // off 10 s -> 2 min. Without this it waits for its next self-heal attempt, which backs off to 5 min.
-    const nudge = (name: string, now: number) => {
-      const s = states.get(name);
+    const nudge = (name: string, s: ComponentState | undefined, now: number) => {
       if (!s || !(crdOnly(s) || s.recheck === true)) return;
       const r = refreshedAt.get(name) ?? { at: 0, every: 10_000 };
       if (now - r.at < r.every) return;
