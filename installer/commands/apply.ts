@@ -14,7 +14,8 @@ import { appHealthLuaFrom, configureArgoCd, installArgoCd } from '../execute/ens
 import { ensureClusterSecrets } from '../execute/ensure-cluster-secrets.js';
 import { ensureInstallRecord, markArgoCdConfigured } from '../execute/install-record.js';
 import { readForkApplications } from '../execute/read-fork-files.js';
-import { finishRetirements, listApplications, prepareRetirements } from '../execute/retire-applications.js';
+import { listApplications } from '../execute/list-applications.js';
+import { finishRetirements, prepareRetirements } from '../execute/retire-applications.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { Located } from './fork.js';
 import { clusterSecretsFor } from '../plan/build-fork-plan.js';

@@ -6,6 +6,7 @@
 import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
 import { inWaveOrder, isInstallApplication } from '../plan/install-applications.js';
 import type { Deps } from '../deps.js';
+import { listApplications } from '../execute/list-applications.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { GitAuth } from '../systems/git.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
@@ -44,8 +45,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
   }
   // The components, and any Application a team added to the fork's kubeflow-apps/: install waits for
   // every Application the root deploys, so status reports the same set.
-  const list = await kube.request<{ items: KubeObject[] }>('GET', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`);
-  const components = inWaveOrder(list.items.filter((a) => isInstallApplication(a) && a.metadata?.name !== ROOT_APP_NAME));
+  const components = inWaveOrder((await listApplications(kube)).filter((a) => isInstallApplication(a) && a.metadata?.name !== ROOT_APP_NAME));
   deps.log.step(`${components.length} components from ${repoURL} ${branch} @ ${revision.slice(0, 7)} (context "${kube.target.context}")`);
 
   const reporter = createProgressReporter(opts.progress);

@@ -14,24 +14,14 @@ import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import type { InstallRecord } from './install-record.js';
+import { APPLICATIONS_PATH, listApplications } from './list-applications.js';
 import { markPreexisting, patchAnnotations, releasePreexisting, shown } from './keep-preexisting.js';
 
 export const RETIRED_CONFIGMAP = 'kubeflow-gitops-retired';
-const APPS = `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`;
 const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: RETIRED_CONFIGMAP } as const;
 
 interface Entry { readonly successor?: string | undefined; readonly refs: readonly ManagedRef[] }
 interface ConfigMap extends KubeObject { data?: Record<string, string> }
-
-/** The Applications in Argo CD's namespace; none when Argo CD's CRDs are not there. */
-export async function listApplications(kube: Kube): Promise<KubeObject[]> {
-  try {
-    return (await kube.request<{ items: KubeObject[] }>('GET', APPS)).items;
-  } catch (err) {
-    if (err instanceof KubeApiError && err.code === 404) return [];
-    throw err;
-  }
-}
 
 /** The retirements not yet settled, by Application name. */
 export async function readRetirements(kube: Kube): Promise<Map<string, Entry>> {
@@ -98,7 +88,7 @@ export async function finishRetirements(kube: Kube, forkApps: ReadonlySet<string
     entries.delete(app);
   }
   const waiting = [...entries.keys()].filter((app) => live.has(app));
-  const { remaining } = opts.timeoutMs > 0 ? await waitUntilGone(kube, APPS, waiting, opts) : { remaining: waiting };
+  const { remaining } = opts.timeoutMs > 0 ? await waitUntilGone(kube, APPLICATIONS_PATH, waiting, opts) : { remaining: waiting };
   for (const [app, e] of entries) {
     if (remaining.includes(app)) continue;
     for (const ref of e.refs) await settleOne(kube, ref, app, record, log);
@@ -133,7 +123,7 @@ async function ensureRootKeepsFinalizersOff(kube: Kube): Promise<void> {
   const root = await kube.get<RootApp>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
   const source = root?.spec?.source;
   if (source?.repoURL === undefined || source.targetRevision === undefined) return;
-  const ignores = root?.spec?.ignoreDifferences?.some((d) => d.group === ROOT_IGNORES_FINALIZERS.group && d.kind === ROOT_IGNORES_FINALIZERS.kind && d.jsonPointers?.includes('/metadata/finalizers') === true) === true;
+  const ignores = root?.spec?.ignoreDifferences?.some((d) => d.group === ROOT_IGNORES_FINALIZERS.group && d.kind === ROOT_IGNORES_FINALIZERS.kind && ROOT_IGNORES_FINALIZERS.jsonPointers.every((j) => d.jsonPointers?.includes(j) === true)) === true;
   if (ignores && root.spec?.syncPolicy?.syncOptions?.includes('RespectIgnoreDifferences=true') === true) return;
   await kube.apply(buildRootApplication({ repoURL: source.repoURL, targetRevision: source.targetRevision }) as KubeObject);
 }
@@ -143,7 +133,7 @@ async function setFinalizer(kube: Kube, app: KubeObject, on: boolean): Promise<v
   if (finalizers.includes(RESOURCES_FINALIZER) === on) return;
   const next = on ? [...finalizers, RESOURCES_FINALIZER] : finalizers.filter((f) => f !== RESOURCES_FINALIZER);
   try {
-    await kube.request('PATCH', `${APPS}/${encodeURIComponent(app.metadata?.name ?? '')}`, { metadata: { finalizers: next } }, 'application/merge-patch+json');
+    await kube.request('PATCH', `${APPLICATIONS_PATH}/${encodeURIComponent(app.metadata?.name ?? '')}`, { metadata: { finalizers: next } }, 'application/merge-patch+json');
   } catch (err) {
     if (!(err instanceof KubeApiError && err.code === 404)) throw err;
   }
