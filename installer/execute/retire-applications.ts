@@ -9,7 +9,7 @@
 import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, ROOT_APP_NAME, TOOL, ANNOTATION_TRACKING_ID } from '../constants.js';
 import { objectRefOf, type ManagedRef } from '../plan/build-uninstall-plan.js';
 import { settle, type Retirement } from '../plan/plan-retirements.js';
-import { buildRootApplication, ROOT_IGNORES_FINALIZERS } from '../plan/render-application.js';
+import { buildRootApplication } from '../plan/render-application.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
@@ -51,24 +51,42 @@ async function writeRetirements(kube: Kube, entries: ReadonlyMap<string, Entry>)
   });
 }
 
-/** Before the root sees the new commit: record, then let go (successor) or mark what existed before. */
-export async function prepareRetirements(kube: Kube, retirements: readonly Retirement[], live: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<void> {
-  if (retirements.length === 0) return;
+/**
+ * Before the root sees the new commit: record, then let go (successor) or mark what existed before.
+ * Returns whether the root's self-heal is held off (see holdRoot); the caller applies the root so.
+ */
+export async function prepareRetirements(kube: Kube, retirements: readonly Retirement[], live: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<boolean> {
+  if (retirements.length === 0) return false;
   const entries = await readRetirements(kube);
   for (const r of retirements) if (!entries.has(r.app)) entries.set(r.app, { successor: r.successor, refs: r.refs });
   await writeRetirements(kube, entries);
-  if (retirements.some((r) => r.successor !== undefined)) await ensureRootKeepsFinalizersOff(kube);
+  const holdRoot = retirements.some((r) => r.successor !== undefined);
+  if (holdRoot) await setRootSelfHeal(kube, false);
   for (const r of retirements) {
     const app = live.find((a) => a.metadata?.name === r.app);
     if (app === undefined) continue;
     if (r.successor !== undefined) {
-      await setFinalizer(kube, app, false);
+      await letGo(kube, app);
       log.info(`${r.app} is part of ${r.successor} now: its Application goes without deleting what it deployed, and ${r.successor} takes that over in place`);
     } else {
       await markPreexisting(kube, [app], record, log);
       log.info(`${r.app} is no longer in the fork: the root deletes it and what it deployed (except what was there before the install)`);
     }
   }
+  return holdRoot;
+}
+
+/**
+ * After the watch of a run that held the root's self-heal off: once the root has applied the pushed
+ * commit the retired Applications are out of its desired state, so self-heal cannot bring them back.
+ */
+export async function resumeRootSelfHeal(kube: Kube, revision: string, log: Logger): Promise<void> {
+  const root = await kube.get<RootApp>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
+  if (root?.status?.sync?.status === 'Synced' && root.status.sync.revision === revision) {
+    await setRootSelfHeal(kube, true);
+    return;
+  }
+  log.warn(`the root Application "${ROOT_APP_NAME}" has not applied ${revision.slice(0, 7)} yet, so its self-heal stays off; run this command again once it has`);
 }
 
 /**
@@ -83,8 +101,9 @@ export async function finishRetirements(kube: Kube, forkApps: ReadonlySet<string
   for (const app of [...entries.keys()]) {
     const a = live.get(app);
     if (a === undefined || !forkApps.has(app)) continue;
-    // The fork has it again (the upgrade never landed, or it was put back): it cascades as before.
-    if (a.metadata?.['deletionTimestamp'] === undefined) await setFinalizer(kube, a, true);
+    // The fork has it again (the upgrade never landed, or it was put back): it cascades as before, and
+    // the root, self-healing again, gives it back its automated sync.
+    if (a.metadata?.['deletionTimestamp'] === undefined) await restoreFinalizer(kube, a);
     entries.delete(app);
   }
   const waiting = [...entries.keys()].filter((app) => live.has(app));
@@ -112,28 +131,42 @@ async function settleOne(kube: Kube, ref: ManagedRef, app: string, record: Insta
 }
 
 interface RootApp extends KubeObject {
-  spec?: { source?: { repoURL?: string; targetRevision?: string }; ignoreDifferences?: { group?: string; kind?: string; jsonPointers?: string[] }[]; syncPolicy?: { syncOptions?: string[] } };
+  spec?: { source?: { repoURL?: string; targetRevision?: string }; syncPolicy?: { automated?: { selfHeal?: boolean } } };
+  status?: { sync?: { status?: string; revision?: string } };
 }
 
 /**
- * A root applied by an older kubeflow-gitops self-heals its children's finalizers back from git:
- * re-apply it as rendered now (same fork and branch) before taking a finalizer off.
+ * The root's self-heal re-applies its children from the commit it has, finalizers included: while a
+ * retiring Application's finalizer is off, until the root has the commit without it, it must not run.
+ * Not ignoreDifferences + RespectIgnoreDifferences on the finalizers: for a resource whose status is
+ * not a subresource (Applications) Argo CD then copies the live status it has cached into what it
+ * applies, and a child's stale operationState written back leaves its sync stuck "Running".
  */
-async function ensureRootKeepsFinalizersOff(kube: Kube): Promise<void> {
+async function setRootSelfHeal(kube: Kube, on: boolean): Promise<void> {
   const root = await kube.get<RootApp>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
   const source = root?.spec?.source;
   if (source?.repoURL === undefined || source.targetRevision === undefined) return;
-  const ignores = root?.spec?.ignoreDifferences?.some((d) => d.group === ROOT_IGNORES_FINALIZERS.group && d.kind === ROOT_IGNORES_FINALIZERS.kind && ROOT_IGNORES_FINALIZERS.jsonPointers.every((j) => d.jsonPointers?.includes(j) === true)) === true;
-  if (ignores && root.spec?.syncPolicy?.syncOptions?.includes('RespectIgnoreDifferences=true') === true) return;
-  await kube.apply(buildRootApplication({ repoURL: source.repoURL, targetRevision: source.targetRevision }) as KubeObject);
+  if ((root?.spec?.syncPolicy?.automated?.selfHeal === true) === on) return;
+  await kube.apply(buildRootApplication({ repoURL: source.repoURL, targetRevision: source.targetRevision }, { selfHeal: on }) as KubeObject);
 }
 
-async function setFinalizer(kube: Kube, app: KubeObject, on: boolean): Promise<void> {
+/** No cascade on prune, and no self-heal fighting the successor over the objects it adopts. */
+async function letGo(kube: Kube, app: KubeObject): Promise<void> {
   const finalizers = (app.metadata?.['finalizers'] as string[] | undefined) ?? [];
-  if (finalizers.includes(RESOURCES_FINALIZER) === on) return;
-  const next = on ? [...finalizers, RESOURCES_FINALIZER] : finalizers.filter((f) => f !== RESOURCES_FINALIZER);
+  const automated = (app as { spec?: { syncPolicy?: { automated?: unknown } } }).spec?.syncPolicy?.automated;
+  if (!finalizers.includes(RESOURCES_FINALIZER) && automated === undefined) return;
+  await patchApplication(kube, app, { metadata: { finalizers: finalizers.filter((f) => f !== RESOURCES_FINALIZER) }, spec: { syncPolicy: { automated: null } } });
+}
+
+async function restoreFinalizer(kube: Kube, app: KubeObject): Promise<void> {
+  const finalizers = (app.metadata?.['finalizers'] as string[] | undefined) ?? [];
+  if (finalizers.includes(RESOURCES_FINALIZER)) return;
+  await patchApplication(kube, app, { metadata: { finalizers: [...finalizers, RESOURCES_FINALIZER] } });
+}
+
+async function patchApplication(kube: Kube, app: KubeObject, patch: object): Promise<void> {
   try {
-    await kube.request('PATCH', `${APPLICATIONS_PATH}/${encodeURIComponent(app.metadata?.name ?? '')}`, { metadata: { finalizers: next } }, 'application/merge-patch+json');
+    await kube.request('PATCH', `${APPLICATIONS_PATH}/${encodeURIComponent(app.metadata?.name ?? '')}`, patch, 'application/merge-patch+json');
   } catch (err) {
     if (!(err instanceof KubeApiError && err.code === 404)) throw err;
   }

@@ -84,8 +84,12 @@ function commentKey(map: YAMLMap, key: string, comment: string): void {
   if (pair && isScalar(pair.key)) pair.key.commentBefore = comment;
 }
 
-/** The root app-of-apps: an Application whose source is the fork's kubeflow-apps/ folder. */
-export function buildRootApplication(source: SourceRef): object {
+/**
+ * The root app-of-apps: an Application whose source is the fork's kubeflow-apps/ folder.
+ * `selfHeal: false` only while an upgrade hands a folded component's objects to its successor: the
+ * retiring Application's finalizer is off then, and self-heal would put it back from the commit before.
+ */
+export function buildRootApplication(source: SourceRef, opts: { selfHeal?: boolean } = {}): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -100,21 +104,12 @@ export function buildRootApplication(source: SourceRef): object {
       source: { repoURL: source.repoURL, targetRevision: source.targetRevision, path: FORK_APPS_DIR, directory: { recurse: false } },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: {
-        automated: { prune: true, selfHeal: true },
-        syncOptions: ['RespectIgnoreDifferences=true'],
+        automated: { prune: true, selfHeal: opts.selfHeal ?? true },
         retry: { limit: 10, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
       },
-      ignoreDifferences: [ROOT_IGNORES_FINALIZERS],
     },
   };
 }
-
-/**
- * The root leaves its children's finalizers as they are live: an upgrade that folds a component into
- * another removes the retiring Application's finalizer (so its objects stay for the successor), and
- * the root's self-heal would otherwise put it back before it sees the commit that drops the Application.
- */
-export const ROOT_IGNORES_FINALIZERS = { group: 'argoproj.io', kind: 'Application', jsonPointers: ['/metadata/finalizers'] } as const;
 
 export function renderRootApplication(source: SourceRef): string {
   const doc = new Document(buildRootApplication(source));

@@ -25,7 +25,33 @@ export interface InstallHarness {
   cli(args: string[], extra?: Record<string, string>, onStderr?: (line: string) => unknown): Promise<CliRun>;
   /** `install` for the local target: Pipelines, Notebooks and KServe into the suite's fork unless told otherwise. */
   installArgs(o?: { fork?: string; components?: string; timeout?: string }): string[];
+  /** For assertion messages: the run's last stderr and each Application as Argo CD reports it now. */
+  explain(r: CliRun): Promise<string>;
   cleanup(): Promise<void>;
+}
+
+interface AppReport {
+  metadata?: { name?: string; finalizers?: string[] };
+  operation?: unknown;
+  status?: {
+    sync?: { status?: string; revision?: string };
+    health?: { status?: string };
+    operationState?: { phase?: string; message?: string; startedAt?: string; finishedAt?: string };
+    conditions?: { type?: string; message?: string }[];
+  };
+}
+
+/** One line per Application: enough to tell a stuck operation or a stale status from a slow one. */
+export function describeApplications(items: readonly AppReport[]): string {
+  return items.map((a) => {
+    const st = a.status ?? {};
+    const op = st.operationState;
+    return [
+      a.metadata?.name ?? '?', `${st.sync?.status ?? '-'}@${(st.sync?.revision ?? '').slice(0, 7)}`, st.health?.status ?? '-',
+      `op=${op?.phase ?? '-'}${a.operation ? '(requested)' : ''} ${op?.startedAt ?? ''}..${op?.finishedAt ?? ''} "${(op?.message ?? '').slice(0, 120)}"`,
+      ...(st.conditions ?? []).map((c) => `${c.type ?? ''}: ${(c.message ?? '').slice(0, 120)}`),
+    ].join(' ');
+  }).join('\n');
 }
 
 export async function startInstallHarness(): Promise<InstallHarness> {
@@ -52,6 +78,11 @@ export async function startInstallHarness(): Promise<InstallHarness> {
     env, kube, fork,
     gitEnv: () => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`, GIT_TERMINAL_PROMPT: '0' }),
     cli,
+    async explain(r) {
+      const apps = await kube.request<{ items: AppReport[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications')
+        .then((l) => describeApplications(l.items), (err: unknown) => `(cannot list Applications: ${String(err)})`);
+      return `exit ${r.code} after ${Math.round(r.seconds)}s\n${r.stderr.slice(-3000)}\n--- Applications now ---\n${apps}`;
+    },
     installArgs: (o = {}) => ['install', '--yes', '--fork', o.fork ?? fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
       '--components', o.components ?? 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', o.timeout ?? '25m'],
     async cleanup() {
