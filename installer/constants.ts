@@ -24,4 +24,6 @@ export const ANNOTATION_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 export const ANNOTATION_TRACKING_ID = 'argocd.argoproj.io/tracking-id';
 /** On an object that existed before the install, during uninstall: its sync-options before we added Delete=false. */
 export const ANNOTATION_KEPT = 'kubeflow-gitops.io/kept-on-uninstall';
+/** On an object a retiring Application hands to its successor: its sync-options before we added Delete=false. */
+export const ANNOTATION_HELD = 'kubeflow-gitops.io/held-for-successor';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';

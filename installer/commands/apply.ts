@@ -15,7 +15,7 @@ import { ensureClusterSecrets } from '../execute/ensure-cluster-secrets.js';
 import { ensureInstallRecord, markArgoCdConfigured } from '../execute/install-record.js';
 import { readForkApplications } from '../execute/read-fork-files.js';
 import { listApplications } from '../execute/list-applications.js';
-import { finishRetirements, prepareRetirements, resumeRootSelfHeal } from '../execute/retire-applications.js';
+import { finishRetirements, prepareRetirements } from '../execute/retire-applications.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { Located } from './fork.js';
 import { clusterSecretsFor } from '../plan/build-fork-plan.js';
@@ -103,9 +103,9 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     // Before the root sees the commit that drops an Application (an upgrade folds a component into another).
     const forkApps = new Set(selection);
     const live = await listApplications(kube);
-    const holdRoot = await prepareRetirements(kube, planRetirements(live, forkApps, opts.release), live, record, deps.log);
-    deps.log.step(`applying the root Application "${ROOT_APP_NAME}" (${displayUrl(located.repoURL)} ${opts.branch} @ ${fork.revision.slice(0, 7)})${holdRoot ? ', self-heal off until it has pruned the retired Applications' : ''}`);
-    await kube.apply(buildRootApplication({ repoURL: located.repoURL, targetRevision: opts.branch }, { selfHeal: !holdRoot }) as KubeObject);
+    await prepareRetirements(kube, planRetirements(live, forkApps, opts.release), live, record, deps.log);
+    deps.log.step(`applying the root Application "${ROOT_APP_NAME}" (${displayUrl(located.repoURL)} ${opts.branch} @ ${fork.revision.slice(0, 7)})`);
+    await kube.apply(buildRootApplication({ repoURL: located.repoURL, targetRevision: opts.branch }) as KubeObject);
     for (const name of [ROOT_APP_NAME, ...selection]) await requestRefresh(kube, name);
     // The clone is not needed any more: removing thousands of files takes seconds, so do it during
     // the watch rather than between the last component turning ready and the exit.
@@ -128,7 +128,6 @@ export async function runApply(opts: ForkOptions, cluster: ClusterOptions, deps:
     }
     // Said per workload when Argo CD keeps no per-resource health (see explain-from-objects).
     await reporter.finish(await explainFromObjects(kube, wait.states));
-    if (holdRoot) await resumeRootSelfHeal(kube, fork.revision, deps.log);
     if (wait.outcome.kind === 'ready') {
       const pending = await finishRetirements(kube, forkApps, record, deps.log, { timeoutMs: RETIRE_WAIT_MS, signal: abort.signal });
       if (pending.length > 0) deps.log.warn(`the root has not pruned ${pending.join(', ')} yet; what they deployed is settled by the next run of this command`);

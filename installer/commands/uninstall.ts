@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
 import { markPreexisting, releasePreexisting } from '../execute/keep-preexisting.js';
-import { finishRetirements } from '../execute/retire-applications.js';
+import { finishRetirements, releaseHolds } from '../execute/retire-applications.js';
 import { buildUninstallPlan, keepsOnDelete, objectRefOf, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { isInstallApplication } from '../plan/install-applications.js';
 import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
@@ -57,6 +57,8 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
   // Applications an upgrade retired and the root already pruned: what they left is settled as the
   // upgrade would have (adopted objects stay with their successor, the rest goes or is handed back).
   await finishRetirements(kube, new Set(), record, deps.log, { timeoutMs: 0 });
+  // What an unfinished hand-over still holds goes with whichever Application tracks it.
+  await releaseHolds(kube);
   const deleted: string[] = [];
   if (plan.root !== undefined) {
     // Without its finalizer the root goes alone: Argo CD does not cascade, and nothing re-creates children.

@@ -1,16 +1,17 @@
 /**
  * Carries out plan/plan-retirements.ts. Before the root can see the commit that drops an Application:
- * what the Application holds is written to a ConfigMap, then it either lets go of its objects (its
- * successor adopts them in place) or keeps what existed before the install (Delete=false). Once the
- * root has pruned it (this run or any later one, on any machine: the ConfigMap is in the cluster),
- * the objects no successor took are deleted and the kept ones handed back. Both halves are
- * ensure-steps; an upgrade that never landed gets its finalizer back.
+ * what the Application holds is written to a ConfigMap, then its objects get Argo CD's Delete=false
+ * (its successor adopts them in place; what existed before the install is kept the same way), so the
+ * root's prune and the resources finalizer delete nothing of them. Nothing is changed on the
+ * Application itself: the root re-applies it from git whenever it syncs a commit that still has it.
+ * Once the root has pruned it (this run or any later one, on any machine: the ConfigMap is in the
+ * cluster), each object gets its own sync-options back, what no successor took is deleted and what
+ * existed before is handed back. Both halves are ensure-steps.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, RESOURCES_FINALIZER, ROOT_APP_NAME, TOOL, ANNOTATION_TRACKING_ID } from '../constants.js';
-import { objectRefOf, type ManagedRef } from '../plan/build-uninstall-plan.js';
+import { ANNOTATION_HELD, ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import { keepsOnDelete, objectRefOf, withDeleteFalse, type ManagedRef } from '../plan/build-uninstall-plan.js';
 import { settle, type Retirement } from '../plan/plan-retirements.js';
-import { buildRootApplication } from '../plan/render-application.js';
-import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import type { InstallRecord } from './install-record.js';
@@ -51,42 +52,23 @@ async function writeRetirements(kube: Kube, entries: ReadonlyMap<string, Entry>)
   });
 }
 
-/**
- * Before the root sees the new commit: record, then let go (successor) or mark what existed before.
- * Returns whether the root's self-heal is held off (see holdRoot); the caller applies the root so.
- */
-export async function prepareRetirements(kube: Kube, retirements: readonly Retirement[], live: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<boolean> {
-  if (retirements.length === 0) return false;
+/** Before the root sees the new commit: record, then hold the objects (successor) or mark what existed before. */
+export async function prepareRetirements(kube: Kube, retirements: readonly Retirement[], live: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<void> {
+  if (retirements.length === 0) return;
   const entries = await readRetirements(kube);
   for (const r of retirements) if (!entries.has(r.app)) entries.set(r.app, { successor: r.successor, refs: r.refs });
   await writeRetirements(kube, entries);
-  const holdRoot = retirements.some((r) => r.successor !== undefined);
-  if (holdRoot) await setRootSelfHeal(kube, false);
   for (const r of retirements) {
     const app = live.find((a) => a.metadata?.name === r.app);
     if (app === undefined) continue;
     if (r.successor !== undefined) {
-      await letGo(kube, app);
-      log.info(`${r.app} is part of ${r.successor} now: its Application goes without deleting what it deployed, and ${r.successor} takes that over in place`);
+      const held = await holdAll(kube, r.refs);
+      log.info(`${r.app} is part of ${r.successor} now: its ${String(held)} object(s) stay when its Application goes, and ${r.successor} takes them over in place`);
     } else {
       await markPreexisting(kube, [app], record, log);
       log.info(`${r.app} is no longer in the fork: the root deletes it and what it deployed (except what was there before the install)`);
     }
   }
-  return holdRoot;
-}
-
-/**
- * After the watch of a run that held the root's self-heal off: once the root has applied the pushed
- * commit the retired Applications are out of its desired state, so self-heal cannot bring them back.
- */
-export async function resumeRootSelfHeal(kube: Kube, revision: string, log: Logger): Promise<void> {
-  const root = await kube.get<RootApp>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
-  if (root?.status?.sync?.status === 'Synced' && root.status.sync.revision === revision) {
-    await setRootSelfHeal(kube, true);
-    return;
-  }
-  log.warn(`the root Application "${ROOT_APP_NAME}" has not applied ${revision.slice(0, 7)} yet, so its self-heal stays off; run this command again once it has`);
 }
 
 /**
@@ -101,9 +83,8 @@ export async function finishRetirements(kube: Kube, forkApps: ReadonlySet<string
   for (const app of [...entries.keys()]) {
     const a = live.get(app);
     if (a === undefined || !forkApps.has(app)) continue;
-    // The fork has it again (the upgrade never landed, or it was put back): it cascades as before, and
-    // the root, self-healing again, gives it back its automated sync.
-    if (a.metadata?.['deletionTimestamp'] === undefined) await restoreFinalizer(kube, a);
+    // The fork has it again (the upgrade never landed, or it was put back): it cascades as before.
+    for (const ref of entries.get(app)?.refs ?? []) await unhold(kube, ref);
     entries.delete(app);
   }
   const waiting = [...entries.keys()].filter((app) => live.has(app));
@@ -117,9 +98,14 @@ export async function finishRetirements(kube: Kube, forkApps: ReadonlySet<string
   return remaining.slice();
 }
 
+/** Uninstall, before its cascade: every held object gets its own sync-options back, so it goes with whoever tracks it. */
+export async function releaseHolds(kube: Kube): Promise<void> {
+  for (const e of (await readRetirements(kube)).values()) for (const ref of e.refs) await unhold(kube, ref);
+}
+
 async function settleOne(kube: Kube, ref: ManagedRef, app: string, record: InstallRecord | undefined, log: Logger): Promise<void> {
   const r = objectRefOf(ref);
-  const o = await kube.get(r).catch(() => undefined);
+  const o = await unhold(kube, ref);
   if (o === undefined) return;
   switch (settle({ ...o, kind: r.kind }, app, record)) {
     case 'leave': return;
@@ -130,44 +116,29 @@ async function settleOne(kube: Kube, ref: ManagedRef, app: string, record: Insta
   }
 }
 
-interface RootApp extends KubeObject {
-  spec?: { source?: { repoURL?: string; targetRevision?: string }; syncPolicy?: { automated?: { selfHeal?: boolean } } };
-  status?: { sync?: { status?: string; revision?: string } };
-}
-
-/**
- * The root's self-heal re-applies its children from the commit it has, finalizers included: while a
- * retiring Application's finalizer is off, until the root has the commit without it, it must not run.
- * Not ignoreDifferences + RespectIgnoreDifferences on the finalizers: for a resource whose status is
- * not a subresource (Applications) Argo CD then copies the live status it has cached into what it
- * applies, and a child's stale operationState written back leaves its sync stuck "Running".
- */
-async function setRootSelfHeal(kube: Kube, on: boolean): Promise<void> {
-  const root = await kube.get<RootApp>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: ROOT_APP_NAME });
-  const source = root?.spec?.source;
-  if (source?.repoURL === undefined || source.targetRevision === undefined) return;
-  if ((root?.spec?.syncPolicy?.automated?.selfHeal === true) === on) return;
-  await kube.apply(buildRootApplication({ repoURL: source.repoURL, targetRevision: source.targetRevision }, { selfHeal: on }) as KubeObject);
-}
-
-/** No cascade on prune, and no self-heal fighting the successor over the objects it adopts. */
-async function letGo(kube: Kube, app: KubeObject): Promise<void> {
-  const finalizers = (app.metadata?.['finalizers'] as string[] | undefined) ?? [];
-  const automated = (app as { spec?: { syncPolicy?: { automated?: unknown } } }).spec?.syncPolicy?.automated;
-  if (!finalizers.includes(RESOURCES_FINALIZER) && automated === undefined) return;
-  await patchApplication(kube, app, { metadata: { finalizers: finalizers.filter((f) => f !== RESOURCES_FINALIZER) }, spec: { syncPolicy: { automated: null } } });
-}
-
-async function restoreFinalizer(kube: Kube, app: KubeObject): Promise<void> {
-  const finalizers = (app.metadata?.['finalizers'] as string[] | undefined) ?? [];
-  if (finalizers.includes(RESOURCES_FINALIZER)) return;
-  await patchApplication(kube, app, { metadata: { finalizers: [...finalizers, RESOURCES_FINALIZER] } });
-}
-
-async function patchApplication(kube: Kube, app: KubeObject, patch: object): Promise<void> {
-  try {
-    await kube.request('PATCH', `${APPLICATIONS_PATH}/${encodeURIComponent(app.metadata?.name ?? '')}`, patch, 'application/merge-patch+json');
-  } catch (err) {
-    if (!(err instanceof KubeApiError && err.code === 404)) throw err;
+/** Delete=false on each object not already kept; returns how many are held. */
+async function holdAll(kube: Kube, refs: readonly ManagedRef[]): Promise<number> {
+  let held = 0;
+  for (const ref of refs) {
+    const r = objectRefOf(ref);
+    const o = await kube.get(r).catch(() => undefined);
+    const annotations = o?.metadata?.annotations ?? {};
+    if (o === undefined) continue;
+    held += 1;
+    if (annotations[ANNOTATION_HELD] !== undefined || annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(o)) continue;
+    await patchAnnotations(kube, r, o, { [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]), [ANNOTATION_HELD]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '' });
   }
+  return held;
+}
+
+/** Gives a held object its own sync-options back; returns it as it is then (undefined when gone). */
+async function unhold(kube: Kube, ref: ManagedRef): Promise<KubeObject | undefined> {
+  const r = objectRefOf(ref);
+  const o = await kube.get(r).catch(() => undefined);
+  const before = o?.metadata?.annotations?.[ANNOTATION_HELD];
+  if (o === undefined || before === undefined) return o;
+  const restored = { [ANNOTATION_SYNC_OPTIONS]: before === '' ? null : before, [ANNOTATION_HELD]: null };
+  await patchAnnotations(kube, r, o, restored);
+  const annotations = Object.fromEntries(Object.entries({ ...o.metadata?.annotations, ...restored }).filter((e): e is [string, string] => e[1] !== null));
+  return { ...o, metadata: { ...o.metadata, annotations } };
 }

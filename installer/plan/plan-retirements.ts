@@ -19,8 +19,8 @@ export interface Retirement {
   /** The Application the root will prune. */
   readonly app: string;
   /**
-   * The Application in the fork that ships the same objects now: the retired one lets go of them
-   * (no cascade) and the successor adopts them in place. Without one, the cascade runs, and what
+   * The Application in the fork that ships the same objects now: they are held with Delete=false
+   * (the cascade skips them) and the successor adopts them in place. Without one, the cascade runs, and what
    * existed before the install is kept as uninstall keeps it.
    */
   readonly successor?: string | undefined;

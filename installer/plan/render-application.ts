@@ -85,11 +85,12 @@ function commentKey(map: YAMLMap, key: string, comment: string): void {
 }
 
 /**
- * The root app-of-apps: an Application whose source is the fork's kubeflow-apps/ folder.
- * `selfHeal: false` only while an upgrade hands a folded component's objects to its successor: the
- * retiring Application's finalizer is off then, and self-heal would put it back from the commit before.
+ * The root app-of-apps: an Application whose source is the fork's kubeflow-apps/ folder. No
+ * RespectIgnoreDifferences: for a resource whose status is not a subresource (Applications) Argo CD
+ * would copy the live status it has cached into what it applies, and a child's stale operationState
+ * written back leaves its sync stuck "Running".
  */
-export function buildRootApplication(source: SourceRef, opts: { selfHeal?: boolean } = {}): object {
+export function buildRootApplication(source: SourceRef): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -104,7 +105,7 @@ export function buildRootApplication(source: SourceRef, opts: { selfHeal?: boole
       source: { repoURL: source.repoURL, targetRevision: source.targetRevision, path: FORK_APPS_DIR, directory: { recurse: false } },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: {
-        automated: { prune: true, selfHeal: opts.selfHeal ?? true },
+        automated: { prune: true, selfHeal: true },
         retry: { limit: 10, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
       },
     },

@@ -13,10 +13,6 @@ describe('root Application', () => {
     expect(root.spec.ignoreDifferences).toBeUndefined();
   });
 
-  it('holds self-heal off only when asked (an upgrade handing objects to a successor)', () => {
-    expect((buildRootApplication(source, { selfHeal: false }) as Root).spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: false });
-  });
-
   it('renders the same object the installer applies', () => {
     expect(parse(renderRootApplication(source))).toEqual(buildRootApplication(source));
   });
