@@ -31,7 +31,7 @@ export interface ArgoApplication {
 }
 
 export interface AppResource {
-  group?: string; kind?: string; namespace?: string; name?: string; status?: string;
+  group?: string; version?: string; kind?: string; namespace?: string; name?: string; status?: string;
   health?: { status?: string; message?: string };
 }
 interface SyncResultResource { group?: string; kind?: string; namespace?: string; name?: string; status?: string; message?: string; hookPhase?: string; hookType?: string }
@@ -57,6 +57,12 @@ export interface ComponentState {
    * (a refresh, not another sync) settles it.
    */
   readonly recheck?: boolean;
+  /**
+   * The running sync waits for this object to turn healthy, and Argo CD sees it Missing: Argo CD
+   * never re-checks a task without a live object, so unless its cache is only behind (the watch asks
+   * the API server) that sync cannot finish.
+   */
+  readonly awaitsMissing?: AppResource | undefined;
 }
 
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
@@ -107,6 +113,14 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
     return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'} at ${short(revision)}, waiting for ${short(expectedRevision)}${lastFailed}`, problems: [] };
   }
   if (op?.phase === 'Running') {
+    const gone = awaitedButMissing(app);
+    if (gone !== undefined) {
+      return {
+        ...base, phase: 'failed', awaitsMissing: gone,
+        reason: `sync cannot finish: it waits for ${resourceName(gone)} to turn healthy, but that object is gone (deleted after the sync applied it); terminate the operation (argocd app terminate-op ${app.metadata?.name ?? ''}) and Argo CD syncs again`,
+        problems: [{ resource: resourceName(gone), status: 'Missing', message: 'awaited by the running sync' }],
+      };
+    }
     const retry = op.retryCount ? ` (retry ${op.retryCount})` : '';
     return { ...base, phase: 'progressing', reason: `syncing${retry}${op.message ? `: ${firstLine(op.message)}` : ''}`, problems: runningHooks(app).concat(syncFailures(app)) };
   }
@@ -124,6 +138,14 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
   }
   if (op !== undefined && op.phase !== 'Succeeded') return { ...base, phase: 'progressing', reason: `last operation ${op.phase ?? 'unknown'}`, problems: [] };
   return { ...base, phase: 'ready', reason: `Synced at ${short(revision)} and Healthy`, problems: [] };
+}
+
+/** gitops-engine names the first task it waits for as "waiting for healthy state of <group>/<kind>/<name>". */
+function awaitedButMissing(app: ArgoApplication): AppResource | undefined {
+  const m = /^waiting for healthy state of ([^/\s]*)\/([^/\s]+)\/(\S+)/.exec(app.status?.operationState?.message ?? '');
+  if (!m) return undefined;
+  const [, group, kind, name] = m;
+  return (app.status?.resources ?? []).find((r) => (r.group ?? '') === group && r.kind === kind && r.name === name && r.health?.status === 'Missing');
 }
 
 /** Single-source status fills `revision`; multi-source fills `revisions` (and may leave `revision` empty). */

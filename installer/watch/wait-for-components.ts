@@ -6,7 +6,7 @@
  */
 import { ARGOCD_NAMESPACE } from '../constants.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
-import { assessApplication, type ComponentState } from './assess-application.js';
+import { assessApplication, type AppResource, type ComponentState } from './assess-application.js';
 import { watchApplications, type ApplicationWatch } from './watch-applications.js';
 
 export interface WaitOptions {
@@ -169,6 +169,17 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       }
     };
 
+    // A sync waiting for an object Argo CD sees Missing: if the API server has it, Argo CD's cache is
+    // only behind (new CRDs) and a refresh settles it; if not, that sync never finishes.
+    const checkAwaited = async (name: string, state: ComponentState, r: AppResource) => {
+      const apiVersion = r.group ? `${r.group}/${r.version ?? ''}` : r.version ?? 'v1';
+      const live = await kube.get({ apiVersion, kind: r.kind ?? '', namespace: r.namespace, name: r.name ?? '' }).catch(() => undefined);
+      if (done || states.get(name) !== state) return;
+      if (live === undefined) { startFailing(name); return; }
+      failingSince.delete(name);
+      void requestRefresh(kube, name);
+    };
+
     const update = (name: string, state: ComponentState) => {
       const prev = states.get(name);
       states.set(name, state);
@@ -179,6 +190,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (state.phase !== 'ready') readyAt.delete(name);
       if (state.phase === 'failed') {
         if (crdOnly(state)) void checkCrds(name, state);
+        else if (state.awaitsMissing !== undefined) void checkAwaited(name, state, state.awaitsMissing);
         else startFailing(name);
       } else failingSince.delete(name);
       if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy) opts.onState(name, state);

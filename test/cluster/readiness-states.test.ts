@@ -1,7 +1,8 @@
 /**
- * Keeps the recorded Application documents honest: re-creates four states on the live Argo CD
- * (ready, degraded, failed sync, stale revision), runs the readiness function on what the API
- * returns, and checks the live status has the shape of the fixture the unit tests use.
+ * Keeps the recorded Application documents honest: re-creates five states on the live Argo CD
+ * (ready, degraded, failed sync, stale revision, a sync waiting for a deleted object), runs the
+ * readiness function on what the API returns, and checks the live status has the shape of the
+ * fixture the unit tests use.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKube } from '../../installer/systems/kube.js';
 import { assessApplication, type ArgoApplication } from '../../installer/watch/assess-application.js';
 import { explainFromObjects } from '../../installer/watch/explain-from-objects.js';
+import { waitForComponents } from '../../installer/watch/wait-for-components.js';
 import { clusterUnavailable, ensureCluster } from '../local-cluster/cluster.js';
 import { recipe, stateName } from '../support/app-states.js';
 import { ArgoLab, type LiveApp } from '../support/argo-lab.js';
@@ -17,7 +19,7 @@ import { projectRoot } from '../support/fixtures.js';
 const skip = clusterUnavailable();
 // The cluster is shared and outlives runs: a run suffix keeps this apart from the capture script and older runs.
 const run = Date.now().toString(36);
-const STATES = ['synced-healthy', 'degraded', 'operation-failed', 'stale-revision'] as const;
+const STATES = ['synced-healthy', 'degraded', 'operation-failed', 'stale-revision', 'awaits-deleted'] as const;
 type State = (typeof STATES)[number];
 
 const fixture = (state: State) => JSON.parse(readFileSync(join(projectRoot, 'test', 'fixtures', 'app-status', `${state}.json`), 'utf8')) as ArgoApplication;
@@ -33,7 +35,7 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     kubeconfig = env.kubeconfig;
     const l = new ArgoLab(env);
     lab = l;
-    // The four settle independently; producing them side by side keeps the file near half a minute.
+    // The five settle independently; producing them side by side keeps the file near half a minute.
     const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(l, stateName(s, run))));
     STATES.forEach((s, i) => { live.set(s, results[i]!); });
   });
@@ -78,6 +80,16 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     const s = assessApplication(app, expectedRevision);
     expect(s.reason).toMatch(/spec\.template\.spec\.containers: Required value/);
     expect(s.problems).toContainEqual(expect.objectContaining({ resource: `Deployment ${stateName('operation-failed', run)}/web`, status: 'SyncFailed' }));
+  });
+
+  it('awaits-deleted: the watch checks the API server and fails the component after the grace, naming the object', async () => {
+    const { expectedRevision } = produced('awaits-deleted');
+    const name = stateName('awaits-deleted', run);
+    const wait = await waitForComponents(createKube({ kubeconfig }), {
+      components: [{ name, wave: 0 }], expectedRevision, componentTimeoutMs: 120_000, overallTimeoutMs: 120_000, failureGraceMs: 2_000, onState: () => undefined,
+    });
+    expect(wait.outcome).toEqual({ kind: 'failed', components: [name] });
+    expect(wait.states.get(name)?.reason).toMatch(new RegExp(`^sync cannot finish: it waits for Deployment ${name}/web to turn healthy, but that object is gone`));
   });
 
   it('stale-revision: becomes ready at the new commit once Argo CD re-reads git', async () => {

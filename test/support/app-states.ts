@@ -142,6 +142,25 @@ spec:
     },
   },
   {
+    state: 'awaits-deleted',
+    expectedPhase: 'failed',
+    note: 'Two sync waves: an unschedulable Deployment (wave 0, Progressing) and a ConfigMap (wave 1). While the sync waits for the Deployment to turn healthy it is deleted by hand: Argo CD sees it Missing and the operation stays Running for ever (gitops-engine never re-checks a task without a live object).',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const wave = (n: number) => `\n  annotations: {argocd.argoproj.io/sync-wave: "${String(n)}"}`;
+      const sha = await repo.commit({
+        'deployment.yaml': deployment({ pod: `      ${UNSCHEDULABLE}\n` }).replace('metadata: {name: web}', `metadata:\n  name: web${wave(0)}`),
+        'configmap.yaml': configMap('after-web').replace('metadata: {name: web-config}', `metadata:\n  name: web-config${wave(1)}`),
+      });
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      const waiting = (a: ArgoApplication) => opPhase(a) === 'Running' && (a.status?.operationState?.message ?? '').startsWith('waiting for healthy state of apps/Deployment/web');
+      await lab.waitFor(name, (a) => at(a, sha) && waiting(a));
+      await lab.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: name, name: 'web' });
+      const gone = (a: ArgoApplication) => (a.status?.resources ?? []).some((r) => r.kind === 'Deployment' && r.name === 'web' && r.health?.status === 'Missing');
+      return { app: await lab.waitFor(name, (a) => waiting(a) && gone(a)), expectedRevision: sha };
+    },
+  },
+  {
     state: 'operation-failed',
     expectedPhase: 'failed',
     note: 'A Deployment without containers: valid YAML, rejected by the apiserver; retry limit 1, so the operation ends Failed.',

@@ -161,7 +161,15 @@ export class ArgoLab {
 
   /** Deletes what this lab created: Applications (cascading), their namespaces, repository Secrets, bare repos. */
   async cleanup(timeoutMs = 90_000): Promise<void> {
-    for (const name of this.apps) await this.kube.delete(APP(name), 'Background');
+    for (const name of this.apps) {
+      // Argo CD finalizes a deletion only once no operation is pending (a sync waiting for ever would hold it).
+      const app = await this.read(name);
+      if (app !== undefined && (app as { operation?: unknown }).operation != null) {
+        const path = await this.kube.pathFor('argoproj.io/v1alpha1', 'Application', 'argocd', name);
+        await this.kube.request('PATCH', path, { operation: null }, 'application/merge-patch+json');
+      }
+      await this.kube.delete(APP(name), 'Background');
+    }
     const deadline = Date.now() + timeoutMs;
     for (const name of this.apps) {
       while ((await this.read(name)) !== undefined) {

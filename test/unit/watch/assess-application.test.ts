@@ -53,6 +53,11 @@ const CASES: Case[] = [
     culprit: [/^Job kfg-rd-operation-running\/migrate$/, 'PreSync hook Running'],
   },
   {
+    state: 'awaits-deleted', phase: 'failed',
+    reason: /^sync cannot finish: it waits for Deployment kfg-rd-awaits-deleted\/web to turn healthy, but that object is gone .*argocd app terminate-op kfg-rd-awaits-deleted/,
+    culprit: [/^Deployment kfg-rd-awaits-deleted\/web$/, 'Missing'],
+  },
+  {
     state: 'operation-failed', phase: 'failed',
     reason: /SyncError: .*Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
     culprit: [/^Deployment kfg-rd-operation-failed\/web$/, 'SyncFailed'],
@@ -105,6 +110,19 @@ describe('assessApplication on real Argo CD documents', () => {
 describe('assessApplication edge cases derived from real documents', () => {
   it('a missing Application is missing', () => {
     expect(assessApplication(undefined, OTHER_SHA)).toMatchObject({ phase: 'missing', problems: [] });
+  });
+
+  it('a sync waiting for an object Argo CD still sees is progress, not a stuck sync', () => {
+    const { app, meta } = clone('awaits-deleted');
+    for (const r of app.status?.resources ?? []) if (r.kind === 'Deployment') r.health = { status: 'Progressing' };
+    const s = assessApplication(app, meta.expectedRevision);
+    expect(s).toMatchObject({ phase: 'progressing', reason: 'syncing: waiting for healthy state of apps/Deployment/web' });
+    expect(s.awaitsMissing).toBeUndefined();
+  });
+
+  it('a stuck sync names the object for the API server check (group, version, namespace)', () => {
+    const { app, meta } = load('awaits-deleted');
+    expect(assessApplication(app, meta.expectedRevision).awaitsMissing).toMatchObject({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'kfg-rd-awaits-deleted', name: 'web' });
   });
 
   it('ready at A is progressing when B is expected, and says which is which', () => {
