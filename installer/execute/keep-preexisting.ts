@@ -6,9 +6,9 @@
  * and Argo CD's tracking removed. Argo CD's changes to it during the install stay: how it looked
  * before was never stored.
  */
-import { ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../constants.js';
+import { ANNOTATION_KEPT, ANNOTATION_TRACKING_ID } from '../constants.js';
 import type { InstallRecord } from './install-record.js';
-import { existedBefore, keepsOnDelete, listedResources, withDeleteFalse } from '../plan/build-uninstall-plan.js';
+import { existedBefore, keepOnDeletePatch, keepsOnDelete, listedResources, restoreSyncOptionsPatch } from '../plan/build-uninstall-plan.js';
 import { trackedBy } from '../plan/install-applications.js';
 import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
@@ -41,10 +41,7 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
       if (live === undefined || !existedBefore({ ...live, kind: type.kind }, record)) continue;
       const annotations = live.metadata?.annotations ?? {};
       if (annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(live)) continue;
-      await patchAnnotations(kube, type, live, {
-        [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]),
-        [ANNOTATION_KEPT]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '',
-      });
+      await patchAnnotations(kube, type, live, keepOnDeletePatch(annotations, ANNOTATION_KEPT));
       marked.push(shown(type.kind, live));
     }
   }
@@ -54,12 +51,9 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
 
 /** Hands a marked object back once no Application of ours can act on it any more. */
 export async function releasePreexisting(kube: Kube, type: Kind, o: KubeObject, ourApps: ReadonlySet<string>, log: Logger): Promise<void> {
-  const annotations = o.metadata?.annotations ?? {};
-  const before = annotations[ANNOTATION_KEPT];
   const tracked = trackedBy(o);
   await patchAnnotations(kube, type, o, {
-    [ANNOTATION_SYNC_OPTIONS]: before === undefined || before === '' ? null : before,
-    [ANNOTATION_KEPT]: null,
+    ...restoreSyncOptionsPatch(o.metadata?.annotations ?? {}, ANNOTATION_KEPT),
     ...(tracked !== undefined && ourApps.has(tracked) ? { [ANNOTATION_TRACKING_ID]: null } : {}),
   });
   log.info(`kept ${shown(type.kind, o)}: it was there before the install (the changes Argo CD made to it stay)`);

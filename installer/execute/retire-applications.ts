@@ -8,8 +8,8 @@
  * cluster), each object gets its own sync-options back, what no successor took is deleted and what
  * existed before is handed back. Both halves are ensure-steps.
  */
-import { ANNOTATION_HELD, ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
-import { keepsOnDelete, objectRefOf, withDeleteFalse, type ManagedRef } from '../plan/build-uninstall-plan.js';
+import { ANNOTATION_HELD, ANNOTATION_KEPT, ANNOTATION_TRACKING_ID, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import { keepOnDeletePatch, keepsOnDelete, objectRefOf, restoreSyncOptionsPatch, type ManagedRef } from '../plan/build-uninstall-plan.js';
 import { settle, type Retirement } from '../plan/plan-retirements.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
@@ -122,11 +122,11 @@ async function holdAll(kube: Kube, refs: readonly ManagedRef[]): Promise<number>
   for (const ref of refs) {
     const r = objectRefOf(ref);
     const o = await kube.get(r).catch(() => undefined);
-    const annotations = o?.metadata?.annotations ?? {};
     if (o === undefined) continue;
     held += 1;
+    const annotations = o.metadata?.annotations ?? {};
     if (annotations[ANNOTATION_HELD] !== undefined || annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(o)) continue;
-    await patchAnnotations(kube, r, o, { [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]), [ANNOTATION_HELD]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '' });
+    await patchAnnotations(kube, r, o, keepOnDeletePatch(annotations, ANNOTATION_HELD));
   }
   return held;
 }
@@ -135,10 +135,9 @@ async function holdAll(kube: Kube, refs: readonly ManagedRef[]): Promise<number>
 async function unhold(kube: Kube, ref: ManagedRef): Promise<KubeObject | undefined> {
   const r = objectRefOf(ref);
   const o = await kube.get(r).catch(() => undefined);
-  const before = o?.metadata?.annotations?.[ANNOTATION_HELD];
-  if (o === undefined || before === undefined) return o;
-  const restored = { [ANNOTATION_SYNC_OPTIONS]: before === '' ? null : before, [ANNOTATION_HELD]: null };
+  if (o?.metadata?.annotations?.[ANNOTATION_HELD] === undefined) return o;
+  const restored = restoreSyncOptionsPatch(o.metadata.annotations, ANNOTATION_HELD);
   await patchAnnotations(kube, r, o, restored);
-  const annotations = Object.fromEntries(Object.entries({ ...o.metadata?.annotations, ...restored }).filter((e): e is [string, string] => e[1] !== null));
+  const annotations = Object.fromEntries(Object.entries({ ...o.metadata.annotations, ...restored }).filter((e): e is [string, string] => e[1] !== null));
   return { ...o, metadata: { ...o.metadata, annotations } };
 }

@@ -125,6 +125,17 @@ export function withDeleteFalse(value: string | undefined): string {
   return [...(value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '' && !x.startsWith('Delete=')), 'Delete=false'].join(',');
 }
 
+/** Annotations that add Delete=false, keeping what sync-options held under `marker` to give it back later. */
+export function keepOnDeletePatch(annotations: Readonly<Record<string, string>>, marker: string): Record<string, string> {
+  return { [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]), [marker]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '' };
+}
+
+/** Annotations that undo keepOnDeletePatch: sync-options as `marker` kept them, the marker gone. */
+export function restoreSyncOptionsPatch(annotations: Readonly<Record<string, string>>, marker: string): Record<string, null | string> {
+  const before = annotations[marker];
+  return { [ANNOTATION_SYNC_OPTIONS]: before === undefined || before === '' ? null : before, [marker]: null };
+}
+
 /**
  * An object in the cluster before the install: a namespace the record lists, or anything created
  * before the record was. A component that ships such an object (the namespace `kubeflow`, a

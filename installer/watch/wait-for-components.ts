@@ -5,6 +5,7 @@
  * Degraded during a rollout does not.
  */
 import { ARGOCD_NAMESPACE } from '../constants.js';
+import { objectRefOf } from '../plan/build-uninstall-plan.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { assessApplication, type AppResource, type ComponentState } from './assess-application.js';
 import { watchApplications, type ApplicationWatch } from './watch-applications.js';
@@ -172,8 +173,8 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     // A sync waiting for an object Argo CD sees Missing: if the API server has it, Argo CD's cache is
     // only behind (new CRDs) and a refresh settles it; if not, that sync never finishes.
     const checkAwaited = async (name: string, state: ComponentState, r: AppResource) => {
-      const apiVersion = r.group ? `${r.group}/${r.version ?? ''}` : r.version ?? 'v1';
-      const live = await kube.get({ apiVersion, kind: r.kind ?? '', namespace: r.namespace, name: r.name ?? '' }).catch(() => undefined);
+      const ref = objectRefOf({ group: r.group ?? '', version: r.version ?? 'v1', kind: r.kind ?? '', namespace: r.namespace, name: r.name ?? '' });
+      const live = await kube.get(ref).catch(() => undefined);
       if (done || states.get(name) !== state) return;
       if (live === undefined) { startFailing(name); return; }
       failingSince.delete(name);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstallRecord, type InstallRecord } from '../../../installer/execute/install-record.js';
-import { buildUninstallPlan, existedBefore, keepsOnDelete, renderUninstallPlan, selectLeftovers, withDeleteFalse } from '../../../installer/plan/build-uninstall-plan.js';
+import { buildUninstallPlan, existedBefore, keepOnDeletePatch, keepsOnDelete, renderUninstallPlan, restoreSyncOptionsPatch, selectLeftovers, withDeleteFalse } from '../../../installer/plan/build-uninstall-plan.js';
 import { isInstallApplication, trackedBy } from '../../../installer/plan/install-applications.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 
@@ -150,5 +150,13 @@ describe('what existed before the install', () => {
     expect(withDeleteFalse(' Prune=false , Delete=true')).toBe('Prune=false,Delete=false');
     expect(keepsOnDelete({ metadata: { annotations: { 'argocd.argoproj.io/sync-options': withDeleteFalse('ServerSideApply=true') } } })).toBe(true);
     expect(keepsOnDelete({ metadata: { annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' } } })).toBe(false);
+  });
+
+  it('keeps what sync-options held under a marker and gives exactly that back', () => {
+    const SO = 'argocd.argoproj.io/sync-options';
+    expect(keepOnDeletePatch({}, 'm')).toEqual({ [SO]: 'Delete=false', m: '' });
+    expect(keepOnDeletePatch({ [SO]: 'Prune=false' }, 'm')).toEqual({ [SO]: 'Prune=false,Delete=false', m: 'Prune=false' });
+    expect(restoreSyncOptionsPatch({ [SO]: 'Delete=false', m: '' }, 'm')).toEqual({ [SO]: null, m: null });
+    expect(restoreSyncOptionsPatch({ [SO]: 'Prune=false,Delete=false', m: 'Prune=false' }, 'm')).toEqual({ [SO]: 'Prune=false', m: null });
   });
 });
