@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 // SDKs of outside systems may only be imported by the module that owns that system
 // (installer/systems/*); everything else receives them as dependencies.
-const SDKS = ['@kubernetes/client-node', 'simple-git', 'execa', '@inquirer/prompts', '@inquirer/core', 'listr2', '@listr2/*'];
+const SDKS = [
+  '@kubernetes/client-node',
+  'simple-git',
+  'execa',
+  '@inquirer/prompts',
+  '@inquirer/core',
+  'listr2',
+  '@listr2/*',
+];
 
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
@@ -13,7 +21,10 @@ export default defineConfig(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
@@ -24,7 +35,17 @@ export default defineConfig(
     files: ['installer/**/*.ts'],
     ignores: ['installer/systems/**', 'installer/cli.ts', 'installer/ui/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: SDKS, message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: SDKS,
+              message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -50,7 +50,11 @@ export function findPackageRoot(): string {
   return dir;
 }
 
-export function createDeps(env: NodeJS.ProcessEnv = process.env, log: Logger = createStderrLogger(), prompter: Prompter = noPrompter): Deps {
+export function createDeps(
+  env: NodeJS.ProcessEnv = process.env,
+  log: Logger = createStderrLogger(),
+  prompter: Prompter = noPrompter,
+): Deps {
   return {
     prompter,
     git: createGit(),

@@ -19,7 +19,11 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** A mistake the user can fix: printed without a stack trace. */
 export class UserError extends Error {
   override readonly name = 'UserError';
-  constructor(message: string, readonly exitCode: ExitCode = ExitCode.usage, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.usage,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -27,7 +31,11 @@ export class UserError extends Error {
 /** An outside system (git, git host, Kubernetes, a subprocess) failed; always carries its cause. */
 export class ExternalError extends Error {
   override readonly name = 'ExternalError';
-  constructor(message: string, readonly exitCode: ExitCode = ExitCode.failure, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.failure,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }

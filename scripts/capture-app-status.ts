@@ -22,7 +22,8 @@ async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');
   const wanted = args.filter((a) => !a.startsWith('--'));
   const unknown = wanted.filter((w) => !RECIPES.some((r) => r.state === w));
-  if (unknown.length > 0) throw new Error(`unknown state(s): ${unknown.join(', ')}; known: ${RECIPES.map((r) => r.state).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown state(s): ${unknown.join(', ')}; known: ${RECIPES.map((r) => r.state).join(', ')}`);
   const recipes = wanted.length > 0 ? RECIPES.filter((r) => wanted.includes(r.state)) : RECIPES;
   const lab = new ArgoLab(await ensureCluster());
   if (args.includes('--clean')) {
@@ -38,25 +39,35 @@ async function main(args: string[]): Promise<number> {
   let failures = 0;
   try {
     // Each state has its own repo, Application and namespace, so they can settle side by side.
-    await Promise.all(recipes.map(async (r) => {
-      const started = Date.now();
-      try {
-        const { app, expectedRevision } = await r.produce(lab, stateName(r.state));
-        writeFileSync(join(OUT, `${r.state}.json`), `${JSON.stringify(forFixture(app), null, 2)}\n`);
-        writeFileSync(join(OUT, `${r.state}.meta.json`), `${JSON.stringify({ expectedRevision, expectedPhase: r.expectedPhase, note: r.note }, null, 2)}\n`);
-        console.log(`captured ${r.state} in ${Math.round((Date.now() - started) / 1000)}s`);
-      } catch (e) {
-        failures++;
-        console.error(`FAILED ${r.state}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }));
+    await Promise.all(
+      recipes.map(async (r) => {
+        const started = Date.now();
+        try {
+          const { app, expectedRevision } = await r.produce(lab, stateName(r.state));
+          writeFileSync(join(OUT, `${r.state}.json`), `${JSON.stringify(forFixture(app), null, 2)}\n`);
+          writeFileSync(
+            join(OUT, `${r.state}.meta.json`),
+            `${JSON.stringify({ expectedRevision, expectedPhase: r.expectedPhase, note: r.note }, null, 2)}\n`,
+          );
+          console.log(`captured ${r.state} in ${Math.round((Date.now() - started) / 1000)}s`);
+        } catch (e) {
+          failures++;
+          console.error(`FAILED ${r.state}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }),
+    );
   } finally {
     if (!keep) await lab.cleanup();
   }
   return failures === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  },
+);

@@ -11,7 +11,9 @@ async function main(cmd: string | undefined): Promise<number> {
       const r = await up();
       for (const b of r.build.built) console.log(`build: ${b.name} ${b.seconds}s`);
       if (r.build.cached.length > 0) console.log(`build: cached ${r.build.cached.join(', ')}`);
-      console.log(`up: ${r.upSeconds}s (${r.started.length > 0 ? `started ${r.started.join(', ')}` : 'everything was already running'})`);
+      console.log(
+        `up: ${r.upSeconds}s (${r.started.length > 0 ? `started ${r.started.join(', ')}` : 'everything was already running'})`,
+      );
       console.log(`peak RSS of the process set: ${r.peakRssMiB} MiB`);
       console.log(`logs: ${r.info.logsDir}`);
       console.log(`git server: ${r.info.gitUrl}`);
@@ -23,14 +25,18 @@ async function main(cmd: string | undefined): Promise<number> {
       return 0;
     case 'status': {
       const s = status();
-      for (const c of s.components) console.log(`${c.running ? 'running' : 'stopped'}  ${c.name}${c.pid !== undefined ? ` (pid ${c.pid})` : ''}`);
+      for (const c of s.components)
+        console.log(`${c.running ? 'running' : 'stopped'}  ${c.name}${c.pid !== undefined ? ` (pid ${c.pid})` : ''}`);
       console.log(`logs: ${s.info?.logsDir ?? '(cluster not created)'}`);
       console.log(`peak RSS of the process set: ${s.peakRssMiB} MiB`);
       return s.components.every((c) => c.running) ? 0 : 1;
     }
     case 'env': {
       const s = status();
-      if (!s.info) { console.error('no local cluster; run: scripts/local-cluster up'); return 1; }
+      if (!s.info) {
+        console.error('no local cluster; run: scripts/local-cluster up');
+        return 1;
+      }
       for (const l of envLines(s.info)) console.log(l);
       return 0;
     }

@@ -18,15 +18,26 @@ const FULL: Readonly<Record<string, readonly [number, number]>> = {
 };
 
 /** The same with overlays/components/small-footprint applied. */
-const SMALL: Readonly<Record<string, readonly [number, number]>> = { ...FULL, istio: [300, 484], 'knative-serving': [400, 420], pipelines: [322, 1158] };
+const SMALL: Readonly<Record<string, readonly [number, number]>> = {
+  ...FULL,
+  istio: [300, 484],
+  'knative-serving': [400, 420],
+  pipelines: [322, 1158],
+};
 
-export function requestsOf(components: readonly string[], footprint: Footprint): { cpuMillis: number; memoryMiB: number } {
+export function requestsOf(
+  components: readonly string[],
+  footprint: Footprint,
+): { cpuMillis: number; memoryMiB: number } {
   const table = footprint === 'small' ? SMALL : FULL;
   let cpuMillis = 0;
   let memoryMiB = 0;
   for (const c of components) {
     const r = table[c];
-    if (r) { cpuMillis += r[0]; memoryMiB += r[1]; }
+    if (r) {
+      cpuMillis += r[0];
+      memoryMiB += r[1];
+    }
   }
   return { cpuMillis, memoryMiB };
 }

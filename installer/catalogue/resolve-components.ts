@@ -19,11 +19,16 @@ export interface ResolvedComponent {
 const LAYER_WAVE_STEP = 10;
 
 export function parseComponentList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function resolveComponents(
-  selection: readonly string[], release: Release, catalogue: readonly ComponentSpec[] = COMPONENTS,
+  selection: readonly string[],
+  release: Release,
+  catalogue: readonly ComponentSpec[] = COMPONENTS,
 ): ResolvedComponent[] {
   const byName = new Map(catalogue.map((c) => [c.name, c]));
   const requested = expandSelection(selection, release, catalogue, byName);
@@ -62,9 +67,13 @@ export function resolveComponents(
 }
 
 function expandSelection(
-  selection: readonly string[], release: Release, catalogue: readonly ComponentSpec[], byName: Map<string, ComponentSpec>,
+  selection: readonly string[],
+  release: Release,
+  catalogue: readonly ComponentSpec[],
+  byName: Map<string, ComponentSpec>,
 ): Set<string> {
-  if (selection.length === 0) throw new UserError('no components selected: pass --components (a comma-separated list, or "all")');
+  if (selection.length === 0)
+    throw new UserError('no components selected: pass --components (a comma-separated list, or "all")');
   const out = new Set<string>();
   const unknown: string[] = [];
   for (const item of selection) {
@@ -77,9 +86,11 @@ function expandSelection(
       if (spec.paths[release] === undefined) {
         const merged = spec.mergedInto?.[release];
         const has = Object.keys(spec.paths).join(', ');
-        throw new UserError(merged !== undefined
-          ? `component "${item}" is part of "${merged}" in Kubeflow ${release}: select "${merged}" instead (--components)`
-          : `component "${item}" is not in Kubeflow ${release} (it is in ${has}): remove it from --components or choose another --release`);
+        throw new UserError(
+          merged !== undefined
+            ? `component "${item}" is part of "${merged}" in Kubeflow ${release}: select "${merged}" instead (--components)`
+            : `component "${item}" is not in Kubeflow ${release} (it is in ${has}): remove it from --components or choose another --release`,
+        );
       }
       out.add(item);
     } else {
@@ -88,13 +99,20 @@ function expandSelection(
   }
   if (unknown.length > 0) {
     const known = [...byName.keys(), ...Object.keys(BUNDLES), 'all'].sort().join(', ');
-    throw new UserError(`unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} in --components; known: ${known}`);
+    throw new UserError(
+      `unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} in --components; known: ${known}`,
+    );
   }
   return out;
 }
 
 /** The name to install for a dependency in this release (following merges), or undefined to drop it. */
-function followMerges(name: string, from: string | undefined, release: Release, byName: Map<string, ComponentSpec>): string | undefined {
+function followMerges(
+  name: string,
+  from: string | undefined,
+  release: Release,
+  byName: Map<string, ComponentSpec>,
+): string | undefined {
   const spec = byName.get(name);
   if (!spec) throw new UserError(`catalogue error: "${from ?? '?'}" depends on unknown component "${name}"`);
   if (spec.paths[release] !== undefined) return name;

@@ -19,15 +19,28 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
 export function withForkLocation(cmd: Command): Command {
   return cmd
     .option('--upstream <url>', 'Kubeflow manifests repository the fork comes from', DEFAULT_UPSTREAM)
-    .option('--fork <git-url-or-path>', 'your git repository: an HTTPS or SSH URL, or a local path (created as a bare repository if missing)')
-    .option('--github-fork <owner>', 'create (or reuse) a GitHub fork under this user or organisation, with the token in GITHUB_TOKEN')
+    .option(
+      '--fork <git-url-or-path>',
+      'your git repository: an HTTPS or SSH URL, or a local path (created as a bare repository if missing)',
+    )
+    .option(
+      '--github-fork <owner>',
+      'create (or reuse) a GitHub fork under this user or organisation, with the token in GITHUB_TOKEN',
+    )
     .option('--github-api-url <url>', 'GitHub API for --github-fork (GitHub Enterprise: https://HOST/api/v3)')
     .option('--github-repo-name <name>', 'name of the GitHub fork (default: the upstream name)')
     .option('--branch <name>', 'branch in the fork that Argo CD follows', DEFAULT_BRANCH)
-    .option('--mirror <from>=<to>', 'fetch URLs starting with <from> from <to> instead (repeatable; http(s) or file://)', collect)
+    .option(
+      '--mirror <from>=<to>',
+      'fetch URLs starting with <from> from <to> instead (repeatable; http(s) or file://)',
+      collect,
+    )
     .option('--argocd-repo-url <url>', 'URL Argo CD reads the fork from, when it differs from the push URL')
     .option('--ssh-key <path>', 'private key for an SSH fork URL')
-    .option('--token-env <name>', 'environment variable holding the HTTPS token for the fork (default: KFG_GIT_TOKEN, or GITHUB_TOKEN with --github-fork)');
+    .option(
+      '--token-env <name>',
+      'environment variable holding the HTTPS token for the fork (default: KFG_GIT_TOKEN, or GITHUB_TOKEN with --github-fork)',
+    );
 }
 
 /** `--config`, `--yes` and `--output`: how a run takes its settings and gives its results. */
@@ -40,14 +53,27 @@ export function withRunOptions(cmd: Command): Command {
 
 /** Everything that decides what the fork holds, on top of where it is. */
 export function withForkOptions(cmd: Command): Command {
-  return withRunOptions(withForkLocation(cmd)
-    .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES))
-    .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
-    .addOption(new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS))
-    .addOption(new Option('--footprint <size>', 'small lowers the heaviest requests (default: small on kind/minikube/microk8s)').choices(['small', 'full']))
-    .option('--oidc-issuer <url>', "EKS: the cluster's OIDC issuer, trusted for machine-to-machine tokens")
-    .option('--admin-password-file <file>', 'file holding the Dex admin password (default: KFG_ADMIN_PASSWORD, or generated once)')
-    .option('--admin-email <email>', `email of the Dex admin login (default: the fork's, else ${DEFAULT_ADMIN_EMAIL})`));
+  return withRunOptions(
+    withForkLocation(cmd)
+      .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES))
+      .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
+      .addOption(new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS))
+      .addOption(
+        new Option(
+          '--footprint <size>',
+          'small lowers the heaviest requests (default: small on kind/minikube/microk8s)',
+        ).choices(['small', 'full']),
+      )
+      .option('--oidc-issuer <url>', "EKS: the cluster's OIDC issuer, trusted for machine-to-machine tokens")
+      .option(
+        '--admin-password-file <file>',
+        'file holding the Dex admin password (default: KFG_ADMIN_PASSWORD, or generated once)',
+      )
+      .option(
+        '--admin-email <email>',
+        `email of the Dex admin login (default: the fork's, else ${DEFAULT_ADMIN_EMAIL})`,
+      ),
+  );
 }
 
 export function withCluster(cmd: Command): Command {
@@ -60,13 +86,19 @@ export function withWatch(cmd: Command): Command {
   return cmd
     .option('--timeout <duration>', 'give up when not everything is ready after this long', '60m')
     .option('--component-timeout <duration>', 'per component, counted from when every lower wave is ready', '20m')
-    .option('--failure-grace <duration>', 'how long a Degraded or failed component may recover before the run stops', '90s');
+    .option(
+      '--failure-grace <duration>',
+      'how long a Degraded or failed component may recover before the run stops',
+      '90s',
+    );
 }
 
 /** The cluster half of install, apply and upgrade. */
 export function withApply(cmd: Command): Command {
-  return withWatch(withCluster(cmd))
-    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD');
+  return withWatch(withCluster(cmd)).option(
+    '--configure-argocd',
+    'let kubeflow-gitops add its health check and settings to an adopted Argo CD',
+  );
 }
 
 /** defaults < --config file < KFG_* environment < flags. */

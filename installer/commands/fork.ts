@@ -52,16 +52,29 @@ export async function locateFork(opts: ForkOptions, deps: Deps, create: boolean)
   if (f.kind === 'local') {
     const path = resolve(f.path);
     if (create) await deps.git.initBareIfMissing(path);
-    const missing = !create && !(await access(path).then(() => true, () => false));
-    return { pushUrl: path, repoURL: opts.argocdRepoUrl ?? `file://${path}`, auth, ...(missing ? { missing: 'fork creates it as a bare repository' } : {}) };
+    const missing =
+      !create &&
+      !(await access(path).then(
+        () => true,
+        () => false,
+      ));
+    return {
+      pushUrl: path,
+      repoURL: opts.argocdRepoUrl ?? `file://${path}`,
+      auth,
+      ...(missing ? { missing: 'fork creates it as a bare repository' } : {}),
+    };
   }
   if (f.kind === 'git') return { pushUrl: f.url, repoURL: opts.argocdRepoUrl ?? f.url, auth };
-  if (!token) throw new UserError(`--github-fork needs a GitHub token: export ${opts.tokenEnv} (a token with "repo" scope)`);
+  if (!token)
+    throw new UserError(`--github-fork needs a GitHub token: export ${opts.tokenEnv} (a token with "repo" scope)`);
   const fork = create
     ? await deps.github(f.apiUrl).ensureFork(opts.upstream, f.owner, token, f.repoName)
     : await deps.github(f.apiUrl).expectedFork(opts.upstream, f.owner, token, f.repoName);
   return {
-    pushUrl: fork.cloneUrl, repoURL: opts.argocdRepoUrl ?? fork.cloneUrl, auth,
+    pushUrl: fork.cloneUrl,
+    repoURL: opts.argocdRepoUrl ?? fork.cloneUrl,
+    auth,
     ...(fork.exists === false ? { missing: `fork creates it as a GitHub fork of ${displayUrl(opts.upstream)}` } : {}),
   };
 }
@@ -91,26 +104,52 @@ interface Prepared {
 
 async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: Located): Promise<Prepared> {
   const components = resolveComponents(opts.components, opts.release);
-  const located = known ?? await locateFork(opts, deps, execute);
+  const located = known ?? (await locateFork(opts, deps, execute));
   const base = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'kubeflow-gitops-'));
   const cleanup = () => rm(base, { recursive: true, force: true });
   try {
     const dir = join(base, 'fork');
     deps.log.step(`reading ${displayUrl(located.pushUrl)} (branch ${opts.branch})`);
     const upstreamFetchUrl = applyMirrors(opts.upstream, opts.mirrors);
-    const ws = await prepareWorkspace({
-      dir, forkPushUrl: located.pushUrl, branch: opts.branch, upstreamFetchUrl, release: opts.release, auth: located.auth, forkMissing: located.missing !== undefined,
-    }, deps.git);
+    const ws = await prepareWorkspace(
+      {
+        dir,
+        forkPushUrl: located.pushUrl,
+        branch: opts.branch,
+        upstreamFetchUrl,
+        release: opts.release,
+        auth: located.auth,
+        forkMissing: located.missing !== undefined,
+      },
+      deps.git,
+    );
 
     const existing = await readForkFiles(dir);
     const password = await ensureDexPassword(opts, components, existing, deps.env, deps.typed?.adminPassword);
     const dex = components.find((c) => c.spec.name === 'dex');
-    const dexConfigMap = dex ? await readFile(join(dir, dex.path, DEX_CONFIG_FILE), 'utf8').catch(() => undefined) : undefined;
-    const planned = buildForkPlan({
-      release: opts.release, target: opts.target, footprint: opts.footprint, branch: opts.branch,
-      upstreamUrl: opts.upstream, forkUrl: located.repoURL, components, oidcIssuer: opts.oidcIssuer,
-      dexPasswordHash: password.hash, adminEmail: opts.adminEmail, dexConfigMap,
-    }, { existing, templates: await readTemplates(deps.packageRoot, opts.release), vendor: { sources: [], rewrites: [] } });
+    const dexConfigMap = dex
+      ? await readFile(join(dir, dex.path, DEX_CONFIG_FILE), 'utf8').catch(() => undefined)
+      : undefined;
+    const planned = buildForkPlan(
+      {
+        release: opts.release,
+        target: opts.target,
+        footprint: opts.footprint,
+        branch: opts.branch,
+        upstreamUrl: opts.upstream,
+        forkUrl: located.repoURL,
+        components,
+        oidcIssuer: opts.oidcIssuer,
+        dexPasswordHash: password.hash,
+        adminEmail: opts.adminEmail,
+        dexConfigMap,
+      },
+      {
+        existing,
+        templates: await readTemplates(deps.packageRoot, opts.release),
+        vendor: { sources: [], rewrites: [] },
+      },
+    );
     // The plan's files go into the (temporary) working copy first, so vendoring also sees the remote
     // bases they reference (Argo CD's own manifests).
     for (const f of planned.files) {
@@ -121,11 +160,13 @@ async function prepare(opts: ForkOptions, deps: Deps, execute: boolean, known?: 
     let vendor;
     if (execute) {
       deps.log.step('vendoring remote kustomize bases');
-      vendor = (await vendorRemoteBases({ repoDir: dir, startPaths, fetcher: deps.fetcher, mirrors: opts.mirrors })).plan;
+      vendor = (await vendorRemoteBases({ repoDir: dir, startPaths, fetcher: deps.fetcher, mirrors: opts.mirrors }))
+        .plan;
     } else {
       vendor = planVendoring(await findRemoteResources(dir, startPaths, nodeTreeReader));
     }
-    const missing = located.missing === undefined ? [] : [`${displayUrl(located.pushUrl)} does not exist yet: ${located.missing}`];
+    const missing =
+      located.missing === undefined ? [] : [`${displayUrl(located.pushUrl)} does not exist yet: ${located.missing}`];
     const plan = { ...planned, vendor, notes: [...planned.notes, ...missing] };
     return { dir, located, components, remoteSha: ws.remoteSha, plan, password, cleanup };
   } catch (err) {
@@ -144,9 +185,10 @@ export async function runPlan(opts: ForkOptions, deps: Deps): Promise<ForkPlan> 
 export async function runFork(opts: ForkOptions, deps: Deps, located?: Located): Promise<ForkResult> {
   const p = await prepare(opts, deps, true, located);
   try {
-    const message = `kubeflow-gitops: Kubeflow ${opts.release} for ${opts.target} (${p.components.length} components)\n\n`
-      + `Applications in ${FORK_APPS_DIR}/ point at ${p.located.repoURL} ${opts.branch};\n`
-      + `remote kustomize bases are vendored under vendor/.`;
+    const message =
+      `kubeflow-gitops: Kubeflow ${opts.release} for ${opts.target} (${p.components.length} components)\n\n` +
+      `Applications in ${FORK_APPS_DIR}/ point at ${p.located.repoURL} ${opts.branch};\n` +
+      `remote kustomize bases are vendored under vendor/.`;
     const sha = await deps.git.commitAll(p.dir, message);
     const revision = sha ?? (await deps.git.headSha(p.dir));
     const pushed = revision !== p.remoteSha;
@@ -154,15 +196,29 @@ export async function runFork(opts: ForkOptions, deps: Deps, located?: Located):
       deps.log.step(`pushing ${opts.branch} to ${displayUrl(p.located.pushUrl)}`);
       await deps.git.push(p.dir, p.located.pushUrl, opts.branch, p.located.auth);
     }
-    const passwordFile = p.password.generated !== undefined ? await savePassword(deps, p.located.repoURL, opts.branch, p.password.generated) : undefined;
-    return { plan: p.plan, repoURL: p.located.repoURL, branch: opts.branch, revision, committed: sha !== undefined, pushed, passwordFile, generatedPassword: p.password.generated };
+    const passwordFile =
+      p.password.generated !== undefined
+        ? await savePassword(deps, p.located.repoURL, opts.branch, p.password.generated)
+        : undefined;
+    return {
+      plan: p.plan,
+      repoURL: p.located.repoURL,
+      branch: opts.branch,
+      revision,
+      committed: sha !== undefined,
+      pushed,
+      passwordFile,
+      generatedPassword: p.password.generated,
+    };
   } finally {
     await p.cleanup();
   }
 }
 
 async function savePassword(deps: Deps, repoURL: string, branch: string, password: string): Promise<string> {
-  const id = Buffer.from(`${displayUrl(repoURL)}#${branch}`).toString('base64url').slice(-40);
+  const id = Buffer.from(`${displayUrl(repoURL)}#${branch}`)
+    .toString('base64url')
+    .slice(-40);
   const file = join(deps.stateDir, 'credentials', `${id}.admin-password`);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${password}\n`, { mode: 0o600 });

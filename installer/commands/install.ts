@@ -41,11 +41,16 @@ export async function runInstallCommand(inv: InstallInvocation, baseDeps: Deps):
     deps = { ...deps, typed: answered.secrets };
   }
   const parsed = rawForkOptionsSchema.safeParse(rawForkOptionsFrom(settings, inv.yes, inv.output));
-  if (!parsed.success) throw new UserError(`invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UserError(
+      `invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const opts = resolveForkOptions(parsed.data, deps.env);
   if (inv.saveConfig !== undefined) {
     await writeFile(inv.saveConfig, renderConfigFile(settings));
-    deps.log.info(`saved the settings to ${inv.saveConfig} (no secrets); repeat with: kubeflow-gitops install --config ${inv.saveConfig} --yes`);
+    deps.log.info(
+      `saved the settings to ${inv.saveConfig} (no secrets); repeat with: kubeflow-gitops install --config ${inv.saveConfig} --yes`,
+    );
   }
 
   const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
@@ -61,13 +66,32 @@ export async function runInstallCommand(inv: InstallInvocation, baseDeps: Deps):
   if (inv.fork) {
     // Reach the cluster before touching the fork: a wrong context or a dead API server stops here.
     const names = resolveComponents(opts.components, opts.release).map((c) => c.spec.name);
-    const pre = await runPreflight(kube, { release: opts.release, target: opts.target, footprint: opts.footprint, components: names });
-    if (!pre.ok) throw new UserError(`preflight failed for context "${kube.target.context}"; nothing was changed:\n${pre.checks.filter((c) => c.status === 'fail').map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`).join('\n')}`, ExitCode.preflight);
+    const pre = await runPreflight(kube, {
+      release: opts.release,
+      target: opts.target,
+      footprint: opts.footprint,
+      components: names,
+    });
+    if (!pre.ok)
+      throw new UserError(
+        `preflight failed for context "${kube.target.context}"; nothing was changed:\n${pre.checks
+          .filter((c) => c.status === 'fail')
+          .map((c) => `  - ${c.message}${c.fix ? ` (fix: ${c.fix})` : ''}`)
+          .join('\n')}`,
+        ExitCode.preflight,
+      );
     const r = await runFork(opts, deps, located);
-    deps.log.info(r.committed ? `pushed ${r.revision.slice(0, 7)} to ${r.repoURL} ${r.branch}` : `the fork is up to date at ${r.revision.slice(0, 7)}`);
+    deps.log.info(
+      r.committed
+        ? `pushed ${r.revision.slice(0, 7)} to ${r.repoURL} ${r.branch}`
+        : `the fork is up to date at ${r.revision.slice(0, 7)}`,
+    );
     if (r.passwordFile !== undefined) {
-      deps.log.info(`generated the Dex admin password (${r.plan.adminEmail ?? 'user@example.com'}); it is in ${r.passwordFile} (mode 0600) and nowhere else`);
-      if (interactive && r.generatedPassword !== undefined) shown = { email: r.plan.adminEmail ?? 'user@example.com', password: r.generatedPassword, file: r.passwordFile };
+      deps.log.info(
+        `generated the Dex admin password (${r.plan.adminEmail ?? 'user@example.com'}); it is in ${r.passwordFile} (mode 0600) and nowhere else`,
+      );
+      if (interactive && r.generatedPassword !== undefined)
+        shown = { email: r.plan.adminEmail ?? 'user@example.com', password: r.generatedPassword, file: r.passwordFile };
     }
   }
   let result;
@@ -76,9 +100,11 @@ export async function runInstallCommand(inv: InstallInvocation, baseDeps: Deps):
   } finally {
     // Shown once, on the terminal of the person who ran the wizard, after the task list has ended
     // (also when it failed: the password is already in the fork).
-    if (shown) inv.stderr.write(`\nKubeflow login: ${shown.email} / ${shown.password}\n  (shown once; a copy is in ${shown.file}, mode 0600)\n`);
+    if (shown)
+      inv.stderr.write(
+        `\nKubeflow login: ${shown.email} / ${shown.password}\n  (shown once; a copy is in ${shown.file}, mode 0600)\n`,
+      );
   }
   if (opts.output !== 'json') process.stdout.write(`${located.repoURL} ${opts.branch} ${result.revision}\n`);
   return result.exitCode;
 }
-

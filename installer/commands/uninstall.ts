@@ -9,7 +9,15 @@ import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
 import { markPreexisting, releasePreexisting } from '../execute/keep-preexisting.js';
 import { finishRetirements, releaseHolds } from '../execute/retire-applications.js';
-import { buildUninstallPlan, keepsOnDelete, objectRefOf, renderUninstallPlan, selectLeftovers, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
+import {
+  buildUninstallPlan,
+  keepsOnDelete,
+  objectRefOf,
+  renderUninstallPlan,
+  selectLeftovers,
+  type ManagedRef,
+  type UninstallPlan,
+} from '../plan/build-uninstall-plan.js';
 import { isInstallApplication } from '../plan/install-applications.js';
 import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
@@ -26,21 +34,33 @@ export interface UninstallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface UninstallResult { readonly exitCode: number; readonly plan: UninstallPlan; readonly deleted: readonly string[]; readonly stuck: readonly string[] }
+export interface UninstallResult {
+  readonly exitCode: number;
+  readonly plan: UninstallPlan;
+  readonly deleted: readonly string[];
+  readonly stuck: readonly string[];
+}
 
 const APPS = `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`;
 const mergePatch = 'application/merge-patch+json';
 
 export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kube): Promise<UninstallResult> {
   deps.log.step(`cluster: context "${kube.target.context}" at ${kube.target.server}`);
-  const argo = await kube.request('GET', '/apis/argoproj.io/v1alpha1').then(() => true, (err: unknown) => {
-    if (err instanceof KubeApiError && err.code === 404) return false;
-    throw err;
-  });
+  const argo = await kube.request('GET', '/apis/argoproj.io/v1alpha1').then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof KubeApiError && err.code === 404) return false;
+      throw err;
+    },
+  );
   // One list of every Application, ours picked from it.
-  const all = argo ? (await kube.request<{ items: KubeObject[] }>('GET', '/apis/argoproj.io/v1alpha1/applications')).items : [];
+  const all = argo
+    ? (await kube.request<{ items: KubeObject[] }>('GET', '/apis/argoproj.io/v1alpha1/applications')).items
+    : [];
   const apps = all.filter(isInstallApplication);
-  const foreignApps = all.filter((a) => !isInstallApplication(a)).map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
+  const foreignApps = all
+    .filter((a) => !isInstallApplication(a))
+    .map((a) => `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`);
   const record = argo ? await readInstallRecord(kube) : undefined;
   const plan = buildUninstallPlan({ apps, foreignApps, record, keepArgocd: opts.keepArgocd });
   process.stderr.write(renderUninstallPlan(plan, kube.target));
@@ -50,8 +70,13 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     return { exitCode: ExitCode.ok, plan, deleted: [], stuck: [] };
   }
   if (!opts.yes) {
-    if (!deps.prompter.canPrompt) throw new UserError(`uninstall deletes Kubeflow from context "${kube.target.context}": pass --yes to confirm (or --dry-run to only see the plan)`, ExitCode.usage);
-    if (!await deps.prompter.confirm(`Delete Kubeflow from context "${kube.target.context}"?`, false)) return { exitCode: ExitCode.interrupted, plan, deleted: [], stuck: [] };
+    if (!deps.prompter.canPrompt)
+      throw new UserError(
+        `uninstall deletes Kubeflow from context "${kube.target.context}": pass --yes to confirm (or --dry-run to only see the plan)`,
+        ExitCode.usage,
+      );
+    if (!(await deps.prompter.confirm(`Delete Kubeflow from context "${kube.target.context}"?`, false)))
+      return { exitCode: ExitCode.interrupted, plan, deleted: [], stuck: [] };
   }
 
   // Applications an upgrade retired and the root already pruned: what they left is settled as the
@@ -63,8 +88,15 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
   if (plan.root !== undefined) {
     // Without its finalizer the root goes alone: Argo CD does not cascade, and nothing re-creates children.
     deps.log.step(`detaching the root Application "${plan.root}"`);
-    await kube.request('PATCH', `${APPS}/${plan.root}`, { metadata: { finalizers: null } }, mergePatch).catch(ignoreNotFound);
-    await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name: plan.root });
+    await kube
+      .request('PATCH', `${APPS}/${plan.root}`, { metadata: { finalizers: null } }, mergePatch)
+      .catch(ignoreNotFound);
+    await kube.delete({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      namespace: ARGOCD_NAMESPACE,
+      name: plan.root,
+    });
     deleted.push(`Application ${plan.root}`);
   }
   for (const a of apps) {
@@ -76,50 +108,96 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
     // (say, a broken commit) stays pending through all its retries: drop the operation.
     const pending = a['operation'] !== undefined && a['operation'] !== null;
     if (deleting && !pending) continue;
-    await kube.request('PATCH', `${APPS}/${name}`, {
-      // An object being deleted takes no new finalizers.
-      ...(deleting ? {} : { metadata: { finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER] } }),
-      spec: { syncPolicy: { automated: null } },
-      ...(pending ? { operation: null } : {}),
-    }, mergePatch).catch(ignoreNotFound);
+    await kube
+      .request(
+        'PATCH',
+        `${APPS}/${name}`,
+        {
+          // An object being deleted takes no new finalizers.
+          ...(deleting
+            ? {}
+            : {
+                metadata: {
+                  finalizers: finalizers.includes(RESOURCES_FINALIZER)
+                    ? finalizers
+                    : [...finalizers, RESOURCES_FINALIZER],
+                },
+              }),
+          spec: { syncPolicy: { automated: null } },
+          ...(pending ? { operation: null } : {}),
+        },
+        mergePatch,
+      )
+      .catch(ignoreNotFound);
   }
 
   // Before the first cascade: Argo CD adopted what a component shares with what was already there.
-  await markPreexisting(kube, apps.filter((a) => a.metadata?.name !== plan.root), record, deps.log);
+  await markPreexisting(
+    kube,
+    apps.filter((a) => a.metadata?.name !== plan.root),
+    record,
+    deps.log,
+  );
 
   const stuck: string[] = [];
   for (const w of plan.waves) {
     deps.log.step(`wave ${w.wave}: deleting ${w.apps.join(', ')}`);
-    for (const name of w.apps) await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name });
-    const r = await waitUntilGone(kube, APPS, w.apps, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal, onGone: (n) => { deps.log.info(`✔ ${n} and its resources are gone`); deleted.push(`Application ${n}`); } });
-    if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
+    for (const name of w.apps)
+      await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name });
+    const r = await waitUntilGone(kube, APPS, w.apps, {
+      timeoutMs: opts.waveTimeoutMs,
+      signal: opts.signal,
+      onGone: (n) => {
+        deps.log.info(`✔ ${n} and its resources are gone`);
+        deleted.push(`Application ${n}`);
+      },
+    });
+    if (r.reason === 'aborted')
+      throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
     if (r.remaining.length > 0) {
-      stuck.push(...await describeStuck(kube, r.remaining));
+      stuck.push(...(await describeStuck(kube, r.remaining)));
       break;
     }
   }
-  if (stuck.length === 0) stuck.push(...await removeLeftovers(kube, plan, opts, deps, deleted));
-  if (stuck.length === 0) stuck.push(...await finishArgoCd(kube, plan, opts, deps, deleted));
+  if (stuck.length === 0) stuck.push(...(await removeLeftovers(kube, plan, opts, deps, deleted)));
+  if (stuck.length === 0) stuck.push(...(await finishArgoCd(kube, plan, opts, deps, deleted)));
 
   if (stuck.length > 0) {
-    deps.log.warn(`uninstall is not complete; these are holding it:\n${stuck.map((s) => `  - ${s}`).join('\n')}\nfix them (or wait) and run \`kubeflow-gitops uninstall\` again`);
+    deps.log.warn(
+      `uninstall is not complete; these are holding it:\n${stuck.map((s) => `  - ${s}`).join('\n')}\nfix them (or wait) and run \`kubeflow-gitops uninstall\` again`,
+    );
     return { exitCode: ExitCode.timeout, plan, deleted, stuck };
   }
-  deps.log.step(`uninstalled: ${deleted.length} object(s) and Application(s) removed${plan.removeArgocd ? ', Argo CD included' : ''}`);
+  deps.log.step(
+    `uninstalled: ${deleted.length} object(s) and Application(s) removed${plan.removeArgocd ? ', Argo CD included' : ''}`,
+  );
   return { exitCode: ExitCode.ok, plan, deleted, stuck };
 }
 
 /** Objects our Applications tracked or kubeflow-gitops labelled that Argo CD left behind. */
-async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
+async function removeLeftovers(
+  kube: Kube,
+  plan: UninstallPlan,
+  opts: UninstallOptions,
+  deps: Deps,
+  deleted: string[],
+): Promise<string[]> {
   const types = (await kube.resourceTypes()).filter((t) => t.verbs.includes('delete') && !SKIP_KINDS.has(t.kind));
   const found: { type: ResourceType; obj: KubeObject }[] = [];
   const kept: { type: ResourceType; obj: KubeObject }[] = [];
   for (const t of types) {
-    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then((l) => l.items, () => []);
-    for (const obj of items) if (obj.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) kept.push({ type: t, obj });
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then(
+      (l) => l.items,
+      () => [],
+    );
+    for (const obj of items)
+      if (obj.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) kept.push({ type: t, obj });
     // The record goes last, so an interrupted uninstall still knows what it may delete.
     const keep = [`${ARGOCD_NAMESPACE}/${INSTALL_RECORD}`];
-    for (const obj of selectLeftovers(items.map((i) => ({ ...i, kind: t.kind })), plan)) {
+    for (const obj of selectLeftovers(
+      items.map((i) => ({ ...i, kind: t.kind })),
+      plan,
+    )) {
       if (keep.includes(`${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`)) continue;
       if (obj.kind === 'Namespace' && obj.metadata?.name === ARGOCD_NAMESPACE) continue;
       found.push({ type: t, obj });
@@ -130,23 +208,44 @@ async function removeLeftovers(kube: Kube, plan: UninstallPlan, opts: UninstallO
   for (const { type, obj } of found) {
     if (obj.metadata?.namespace !== undefined && namespaces.includes(obj.metadata.namespace)) continue;
     const name = obj.metadata?.name ?? '';
-    const r = await kube.delete({ apiVersion: type.apiVersion, kind: type.kind, namespace: obj.metadata?.namespace, name }, 'Background');
-    if (r === 'deleted') { deleted.push(`${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); deps.log.info(`deleted leftover ${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`); }
+    const r = await kube.delete(
+      { apiVersion: type.apiVersion, kind: type.kind, namespace: obj.metadata?.namespace, name },
+      'Background',
+    );
+    if (r === 'deleted') {
+      deleted.push(`${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`);
+      deps.log.info(
+        `deleted leftover ${type.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${name}`,
+      );
+    }
   }
   const crds = await removeManaged(kube, plan, namespaces, opts, deps, deleted);
   // Handed back only now: until removeManaged ran, their Delete=false was what kept them.
   for (const k of kept) await releasePreexisting(kube, k.type, k.obj, new Set(plan.appNames), deps.log);
   const stuck: string[] = [];
-  for (const [path, names] of [['/api/v1/namespaces', namespaces], ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crds]] as const) {
+  for (const [path, names] of [
+    ['/api/v1/namespaces', namespaces],
+    ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crds],
+  ] as const) {
     const r = await waitUntilGone(kube, path, names, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
-    if (r.reason === 'aborted') throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
-    if (r.remaining.length > 0) stuck.push(...(path.endsWith('namespaces') ? await describeStuck(kube, [], r.remaining) : r.remaining.map((n) => `CustomResourceDefinition ${n} is still being deleted (its custom resources are being removed)`)));
+    if (r.reason === 'aborted')
+      throw new UserError('interrupted: run `kubeflow-gitops uninstall` again to continue', ExitCode.interrupted);
+    if (r.remaining.length > 0)
+      stuck.push(
+        ...(path.endsWith('namespaces')
+          ? await describeStuck(kube, [], r.remaining)
+          : r.remaining.map(
+              (n) => `CustomResourceDefinition ${n} is still being deleted (its custom resources are being removed)`,
+            )),
+      );
   }
-  if (stuck.length === 0) stuck.push(...await awaitVolumes(kube, plan, opts, deps));
+  if (stuck.length === 0) stuck.push(...(await awaitVolumes(kube, plan, opts, deps)));
   return stuck;
 }
 
-interface Volume extends KubeObject { spec?: { claimRef?: { namespace?: string; name?: string }; persistentVolumeReclaimPolicy?: string } }
+interface Volume extends KubeObject {
+  spec?: { claimRef?: { namespace?: string; name?: string }; persistentVolumeReclaimPolicy?: string };
+}
 
 /**
  * Volumes of claims in namespaces this install created: with reclaim policy Delete their provisioner
@@ -154,23 +253,38 @@ interface Volume extends KubeObject { spec?: { claimRef?: { namespace?: string; 
  */
 async function awaitVolumes(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps): Promise<string[]> {
   if (plan.namespacesBefore.includes('*')) return [];
-  const ours = (await kube.request<{ items: Volume[] }>('GET', '/api/v1/persistentvolumes')).items
-    .filter((v) => v.spec?.claimRef?.namespace !== undefined && !plan.namespacesBefore.includes(v.spec.claimRef.namespace));
+  const ours = (await kube.request<{ items: Volume[] }>('GET', '/api/v1/persistentvolumes')).items.filter(
+    (v) => v.spec?.claimRef?.namespace !== undefined && !plan.namespacesBefore.includes(v.spec.claimRef.namespace),
+  );
   for (const v of ours.filter((x) => x.spec?.persistentVolumeReclaimPolicy !== 'Delete')) {
-    deps.log.warn(`kept PersistentVolume ${v.metadata?.name ?? ''} of ${v.spec?.claimRef?.namespace ?? ''}/${v.spec?.claimRef?.name ?? ''}: reclaim policy ${v.spec?.persistentVolumeReclaimPolicy ?? ''} keeps its data; delete it yourself when it is no longer needed`);
+    deps.log.warn(
+      `kept PersistentVolume ${v.metadata?.name ?? ''} of ${v.spec?.claimRef?.namespace ?? ''}/${v.spec?.claimRef?.name ?? ''}: reclaim policy ${v.spec?.persistentVolumeReclaimPolicy ?? ''} keeps its data; delete it yourself when it is no longer needed`,
+    );
   }
-  const deleting = ours.filter((x) => x.spec?.persistentVolumeReclaimPolicy === 'Delete').map((x) => x.metadata?.name ?? '');
-  const r = await waitUntilGone(kube, '/api/v1/persistentvolumes', deleting, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
+  const deleting = ours
+    .filter((x) => x.spec?.persistentVolumeReclaimPolicy === 'Delete')
+    .map((x) => x.metadata?.name ?? '');
+  const r = await waitUntilGone(kube, '/api/v1/persistentvolumes', deleting, {
+    timeoutMs: opts.waveTimeoutMs,
+    signal: opts.signal,
+  });
   return r.remaining.map((n) => `PersistentVolume ${n} is released but its provisioner has not deleted it yet`);
 }
 
 const describe = (m: ManagedRef) => `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
 
 /** What the Applications listed as theirs and Argo CD left (CRDs, re-created objects); returns the CRDs deleted. */
-async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: readonly string[], opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
+async function removeManaged(
+  kube: Kube,
+  plan: UninstallPlan,
+  namespacesGoing: readonly string[],
+  opts: UninstallOptions,
+  deps: Deps,
+  deleted: string[],
+): Promise<string[]> {
   const crds: string[] = [];
   const removeOne = async (m: ManagedRef) => {
-    if (await kube.delete(objectRefOf(m), 'Background') !== 'deleted') return;
+    if ((await kube.delete(objectRefOf(m), 'Background')) !== 'deleted') return;
     if (!deleted.includes(describe(m))) deleted.push(describe(m));
     if (m.kind === 'CustomResourceDefinition') crds.push(m.name);
   };
@@ -186,9 +300,15 @@ async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: r
     // Delete=false is how a user asks Argo CD to keep something; upstream's `helm.sh/resource-policy:
     // keep` on CRDs only guards against a Helm uninstall, and these CRDs came with this install.
     if (live.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) continue; // there before the install
-    if (keepsOnDelete(live)) { deps.log.info(`kept ${m.kind} ${m.name}: annotated Delete=false`); continue; }
+    if (keepsOnDelete(live)) {
+      deps.log.info(`kept ${m.kind} ${m.name}: annotated Delete=false`);
+      continue;
+    }
     if (m.kind === 'CustomResourceDefinition' && opts.keepCrds) continue;
-    if (m.kind === 'ClusterRole' && live['aggregationRule'] !== undefined) { aggregated.push(m); continue; }
+    if (m.kind === 'ClusterRole' && live['aggregationRule'] !== undefined) {
+      aggregated.push(m);
+      continue;
+    }
     await removeOne(m);
   }
   for (let pass = 0; pass < 2 && aggregated.length > 0; pass++) {
@@ -199,16 +319,26 @@ async function removeManaged(kube: Kube, plan: UninstallPlan, namespacesGoing: r
     }
   }
   if (opts.keepCrds) deps.log.info('kept the CustomResourceDefinitions the components installed (--keep-crds)');
-  if (crds.length > 0) deps.log.info(`deleted ${crds.length} CustomResourceDefinition(s) the components installed (Argo CD never deletes CRDs)`);
+  if (crds.length > 0)
+    deps.log.info(
+      `deleted ${crds.length} CustomResourceDefinition(s) the components installed (Argo CD never deletes CRDs)`,
+    );
   return crds;
 }
 
 /** Our keys out of an adopted Argo CD's config, or Argo CD itself out of the cluster when we installed it. */
-async function finishArgoCd(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps, deleted: string[]): Promise<string[]> {
+async function finishArgoCd(
+  kube: Kube,
+  plan: UninstallPlan,
+  opts: UninstallOptions,
+  deps: Deps,
+  deleted: string[],
+): Promise<string[]> {
   if (plan.revertArgocdConfig) {
     // Applying an object without the keys makes the API server drop the fields only our manager owned.
-    for (const name of ['argocd-cm', 'argocd-cmd-params-cm']) await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ARGOCD_NAMESPACE } });
-    deps.log.info('removed the kubeflow-gitops keys from Argo CD\'s config');
+    for (const name of ['argocd-cm', 'argocd-cmd-params-cm'])
+      await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ARGOCD_NAMESPACE } });
+    deps.log.info("removed the kubeflow-gitops keys from Argo CD's config");
   }
   if (!plan.removeArgocd) {
     await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD });
@@ -217,30 +347,64 @@ async function finishArgoCd(kube: Kube, plan: UninstallPlan, opts: UninstallOpti
   }
   deps.log.step('removing Argo CD (installed by kubeflow-gitops)');
   const clusterScoped = [
-    ...(await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).items
-      .filter((c) => c.metadata?.labels?.['app.kubernetes.io/part-of'] === 'argocd' || (c.metadata?.name ?? '').endsWith('.argoproj.io') && ['applications', 'applicationsets', 'appprojects'].includes((c.metadata?.name ?? '').split('.')[0] ?? ''))
-      .map((o) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: o.metadata?.name ?? '' })),
-    ...await labelled(kube, 'rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles'),
-    ...await labelled(kube, 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings'),
+    ...(
+      await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
+    ).items
+      .filter(
+        (c) =>
+          c.metadata?.labels?.['app.kubernetes.io/part-of'] === 'argocd' ||
+          ((c.metadata?.name ?? '').endsWith('.argoproj.io') &&
+            ['applications', 'applicationsets', 'appprojects'].includes((c.metadata?.name ?? '').split('.')[0] ?? '')),
+      )
+      .map((o) => ({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        name: o.metadata?.name ?? '',
+      })),
+    ...(await labelled(kube, 'rbac.authorization.k8s.io/v1', 'ClusterRole', 'clusterroles')),
+    ...(await labelled(kube, 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings')),
   ];
-  for (const ref of clusterScoped) if (await kube.delete(ref, 'Background') === 'deleted') deleted.push(`${ref.kind} ${ref.name}`);
+  for (const ref of clusterScoped)
+    if ((await kube.delete(ref, 'Background')) === 'deleted') deleted.push(`${ref.kind} ${ref.name}`);
   if (plan.namespacesBefore.includes(ARGOCD_NAMESPACE)) {
     await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD });
     return [];
   }
   await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ARGOCD_NAMESPACE }, 'Background');
   deleted.push(`Namespace ${ARGOCD_NAMESPACE}`);
-  const r = await waitUntilGone(kube, '/api/v1/namespaces', [ARGOCD_NAMESPACE], { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
+  const r = await waitUntilGone(kube, '/api/v1/namespaces', [ARGOCD_NAMESPACE], {
+    timeoutMs: opts.waveTimeoutMs,
+    signal: opts.signal,
+  });
   return r.remaining.length > 0 ? describeStuck(kube, [], r.remaining) : [];
 }
 
 async function labelled(kube: Kube, apiVersion: string, kind: string, resource: string) {
-  const items = (await kube.request<{ items: KubeObject[] }>('GET', `${collectionPath({ apiVersion, resource })}?labelSelector=${encodeURIComponent('app.kubernetes.io/part-of=argocd')}`)).items;
+  const items = (
+    await kube.request<{ items: KubeObject[] }>(
+      'GET',
+      `${collectionPath({ apiVersion, resource })}?labelSelector=${encodeURIComponent('app.kubernetes.io/part-of=argocd')}`,
+    )
+  ).items;
   return items.map((o) => ({ apiVersion, kind, name: o.metadata?.name ?? '' }));
 }
 
 /** Kinds that are never ours to delete one by one: they are derived, or cleaned up by their owner. */
-const SKIP_KINDS = new Set(['Event', 'Endpoints', 'EndpointSlice', 'Lease', 'ControllerRevision', 'ReplicaSet', 'Pod', 'ComponentStatus', 'Node', 'APIService', 'TokenReview', 'SelfSubjectAccessReview', 'Binding']);
+const SKIP_KINDS = new Set([
+  'Event',
+  'Endpoints',
+  'EndpointSlice',
+  'Lease',
+  'ControllerRevision',
+  'ReplicaSet',
+  'Pod',
+  'ComponentStatus',
+  'Node',
+  'APIService',
+  'TokenReview',
+  'SelfSubjectAccessReview',
+  'Binding',
+]);
 
 function ignoreNotFound(err: unknown): void {
   if (err instanceof KubeApiError && err.code === 404) return;

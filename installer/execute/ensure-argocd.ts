@@ -22,7 +22,9 @@ export interface ArgoCdFacts {
   readonly persistsHealth: boolean;
 }
 
-interface ConfigMap extends KubeObject { data?: Record<string, string> }
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
 
 export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
   try {
@@ -31,30 +33,79 @@ export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
     if (!(err instanceof KubeApiError && err.code === 404)) throw err;
     // Installing over a half-removed Argo CD would take over objects someone else manages.
     const leftovers = await Promise.all([
-      kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' }).then((o) => (o ? 'ConfigMap argocd-cm' : undefined)),
-      kube.get({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: ARGOCD_NAMESPACE, name: 'argocd-application-controller' }).then((o) => (o ? 'StatefulSet argocd-application-controller' : undefined)),
-      kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ARGOCD_NAMESPACE, name: 'argocd-server' }).then((o) => (o ? 'Deployment argocd-server' : undefined)),
+      kube
+        .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' })
+        .then((o) => (o ? 'ConfigMap argocd-cm' : undefined)),
+      kube
+        .get({
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          namespace: ARGOCD_NAMESPACE,
+          name: 'argocd-application-controller',
+        })
+        .then((o) => (o ? 'StatefulSet argocd-application-controller' : undefined)),
+      kube
+        .get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ARGOCD_NAMESPACE, name: 'argocd-server' })
+        .then((o) => (o ? 'Deployment argocd-server' : undefined)),
     ]);
     const found = leftovers.filter((x) => x !== undefined);
-    return { present: false, incomplete: found.length > 0 ? found.join(', ') : undefined, appHealthCheck: false, persistsHealth: false };
+    return {
+      present: false,
+      incomplete: found.length > 0 ? found.join(', ') : undefined,
+      appHealthCheck: false,
+      persistsHealth: false,
+    };
   }
-  const cm = await kube.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' });
-  const params = await kube.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cmd-params-cm' });
+  const cm = await kube.get<ConfigMap>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: ARGOCD_NAMESPACE,
+    name: 'argocd-cm',
+  });
+  const params = await kube.get<ConfigMap>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: ARGOCD_NAMESPACE,
+    name: 'argocd-cmd-params-cm',
+  });
   let version: string | undefined;
   for (const kind of ['StatefulSet', 'Deployment']) {
-    const w = await kube.get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>(
-      { apiVersion: 'apps/v1', kind, namespace: ARGOCD_NAMESPACE, name: 'argocd-application-controller' },
-    ).catch(() => undefined);
+    const w = await kube
+      .get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>({
+        apiVersion: 'apps/v1',
+        kind,
+        namespace: ARGOCD_NAMESPACE,
+        name: 'argocd-application-controller',
+      })
+      .catch(() => undefined);
     const image = w?.spec?.template?.spec?.containers?.[0]?.image;
-    if (image) { version = image.split(':').pop(); break; }
+    if (image) {
+      version = image.split(':').pop();
+      break;
+    }
   }
-  return { present: true, version, appHealthCheck: Boolean(cm?.data?.[APP_HEALTH_KEY]), persistsHealth: params?.data?.[PERSIST_KEY] === 'true' };
+  return {
+    present: true,
+    version,
+    appHealthCheck: Boolean(cm?.data?.[APP_HEALTH_KEY]),
+    persistsHealth: params?.data?.[PERSIST_KEY] === 'true',
+  };
 }
 
 /** Adds only the installer's keys to Argo CD's config (server-side apply owns just those fields). */
 export async function configureArgoCd(kube: Kube, appHealthLua: string): Promise<void> {
-  await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE }, data: { [APP_HEALTH_KEY]: appHealthLua } });
-  await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cmd-params-cm', namespace: ARGOCD_NAMESPACE }, data: { [PERSIST_KEY]: 'true' } });
+  await kube.apply({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE },
+    data: { [APP_HEALTH_KEY]: appHealthLua },
+  });
+  await kube.apply({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argocd-cmd-params-cm', namespace: ARGOCD_NAMESPACE },
+    data: { [PERSIST_KEY]: 'true' },
+  });
 }
 
 /** The Application health check shipped in the fork's Argo CD overlay. */
@@ -64,7 +115,12 @@ export function appHealthLuaFrom(objects: readonly KubeObject[]): string | undef
 }
 
 /** Installs Argo CD from rendered manifests: CRDs first (until Established), then the rest, then waits for its workloads. */
-export async function installArgoCd(kube: Kube, objects: readonly KubeObject[], log: Logger, timeoutMs = 300_000): Promise<void> {
+export async function installArgoCd(
+  kube: Kube,
+  objects: readonly KubeObject[],
+  log: Logger,
+  timeoutMs = 300_000,
+): Promise<void> {
   const crds = objects.filter((o) => o.kind === 'CustomResourceDefinition');
   const ns = objects.filter((o) => o.kind === 'Namespace');
   const rest = objects.filter((o) => o.kind !== 'CustomResourceDefinition' && o.kind !== 'Namespace');
@@ -72,7 +128,11 @@ export async function installArgoCd(kube: Kube, objects: readonly KubeObject[], 
   const deadline = Date.now() + timeoutMs;
   for (const crd of crds) {
     for (;;) {
-      const got = await kube.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.metadata?.name ?? '' });
+      const got = await kube.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        name: crd.metadata?.name ?? '',
+      });
       if (got?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
       if (Date.now() > deadline) throw new ExternalError(`CRD ${crd.metadata?.name ?? ''} was not Established in time`);
       await new Promise((r) => setTimeout(r, 500));

@@ -21,19 +21,38 @@ export interface DexPassword {
 }
 
 export async function ensureDexPassword(
-  opts: ForkOptions, components: readonly ResolvedComponent[], existing: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv,
+  opts: ForkOptions,
+  components: readonly ResolvedComponent[],
+  existing: ReadonlyMap<string, string>,
+  env: NodeJS.ProcessEnv,
   typed?: string,
 ): Promise<DexPassword> {
   if (!components.some((c) => c.spec.name === 'dex')) return {};
-  const given = opts.adminPasswordFile !== undefined
-    ? (await readFile(opts.adminPasswordFile, 'utf8').catch(() => { throw new UserError(`--admin-password-file ${opts.adminPasswordFile} cannot be read`); })).replace(/\r?\n$/, '')
-    : env.KFG_ADMIN_PASSWORD ?? typed;
+  const given =
+    opts.adminPasswordFile !== undefined
+      ? (
+          await readFile(opts.adminPasswordFile, 'utf8').catch(() => {
+            throw new UserError(`--admin-password-file ${opts.adminPasswordFile} cannot be read`);
+          })
+        ).replace(/\r?\n$/, '')
+      : (env.KFG_ADMIN_PASSWORD ?? typed);
   const current = hashIn(existing.get(dexPasswordFile(opts.target)));
   // Another target's overlay in the same fork already holds the user's hash: keep the same password.
-  const other = current ?? [...existing].filter(([p]) => /^overlays\/[^/]+\/dex\/dex-passwords\.yaml$/.test(p)).map(([, c]) => hashIn(c)).find(Boolean);
+  const other =
+    current ??
+    [...existing]
+      .filter(([p]) => /^overlays\/[^/]+\/dex\/dex-passwords\.yaml$/.test(p))
+      .map(([, c]) => hashIn(c))
+      .find(Boolean);
   if (given !== undefined) {
-    const source = opts.adminPasswordFile !== undefined ? `--admin-password-file ${opts.adminPasswordFile}` : env.KFG_ADMIN_PASSWORD !== undefined ? 'KFG_ADMIN_PASSWORD' : 'the prompt';
-    if (given === '12341234') throw new UserError(`the admin password from ${source} is the upstream default; choose another`);
+    const source =
+      opts.adminPasswordFile !== undefined
+        ? `--admin-password-file ${opts.adminPasswordFile}`
+        : env.KFG_ADMIN_PASSWORD !== undefined
+          ? 'KFG_ADMIN_PASSWORD'
+          : 'the prompt';
+    if (given === '12341234')
+      throw new UserError(`the admin password from ${source} is the upstream default; choose another`);
     const problem = passwordProblem(given, opts.adminEmail);
     if (problem !== undefined) throw new UserError(`the admin password from ${source} ${problem}`);
     if (current !== undefined && (await bcrypt.compare(given, current))) return {};

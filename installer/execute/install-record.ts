@@ -26,7 +26,9 @@ export interface InstallRecord {
   readonly recordedAt: string;
 }
 
-interface ConfigMap extends KubeObject { data?: Record<string, string> }
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
 
 const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD } as const;
 
@@ -62,24 +64,48 @@ export async function readInstallRecord(kube: Kube): Promise<InstallRecord | und
  * first attempt exist, and they are ours). When Argo CD is absent its namespace is created here, so
  * the record exists before anything it describes.
  */
-export async function ensureInstallRecord(kube: Kube, facts: { argocdPresent: boolean; now?: Date }): Promise<InstallRecord> {
+export async function ensureInstallRecord(
+  kube: Kube,
+  facts: { argocdPresent: boolean; now?: Date },
+): Promise<InstallRecord> {
   const existing = await readInstallRecord(kube);
   if (existing) return existing;
   const list = await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces');
-  const namespacesBefore = list.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
-  const crds = await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions');
-  const crdsBefore = crds.items.map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort();
+  const namespacesBefore = list.items
+    .map((n) => n.metadata?.name ?? '')
+    .filter((n) => n !== '')
+    .sort();
+  const crds = await kube.request<{ items: KubeObject[] }>(
+    'GET',
+    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+  );
+  const crdsBefore = crds.items
+    .map((n) => n.metadata?.name ?? '')
+    .filter((n) => n !== '')
+    .sort();
   const now = (facts.now ?? new Date()).toISOString();
   const record: InstallRecord = {
-    namespacesBefore, crdsBefore, argocd: facts.argocdPresent ? 'adopted' : 'installed', configuredArgocd: false,
+    namespacesBefore,
+    crdsBefore,
+    argocd: facts.argocdPresent ? 'adopted' : 'installed',
+    configuredArgocd: false,
     createdAt: now,
     recordedAt: now,
   };
   const labels = { [LABEL_MANAGED_BY]: TOOL };
-  if (!facts.argocdPresent) await kube.createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } });
+  if (!facts.argocdPresent)
+    await kube.createIfAbsent({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ARGOCD_NAMESPACE, labels } });
   await kube.createIfAbsent({
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: INSTALL_RECORD, namespace: ARGOCD_NAMESPACE, labels },
-    data: { namespacesBefore: JSON.stringify(namespacesBefore), crdsBefore: JSON.stringify(crdsBefore), argocd: record.argocd, configuredArgocd: 'false', createdAt: now },
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: INSTALL_RECORD, namespace: ARGOCD_NAMESPACE, labels },
+    data: {
+      namespacesBefore: JSON.stringify(namespacesBefore),
+      crdsBefore: JSON.stringify(crdsBefore),
+      argocd: record.argocd,
+      configuredArgocd: 'false',
+      createdAt: now,
+    },
   });
   // Another run may have won the race: the stored record is the truth.
   return (await readInstallRecord(kube)) ?? record;
@@ -87,5 +113,10 @@ export async function ensureInstallRecord(kube: Kube, facts: { argocdPresent: bo
 
 /** Set before the adopted Argo CD's config is changed, so a run killed right after still gets it reverted. */
 export async function markArgoCdConfigured(kube: Kube): Promise<void> {
-  await kube.request('PATCH', `/api/v1/namespaces/${ARGOCD_NAMESPACE}/configmaps/${INSTALL_RECORD}`, { data: { configuredArgocd: 'true' } }, 'application/merge-patch+json');
+  await kube.request(
+    'PATCH',
+    `/api/v1/namespaces/${ARGOCD_NAMESPACE}/configmaps/${INSTALL_RECORD}`,
+    { data: { configuredArgocd: 'true' } },
+    'application/merge-patch+json',
+  );
 }

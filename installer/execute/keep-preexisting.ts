@@ -8,17 +8,29 @@
  */
 import { ANNOTATION_KEPT, ANNOTATION_TRACKING_ID } from '../constants.js';
 import type { InstallRecord } from './install-record.js';
-import { existedBefore, keepOnDeletePatch, keepsOnDelete, listedResources, restoreSyncOptionsPatch } from '../plan/build-uninstall-plan.js';
+import {
+  existedBefore,
+  keepOnDeletePatch,
+  keepsOnDelete,
+  listedResources,
+  restoreSyncOptionsPatch,
+} from '../plan/build-uninstall-plan.js';
 import { trackedBy } from '../plan/install-applications.js';
 import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 
 const mergePatch = 'application/merge-patch+json';
 type Kind = Pick<ResourceType, 'apiVersion' | 'kind'>;
-export const shown = (kind: string, o: KubeObject) => `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
+export const shown = (kind: string, o: KubeObject) =>
+  `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
 
 /** Marks the Applications' objects that existed before the install; returns them as "Kind ns/name". */
-export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<string[]> {
+export async function markPreexisting(
+  kube: Kube,
+  apps: readonly KubeObject[],
+  record: InstallRecord | undefined,
+  log: Logger,
+): Promise<string[]> {
   if (!record) return [];
   const refs = listedResources(apps);
   const types = await kube.resourceTypes();
@@ -32,12 +44,19 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
     list.push(r);
   }
   for (const [key, group] of kinds) {
-    const type = types.find((t) => `${t.apiVersion.includes('/') ? t.apiVersion.split('/')[0] ?? '' : ''}/${t.kind}` === key);
+    const type = types.find(
+      (t) => `${t.apiVersion.includes('/') ? (t.apiVersion.split('/')[0] ?? '') : ''}/${t.kind}` === key,
+    );
     if (type === undefined) continue; // its CRD is gone, and with it every such object
-    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(type)).then((l) => l.items, () => []);
-    const byName = new Map(items.map((o) => [`${type.namespaced ? o.metadata?.namespace ?? '' : ''}/${o.metadata?.name ?? ''}`, o]));
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(type)).then(
+      (l) => l.items,
+      () => [],
+    );
+    const byName = new Map(
+      items.map((o) => [`${type.namespaced ? (o.metadata?.namespace ?? '') : ''}/${o.metadata?.name ?? ''}`, o]),
+    );
     for (const r of group) {
-      const live = byName.get(`${type.namespaced ? r.namespace ?? '' : ''}/${r.name}`);
+      const live = byName.get(`${type.namespaced ? (r.namespace ?? '') : ''}/${r.name}`);
       if (live === undefined || !existedBefore({ ...live, kind: type.kind }, record)) continue;
       const annotations = live.metadata?.annotations ?? {};
       if (annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(live)) continue;
@@ -45,12 +64,21 @@ export async function markPreexisting(kube: Kube, apps: readonly KubeObject[], r
       marked.push(shown(type.kind, live));
     }
   }
-  if (marked.length > 0) log.info(`keeping ${String(marked.length)} object(s) that were in the cluster before the install and that components adopted: ${marked.join(', ')}`);
+  if (marked.length > 0)
+    log.info(
+      `keeping ${String(marked.length)} object(s) that were in the cluster before the install and that components adopted: ${marked.join(', ')}`,
+    );
   return marked;
 }
 
 /** Hands a marked object back once no Application of ours can act on it any more. */
-export async function releasePreexisting(kube: Kube, type: Kind, o: KubeObject, ourApps: ReadonlySet<string>, log: Logger): Promise<void> {
+export async function releasePreexisting(
+  kube: Kube,
+  type: Kind,
+  o: KubeObject,
+  ourApps: ReadonlySet<string>,
+  log: Logger,
+): Promise<void> {
   const tracked = trackedBy(o);
   await patchAnnotations(kube, type, o, {
     ...restoreSyncOptionsPatch(o.metadata?.annotations ?? {}, ANNOTATION_KEPT),
@@ -59,7 +87,12 @@ export async function releasePreexisting(kube: Kube, type: Kind, o: KubeObject, 
   log.info(`kept ${shown(type.kind, o)}: it was there before the install (the changes Argo CD made to it stay)`);
 }
 
-export async function patchAnnotations(kube: Kube, type: Kind, o: KubeObject, annotations: Record<string, string | null>): Promise<void> {
+export async function patchAnnotations(
+  kube: Kube,
+  type: Kind,
+  o: KubeObject,
+  annotations: Record<string, string | null>,
+): Promise<void> {
   try {
     const path = await kube.pathFor(type.apiVersion, type.kind, o.metadata?.namespace, o.metadata?.name ?? '');
     await kube.request('PATCH', path, { metadata: { annotations } }, mergePatch);

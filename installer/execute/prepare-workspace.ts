@@ -47,16 +47,16 @@ export async function prepareWorkspace(inputs: WorkspaceInputs, git: Git): Promi
     const sha = await git.fetchTag(dir, upstreamFetchUrl, other).catch(() => undefined);
     if (sha !== undefined && (await git.isAncestor(dir, sha, 'HEAD'))) {
       throw new UserError(
-        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${other}, not ${release}. Nothing was changed.\n`
-        + `To move it to ${release} keeping your changes, run: kubeflow-gitops upgrade --to ${release}\n`
-        + `To keep it as it is, pass --release ${other}; to start a separate install, pass another --branch.`,
+        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${other}, not ${release}. Nothing was changed.\n` +
+          `To move it to ${release} keeping your changes, run: kubeflow-gitops upgrade --to ${release}\n` +
+          `To keep it as it is, pass --release ${other}; to start a separate install, pass another --branch.`,
         ExitCode.conflict,
       );
     }
   }
   throw new UserError(
-    `branch "${branch}" of ${displayUrl(forkPushUrl)} has history unrelated to ${displayUrl(upstreamFetchUrl)} ${release}. Nothing was changed.\n`
-    + 'Pass another --branch, or point --fork at an empty repository or at a fork of the upstream.',
+    `branch "${branch}" of ${displayUrl(forkPushUrl)} has history unrelated to ${displayUrl(upstreamFetchUrl)} ${release}. Nothing was changed.\n` +
+      'Pass another --branch, or point --fork at an empty repository or at a fork of the upstream.',
     ExitCode.conflict,
   );
 }
@@ -71,8 +71,8 @@ async function refuseNewerRelease(inputs: WorkspaceInputs, git: Git): Promise<vo
     const sha = await git.fetchTag(dir, upstreamFetchUrl, newer).catch(() => undefined);
     if (sha !== undefined && (await git.isAncestor(dir, sha, 'HEAD'))) {
       throw new UserError(
-        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${newer} (upgraded), not ${release}. Nothing was changed.\n`
-        + `Pass --release ${newer} to work on it; to start a separate ${release} install, pass another --branch.`,
+        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${newer} (upgraded), not ${release}. Nothing was changed.\n` +
+          `Pass --release ${newer} to work on it; to start a separate ${release} install, pass another --branch.`,
         ExitCode.conflict,
       );
     }

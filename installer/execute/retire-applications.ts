@@ -8,8 +8,21 @@
  * cluster), each object gets its own sync-options back, what no successor took is deleted and what
  * existed before is handed back. Both halves are ensure-steps.
  */
-import { ANNOTATION_HELD, ANNOTATION_KEPT, ANNOTATION_TRACKING_ID, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
-import { keepOnDeletePatch, keepsOnDelete, objectRefOf, restoreSyncOptionsPatch, type ManagedRef } from '../plan/build-uninstall-plan.js';
+import {
+  ANNOTATION_HELD,
+  ANNOTATION_KEPT,
+  ANNOTATION_TRACKING_ID,
+  ARGOCD_NAMESPACE,
+  LABEL_MANAGED_BY,
+  TOOL,
+} from '../constants.js';
+import {
+  keepOnDeletePatch,
+  keepsOnDelete,
+  objectRefOf,
+  restoreSyncOptionsPatch,
+  type ManagedRef,
+} from '../plan/build-uninstall-plan.js';
 import { settle, type Retirement } from '../plan/plan-retirements.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
@@ -21,8 +34,13 @@ import { markPreexisting, patchAnnotations, releasePreexisting, shown } from './
 export const RETIRED_CONFIGMAP = 'kubeflow-gitops-retired';
 const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: RETIRED_CONFIGMAP } as const;
 
-interface Entry { readonly successor?: string | undefined; readonly refs: readonly ManagedRef[] }
-interface ConfigMap extends KubeObject { data?: Record<string, string> }
+interface Entry {
+  readonly successor?: string | undefined;
+  readonly refs: readonly ManagedRef[];
+}
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
 
 /** The retirements not yet settled, by Application name. */
 export async function readRetirements(kube: Kube): Promise<Map<string, Entry>> {
@@ -46,14 +64,21 @@ async function writeRetirements(kube: Kube, entries: ReadonlyMap<string, Entry>)
   }
   // Server-side apply of the whole map: keys this manager wrote before and left out now are dropped.
   await kube.apply({
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: RETIRED_CONFIGMAP, namespace: ARGOCD_NAMESPACE, labels: { [LABEL_MANAGED_BY]: TOOL } },
     data: Object.fromEntries([...entries].map(([app, e]) => [app, JSON.stringify(e)])),
   });
 }
 
 /** Before the root sees the new commit: record, then hold the objects (successor) or mark what existed before. */
-export async function prepareRetirements(kube: Kube, retirements: readonly Retirement[], live: readonly KubeObject[], record: InstallRecord | undefined, log: Logger): Promise<void> {
+export async function prepareRetirements(
+  kube: Kube,
+  retirements: readonly Retirement[],
+  live: readonly KubeObject[],
+  record: InstallRecord | undefined,
+  log: Logger,
+): Promise<void> {
   if (retirements.length === 0) return;
   const entries = await readRetirements(kube);
   for (const r of retirements) if (!entries.has(r.app)) entries.set(r.app, { successor: r.successor, refs: r.refs });
@@ -63,10 +88,14 @@ export async function prepareRetirements(kube: Kube, retirements: readonly Retir
     if (app === undefined) continue;
     if (r.successor !== undefined) {
       const held = await holdAll(kube, r.refs);
-      log.info(`${r.app} is part of ${r.successor} now: its ${String(held)} object(s) stay when its Application goes, and ${r.successor} takes them over in place`);
+      log.info(
+        `${r.app} is part of ${r.successor} now: its ${String(held)} object(s) stay when its Application goes, and ${r.successor} takes them over in place`,
+      );
     } else {
       await markPreexisting(kube, [app], record, log);
-      log.info(`${r.app} is no longer in the fork: the root deletes it and what it deployed (except what was there before the install)`);
+      log.info(
+        `${r.app} is no longer in the fork: the root deletes it and what it deployed (except what was there before the install)`,
+      );
     }
   }
 }
@@ -76,7 +105,13 @@ export async function prepareRetirements(kube: Kube, retirements: readonly Retir
  * delete what no successor took, hand back what was there before. Returns the Applications still
  * waiting to be pruned (settled by a later run).
  */
-export async function finishRetirements(kube: Kube, forkApps: ReadonlySet<string>, record: InstallRecord | undefined, log: Logger, opts: { timeoutMs: number; signal?: AbortSignal | undefined }): Promise<string[]> {
+export async function finishRetirements(
+  kube: Kube,
+  forkApps: ReadonlySet<string>,
+  record: InstallRecord | undefined,
+  log: Logger,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<string[]> {
   const entries = await readRetirements(kube);
   if (entries.size === 0) return [];
   const live = new Map((await listApplications(kube)).map((a) => [a.metadata?.name ?? '', a]));
@@ -88,7 +123,8 @@ export async function finishRetirements(kube: Kube, forkApps: ReadonlySet<string
     entries.delete(app);
   }
   const waiting = [...entries.keys()].filter((app) => live.has(app));
-  const { remaining } = opts.timeoutMs > 0 ? await waitUntilGone(kube, APPLICATIONS_PATH, waiting, opts) : { remaining: waiting };
+  const { remaining } =
+    opts.timeoutMs > 0 ? await waitUntilGone(kube, APPLICATIONS_PATH, waiting, opts) : { remaining: waiting };
   for (const [app, e] of entries) {
     if (remaining.includes(app)) continue;
     for (const ref of e.refs) await settleOne(kube, ref, app, record, log);
@@ -103,16 +139,28 @@ export async function releaseHolds(kube: Kube): Promise<void> {
   for (const e of (await readRetirements(kube)).values()) for (const ref of e.refs) await unhold(kube, ref);
 }
 
-async function settleOne(kube: Kube, ref: ManagedRef, app: string, record: InstallRecord | undefined, log: Logger): Promise<void> {
+async function settleOne(
+  kube: Kube,
+  ref: ManagedRef,
+  app: string,
+  record: InstallRecord | undefined,
+  log: Logger,
+): Promise<void> {
   const r = objectRefOf(ref);
   const o = await unhold(kube, ref);
   if (o === undefined) return;
   switch (settle({ ...o, kind: r.kind }, app, record)) {
-    case 'leave': return;
-    case 'release': await releasePreexisting(kube, r, o, new Set([app]), log); return;
-    case 'untrack': await patchAnnotations(kube, r, o, { [ANNOTATION_TRACKING_ID]: null }); return;
+    case 'leave':
+      return;
+    case 'release':
+      await releasePreexisting(kube, r, o, new Set([app]), log);
+      return;
+    case 'untrack':
+      await patchAnnotations(kube, r, o, { [ANNOTATION_TRACKING_ID]: null });
+      return;
     case 'delete':
-      if (await kube.delete(r, 'Background') === 'deleted') log.info(`deleted ${shown(r.kind, o)}: ${app} had it and its successor does not`);
+      if ((await kube.delete(r, 'Background')) === 'deleted')
+        log.info(`deleted ${shown(r.kind, o)}: ${app} had it and its successor does not`);
   }
 }
 
@@ -125,7 +173,8 @@ async function holdAll(kube: Kube, refs: readonly ManagedRef[]): Promise<number>
     if (o === undefined) continue;
     held += 1;
     const annotations = o.metadata?.annotations ?? {};
-    if (annotations[ANNOTATION_HELD] !== undefined || annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(o)) continue;
+    if (annotations[ANNOTATION_HELD] !== undefined || annotations[ANNOTATION_KEPT] !== undefined || keepsOnDelete(o))
+      continue;
     await patchAnnotations(kube, r, o, keepOnDeletePatch(annotations, ANNOTATION_HELD));
   }
   return held;
@@ -138,6 +187,8 @@ async function unhold(kube: Kube, ref: ManagedRef): Promise<KubeObject | undefin
   if (o?.metadata?.annotations?.[ANNOTATION_HELD] === undefined) return o;
   const restored = restoreSyncOptionsPatch(o.metadata.annotations, ANNOTATION_HELD);
   await patchAnnotations(kube, r, o, restored);
-  const annotations = Object.fromEntries(Object.entries({ ...o.metadata.annotations, ...restored }).filter((e): e is [string, string] => e[1] !== null));
+  const annotations = Object.fromEntries(
+    Object.entries({ ...o.metadata.annotations, ...restored }).filter((e): e is [string, string] => e[1] !== null),
+  );
   return { ...o, metadata: { ...o.metadata, annotations } };
 }

@@ -21,7 +21,9 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new UserError(`--config ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UserError(
+      `--config ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   return parseConfigText(text, path);
 }
@@ -33,20 +35,27 @@ export function parseConfigText(text: string, path: string): ConfigFile {
     const p = lines.linePos(offset ?? 0);
     return `${path}:${p.line}:${p.col}`;
   };
-  const problems = doc.errors.map((e) => `${at(e.pos[0])}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
+  const problems = doc.errors.map(
+    (e) => `${at(e.pos[0])}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+  );
   if (problems.length > 0) throw new UserError(`--config ${path} is not valid YAML:\n  ${problems.join('\n  ')}`);
 
   const values: Record<string, unknown> = {};
   const keyLines = new Map<string, number>();
   if (doc.contents !== null && !isMap(doc.contents)) {
-    throw new UserError(`${at(doc.contents.range[0])}: --config ${path} must be a map of settings (key: value), e.g. "release: \\"26.03\\""`);
+    throw new UserError(
+      `${at(doc.contents.range[0])}: --config ${path} must be a map of settings (key: value), e.g. "release: \\"26.03\\""`,
+    );
   }
   for (const pair of isMap(doc.contents) ? doc.contents.items : []) {
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
     const spec = SETTING_BY_KEY.get(key);
     if (!spec) {
-      const hint = SECRET_KEYS[key] !== undefined ? `secrets never go in config files: ${SECRET_KEYS[key]}` : `unknown key; known keys: ${SETTINGS.map((s) => s.key).join(', ')}`;
+      const hint =
+        SECRET_KEYS[key] !== undefined
+          ? `secrets never go in config files: ${SECRET_KEYS[key]}`
+          : `unknown key; known keys: ${SETTINGS.map((s) => s.key).join(', ')}`;
       problems.push(`${at(keyNode?.range?.[0])}: key ${key || '(empty)'}: ${hint}`);
       continue;
     }
@@ -59,13 +68,25 @@ export function parseConfigText(text: string, path: string): ConfigFile {
       continue;
     }
     for (const issue of parsed.error.issues) {
-      const node = isSeq(valueNode) && typeof issue.path[0] === 'number' ? (valueNode.items[issue.path[0]] as Node | undefined) : valueNode;
+      const node =
+        isSeq(valueNode) && typeof issue.path[0] === 'number'
+          ? (valueNode.items[issue.path[0]] as Node | undefined)
+          : valueNode;
       const got = isSeq(valueNode) && typeof issue.path[0] === 'number' ? (value as unknown[])[issue.path[0]] : value;
-      problems.push(`${at(node?.range?.[0] ?? keyNode?.range?.[0])}: key ${key}: ${issue.message} (got ${JSON.stringify(got)})`);
+      problems.push(
+        `${at(node?.range?.[0] ?? keyNode?.range?.[0])}: key ${key}: ${issue.message} (got ${JSON.stringify(got)})`,
+      );
     }
   }
-  if (problems.length > 0) throw new UserError(`--config ${path} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`);
-  return { path, values: values, where: (key) => (keyLines.has(key) ? `${path}:${keyLines.get(key) ?? 0} (key ${key})` : undefined) };
+  if (problems.length > 0)
+    throw new UserError(
+      `--config ${path} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`,
+    );
+  return {
+    path,
+    values: values,
+    where: (key) => (keyLines.has(key) ? `${path}:${keyLines.get(key) ?? 0} (key ${key})` : undefined),
+  };
 }
 
 /**
@@ -73,12 +94,22 @@ export function parseConfigText(text: string, path: string): ConfigFile {
  * a string: `release: 26.10` is the release "26.10", not the number 26.1.
  */
 function valueOf(spec: SettingSpec, node: Node | null): unknown {
-  const text = (n: Node | null): unknown => (isScalar(n) ? (typeof n.value === 'string' || n.value === null ? n.value : (n.source ?? JSON.stringify(n.value))) : n?.toJSON());
+  const text = (n: Node | null): unknown =>
+    isScalar(n)
+      ? typeof n.value === 'string' || n.value === null
+        ? n.value
+        : (n.source ?? JSON.stringify(n.value))
+      : n?.toJSON();
   if (spec.kind === 'boolean') return isScalar(node) ? node.value : node?.toJSON();
   if (spec.kind === 'list') {
     if (isSeq(node)) return node.items.map((i) => text(i as Node));
     const one = text(node);
-    return typeof one === 'string' ? one.split(',').map((s) => s.trim()).filter(Boolean) : one;
+    return typeof one === 'string'
+      ? one
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : one;
   }
   return text(node);
 }
@@ -91,9 +122,10 @@ export function renderConfigFile(settings: Settings, command = 'install'): strin
     if (v !== undefined) body[s.key] = v;
   }
   const doc = new Document(body);
-  doc.commentBefore = ` kubeflow-gitops ${command} settings, written by --save-config. Repeat the same install with:`
-    + `\n   kubeflow-gitops ${command} --config <this file> --yes`
-    + '\n Secrets are not here: export KFG_GIT_TOKEN (or GITHUB_TOKEN) and KFG_ADMIN_PASSWORD, or use'
-    + '\n admin-password-file. Flags and KFG_* variables override these values.';
+  doc.commentBefore =
+    ` kubeflow-gitops ${command} settings, written by --save-config. Repeat the same install with:` +
+    `\n   kubeflow-gitops ${command} --config <this file> --yes` +
+    '\n Secrets are not here: export KFG_GIT_TOKEN (or GITHUB_TOKEN) and KFG_ADMIN_PASSWORD, or use' +
+    '\n admin-password-file. Flags and KFG_* variables override these values.';
   return doc.toString({ lineWidth: 0 });
 }

@@ -41,22 +41,35 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): { values: Settings; ori
  * Merges the sources. `--fork` and `--github-fork` are one choice: the source that sets either one
  * replaces both from lower sources, so a flag overrides a config file's other kind of fork.
  */
-export function mergeSettings(sources: { config?: ConfigFile | undefined; env: NodeJS.ProcessEnv; flags: Settings }): MergedSettings {
+export function mergeSettings(sources: {
+  config?: ConfigFile | undefined;
+  env: NodeJS.ProcessEnv;
+  flags: Settings;
+}): MergedSettings {
   const layers: { values: Settings; origin: (name: SettingName) => Origin }[] = [];
   if (sources.config) {
     const c = sources.config;
-    layers.push({ values: c.values, origin: (n) => ({ kind: 'config', label: c.where(SETTING_BY_NAME.get(n)?.key ?? n) ?? c.path }) });
+    layers.push({
+      values: c.values,
+      origin: (n) => ({ kind: 'config', label: c.where(SETTING_BY_NAME.get(n)?.key ?? n) ?? c.path }),
+    });
   }
   const fromEnv = settingsFromEnv(sources.env);
   layers.push({ values: fromEnv.values, origin: (n) => fromEnv.origins.get(n) ?? { kind: 'env', label: n } });
-  layers.push({ values: sources.flags, origin: (n) => ({ kind: 'flag', label: `--${SETTING_BY_NAME.get(n)?.key ?? n}` }) });
+  layers.push({
+    values: sources.flags,
+    origin: (n) => ({ kind: 'flag', label: `--${SETTING_BY_NAME.get(n)?.key ?? n}` }),
+  });
 
   const values: Record<string, unknown> = {};
   const origins = new Map<SettingName, Origin>();
   for (const layer of layers) {
     const given = Object.entries(layer.values).filter(([, v]) => v !== undefined) as [SettingName, unknown][];
     if (given.some(([n]) => n === 'fork' || n === 'githubFork')) {
-      for (const n of ['fork', 'githubFork'] as const) { values[n] = undefined; origins.delete(n); }
+      for (const n of ['fork', 'githubFork'] as const) {
+        values[n] = undefined;
+        origins.delete(n);
+      }
     }
     for (const [name, value] of given) {
       values[name] = value;

@@ -11,10 +11,16 @@ const LONG_ENOUGH_FOR_ANY_CHARACTERS = 20;
 /** What is wrong with the password ("is too short: …"), or undefined when it is acceptable. */
 export function passwordProblem(password: string, email?: string): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `is too short: use at least ${MIN_PASSWORD_LENGTH} characters`;
-  if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES) return `is longer than bcrypt's ${BCRYPT_MAX_BYTES} bytes`;
+  if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_BYTES)
+    return `is longer than bcrypt's ${BCRYPT_MAX_BYTES} bytes`;
   const lower = password.toLowerCase();
   const local = email?.split('@')[0]?.toLowerCase();
-  for (const guess of ['12341234', 'password', 'kubeflow', ...(local !== undefined && local.length >= 4 ? [local] : [])]) {
+  for (const guess of [
+    '12341234',
+    'password',
+    'kubeflow',
+    ...(local !== undefined && local.length >= 4 ? [local] : []),
+  ]) {
     if (lower.includes(guess)) return `is too easy to guess: it contains "${guess}"`;
   }
   if (new Set(password).size < 5) return 'is too easy to guess: it repeats a few characters';

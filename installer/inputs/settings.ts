@@ -55,14 +55,29 @@ export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const text = z.string().min(1, 'must not be empty');
 const duration = z.string().regex(DURATION, 'must be a duration like 90s, 20m or 1h');
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: () => `must be one of ${values.join(', ')}` });
-const components = z.array(z.string()).min(1, 'must name at least one component').superRefine((list, ctx) => {
-  list.forEach((c, i) => {
-    if (!KNOWN_COMPONENTS.has(c)) ctx.addIssue({ code: 'custom', path: [i], message: `unknown component "${c}"; known: ${[...KNOWN_COMPONENTS].sort().join(', ')}` });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: () => `must be one of ${values.join(', ')}` });
+const components = z
+  .array(z.string())
+  .min(1, 'must name at least one component')
+  .superRefine((list, ctx) => {
+    list.forEach((c, i) => {
+      if (!KNOWN_COMPONENTS.has(c))
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `unknown component "${c}"; known: ${[...KNOWN_COMPONENTS].sort().join(', ')}`,
+        });
+    });
   });
-});
 
-const spec = (name: SettingName, key: string, env: string | undefined, schema: z.ZodType, kind: SettingSpec['kind'] = 'string'): SettingSpec => ({ name, key, env, schema, kind });
+const spec = (
+  name: SettingName,
+  key: string,
+  env: string | undefined,
+  schema: z.ZodType,
+  kind: SettingSpec['kind'] = 'string',
+): SettingSpec => ({ name, key, env, schema, kind });
 
 export const SETTINGS: readonly SettingSpec[] = [
   // KUBECONFIG keeps its usual meaning (a list of files); the setting is one file.
@@ -72,18 +87,49 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('release', 'release', 'KFG_RELEASE', oneOf(RELEASES)),
   spec('components', 'components', 'KFG_COMPONENTS', components, 'list'),
   spec('footprint', 'footprint', 'KFG_FOOTPRINT', oneOf(['small', 'full'])),
-  spec('fork', 'fork', 'KFG_FORK', text.refine((v) => !/^https?:\/\/[^/]*@/.test(v), 'must not contain credentials; put the token in the environment (see token-env)')),
-  spec('githubFork', 'github-fork', 'KFG_GITHUB_FORK', z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'is not a GitHub user or organisation name')),
+  spec(
+    'fork',
+    'fork',
+    'KFG_FORK',
+    text.refine(
+      (v) => !/^https?:\/\/[^/]*@/.test(v),
+      'must not contain credentials; put the token in the environment (see token-env)',
+    ),
+  ),
+  spec(
+    'githubFork',
+    'github-fork',
+    'KFG_GITHUB_FORK',
+    z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, 'is not a GitHub user or organisation name'),
+  ),
   spec('githubApiUrl', 'github-api-url', 'GITHUB_API_URL', z.url()),
   spec('githubRepoName', 'github-repo-name', 'KFG_GITHUB_REPO_NAME', text),
   spec('branch', 'branch', 'KFG_BRANCH', z.string().regex(BRANCH, 'is not a valid git branch name')),
   spec('sshKey', 'ssh-key', 'KFG_SSH_KEY', text),
-  spec('tokenEnv', 'token-env', 'KFG_TOKEN_ENV', z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name')),
+  spec(
+    'tokenEnv',
+    'token-env',
+    'KFG_TOKEN_ENV',
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name'),
+  ),
   spec('adminEmail', 'admin-email', 'KFG_ADMIN_EMAIL', z.string().regex(EMAIL, 'is not an email address')),
   spec('adminPasswordFile', 'admin-password-file', 'KFG_ADMIN_PASSWORD_FILE', text),
   spec('configureArgocd', 'configure-argocd', 'KFG_CONFIGURE_ARGOCD', z.boolean(), 'boolean'),
   spec('upstream', 'upstream', 'KFG_UPSTREAM', text),
-  spec('mirror', 'mirror', 'KFG_MIRROR', z.array(z.string().regex(/^https?:\/\/[^=]+=(https?|file):\/\/.+$/, 'must be <from>=<to> with an http(s) prefix on the left and an http(s) or file:// prefix on the right')), 'list'),
+  spec(
+    'mirror',
+    'mirror',
+    'KFG_MIRROR',
+    z.array(
+      z
+        .string()
+        .regex(
+          /^https?:\/\/[^=]+=(https?|file):\/\/.+$/,
+          'must be <from>=<to> with an http(s) prefix on the left and an http(s) or file:// prefix on the right',
+        ),
+    ),
+    'list',
+  ),
   spec('argocdRepoUrl', 'argocd-repo-url', 'KFG_ARGOCD_REPO_URL', text),
   spec('oidcIssuer', 'oidc-issuer', 'KFG_OIDC_ISSUER', z.url()),
   spec('timeout', 'timeout', 'KFG_TIMEOUT', duration),

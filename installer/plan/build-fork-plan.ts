@@ -82,7 +82,11 @@ export interface ForkPlan {
   /** Applications in the fork that this selection does not include; left alone. */
   readonly unselected: readonly string[];
   /** Secrets the apply step creates in the cluster with fresh random values (never in git). */
-  readonly clusterSecrets: readonly { readonly namespace: string; readonly name: string; readonly keys: readonly string[] }[];
+  readonly clusterSecrets: readonly {
+    readonly namespace: string;
+    readonly name: string;
+    readonly keys: readonly string[];
+  }[];
   readonly notes: readonly string[];
   /** The Dex user's login email, when Dex is selected. */
   readonly adminEmail?: string | undefined;
@@ -103,7 +107,8 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
 
   // Shared kustomize Components and the Argo CD overlay: copied once; the user's edits to them win.
   for (const [path, content] of facts.templates) {
-    if ((path.startsWith('overlays/components/') || path.startsWith('overlays/argocd/')) && !facts.existing.has(path)) put(path, content);
+    if ((path.startsWith('overlays/components/') || path.startsWith('overlays/argocd/')) && !facts.existing.has(path))
+      put(path, content);
   }
 
   const pathByApp = new Map(inputs.components.map((c) => [c.spec.name, overlayDir(inputs.target, c.spec.name)]));
@@ -123,9 +128,15 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
   };
   /** A file new from a template must end up pointing at the fork; one that does not is our bug, caught before any push. */
   const create = (path: string, templateFile: string): void => {
-    const source = (parse(rewrite(path, template(templateFile))) as { spec?: { source?: { repoURL?: unknown; targetRevision?: unknown } } } | null)?.spec?.source;
+    const source = (
+      parse(rewrite(path, template(templateFile))) as {
+        spec?: { source?: { repoURL?: unknown; targetRevision?: unknown } };
+      } | null
+    )?.spec?.source;
     if (source?.repoURL !== inputs.forkUrl || source.targetRevision !== inputs.branch) {
-      throw new Error(`internal: ${path}, made from ${TOOL}'s template ${templateFile}, points at ${String(source?.repoURL)} ${String(source?.targetRevision)} instead of the fork`);
+      throw new Error(
+        `internal: ${path}, made from ${TOOL}'s template ${templateFile}, points at ${String(source?.repoURL)} ${String(source?.targetRevision)} instead of the fork`,
+      );
     }
   };
 
@@ -134,12 +145,25 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
   const notes: string[] = [];
   for (const c of inputs.components) {
     const overlay = `${overlayDir(inputs.target, c.spec.name)}/kustomization.yaml`;
-    if (c.spec.name === 'user-namespace' && facts.existing.has(overlay) && email !== DEFAULT_ADMIN_EMAIL && !(facts.existing.get(overlay) ?? '').includes(email)) {
-      notes.push(`${overlay} is yours and was written for another Dex user: give the example profile to ${email} there (spec.owner.name)`);
+    if (
+      c.spec.name === 'user-namespace' &&
+      facts.existing.has(overlay) &&
+      email !== DEFAULT_ADMIN_EMAIL &&
+      !(facts.existing.get(overlay) ?? '').includes(email)
+    ) {
+      notes.push(
+        `${overlay} is yours and was written for another Dex user: give the example profile to ${email} there (spec.owner.name)`,
+      );
     }
     if (!facts.existing.has(overlay)) {
       const ownerEmail = email === DEFAULT_ADMIN_EMAIL ? undefined : email;
-      for (const f of renderComponentOverlay(c, { target: inputs.target, footprint: inputs.footprint, release: inputs.release, oidcIssuer: inputs.oidcIssuer, adminEmail: ownerEmail })) {
+      for (const f of renderComponentOverlay(c, {
+        target: inputs.target,
+        footprint: inputs.footprint,
+        release: inputs.release,
+        oidcIssuer: inputs.oidcIssuer,
+        adminEmail: ownerEmail,
+      })) {
         put(f.path, f.content);
       }
     }
@@ -167,7 +191,10 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     const hash = inputs.dexPasswordHash ?? current.hash;
     // A file that sets neither a new hash nor another email is left exactly as it is (it may carry edits).
     if (inputs.dexPasswordHash !== undefined || email !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
-      if (hash === undefined) throw new UserError(`${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`);
+      if (hash === undefined)
+        throw new UserError(
+          `${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`,
+        );
       put(file, renderDexUser(hash, email, inputs.dexConfigMap));
     } else if (!facts.existing.has(file)) {
       throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
@@ -202,7 +229,9 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
 }
 
 function isTopLevelApp(path: string): boolean {
-  return path.startsWith(`${FORK_APPS_DIR}/`) && !path.slice(FORK_APPS_DIR.length + 1).includes('/') && /\.ya?ml$/.test(path);
+  return (
+    path.startsWith(`${FORK_APPS_DIR}/`) && !path.slice(FORK_APPS_DIR.length + 1).includes('/') && /\.ya?ml$/.test(path)
+  );
 }
 
 /** Fork URLs written by an earlier run, read from the root Application in the fork. */
@@ -217,7 +246,13 @@ function forkUrlsIn(rootApp: string | undefined): string[] {
 export function clusterSecretsFor(components: readonly string[]): ForkPlan['clusterSecrets'] {
   const names = new Set(components);
   const out: { namespace: string; name: string; keys: string[] }[] = [];
-  if (names.has('oauth2-proxy')) out.push({ namespace: 'oauth2-proxy', name: 'oauth2-proxy-credentials', keys: ['client-id', 'client-secret', 'cookie-secret'] });
-  if (names.has('dex')) out.push({ namespace: 'auth', name: 'dex-oidc-client', keys: ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] });
+  if (names.has('oauth2-proxy'))
+    out.push({
+      namespace: 'oauth2-proxy',
+      name: 'oauth2-proxy-credentials',
+      keys: ['client-id', 'client-secret', 'cookie-secret'],
+    });
+  if (names.has('dex'))
+    out.push({ namespace: 'auth', name: 'dex-oidc-client', keys: ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] });
   return out;
 }

@@ -8,7 +8,14 @@
  * then children are deleted through Argo CD's resources finalizer in reverse wave order, so tenants and
  * apps go while the controllers and webhooks they need still run, and namespaces and CRDs go last.
  */
-import { ANNOTATION_KEPT, ANNOTATION_SYNC_OPTIONS, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import {
+  ANNOTATION_KEPT,
+  ANNOTATION_SYNC_OPTIONS,
+  ARGOCD_NAMESPACE,
+  LABEL_MANAGED_BY,
+  ROOT_APP_NAME,
+  TOOL,
+} from '../constants.js';
 import type { InstallRecord } from '../execute/install-record.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
 import { syncWave, trackedBy } from './install-applications.js';
@@ -23,7 +30,13 @@ export interface UninstallInputs {
 }
 
 /** An object an Application listed as its own (status.resources), as Argo CD names it. */
-export interface ManagedRef { readonly group: string; readonly version: string; readonly kind: string; readonly namespace?: string | undefined; readonly name: string }
+export interface ManagedRef {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly namespace?: string | undefined;
+  readonly name: string;
+}
 
 export interface UninstallPlan {
   readonly root: string | undefined;
@@ -48,7 +61,9 @@ export interface UninstallPlan {
   readonly notes: readonly string[];
 }
 
-interface ManagedApp extends KubeObject { status?: { resources?: { group?: string; version?: string; kind?: string; namespace?: string; name?: string }[] } }
+interface ManagedApp extends KubeObject {
+  status?: { resources?: { group?: string; version?: string; kind?: string; namespace?: string; name?: string }[] };
+}
 
 export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   const notes: string[] = [];
@@ -66,15 +81,20 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
   const waves = [...byWave.entries()].sort(([a], [b]) => b - a).map(([wave, apps]) => ({ wave, apps: apps.sort() }));
 
   const record = input.record;
-  if (!record) notes.push(`no install record (ConfigMap ${ARGOCD_NAMESPACE}/kubeflow-gitops-install): namespaces are only deleted through Argo CD, and Argo CD is kept`);
+  if (!record)
+    notes.push(
+      `no install record (ConfigMap ${ARGOCD_NAMESPACE}/kubeflow-gitops-install): namespaces are only deleted through Argo CD, and Argo CD is kept`,
+    );
   let argocdKept: string | undefined;
   if (input.keepArgocd) argocdKept = '--keep-argocd';
   else if (record?.argocd !== 'installed') argocdKept = 'it was there before kubeflow-gitops';
-  else if (input.foreignApps.length > 0) argocdKept = `it also manages Applications that are not ours: ${input.foreignApps.join(', ')}`;
+  else if (input.foreignApps.length > 0)
+    argocdKept = `it also manages Applications that are not ours: ${input.foreignApps.join(', ')}`;
 
   const crdsBefore = new Set(record ? record.crdsBefore : ['*']);
-  const managed = listedResources(children)
-    .filter((ref) => !(ref.kind === 'CustomResourceDefinition' && (crdsBefore.has(ref.name) || crdsBefore.has('*'))));
+  const managed = listedResources(children).filter(
+    (ref) => !(ref.kind === 'CustomResourceDefinition' && (crdsBefore.has(ref.name) || crdsBefore.has('*'))),
+  );
   managed.sort((x, y) => Number(x.kind === 'CustomResourceDefinition') - Number(y.kind === 'CustomResourceDefinition'));
 
   return {
@@ -82,7 +102,10 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
     managed,
     waves,
     appNames: children.map((a) => a.metadata?.name ?? '').sort(),
-    added: children.filter(isAdded).map((a) => a.metadata?.name ?? '').sort(),
+    added: children
+      .filter(isAdded)
+      .map((a) => a.metadata?.name ?? '')
+      .sort(),
     // Without a record every namespace counts as pre-existing: deleting too little is recoverable.
     namespacesBefore: record ? record.namespacesBefore : ['*'],
     revertArgocdConfig: record?.configuredArgocd === true && argocdKept !== undefined,
@@ -98,10 +121,16 @@ export function listedResources(apps: readonly KubeObject[]): ManagedRef[] {
   const out: ManagedRef[] = [];
   for (const a of apps) {
     for (const r of (a as ManagedApp).status?.resources ?? []) {
-      const ref: ManagedRef = { group: r.group ?? '', version: r.version ?? 'v1', kind: r.kind ?? '', namespace: r.namespace || undefined, name: r.name ?? '' };
+      const ref: ManagedRef = {
+        group: r.group ?? '',
+        version: r.version ?? 'v1',
+        kind: r.kind ?? '',
+        namespace: r.namespace || undefined,
+        name: r.name ?? '',
+      };
       if (ref.kind === '' || ref.name === '' || (ref.group === 'argoproj.io' && ref.kind === 'Application')) continue;
       // Argo CD lists cluster-scoped objects with the Application's namespace; the key ignores it.
-      const key = `${ref.group}/${ref.kind}/${ref.kind === 'CustomResourceDefinition' || ref.kind.startsWith('Cluster') ? '' : ref.namespace ?? ''}/${ref.name}`;
+      const key = `${ref.group}/${ref.kind}/${ref.kind === 'CustomResourceDefinition' || ref.kind.startsWith('Cluster') ? '' : (ref.namespace ?? '')}/${ref.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(ref);
@@ -112,7 +141,12 @@ export function listedResources(apps: readonly KubeObject[]): ManagedRef[] {
 
 /** The API object a ManagedRef names. */
 export function objectRefOf(m: ManagedRef): ObjectRef {
-  return { apiVersion: m.group ? `${m.group}/${m.version}` : m.version, kind: m.kind, namespace: m.namespace, name: m.name };
+  return {
+    apiVersion: m.group ? `${m.group}/${m.version}` : m.version,
+    kind: m.kind,
+    namespace: m.namespace,
+    name: m.name,
+  };
 }
 
 /** Argo CD's per-object option to keep it when its Application is deleted. */
@@ -122,16 +156,31 @@ export function keepsOnDelete(o: KubeObject): boolean {
 
 /** The sync-options annotation value with Delete=false added to what it held. */
 export function withDeleteFalse(value: string | undefined): string {
-  return [...(value ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '' && !x.startsWith('Delete=')), 'Delete=false'].join(',');
+  return [
+    ...(value ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '' && !x.startsWith('Delete=')),
+    'Delete=false',
+  ].join(',');
 }
 
 /** Annotations that add Delete=false, keeping what sync-options held under `marker` to give it back later. */
-export function keepOnDeletePatch(annotations: Readonly<Record<string, string>>, marker: string): Record<string, string> {
-  return { [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]), [marker]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '' };
+export function keepOnDeletePatch(
+  annotations: Readonly<Record<string, string>>,
+  marker: string,
+): Record<string, string> {
+  return {
+    [ANNOTATION_SYNC_OPTIONS]: withDeleteFalse(annotations[ANNOTATION_SYNC_OPTIONS]),
+    [marker]: annotations[ANNOTATION_SYNC_OPTIONS] ?? '',
+  };
 }
 
 /** Annotations that undo keepOnDeletePatch: sync-options as `marker` kept them, the marker gone. */
-export function restoreSyncOptionsPatch(annotations: Readonly<Record<string, string>>, marker: string): Record<string, null | string> {
+export function restoreSyncOptionsPatch(
+  annotations: Readonly<Record<string, string>>,
+  marker: string,
+): Record<string, null | string> {
   const before = annotations[marker];
   return { [ANNOTATION_SYNC_OPTIONS]: before === undefined || before === '' ? null : before, [marker]: null };
 }
@@ -145,7 +194,8 @@ export function restoreSyncOptionsPatch(annotations: Readonly<Record<string, str
 export function existedBefore(o: KubeObject, record: InstallRecord | undefined): boolean {
   if (!record) return false;
   const name = o.metadata?.name ?? '';
-  if (o.kind === 'Namespace' && (record.namespacesBefore.includes(name) || record.namespacesBefore.includes('*'))) return true;
+  if (o.kind === 'Namespace' && (record.namespacesBefore.includes(name) || record.namespacesBefore.includes('*')))
+    return true;
   const stamp = o.metadata?.['creationTimestamp'];
   const created = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
   const recorded = Date.parse(record.recordedAt);
@@ -157,7 +207,10 @@ export function existedBefore(o: KubeObject, record: InstallRecord | undefined):
  * Applications tracks or that kubeflow-gitops labelled, except namespaces that were there before,
  * objects kept for existing before the install, and objects annotated Delete=false.
  */
-export function selectLeftovers(objects: readonly KubeObject[], plan: Pick<UninstallPlan, 'appNames' | 'namespacesBefore'>): KubeObject[] {
+export function selectLeftovers(
+  objects: readonly KubeObject[],
+  plan: Pick<UninstallPlan, 'appNames' | 'namespacesBefore'>,
+): KubeObject[] {
   const ours = new Set(plan.appNames);
   const before = new Set(plan.namespacesBefore);
   return objects.filter((o) => {
@@ -174,11 +227,20 @@ export function renderUninstallPlan(plan: UninstallPlan, target: { context: stri
   if (plan.root) lines.push(`  1. detach the root Application "${plan.root}" (its children stay until their turn)`);
   lines.push('  2. stop auto-sync on every component, then delete through Argo CD, highest wave first:');
   for (const w of plan.waves) lines.push(`     wave ${String(w.wave).padStart(3)}: ${w.apps.join(', ')}`);
-  if (plan.added.length > 0) lines.push(`     (${plan.added.join(', ')}: added to the fork's kubeflow-apps/ by you, deployed by the root, deleted with the rest; keep one by moving it out of kubeflow-apps/ first)`);
+  if (plan.added.length > 0)
+    lines.push(
+      `     (${plan.added.join(', ')}: added to the fork's kubeflow-apps/ by you, deployed by the root, deleted with the rest; keep one by moving it out of kubeflow-apps/ first)`,
+    );
   const crds = plan.managed.filter((m) => m.kind === 'CustomResourceDefinition').length;
-  lines.push(`  3. delete what is left that this install created: ${crds} CRD(s) (Argo CD never deletes CRDs), objects its Applications managed or tracked, and objects labelled kubeflow-gitops; keep what existed before the install (namespaces, CRDs, and any object a component adopted: marked Delete=false before step 2, handed back after)`);
-  if (plan.revertArgocdConfig) lines.push('  4. remove the keys kubeflow-gitops added to Argo CD\'s config');
-  lines.push(plan.removeArgocd ? '  5. remove Argo CD (kubeflow-gitops installed it)' : `  5. keep Argo CD (${plan.argocdKept ?? ''})`);
+  lines.push(
+    `  3. delete what is left that this install created: ${crds} CRD(s) (Argo CD never deletes CRDs), objects its Applications managed or tracked, and objects labelled kubeflow-gitops; keep what existed before the install (namespaces, CRDs, and any object a component adopted: marked Delete=false before step 2, handed back after)`,
+  );
+  if (plan.revertArgocdConfig) lines.push("  4. remove the keys kubeflow-gitops added to Argo CD's config");
+  lines.push(
+    plan.removeArgocd
+      ? '  5. remove Argo CD (kubeflow-gitops installed it)'
+      : `  5. keep Argo CD (${plan.argocdKept ?? ''})`,
+  );
   for (const n of plan.notes) lines.push(`  note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

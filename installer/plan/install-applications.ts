@@ -2,7 +2,14 @@
  * Which Applications and objects belong to this install, as Argo CD records it. Pure; status and
  * uninstall both decide with it, so they always speak of the same set.
  */
-import { ANNOTATION_SYNC_WAVE, ANNOTATION_TRACKING_ID, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import {
+  ANNOTATION_SYNC_WAVE,
+  ANNOTATION_TRACKING_ID,
+  ARGOCD_NAMESPACE,
+  LABEL_MANAGED_BY,
+  ROOT_APP_NAME,
+  TOOL,
+} from '../constants.js';
 import type { KubeObject } from '../systems/kube.js';
 
 /**
@@ -36,6 +43,7 @@ export function syncWave(a: KubeObject): number | undefined {
 
 /** Applications as the watch lists them: in the order Argo CD syncs them, wave then name. */
 export function inWaveOrder(apps: readonly KubeObject[]): { name: string; wave: number }[] {
-  return apps.map((a) => ({ name: a.metadata?.name ?? '', wave: syncWave(a) ?? 0 }))
+  return apps
+    .map((a) => ({ name: a.metadata?.name ?? '', wave: syncWave(a) ?? 0 }))
     .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
 }

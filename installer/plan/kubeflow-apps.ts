@@ -15,14 +15,18 @@ export interface GeneratedFile {
 }
 
 /** Path of a component's template inside this project (and inside the installed package). */
-export const templatePath = (release: Release, component: string): string => `kubeflow-apps/${release}/${component}.yaml`;
+export const templatePath = (release: Release, component: string): string =>
+  `kubeflow-apps/${release}/${component}.yaml`;
 export const rootTemplatePath = (release: Release): string => `kubeflow-apps/${release}/root/kubeflow.yaml`;
 
 export function renderKubeflowApps(release: Release): GeneratedFile[] {
   const names = COMPONENTS.filter((c) => c.paths[release] !== undefined).map((c) => c.name);
   const source = { repoURL: DEFAULT_UPSTREAM, targetRevision: release };
   return [
-    ...resolveComponents(names, release).map((c) => ({ path: templatePath(release, c.spec.name), content: renderComponentApplication(c, source) })),
+    ...resolveComponents(names, release).map((c) => ({
+      path: templatePath(release, c.spec.name),
+      content: renderComponentApplication(c, source),
+    })),
     { path: rootTemplatePath(release), content: renderRootApplication(source) },
   ];
 }

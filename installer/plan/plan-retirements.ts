@@ -32,7 +32,12 @@ export interface Retirement {
  * The live Applications of this install that the fork no longer has. The successor of a component
  * is the one the catalogue folds it into on `release`, when the fork has that Application.
  */
-export function planRetirements(live: readonly KubeObject[], forkApps: ReadonlySet<string>, release: Release, catalogue: readonly ComponentSpec[] = COMPONENTS): Retirement[] {
+export function planRetirements(
+  live: readonly KubeObject[],
+  forkApps: ReadonlySet<string>,
+  release: Release,
+  catalogue: readonly ComponentSpec[] = COMPONENTS,
+): Retirement[] {
   const byName = new Map(catalogue.map((c) => [c.name, c]));
   const out: Retirement[] = [];
   for (const a of live) {
@@ -41,7 +46,11 @@ export function planRetirements(live: readonly KubeObject[], forkApps: ReadonlyS
     if (a.metadata?.['deletionTimestamp'] !== undefined) continue; // already going: too late to change how
     const component = a.metadata?.annotations?.[ANNOTATION_COMPONENT] ?? app;
     const into = byName.get(component)?.mergedInto?.[release];
-    out.push({ app, successor: into !== undefined && forkApps.has(into) ? into : undefined, refs: listedResources([a]) });
+    out.push({
+      app,
+      successor: into !== undefined && forkApps.has(into) ? into : undefined,
+      refs: listedResources([a]),
+    });
   }
   return out.sort((x, y) => x.app.localeCompare(y.app));
 }

@@ -28,7 +28,11 @@ export function readDexUser(file: string | undefined): DexUser {
   let email: string | undefined;
   for (const doc of parseAllDocuments(file)) {
     if (!('toJS' in doc)) continue;
-    const o = doc.toJS() as { kind?: unknown; stringData?: Record<string, unknown>; data?: Record<string, unknown> } | null;
+    const o = doc.toJS() as {
+      kind?: unknown;
+      stringData?: Record<string, unknown>;
+      data?: Record<string, unknown>;
+    } | null;
     const h = o?.kind === 'Secret' ? o.stringData?.[HASH_ENV] : undefined;
     if (typeof h === 'string' && h.startsWith('$2')) hash = h;
     const config = o?.kind === 'ConfigMap' ? o.data?.['config.yaml'] : undefined;
@@ -41,25 +45,34 @@ export function readDexUser(file: string | undefined): DexUser {
 export function renderDexUser(hash: string, email: string, upstreamConfigMap: string | undefined): string {
   const secret = renderDexPasswordPatch(hash);
   if (email === DEFAULT_ADMIN_EMAIL) return secret;
-  if (upstreamConfigMap === undefined) throw new UserError(`--admin-email: the fork has no upstream Dex configuration (${DEX_CONFIG_FILE} of the dex component) to set the email in`);
-  const upstream = parseDocument(upstreamConfigMap).toJS() as { metadata?: { name?: string }; data?: Record<string, unknown> } | null;
+  if (upstreamConfigMap === undefined)
+    throw new UserError(
+      `--admin-email: the fork has no upstream Dex configuration (${DEX_CONFIG_FILE} of the dex component) to set the email in`,
+    );
+  const upstream = parseDocument(upstreamConfigMap).toJS() as {
+    metadata?: { name?: string };
+    data?: Record<string, unknown>;
+  } | null;
   const config = upstream?.data?.['config.yaml'];
-  if (typeof config !== 'string') throw new UserError(`--admin-email: upstream's Dex ${DEX_CONFIG_FILE} has no data."config.yaml"`);
+  if (typeof config !== 'string')
+    throw new UserError(`--admin-email: upstream's Dex ${DEX_CONFIG_FILE} has no data."config.yaml"`);
   const doc = new Document({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: upstream?.metadata?.name ?? 'dex', namespace: 'auth' },
     data: { 'config.yaml': withStaticUserEmail(config, email) },
   });
-  doc.commentBefore = ` Upstream's Dex configuration with the static user's email set to ${email} (--admin-email).`
-    + '\n Re-rendered from upstream by every kubeflow-gitops run; make other Dex changes in kustomization.yaml.';
+  doc.commentBefore =
+    ` Upstream's Dex configuration with the static user's email set to ${email} (--admin-email).` +
+    '\n Re-rendered from upstream by every kubeflow-gitops run; make other Dex changes in kustomization.yaml.';
   return `${secret}---\n${doc.toString({ lineWidth: 0 })}`;
 }
 
 /** Dex's config text with the static user's email replaced; every other byte stays as upstream wrote it. */
 export function withStaticUserEmail(config: string, email: string): string {
   const found = staticUserEmail(config);
-  if (!found?.range) throw new UserError(`--admin-email: upstream's Dex configuration has no static password entry using ${HASH_ENV}`);
+  if (!found?.range)
+    throw new UserError(`--admin-email: upstream's Dex configuration has no static password entry using ${HASH_ENV}`);
   const [start, end] = found.range;
   const scalar = /^[\w.+@-]+$/.test(email) ? email : JSON.stringify(email);
   return `${config.slice(0, start)}${scalar}${config.slice(end)}`;

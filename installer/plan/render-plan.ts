@@ -13,7 +13,9 @@ export function planToJson(plan: ForkPlan): object {
       path: f.path,
       action: f.action,
       changes: f.changes,
-      diff: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before ?? '', f.after, undefined, undefined, { context: 3 }),
+      diff: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before ?? '', f.after, undefined, undefined, {
+        context: 3,
+      }),
     })),
   };
 }
@@ -33,9 +35,13 @@ export function renderPlanText(plan: ForkPlan, opts: { diffs: boolean } = { diff
   for (const f of plan.files) out.push(`  ${f.action === 'create' ? '+' : '~'} ${f.path}`);
   out.push('', `Vendored remote bases (${plan.vendor.sources.length}):`);
   for (const s of plan.vendor.sources) out.push(`  ${s.url}\n      -> ${s.dest}`);
-  if (plan.vendor.rewrites.length > 0) out.push(`  ${plan.vendor.rewrites.length} kustomization entries rewritten to vendor/`);
+  if (plan.vendor.rewrites.length > 0)
+    out.push(`  ${plan.vendor.rewrites.length} kustomization entries rewritten to vendor/`);
   if (plan.unselected.length > 0) {
-    out.push('', 'Applications in the fork that this selection does not include (left in place; delete them to uninstall):');
+    out.push(
+      '',
+      'Applications in the fork that this selection does not include (left in place; delete them to uninstall):',
+    );
     for (const u of plan.unselected) out.push(`  ${u}`);
   }
   if (plan.clusterSecrets.length > 0) {
@@ -47,7 +53,17 @@ export function renderPlanText(plan: ForkPlan, opts: { diffs: boolean } = { diff
     const apps = plan.files.filter((f) => f.path.startsWith('kubeflow-apps/'));
     if (apps.length > 0) out.push('', 'Application diffs:');
     for (const f of apps) {
-      out.push(createTwoFilesPatch(f.before === undefined ? `upstream/${f.path}` : `a/${f.path}`, `b/${f.path}`, f.before ?? templateOf(f.after, f.changes), f.after, undefined, undefined, { context: 2 }).trimEnd());
+      out.push(
+        createTwoFilesPatch(
+          f.before === undefined ? `upstream/${f.path}` : `a/${f.path}`,
+          `b/${f.path}`,
+          f.before ?? templateOf(f.after, f.changes),
+          f.after,
+          undefined,
+          undefined,
+          { context: 2 },
+        ).trimEnd(),
+      );
     }
   }
   return `${out.join('\n')}\n`;

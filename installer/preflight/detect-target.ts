@@ -12,13 +12,33 @@ export interface NodeFacts {
 }
 
 const RULES: readonly { target: Target; test: (n: NodeFacts) => boolean; why: string }[] = [
-  { target: 'local', test: (n) => n.annotations['kwok.x-k8s.io/node'] === 'fake' || n.labels.type === 'kwok', why: 'kwok (fake) nodes' },
+  {
+    target: 'local',
+    test: (n) => n.annotations['kwok.x-k8s.io/node'] === 'fake' || n.labels.type === 'kwok',
+    why: 'kwok (fake) nodes',
+  },
   { target: 'kind', test: (n) => n.providerID.startsWith('kind://'), why: 'node providerID kind://' },
   { target: 'minikube', test: (n) => 'minikube.k8s.io/name' in n.labels, why: 'node label minikube.k8s.io/name' },
-  { target: 'microk8s', test: (n) => 'microk8s.io/cluster' in n.labels || 'node.kubernetes.io/microk8s-controlplane' in n.labels, why: 'MicroK8s node labels' },
-  { target: 'eks', test: (n) => n.providerID.startsWith('aws://') || 'eks.amazonaws.com/nodegroup' in n.labels, why: 'node providerID aws:// or an EKS node group label' },
-  { target: 'gke', test: (n) => n.providerID.startsWith('gce://') || 'cloud.google.com/gke-nodepool' in n.labels, why: 'node providerID gce:// or a GKE node pool label' },
-  { target: 'aks', test: (n) => n.providerID.startsWith('azure://') || 'kubernetes.azure.com/cluster' in n.labels, why: 'node providerID azure:// or an AKS cluster label' },
+  {
+    target: 'microk8s',
+    test: (n) => 'microk8s.io/cluster' in n.labels || 'node.kubernetes.io/microk8s-controlplane' in n.labels,
+    why: 'MicroK8s node labels',
+  },
+  {
+    target: 'eks',
+    test: (n) => n.providerID.startsWith('aws://') || 'eks.amazonaws.com/nodegroup' in n.labels,
+    why: 'node providerID aws:// or an EKS node group label',
+  },
+  {
+    target: 'gke',
+    test: (n) => n.providerID.startsWith('gce://') || 'cloud.google.com/gke-nodepool' in n.labels,
+    why: 'node providerID gce:// or a GKE node pool label',
+  },
+  {
+    target: 'aks',
+    test: (n) => n.providerID.startsWith('azure://') || 'kubernetes.azure.com/cluster' in n.labels,
+    why: 'node providerID azure:// or an AKS cluster label',
+  },
 ];
 
 export function detectTarget(nodes: readonly NodeFacts[]): Target {

@@ -31,7 +31,12 @@ export interface PreflightResult {
   readonly detectedTarget?: Target | undefined;
 }
 
-interface AccessNeed { verb: string; group: string; resource: string; namespace?: string }
+interface AccessNeed {
+  verb: string;
+  group: string;
+  resource: string;
+  namespace?: string;
+}
 
 const NEEDS: readonly AccessNeed[] = [
   { verb: 'patch', group: 'argoproj.io', resource: 'applications', namespace: ARGOCD_NAMESPACE },
@@ -55,7 +60,12 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
     version = await kube.request('GET', '/version');
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    checks.push({ name: 'api', status: 'fail', message: `the API server of ${where} cannot be reached: ${message}`, fix: 'check --kubeconfig/--context, the VPN or the cluster' });
+    checks.push({
+      name: 'api',
+      status: 'fail',
+      message: `the API server of ${where} cannot be reached: ${message}`,
+      fix: 'check --kubeconfig/--context, the VPN or the cluster',
+    });
     return { checks, ok: false };
   }
   checks.push({ name: 'api', status: 'ok', message: `${where} answers, Kubernetes ${version.gitVersion ?? '?'}` });
@@ -63,22 +73,40 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   const minor = Number.parseInt(version.minor ?? '0', 10);
   const min = RELEASE_INFO[inputs.release].kubernetes.min;
   const minMinor = Number.parseInt(min.split('.')[1] ?? '0', 10);
-  checks.push(minor >= minMinor
-    ? { name: 'kubernetes-version', status: 'ok', message: `Kubernetes 1.${minor} is supported by Kubeflow ${inputs.release} (upstream tests ${RELEASE_INFO[inputs.release].kubernetes.tested})` }
-    : { name: 'kubernetes-version', status: 'fail', message: `Kubernetes 1.${minor} is older than Kubeflow ${inputs.release} supports (${min}+)`, fix: `upgrade the cluster, or choose an older --release` });
+  checks.push(
+    minor >= minMinor
+      ? {
+          name: 'kubernetes-version',
+          status: 'ok',
+          message: `Kubernetes 1.${minor} is supported by Kubeflow ${inputs.release} (upstream tests ${RELEASE_INFO[inputs.release].kubernetes.tested})`,
+        }
+      : {
+          name: 'kubernetes-version',
+          status: 'fail',
+          message: `Kubernetes 1.${minor} is older than Kubeflow ${inputs.release} supports (${min}+)`,
+          fix: `upgrade the cluster, or choose an older --release`,
+        },
+  );
 
   let argocd: ArgoCdFacts | undefined;
   try {
     argocd = await detectArgoCd(kube);
-    checks.push(argocd.incomplete !== undefined
-      ? {
-        name: 'argocd', status: 'fail',
-        message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
-        fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
-      }
-      : argocd.present
-      ? { name: 'argocd', status: 'ok', message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}` }
-      : { name: 'argocd', status: 'ok', message: 'Argo CD is absent; v3.2.12 will be installed from the fork' });
+    checks.push(
+      argocd.incomplete !== undefined
+        ? {
+            name: 'argocd',
+            status: 'fail',
+            message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
+            fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
+          }
+        : argocd.present
+          ? {
+              name: 'argocd',
+              status: 'ok',
+              message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}`,
+            }
+          : { name: 'argocd', status: 'ok', message: 'Argo CD is absent; v3.2.12 will be installed from the fork' },
+    );
   } catch (err) {
     checks.push(failFrom('argocd', err, 'check that you may read the argoproj.io API group'));
   }
@@ -87,18 +115,42 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   const denied: string[] = [];
   for (const n of needs) {
     try {
-      const r = await kube.request<{ status?: { allowed?: boolean } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-        apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { verb: n.verb, group: n.group, resource: n.resource, ...(n.namespace ? { namespace: n.namespace } : {}) } },
-      });
-      if (r.status?.allowed !== true) denied.push(`${n.verb} ${n.resource}${n.group ? `.${n.group}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`);
+      const r = await kube.request<{ status?: { allowed?: boolean } }>(
+        'POST',
+        '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+        {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: {
+            resourceAttributes: {
+              verb: n.verb,
+              group: n.group,
+              resource: n.resource,
+              ...(n.namespace ? { namespace: n.namespace } : {}),
+            },
+          },
+        },
+      );
+      if (r.status?.allowed !== true)
+        denied.push(`${n.verb} ${n.resource}${n.group ? `.${n.group}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`);
     } catch (err) {
       denied.push(`${n.verb} ${n.resource} (${err instanceof Error ? err.message : String(err)})`);
     }
   }
-  checks.push(denied.length === 0
-    ? { name: 'permissions', status: 'ok', message: `allowed to do everything install needs (${needs.length} checks)` }
-    : { name: 'permissions', status: 'fail', message: `not allowed to: ${denied.join('; ')}`, fix: 'use a context with cluster-admin, or have these verbs granted' });
+  checks.push(
+    denied.length === 0
+      ? {
+          name: 'permissions',
+          status: 'ok',
+          message: `allowed to do everything install needs (${needs.length} checks)`,
+        }
+      : {
+          name: 'permissions',
+          status: 'fail',
+          message: `not allowed to: ${denied.join('; ')}`,
+          fix: 'use a context with cluster-admin, or have these verbs granted',
+        },
+  );
 
   let nodes: NodeFacts[] = [];
   try {
@@ -113,25 +165,51 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
     const mem = nodes.reduce((a, n) => a + n.memoryMiB, 0);
     const fits = want.cpuMillis <= cpu && want.memoryMiB <= mem;
     checks.push({
-      name: 'capacity', status: fits ? 'ok' : 'fail',
+      name: 'capacity',
+      status: fits ? 'ok' : 'fail',
       message: `the selection requests ${(want.cpuMillis / 1000).toFixed(1)} CPU and ${(want.memoryMiB / 1024).toFixed(1)} GiB; the ${nodes.length} node(s) can allocate ${(cpu / 1000).toFixed(1)} CPU and ${(mem / 1024).toFixed(1)} GiB`,
       fix: fits ? undefined : 'add nodes, choose fewer --components, or use --footprint small',
     });
     const arm = nodes.filter((n) => n.arch === 'arm64').map((n) => n.name);
-    if (arm.length > 0) checks.push({ name: 'arch', status: 'warn', message: `arm64 nodes (${arm.join(', ')}): several Kubeflow images are amd64 only (kubeflow/manifests#2745)`, fix: 'schedule Kubeflow on amd64 nodes' });
+    if (arm.length > 0)
+      checks.push({
+        name: 'arch',
+        status: 'warn',
+        message: `arm64 nodes (${arm.join(', ')}): several Kubeflow images are amd64 only (kubeflow/manifests#2745)`,
+        fix: 'schedule Kubeflow on amd64 nodes',
+      });
     if (detectedTarget !== undefined && detectedTarget !== inputs.target && inputs.target !== 'generic') {
-      checks.push({ name: 'target', status: 'warn', message: `the cluster looks like ${detectedTarget}, but --target is ${inputs.target}`, fix: `pass --target ${detectedTarget} unless you know better` });
+      checks.push({
+        name: 'target',
+        status: 'warn',
+        message: `the cluster looks like ${detectedTarget}, but --target is ${inputs.target}`,
+        fix: `pass --target ${detectedTarget} unless you know better`,
+      });
     } else {
-      checks.push({ name: 'target', status: 'ok', message: `cluster type: ${detectedTarget ?? 'unknown'}; overlays for ${inputs.target}` });
+      checks.push({
+        name: 'target',
+        status: 'ok',
+        message: `cluster type: ${detectedTarget ?? 'unknown'}; overlays for ${inputs.target}`,
+      });
     }
   }
 
   try {
     const sc = await kube.request<{ items: KubeObject[] }>('GET', '/apis/storage.k8s.io/v1/storageclasses');
-    const def = sc.items.find((s) => s.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
-    checks.push(def
-      ? { name: 'storage', status: 'ok', message: `default StorageClass ${def.metadata?.name ?? ''}` }
-      : { name: 'storage', status: 'fail', message: 'no default StorageClass: Pipelines, Katib and the user profile create PersistentVolumeClaims that would stay Pending', fix: 'mark a StorageClass default (annotation storageclass.kubernetes.io/is-default-class: "true")' });
+    const def = sc.items.find(
+      (s) => s.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+    );
+    checks.push(
+      def
+        ? { name: 'storage', status: 'ok', message: `default StorageClass ${def.metadata?.name ?? ''}` }
+        : {
+            name: 'storage',
+            status: 'fail',
+            message:
+              'no default StorageClass: Pipelines, Katib and the user profile create PersistentVolumeClaims that would stay Pending',
+            fix: 'mark a StorageClass default (annotation storageclass.kubernetes.io/is-default-class: "true")',
+          },
+    );
   } catch (err) {
     checks.push(failFrom('storage', err, 'grant list on storageclasses'));
   }
@@ -140,16 +218,26 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
 
 /** Every node with what preflight and the wizard need: labels for the cluster type, allocatable capacity. */
 export async function readNodes(kube: Kube): Promise<NodeFacts[]> {
-  const list = await kube.request<{ items: (KubeObject & { spec?: { providerID?: string }; status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } } })[] }>('GET', '/api/v1/nodes');
+  const list = await kube.request<{
+    items: (KubeObject & {
+      spec?: { providerID?: string };
+      status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } };
+    })[];
+  }>('GET', '/api/v1/nodes');
   return list.items.map((n) => ({
-    name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {}, annotations: n.metadata?.annotations ?? {}, providerID: n.spec?.providerID ?? '',
+    name: n.metadata?.name ?? '',
+    labels: n.metadata?.labels ?? {},
+    annotations: n.metadata?.annotations ?? {},
+    providerID: n.spec?.providerID ?? '',
     arch: n.status?.nodeInfo?.architecture ?? n.metadata?.labels?.['kubernetes.io/arch'] ?? '',
-    cpuMillis: parseCpu(n.status?.allocatable?.cpu), memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
+    cpuMillis: parseCpu(n.status?.allocatable?.cpu),
+    memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
   }));
 }
 
 function failFrom(name: string, err: unknown, fix: string): Check {
-  const msg = err instanceof KubeApiError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  const msg =
+    err instanceof KubeApiError ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err);
   return { name, status: 'fail', message: msg, fix };
 }
 
@@ -158,8 +246,21 @@ export function parseQuantity(v: string | undefined): number {
   const m = /^([+-]?\d+(?:\.\d+)?)(?:e(\d+))?([numkMGTPE]|[KMGTPE]i)?$/.exec(v ?? '');
   if (!m) return 0;
   const factor: Record<string, number> = {
-    n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
   };
   return Number.parseFloat(m[1] ?? '0') * 10 ** Number.parseInt(m[2] ?? '0', 10) * (m[3] ? (factor[m[3]] ?? 1) : 1);
 }

@@ -4,7 +4,15 @@
  */
 import { CST, isScalar, type Scalar, type YAMLMap } from 'yaml';
 import { RewriteError } from './rewrite-error.js';
-import { blockBodyStart, blockContentLength, scalarText, styleOf, tokenEnd, type Locate, type TextEdit } from './scalar-text.js';
+import {
+  blockBodyStart,
+  blockContentLength,
+  scalarText,
+  styleOf,
+  tokenEnd,
+  type Locate,
+  type TextEdit,
+} from './scalar-text.js';
 
 /**
  * An edit adding `targetRevision: <value>` right after the `repoURL` pair of `map`: on its own
@@ -24,8 +32,14 @@ export function insertTargetRevision(src: string, map: YAMLMap, value: string, l
     const end = tokenEnd(valueToken);
     return { start: end, end, text: `, targetRevision: ${scalarText(value, style, true, 0)}` };
   }
-  const item = map.srcToken && 'items' in map.srcToken ? (map.srcToken.items as CST.CollectionItem[]).find((i) => i.key === keyToken) : undefined;
-  if (!item || 'explicitKey' in item) throw new RewriteError(`${where}: repoURL is written as an explicit key (? repoURL); write it as repoURL: <url> so targetRevision can be added`);
+  const item =
+    map.srcToken && 'items' in map.srcToken
+      ? (map.srcToken.items as CST.CollectionItem[]).find((i) => i.key === keyToken)
+      : undefined;
+  if (!item || 'explicitKey' in item)
+    throw new RewriteError(
+      `${where}: repoURL is written as an explicit key (? repoURL); write it as repoURL: <url> so targetRevision can be added`,
+    );
   const col = keyColumn(src, map, keyToken.offset);
   const { at, breakBefore, eol } = lineAfter(src, valueToken);
   const line = `${' '.repeat(col)}targetRevision: ${scalarText(value, style, false, col)}`;

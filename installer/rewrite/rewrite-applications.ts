@@ -19,7 +19,19 @@
  *   `pathFor` gets the ApplicationSet's own metadata.name (the template's name is templated).
  * - The output is parsed again and every written value checked; a mismatch is an internal error.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type Node,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { normaliseRepoURL, redactRepoURL } from './repo-url.js';
 import { insertTargetRevision } from './insert-pair.js';
 import { RewriteError } from './rewrite-error.js';
@@ -135,7 +147,8 @@ function rewriteDocument(ctx: Context, doc: Document.Parsed, index: number): voi
   const apiVersion: unknown = doc.get('apiVersion');
   const kind: unknown = doc.get('kind');
   if (typeof apiVersion !== 'string' || !apiVersion.startsWith('argoproj.io/')) return;
-  const specPath = kind === 'Application' ? ['spec'] : kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : undefined;
+  const specPath =
+    kind === 'Application' ? ['spec'] : kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : undefined;
   if (!specPath) return;
   const name: unknown = doc.getIn(['metadata', 'name']);
   const aliased = new Set<string>();
@@ -175,10 +188,14 @@ function rewriteSource(dc: DocContext, item: unknown, path: (string | number)[],
   if (!isManaged(dc, map, repoValue) && !mergedManaged) return;
   const where = dc.locate(map.range?.[0] ?? 0);
   if (viaAlias || parentAliased || repo.viaAlias) {
-    throw new RewriteError(`${where}: ${field} is a managed source reached through a YAML alias; the rewriter edits text in place and does not follow aliases, so write the source out in full`);
+    throw new RewriteError(
+      `${where}: ${field} is a managed source reached through a YAML alias; the rewriter edits text in place and does not follow aliases, so write the source out in full`,
+    );
   }
   if (merged.length > 0) {
-    throw new RewriteError(`${where}: ${field} is a managed source with a merge key (<<); write its repoURL, targetRevision and path out in full`);
+    throw new RewriteError(
+      `${where}: ${field} is a managed source with a merge key (<<); write its repoURL, targetRevision and path out in full`,
+    );
   }
   const { rules } = dc;
   const newPath = map.has('path') && dc.app !== '' ? rules.pathFor?.(dc.app) : undefined;
@@ -201,17 +218,25 @@ function rewriteSource(dc: DocContext, item: unknown, path: (string | number)[],
 }
 
 function isManaged(dc: DocContext, map: YAMLMap, repoValue: unknown): boolean {
-  return typeof repoValue === 'string' && !/^\s*oci:\/\//i.test(repoValue) && !map.has('chart') && dc.managed.has(normaliseRepoURL(repoValue));
+  return (
+    typeof repoValue === 'string' &&
+    !/^\s*oci:\/\//i.test(repoValue) &&
+    !map.has('chart') &&
+    dc.managed.has(normaliseRepoURL(repoValue))
+  );
 }
 
 function setValue(dc: DocContext, map: YAMLMap, key: string, value: string, field: string): void {
   const node: unknown = map.get(key, true);
   const at = dc.locate((node as Node | undefined)?.range?.[0] ?? map.range?.[0] ?? 0);
-  if (isAlias(node)) throw new RewriteError(`${at}: ${field} is a YAML alias (*${node.source}); write the value out in full`);
+  if (isAlias(node))
+    throw new RewriteError(`${at}: ${field} is a YAML alias (*${node.source}); write the value out in full`);
   if (!isScalar(node)) throw new RewriteError(`${at}: ${field} is not a scalar value`);
   if (node.value === value) return;
   if (node.anchor !== undefined && dc.aliased.has(node.anchor)) {
-    throw new RewriteError(`${at}: ${field} carries the anchor &${node.anchor}, which is used elsewhere; editing it would change those values too`);
+    throw new RewriteError(
+      `${at}: ${field} carries the anchor &${node.anchor}, which is used elsewhere; editing it would change those values too`,
+    );
   }
   dc.edits.push(...replaceScalar(dc.src, node, value, !!map.flow, dc.locate));
   record(dc, field, fromValue(node), value);
@@ -255,7 +280,9 @@ function verify(text: string, expected: Expectation[], fileName: string): void {
     const doc = docs[e.doc];
     const got: unknown = doc && doc.errors.length === 0 ? doc.getIn(e.path) : undefined;
     if (got !== e.value) {
-      throw new Error(`${fileName}: internal error: after rewriting, ${fieldName(e.path)} of document ${e.doc} reads ${JSON.stringify(got)}, expected ${JSON.stringify(e.value)}`);
+      throw new Error(
+        `${fileName}: internal error: after rewriting, ${fieldName(e.path)} of document ${e.doc} reads ${JSON.stringify(got)}, expected ${JSON.stringify(e.value)}`,
+      );
     }
   }
 }

@@ -96,7 +96,13 @@ export function replaceScalar(src: string, node: Scalar, value: string, inFlow: 
     case 'scalar':
     case 'single-quoted-scalar':
     case 'double-quoted-scalar':
-      return [{ start: token.offset, end: token.offset + token.source.length, text: scalarText(value, styleOf(token), inFlow, token.indent) }];
+      return [
+        {
+          start: token.offset,
+          end: token.offset + token.source.length,
+          text: scalarText(value, styleOf(token), inFlow, token.indent),
+        },
+      ];
     case 'block-scalar':
       return replaceBlockScalar(src, token, value, locate);
     default:
@@ -113,10 +119,14 @@ function replaceBlockScalar(src: string, token: CST.BlockScalar, value: string, 
   const where = locate(token.offset);
   if (header?.type !== 'block-scalar-header') throw new RewriteError(`${where}: block scalar without a header`);
   if (/\d/.test(header.source)) {
-    throw new RewriteError(`${where}: block scalar with an explicit indentation indicator (${header.source}) cannot be rewritten; use a plain or quoted value`);
+    throw new RewriteError(
+      `${where}: block scalar with an explicit indentation indicator (${header.source}) cannot be rewritten; use a plain or quoted value`,
+    );
   }
   if (value === '' || /^[ \t]|[\r\n]/.test(value)) {
-    throw new RewriteError(`${where}: the new value cannot be written as a one-line block scalar; use a plain or quoted value`);
+    throw new RewriteError(
+      `${where}: the new value cannot be written as a one-line block scalar; use a plain or quoted value`,
+    );
   }
   const bodyStart = blockBodyStart(token);
   const body = token.source;
@@ -125,7 +135,8 @@ function replaceBlockScalar(src: string, token: CST.BlockScalar, value: string, 
   // Blank lines after the last content line stay outside the new value.
   const contentEnd = blockContentLength(body);
   const eol = /\r?\n/.exec(body.slice(content.index))?.[0] ?? '';
-  if (src.slice(bodyStart, bodyStart + body.length) !== body) throw new RewriteError(`${where}: block scalar offsets do not match the source`);
+  if (src.slice(bodyStart, bodyStart + body.length) !== body)
+    throw new RewriteError(`${where}: block scalar offsets do not match the source`);
   return [
     { start: header.offset, end: header.offset + header.source.length, text: `${header.source[0] ?? '|'}-` },
     { start: bodyStart, end: bodyStart + contentEnd, text: `${content[1] ?? ''}${value}${eol}` },

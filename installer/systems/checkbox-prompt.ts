@@ -5,7 +5,17 @@
  * selection once the answer is submitted. Keys are the same as @inquirer/checkbox's.
  */
 import {
-  createPrompt, isDownKey, isEnterKey, isSpaceKey, isUpKey, makeTheme, useKeypress, useMemo, usePagination, usePrefix, useState,
+  createPrompt,
+  isDownKey,
+  isEnterKey,
+  isSpaceKey,
+  isUpKey,
+  makeTheme,
+  useKeypress,
+  useMemo,
+  usePagination,
+  usePrefix,
+  useState,
 } from '@inquirer/core';
 
 export interface CheckboxItem<T> {
@@ -16,7 +26,9 @@ export interface CheckboxItem<T> {
   readonly description?: string | undefined;
   readonly checked?: boolean | undefined;
 }
-export interface CheckboxHeading { readonly heading: string }
+export interface CheckboxHeading {
+  readonly heading: string;
+}
 
 export interface FooterCheckboxConfig<T> {
   readonly message: string;
@@ -37,11 +49,18 @@ export const footerCheckbox = createPrompt<unknown[], FooterCheckboxConfig<unkno
   const theme = makeTheme({});
   const [status, setStatus] = useState<'idle' | 'done'>('idle');
   const prefix = usePrefix({ status, theme });
-  const [rows, setRows] = useState<Row[]>(config.choices.map((c): Row => ('heading' in c ? { kind: 'heading', text: c.heading } : { kind: 'item', item: c, checked: c.checked === true })));
+  const [rows, setRows] = useState<Row[]>(
+    config.choices.map((c): Row =>
+      'heading' in c ? { kind: 'heading', text: c.heading } : { kind: 'item', item: c, checked: c.checked === true },
+    ),
+  );
   const first = useMemo(() => rows.findIndex((r) => r.kind === 'item'), [rows]);
   const [active, setActive] = useState(first);
   const [error, setError] = useState<string | undefined>(undefined);
-  const selected = rows.filter(isItem).filter((r) => r.checked).map((r) => r.item.value);
+  const selected = rows
+    .filter(isItem)
+    .filter((r) => r.checked)
+    .map((r) => r.item.value);
 
   useKeypress((key) => {
     if (isEnterKey(key)) {
@@ -58,7 +77,8 @@ export const footerCheckbox = createPrompt<unknown[], FooterCheckboxConfig<unkno
     if (isUpKey(key) || isDownKey(key)) {
       const step = isUpKey(key) ? -1 : 1;
       let next = active;
-      do next = (next + step + rows.length) % rows.length; while (!isItem(rows[next]));
+      do next = (next + step + rows.length) % rows.length;
+      while (!isItem(rows[next]));
       setActive(next);
     } else if (isSpaceKey(key)) {
       setRows(rows.map((r, i) => (i === active && isItem(r) ? { ...r, checked: !r.checked } : r)));
@@ -84,7 +104,10 @@ export const footerCheckbox = createPrompt<unknown[], FooterCheckboxConfig<unkno
   });
   const message = theme.style.message(config.message, status);
   if (status === 'done') {
-    const names = rows.filter(isItem).filter((r) => r.checked).map((r) => r.item.short ?? r.item.name);
+    const names = rows
+      .filter(isItem)
+      .filter((r) => r.checked)
+      .map((r) => r.item.short ?? r.item.name);
     const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')}, … (${names.length} in all)` : names.join(', ');
     return `${prefix} ${message} ${theme.style.answer(shown)}`;
   }
@@ -95,5 +118,7 @@ export const footerCheckbox = createPrompt<unknown[], FooterCheckboxConfig<unkno
     config.footer ? config.footer(selected) : '',
     error !== undefined ? theme.style.error(error) : '',
     theme.style.help('↑↓ navigate • space select • a all • i invert • ⏎ submit'),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 });

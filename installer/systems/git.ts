@@ -92,7 +92,14 @@ function client(dir: string, auth: GitAuth | undefined, url: string | undefined)
     allowEnvironment.push('GIT_SSH_COMMAND');
     unsafe.allowUnsafeSshCommand = true;
   }
-  return simpleGit({ baseDir: dir, config: IDENTITY, allowEnvironment, unsafe, trimmed: true, timeout: { block: 300_000 } }).env(env);
+  return simpleGit({
+    baseDir: dir,
+    config: IDENTITY,
+    allowEnvironment,
+    unsafe,
+    trimmed: true,
+    timeout: { block: 300_000 },
+  }).env(env);
 }
 
 /** A URL safe to print: no userinfo. */
@@ -104,18 +111,34 @@ function wrap(action: string, url: string | undefined, auth: GitAuth | undefined
   const raw = err instanceof Error ? err.message : String(err);
   const msg = redact(raw, auth?.token ? [auth.token.value] : []).trim();
   const where = url ? ` ${displayUrl(url)}` : '';
-  if (/Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]|Permission denied \(publickey/i.test(msg)) {
-    const cred = auth?.token ? `the token from ${auth.token.source}` : auth?.sshKeyPath ? `the SSH key ${auth.sshKeyPath}` : `no credential (export ${auth?.tokenHint ?? 'a token'} or pass --ssh-key)`;
-    return new UserError(`git ${action}${where} was refused: authentication failed with ${cred}. Check that it is valid and may write to the fork.`);
+  if (
+    /Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]|Permission denied \(publickey/i.test(
+      msg,
+    )
+  ) {
+    const cred = auth?.token
+      ? `the token from ${auth.token.source}`
+      : auth?.sshKeyPath
+        ? `the SSH key ${auth.sshKeyPath}`
+        : `no credential (export ${auth?.tokenHint ?? 'a token'} or pass --ssh-key)`;
+    return new UserError(
+      `git ${action}${where} was refused: authentication failed with ${cred}. Check that it is valid and may write to the fork.`,
+    );
   }
   if (/non-fast-forward|fetch first|\[rejected\]/i.test(msg)) {
-    return new UserError(`git ${action}${where} was rejected: the branch moved on the remote since it was read. Nothing was overwritten; re-run to rebuild on top of it.`);
+    return new UserError(
+      `git ${action}${where} was rejected: the branch moved on the remote since it was read. Nothing was overwritten; re-run to rebuild on top of it.`,
+    );
   }
-  return new ExternalError(`git ${action}${where} failed: ${msg.split('\n').slice(-4).join(' ')}`, undefined, { cause: err });
+  return new ExternalError(`git ${action}${where} failed: ${msg.split('\n').slice(-4).join(' ')}`, undefined, {
+    cause: err,
+  });
 }
 
 async function isMerging(dir: string): Promise<boolean> {
-  const out = await client(dir, undefined, undefined).raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD']).catch(() => '');
+  const out = await client(dir, undefined, undefined)
+    .raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD'])
+    .catch(() => '');
   return out.trim() !== '';
 }
 
@@ -135,7 +158,10 @@ export function createGit(): Git {
     async remoteBranchSha(url, branch, auth) {
       try {
         const out = await client(process.cwd(), auth, url).listRemote([url, `refs/heads/${branch}`]);
-        return out.split('\n').map((l) => l.split('\t')).find((p) => p[1] === `refs/heads/${branch}`)?.[0];
+        return out
+          .split('\n')
+          .map((l) => l.split('\t'))
+          .find((p) => p[1] === `refs/heads/${branch}`)?.[0];
       } catch (err) {
         throw wrap('ls-remote', url, auth, err);
       }
@@ -149,19 +175,38 @@ export function createGit(): Git {
     },
     async cloneTag(url, tag, branch, dir) {
       try {
-        await client(process.cwd(), undefined, url).clone(url, dir, ['--no-checkout', '--no-tags', '--single-branch', `--branch=${tag}`]);
-        await client(dir, undefined, undefined).raw(['checkout', '--quiet', '-B', branch, `refs/tags/${tag}^{commit}`]).catch(async () => {
-          // A clone of a tag records it as FETCH_HEAD-less HEAD; fetch the tag ref explicitly.
-          await client(dir, undefined, url).raw(['fetch', '--quiet', url, `refs/tags/${tag}:refs/tags/${tag}`]);
-          await client(dir, undefined, undefined).raw(['checkout', '--quiet', '-B', branch, `refs/tags/${tag}^{commit}`]);
-        });
+        await client(process.cwd(), undefined, url).clone(url, dir, [
+          '--no-checkout',
+          '--no-tags',
+          '--single-branch',
+          `--branch=${tag}`,
+        ]);
+        await client(dir, undefined, undefined)
+          .raw(['checkout', '--quiet', '-B', branch, `refs/tags/${tag}^{commit}`])
+          .catch(async () => {
+            // A clone of a tag records it as FETCH_HEAD-less HEAD; fetch the tag ref explicitly.
+            await client(dir, undefined, url).raw(['fetch', '--quiet', url, `refs/tags/${tag}:refs/tags/${tag}`]);
+            await client(dir, undefined, undefined).raw([
+              'checkout',
+              '--quiet',
+              '-B',
+              branch,
+              `refs/tags/${tag}^{commit}`,
+            ]);
+          });
       } catch (err) {
         throw wrap('clone', url, undefined, err);
       }
     },
     async fetchTag(dir, url, tag) {
       try {
-        await client(dir, undefined, url).raw(['fetch', '--quiet', '--no-tags', url, `+refs/tags/${tag}:refs/tags/${tag}`]);
+        await client(dir, undefined, url).raw([
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          url,
+          `+refs/tags/${tag}:refs/tags/${tag}`,
+        ]);
         return await client(dir, undefined, undefined).revparse([`refs/tags/${tag}^{commit}`]);
       } catch (err) {
         throw wrap(`fetch of tag ${tag} from`, url, undefined, err);
@@ -172,7 +217,10 @@ export function createGit(): Git {
       const git = client(dir, undefined, undefined);
       const [a, base] = await Promise.all([
         git.revparse([`${ancestor}^{commit}`]),
-        git.raw(['merge-base', ancestor, descendant]).then((s) => s.trim(), () => ''),
+        git.raw(['merge-base', ancestor, descendant]).then(
+          (s) => s.trim(),
+          () => '',
+        ),
       ]);
       return base !== '' && base === a;
     },
@@ -199,9 +247,25 @@ export function createGit(): Git {
       // A conflicted merge exits non-zero with its report on stdout, which simple-git may resolve or
       // reject depending on what reached stderr: judge by the repository state instead.
       let failure: unknown;
-      await git.raw(['-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-commit', '--no-edit', commit]).catch((err: unknown) => { failure = err; });
+      await git
+        .raw(['-c', 'merge.conflictStyle=diff3', 'merge', '--no-ff', '--no-commit', '--no-edit', commit])
+        .catch((err: unknown) => {
+          failure = err;
+        });
       if (!(await isMerging(dir))) {
-        throw new ExternalError(`git merge of ${commit.slice(0, 12)} could not start${failure === undefined ? '' : `: ${redact((failure as Error).message).trim().split('\n').slice(-3).join(' ')}`}`, undefined, { cause: failure });
+        throw new ExternalError(
+          `git merge of ${commit.slice(0, 12)} could not start${
+            failure === undefined
+              ? ''
+              : `: ${redact((failure as Error).message)
+                  .trim()
+                  .split('\n')
+                  .slice(-3)
+                  .join(' ')}`
+          }`,
+          undefined,
+          { cause: failure },
+        );
       }
       return unmergedPaths(dir);
     },
@@ -212,7 +276,9 @@ export function createGit(): Git {
       const staged = await git.raw(['ls-files', '--unmerged', '-z', '--', path]);
       if (!staged.split('\0').some((rec) => rec.split('\t')[0]?.endsWith(` ${stage}`))) return undefined;
       // `git show` of a blob gives its bytes verbatim (no trimming, unlike revparse output).
-      return simpleGit({ baseDir: dir, trimmed: false }).env(baseEnv()).raw(['show', `:${stage}:${path}`]);
+      return simpleGit({ baseDir: dir, trimmed: false })
+        .env(baseEnv())
+        .raw(['show', `:${stage}:${path}`]);
     },
     async stagePath(dir, path) {
       await client(dir, undefined, undefined).raw(['add', '--all', '--', path]);
@@ -226,7 +292,9 @@ export function createGit(): Git {
     async initBareIfMissing(dir) {
       if (existsSync(dir)) {
         if (!existsSync(join(dir, 'HEAD')) && !existsSync(join(dir, '.git'))) {
-          throw new UserError(`--fork ${dir} exists but is not a git repository; give an empty or missing path, or a repository`);
+          throw new UserError(
+            `--fork ${dir} exists but is not a git repository; give an empty or missing path, or a repository`,
+          );
         }
         return;
       }

@@ -15,9 +15,19 @@ export interface GitHubFork {
 
 export interface GitHost {
   /** Ensures `owner` has a fork of the upstream repository and that it is ready to receive pushes. */
-  ensureFork(upstreamUrl: string, owner: string, token: { value: string; source: string }, repoName?: string): Promise<GitHubFork>;
+  ensureFork(
+    upstreamUrl: string,
+    owner: string,
+    token: { value: string; source: string },
+    repoName?: string,
+  ): Promise<GitHubFork>;
   /** Where the fork is or would be, without creating anything (for `plan`); with a token, whether it exists. */
-  expectedFork(upstreamUrl: string, owner: string, token: { value: string; source: string } | undefined, repoName?: string): Promise<GitHubFork>;
+  expectedFork(
+    upstreamUrl: string,
+    owner: string,
+    token: { value: string; source: string } | undefined,
+    repoName?: string,
+  ): Promise<GitHubFork>;
 }
 
 export interface GitHubOptions {
@@ -27,7 +37,13 @@ export interface GitHubOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-interface RepoJson { clone_url: string; html_url: string; fork: boolean; parent?: { full_name: string }; size?: number }
+interface RepoJson {
+  clone_url: string;
+  html_url: string;
+  fork: boolean;
+  parent?: { full_name: string };
+  size?: number;
+}
 
 /** owner/repo of a github.com URL (https or ssh), or undefined. */
 export function githubRepoOf(url: string): { owner: string; repo: string } | undefined {
@@ -39,7 +55,12 @@ export function createGitHub(options: GitHubOptions): GitHost {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const api = options.apiUrl.replace(/\/$/, '');
 
-  async function call(method: string, path: string, token: { value: string; source: string }, body?: object): Promise<{ status: number; json: unknown }> {
+  async function call(
+    method: string,
+    path: string,
+    token: { value: string; source: string },
+    body?: object,
+  ): Promise<{ status: number; json: unknown }> {
     let res: Response;
     try {
       res = await fetch(`${api}${path}`, {
@@ -55,12 +76,21 @@ export function createGitHub(options: GitHubOptions): GitHost {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (err) {
-      throw new ExternalError(`cannot reach the GitHub API at ${api}: ${(err as Error).message}`, undefined, { cause: err });
+      throw new ExternalError(`cannot reach the GitHub API at ${api}: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
     }
-    if (res.status === 401) throw new UserError(`GitHub rejected the token from ${token.source} (401 Bad credentials): create a token with "repo" scope and export it as ${token.source}`);
+    if (res.status === 401)
+      throw new UserError(
+        `GitHub rejected the token from ${token.source} (401 Bad credentials): create a token with "repo" scope and export it as ${token.source}`,
+      );
     const text = await res.text();
     let json: unknown;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
     return { status: res.status, json };
   }
 
@@ -70,7 +100,11 @@ export function createGitHub(options: GitHubOptions): GitHost {
       if (!up) throw new UserError(`--github-fork needs a github.com --upstream; "${upstreamUrl}" is not one`);
       const host = new URL(upstreamUrl.startsWith('http') ? upstreamUrl : 'https://github.com').host;
       const name = repoName ?? up.repo;
-      const expected = { cloneUrl: `https://${host}/${owner}/${name}.git`, htmlUrl: `https://${host}/${owner}/${name}`, created: false };
+      const expected = {
+        cloneUrl: `https://${host}/${owner}/${name}.git`,
+        htmlUrl: `https://${host}/${owner}/${name}`,
+        created: false,
+      };
       if (token === undefined) return expected;
       const res = await call('GET', `/repos/${owner}/${name}`, token);
       if (res.status === 404) return { ...expected, exists: false };
@@ -80,7 +114,10 @@ export function createGitHub(options: GitHubOptions): GitHost {
     },
     async ensureFork(upstreamUrl, owner, token, repoName) {
       const up = githubRepoOf(upstreamUrl);
-      if (!up) throw new UserError(`--github-fork needs a github.com --upstream; "${upstreamUrl}" is not one (use --fork with any git URL instead)`);
+      if (!up)
+        throw new UserError(
+          `--github-fork needs a github.com --upstream; "${upstreamUrl}" is not one (use --fork with any git URL instead)`,
+        );
       const name = repoName ?? up.repo;
       const existing = await call('GET', `/repos/${owner}/${name}`, token);
       let created = false;
@@ -92,14 +129,19 @@ export function createGitHub(options: GitHubOptions): GitHost {
         if (repoName !== undefined) body.name = repoName;
         const res = await call('POST', `/repos/${up.owner}/${up.repo}/forks`, token, body);
         if (res.status === 403 || res.status === 404) {
-          throw new UserError(`GitHub refused to fork ${up.owner}/${up.repo} into ${owner} (HTTP ${res.status}): check that the token from ${token.source} may create repositories there`);
+          throw new UserError(
+            `GitHub refused to fork ${up.owner}/${up.repo} into ${owner} (HTTP ${res.status}): check that the token from ${token.source} may create repositories there`,
+          );
         }
-        if (res.status !== 202 && res.status !== 200) throw new ExternalError(`GitHub fork of ${up.owner}/${up.repo} failed with HTTP ${res.status}`);
+        if (res.status !== 202 && res.status !== 200)
+          throw new ExternalError(`GitHub fork of ${up.owner}/${up.repo} failed with HTTP ${res.status}`);
         created = true;
       } else if (existing.status === 200) {
         const repo = existing.json as RepoJson;
         if (!repo.fork || repo.parent?.full_name.toLowerCase() !== `${up.owner}/${up.repo}`.toLowerCase()) {
-          throw new UserError(`${owner}/${name} exists on GitHub but is not a fork of ${up.owner}/${up.repo}; nothing was changed. Pass --github-repo-name to use another name, or --fork ${repo.clone_url} to push to it anyway.`);
+          throw new UserError(
+            `${owner}/${name} exists on GitHub but is not a fork of ${up.owner}/${up.repo}; nothing was changed. Pass --github-repo-name to use another name, or --fork ${repo.clone_url} to push to it anyway.`,
+          );
         }
       } else {
         throw new ExternalError(`GitHub answered HTTP ${existing.status} for ${owner}/${name}`);
@@ -112,7 +154,10 @@ export function createGitHub(options: GitHubOptions): GitHost {
           const repo = res.json as RepoJson;
           return { cloneUrl: repo.clone_url, htmlUrl: repo.html_url, created };
         }
-        if (Date.now() > deadline) throw new ExternalError(`GitHub did not finish creating the fork ${owner}/${name} in time; re-run to continue`);
+        if (Date.now() > deadline)
+          throw new ExternalError(
+            `GitHub did not finish creating the fork ${owner}/${name} in time; re-run to continue`,
+          );
         await sleep(delay);
       }
     },

@@ -13,24 +13,53 @@ import { ExitCode, ExternalError, UserError } from '../errors.js';
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; uid?: string; resourceVersion?: string; [k: string]: unknown };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    uid?: string;
+    resourceVersion?: string;
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }
 
-export interface ObjectRef { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string | undefined }
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string | undefined;
+}
 
-export interface KubeTarget { readonly context: string; readonly server: string; readonly user: string }
+export interface KubeTarget {
+  readonly context: string;
+  readonly server: string;
+  readonly user: string;
+}
 
-export interface KubeStats { readonly byVerb: Record<string, number> }
+export interface KubeStats {
+  readonly byVerb: Record<string, number>;
+}
 
 /** One listable kind the server offers (preferred version of each group). */
-export interface ResourceType { readonly apiVersion: string; readonly kind: string; readonly resource: string; readonly namespaced: boolean; readonly verbs: readonly string[] }
+export interface ResourceType {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly resource: string;
+  readonly namespaced: boolean;
+  readonly verbs: readonly string[];
+}
 
 /** REST path of every object of one kind, across namespaces (`/api/v1/pods`, `/apis/apps/v1/deployments`). */
-export const collectionPath = (t: Pick<ResourceType, 'apiVersion' | 'resource'>): string => `${groupVersionPath(t.apiVersion)}/${t.resource}`;
-const groupVersionPath = (apiVersion: string): string => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+export const collectionPath = (t: Pick<ResourceType, 'apiVersion' | 'resource'>): string =>
+  `${groupVersionPath(t.apiVersion)}/${t.resource}`;
+const groupVersionPath = (apiVersion: string): string =>
+  apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 
-export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject } | { type: 'ERROR'; object: { code?: number; message?: string } };
+export type WatchEvent =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject }
+  | { type: 'ERROR'; object: { code?: number; message?: string } };
 
 export interface Kube {
   readonly target: KubeTarget;
@@ -44,17 +73,30 @@ export interface Kube {
   /** Creates the object unless one with that name exists; never changes an existing one. */
   createIfAbsent(obj: KubeObject): Promise<'created' | 'exists'>;
   delete(ref: ObjectRef, propagation?: 'Foreground' | 'Background'): Promise<'deleted' | 'absent'>;
-  watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (e: WatchEvent) => void, onDone: (err: unknown) => void): Promise<AbortController>;
+  watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (e: WatchEvent) => void,
+    onDone: (err: unknown) => void,
+  ): Promise<AbortController>;
   /** Every kind the server serves that can be listed, from discovery (not cached: CRDs come and go). */
   resourceTypes(): Promise<ResourceType[]>;
 }
 
-export interface KubeOptions { readonly kubeconfig?: string | undefined; readonly context?: string | undefined }
+export interface KubeOptions {
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
+}
 
 /** An API error with the server's Status: `code` is the HTTP status, `reason` e.g. NotFound, Forbidden. */
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
-  constructor(readonly code: number, readonly reason: string, message: string, readonly causes: readonly { message?: string; field?: string }[] = []) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly causes: readonly { message?: string; field?: string }[] = [],
+  ) {
     super(message);
   }
 }
@@ -65,11 +107,18 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
   } catch (err) {
-    throw new UserError(`cannot read the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}; fix the file or pass --kubeconfig`, ExitCode.preflight);
+    throw new UserError(
+      `cannot read the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''}: ${(err as Error).message}; fix the file or pass --kubeconfig`,
+      ExitCode.preflight,
+    );
   }
   if (opts.context !== undefined) {
     if (!kc.getContextObject(opts.context)) {
-      const have = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const have =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new UserError(`--context "${opts.context}" is not in the kubeconfig (contexts: ${have})`, ExitCode.usage);
     }
     kc.setCurrentContext(opts.context);
@@ -77,7 +126,10 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
   const cluster = kc.getCurrentCluster();
   // client-node silently falls back to http://localhost:8080 when it finds no configuration at all.
   if (!cluster || (cluster.server === 'http://localhost:8080' && !opts.kubeconfig && !process.env.KUBECONFIG)) {
-    throw new UserError('no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig (and --context)', ExitCode.preflight);
+    throw new UserError(
+      'no Kubernetes cluster configured: set KUBECONFIG or pass --kubeconfig (and --context)',
+      ExitCode.preflight,
+    );
   }
   return kc;
 }
@@ -86,7 +138,9 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
 export function listContexts(kubeconfig: string | undefined): { name: string; server: string; current: boolean }[] {
   const kc = loadKubeConfig({ kubeconfig });
   const current = kc.getCurrentContext();
-  return kc.getContexts().map((c) => ({ name: c.name, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
+  return kc
+    .getContexts()
+    .map((c) => ({ name: c.name, server: kc.getCluster(c.cluster)?.server ?? '', current: c.name === current }));
 }
 
 /** As client-go: how many times one request is sent again when the server says to wait. */
@@ -106,34 +160,60 @@ export function retryDelayMs(status: number, retryAfter: string | undefined): nu
 export function createKube(opts: KubeOptions): Kube {
   const kc = loadKubeConfig(opts);
   const cluster = kc.getCurrentCluster();
-  const target: KubeTarget = { context: kc.getCurrentContext(), server: cluster?.server ?? '', user: kc.getCurrentUser()?.name ?? '' };
+  const target: KubeTarget = {
+    context: kc.getCurrentContext(),
+    server: cluster?.server ?? '',
+    user: kc.getCurrentUser()?.name ?? '',
+  };
   const byVerb: Record<string, number> = {};
   const discovery = new Map<string, Promise<{ name: string; kind: string; namespaced: boolean }[]>>();
 
-  async function request<T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<T> {
     const verb = method === 'GET' && /[?&]watch=(true|1)/.test(path) ? 'WATCH' : method;
     const url = new URL(target.server + path);
     const options: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(options);
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    if (payload !== undefined) Object.assign(options.headers ?? {}, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) });
-    const lib = url.protocol === 'https:' ? https : http;
-    const send = () => new Promise<{ status: number; text: string; retryAfter?: string | undefined }>((resolve, reject) => {
-      byVerb[verb] = (byVerb[verb] ?? 0) + 1;
-      const req = lib.request(url, { ...options, timeout: 60_000 }, (res: http.IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => { resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfter: res.headers['retry-after'] }); });
-        res.on('error', reject);
+    if (payload !== undefined)
+      Object.assign(options.headers ?? {}, {
+        'Content-Type': contentType,
+        'Content-Length': Buffer.byteLength(payload),
       });
-      req.on('timeout', () => { req.destroy(new Error('request timed out after 60s')); });
-      req.on('error', reject);
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    }).catch((err: unknown) => {
-      const code = (err as { code?: string }).code ?? '';
-      throw new ExternalError(`cannot reach the Kubernetes API at ${target.server} (context ${target.context}): ${code || (err as Error).message}`, ExitCode.preflight, { cause: err });
-    });
+    const lib = url.protocol === 'https:' ? https : http;
+    const send = () =>
+      new Promise<{ status: number; text: string; retryAfter?: string | undefined }>((resolve, reject) => {
+        byVerb[verb] = (byVerb[verb] ?? 0) + 1;
+        const req = lib.request(url, { ...options, timeout: 60_000 }, (res: http.IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: res.headers['retry-after'],
+            });
+          });
+          res.on('error', reject);
+        });
+        req.on('timeout', () => {
+          req.destroy(new Error('request timed out after 60s'));
+        });
+        req.on('error', reject);
+        if (payload !== undefined) req.write(payload);
+        req.end();
+      }).catch((err: unknown) => {
+        const code = (err as { code?: string }).code ?? '';
+        throw new ExternalError(
+          `cannot reach the Kubernetes API at ${target.server} (context ${target.context}): ${code || (err as Error).message}`,
+          ExitCode.preflight,
+          { cause: err },
+        );
+      });
     let { status, text, retryAfter } = await send();
     for (let attempt = 1; attempt <= MAX_RETRIES; attempt++) {
       const wait = retryDelayMs(status, retryAfter);
@@ -144,16 +224,31 @@ export function createKube(opts: KubeOptions): Kube {
     if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
     // Errors are usually a Status object, but some paths answer plain text ("404 page not found").
     let json: unknown;
-    try { json = text ? JSON.parse(text) : undefined; } catch { json = { message: text.trim() }; }
-    const s = (json ?? {}) as { reason?: string; message?: string; details?: { causes?: { message?: string; field?: string }[] } };
-    throw new KubeApiError(status, s.reason ?? String(status), s.message ?? (status === 401 ? 'Unauthorized: the credentials in the kubeconfig were refused' : `HTTP ${status}`), s.details?.causes);
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = { message: text.trim() };
+    }
+    const s = (json ?? {}) as {
+      reason?: string;
+      message?: string;
+      details?: { causes?: { message?: string; field?: string }[] };
+    };
+    throw new KubeApiError(
+      status,
+      s.reason ?? String(status),
+      s.message ?? (status === 401 ? 'Unauthorized: the credentials in the kubeconfig were refused' : `HTTP ${status}`),
+      s.details?.causes,
+    );
   }
 
   async function resources(apiVersion: string) {
     let found = discovery.get(apiVersion);
     if (!found) {
       const path = groupVersionPath(apiVersion);
-      found = request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', path).then((r) => r.resources.filter((x) => !x.name.includes('/')));
+      found = request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>('GET', path).then((r) =>
+        r.resources.filter((x) => !x.name.includes('/')),
+      );
       discovery.set(apiVersion, found);
       found.catch(() => discovery.delete(apiVersion));
     }
@@ -161,17 +256,29 @@ export function createKube(opts: KubeOptions): Kube {
   }
 
   async function pathFor(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
-    const res = (await resources(apiVersion).catch((err: unknown) => {
-      if (err instanceof KubeApiError && err.code === 404) throw new KubeApiError(404, 'NotFound', `the API ${apiVersion} is not served by this cluster (is its CRD installed?)`);
-      throw err;
-    })).find((r) => r.kind === kind);
+    const res = (
+      await resources(apiVersion).catch((err: unknown) => {
+        if (err instanceof KubeApiError && err.code === 404)
+          throw new KubeApiError(
+            404,
+            'NotFound',
+            `the API ${apiVersion} is not served by this cluster (is its CRD installed?)`,
+          );
+        throw err;
+      })
+    ).find((r) => r.kind === kind);
     if (!res) throw new KubeApiError(404, 'NotFound', `kind ${kind} is not served in ${apiVersion} by this cluster`);
     const base = groupVersionPath(apiVersion);
     const ns = res.namespaced ? `/namespaces/${encodeURIComponent(namespace ?? 'default')}` : '';
     return `${base}${ns}/${res.name}${name !== undefined ? `/${encodeURIComponent(name)}` : ''}`;
   }
 
-  const refOf = (o: KubeObject): ObjectRef => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '', namespace: o.metadata?.namespace });
+  const refOf = (o: KubeObject): ObjectRef => ({
+    apiVersion: o.apiVersion ?? '',
+    kind: o.kind ?? '',
+    name: o.metadata?.name ?? '',
+    namespace: o.metadata?.namespace,
+  });
 
   return {
     target,
@@ -188,9 +295,18 @@ export function createKube(opts: KubeOptions): Kube {
     },
     async apply<T extends KubeObject>(obj: KubeObject, o: { force?: boolean; dryRun?: boolean } = {}) {
       const r = refOf(obj);
-      const q = new URLSearchParams({ fieldManager: FIELD_MANAGER, force: String(o.force ?? true), fieldValidation: 'Strict' });
+      const q = new URLSearchParams({
+        fieldManager: FIELD_MANAGER,
+        force: String(o.force ?? true),
+        fieldValidation: 'Strict',
+      });
       if (o.dryRun) q.set('dryRun', 'All');
-      return request<T>('PATCH', `${await pathFor(r.apiVersion, r.kind, r.namespace, r.name)}?${q.toString()}`, obj, 'application/apply-patch+yaml');
+      return request<T>(
+        'PATCH',
+        `${await pathFor(r.apiVersion, r.kind, r.namespace, r.name)}?${q.toString()}`,
+        obj,
+        'application/apply-patch+yaml',
+      );
     },
     async createIfAbsent(obj) {
       const r = refOf(obj);
@@ -204,7 +320,11 @@ export function createKube(opts: KubeOptions): Kube {
     },
     async delete(ref, propagation = 'Foreground') {
       try {
-        await request('DELETE', await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation });
+        await request('DELETE', await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name), {
+          kind: 'DeleteOptions',
+          apiVersion: 'v1',
+          propagationPolicy: propagation,
+        });
         return 'deleted';
       } catch (err) {
         if (err instanceof KubeApiError && err.code === 404) return 'absent';
@@ -228,7 +348,14 @@ export function createKube(opts: KubeOptions): Kube {
     },
     watch(path, query, onEvent, onDone) {
       byVerb.WATCH = (byVerb.WATCH ?? 0) + 1;
-      return new Watch(kc).watch(path, query, (type: string, object: unknown) => { onEvent({ type, object } as WatchEvent); }, onDone);
+      return new Watch(kc).watch(
+        path,
+        query,
+        (type: string, object: unknown) => {
+          onEvent({ type, object } as WatchEvent);
+        },
+        onDone,
+      );
     },
   };
 }

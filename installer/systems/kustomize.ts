@@ -18,11 +18,21 @@ export function createKustomize(): Kustomize {
       try {
         ({ stdout } = await execa('kubectl', ['kustomize', dir], { maxBuffer: 512 * 1024 * 1024, timeout: 300_000 }));
       } catch (err) {
-        if (err instanceof ExecaError && err.code === 'ENOENT') throw new UserError('kubectl is not on PATH; install it (kustomize is built in)');
-        const msg = err instanceof ExecaError ? (typeof err.stderr === 'string' && err.stderr !== '' ? err.stderr : err.shortMessage).split('\n').filter((l: string) => !l.startsWith('# Warning')).join(' ').slice(-600) : String(err);
+        if (err instanceof ExecaError && err.code === 'ENOENT')
+          throw new UserError('kubectl is not on PATH; install it (kustomize is built in)');
+        const msg =
+          err instanceof ExecaError
+            ? (typeof err.stderr === 'string' && err.stderr !== '' ? err.stderr : err.shortMessage)
+                .split('\n')
+                .filter((l: string) => !l.startsWith('# Warning'))
+                .join(' ')
+                .slice(-600)
+            : String(err);
         throw new ExternalError(`kustomize could not render ${dir}: ${msg}`, undefined, { cause: err });
       }
-      return parseAllDocuments(stdout).map((d) => d.toJS() as KubeObject | null).filter((o): o is KubeObject => o !== null);
+      return parseAllDocuments(stdout)
+        .map((d) => d.toJS() as KubeObject | null)
+        .filter((o): o is KubeObject => o !== null);
     },
   };
 }

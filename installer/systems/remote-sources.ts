@@ -56,7 +56,11 @@ export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteF
         // One shallow fetch of exactly the ref: works for tags, branches and (where the server allows it,
         // as GitHub does) commit ids, over smart HTTP, ssh and file://.
         await git(dir, ['fetch', '--quiet', '--depth', '1', '--no-tags', 'origin', ref ?? 'HEAD'], `fetching ${shown}`);
-        await git(dir, ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', 'FETCH_HEAD'], `checking out ${shown}`);
+        await git(
+          dir,
+          ['-c', 'advice.detachedHead=false', 'checkout', '--quiet', 'FETCH_HEAD'],
+          `checking out ${shown}`,
+        );
         return await use(dir);
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -68,7 +72,11 @@ export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteF
         try {
           return await readFile(fileURLToPath(url));
         } catch (e) {
-          throw new ExternalError(`reading ${url} failed: ${(e as Error).message}; check the mirror that maps to this path`, undefined, { cause: e });
+          throw new ExternalError(
+            `reading ${url} failed: ${(e as Error).message}; check the mirror that maps to this path`,
+            undefined,
+            { cause: e },
+          );
         }
       }
       const shown = redactUrl(url);
@@ -76,11 +84,18 @@ export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteF
       try {
         res = await fetch(url, { signal: AbortSignal.timeout(httpTimeout), redirect: 'follow' });
       } catch (e) {
-        const why = (e as Error).name === 'TimeoutError' ? `no answer within ${httpTimeout / 1000} s` : describeCause(e);
-        throw new ExternalError(`downloading ${shown} failed: ${why}; check the network, proxy settings or the mirror for this URL`, undefined, { cause: e });
+        const why =
+          (e as Error).name === 'TimeoutError' ? `no answer within ${httpTimeout / 1000} s` : describeCause(e);
+        throw new ExternalError(
+          `downloading ${shown} failed: ${why}; check the network, proxy settings or the mirror for this URL`,
+          undefined,
+          { cause: e },
+        );
       }
       if (!res.ok) {
-        throw new ExternalError(`downloading ${shown} failed: HTTP ${res.status} ${res.statusText}; check that the URL exists (release assets need an exact tag) or fix the mirror`);
+        throw new ExternalError(
+          `downloading ${shown} failed: HTTP ${res.status} ${res.statusText}; check that the URL exists (release assets need an exact tag) or fix the mirror`,
+        );
       }
       return Buffer.from(await res.arrayBuffer());
     },
@@ -95,14 +110,26 @@ function describeCause(e: unknown): string {
 
 function gitError(e: unknown, what: string, timeout: number): ExternalError {
   if (e instanceof ExecaError) {
-    if (e.code === 'ENOENT') return new ExternalError(`${what} failed: git is not installed; install git and put it on PATH`, undefined, { cause: e });
-    if (e.timedOut) return new ExternalError(`${what} failed: git gave no result within ${timeout / 1000} s; check the network or use a mirror`, undefined, { cause: e });
+    if (e.code === 'ENOENT')
+      return new ExternalError(`${what} failed: git is not installed; install git and put it on PATH`, undefined, {
+        cause: e,
+      });
+    if (e.timedOut)
+      return new ExternalError(
+        `${what} failed: git gave no result within ${timeout / 1000} s; check the network or use a mirror`,
+        undefined,
+        { cause: e },
+      );
     // stderr of git never holds the credentials themselves, but URLs in it may carry user info.
     const raw: unknown = e.stderr;
     const stderr = typeof raw === 'string' ? redactUrl(raw.trim()) : '';
     // The cause is rebuilt from redacted text: execa's own message repeats the argv, URL included.
     const cause = new Error(redactUrl(e.shortMessage));
-    return new ExternalError(`${what} failed: ${stderr || cause.message}; check that the repository and ref exist and are public, or fix the mirror`, undefined, { cause });
+    return new ExternalError(
+      `${what} failed: ${stderr || cause.message}; check that the repository and ref exist and are public, or fix the mirror`,
+      undefined,
+      { cause },
+    );
   }
   return new ExternalError(`${what} failed: ${(e as Error).message}`, undefined, { cause: e });
 }

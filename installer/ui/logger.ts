@@ -6,11 +6,19 @@ export interface Logger {
 }
 
 export function createStderrLogger(stream: NodeJS.WritableStream = process.stderr, quiet = false): Logger {
-  const write = (prefix: string, m: string) => { if (!quiet) stream.write(`${prefix} ${m}\n`); };
+  const write = (prefix: string, m: string) => {
+    if (!quiet) stream.write(`${prefix} ${m}\n`);
+  };
   return {
-    step: (m) => { write('►', m); },
-    info: (m) => { write(' ', m); },
-    warn: (m) => { write('⚠', m); },
+    step: (m) => {
+      write('►', m);
+    },
+    info: (m) => {
+      write(' ', m);
+    },
+    warn: (m) => {
+      write('⚠', m);
+    },
   };
 }
 

@@ -21,26 +21,55 @@ export function progressMode(output: 'text' | 'json', isTTY: boolean, env: NodeJ
   return isTTY && !env.CI ? 'tty' : 'lines';
 }
 
-const counts = (s: ComponentState) => (s.resources.total > 0 ? ` ${s.resources.healthy}/${s.resources.total} healthy` : '');
-const line = (name: string, s: ComponentState) => `${name}: ${s.phase} — ${s.sync ?? '-'}/${s.health ?? '-'}${counts(s)} — ${s.reason}`;
+const counts = (s: ComponentState) =>
+  s.resources.total > 0 ? ` ${s.resources.healthy}/${s.resources.total} healthy` : '';
+const line = (name: string, s: ComponentState) =>
+  `${name}: ${s.phase} — ${s.sync ?? '-'}/${s.health ?? '-'}${counts(s)} — ${s.reason}`;
 
-export function createProgressReporter(mode: ProgressMode, out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): ProgressReporter {
+export function createProgressReporter(
+  mode: ProgressMode,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): ProgressReporter {
   if (mode === 'json') {
-    const emit = (o: object) => { out.write(`${JSON.stringify({ time: new Date().toISOString(), ...o })}\n`); };
+    const emit = (o: object) => {
+      out.write(`${JSON.stringify({ time: new Date().toISOString(), ...o })}\n`);
+    };
     return {
-      start: (components) => { emit({ event: 'start', components }); },
-      update: (name, s) => { emit({ event: 'component', component: name, ...s }); },
-      note: (message) => { emit({ event: 'note', message }); },
-      finish: (states) => { emit({ event: 'summary', components: Object.fromEntries([...states].map(([n, s]) => [n, { phase: s.phase, reason: s.reason }])) }); return Promise.resolve(); },
+      start: (components) => {
+        emit({ event: 'start', components });
+      },
+      update: (name, s) => {
+        emit({ event: 'component', component: name, ...s });
+      },
+      note: (message) => {
+        emit({ event: 'note', message });
+      },
+      finish: (states) => {
+        emit({
+          event: 'summary',
+          components: Object.fromEntries([...states].map(([n, s]) => [n, { phase: s.phase, reason: s.reason }])),
+        });
+        return Promise.resolve();
+      },
     };
   }
   if (mode === 'lines') {
     const time = () => new Date().toISOString().slice(11, 19);
     return {
-      start: (components) => { err.write(`${time()} watching ${components.length} components\n`); },
-      update: (name, s) => { err.write(`${time()} ${line(name, s)}\n`); },
-      note: (m) => { err.write(`${time()} ${m}\n`); },
-      finish: (states) => { err.write(renderSummary(states)); return Promise.resolve(); },
+      start: (components) => {
+        err.write(`${time()} watching ${components.length} components\n`);
+      },
+      update: (name, s) => {
+        err.write(`${time()} ${line(name, s)}\n`);
+      },
+      note: (m) => {
+        err.write(`${time()} ${m}\n`);
+      },
+      finish: (states) => {
+        err.write(renderSummary(states));
+        return Promise.resolve();
+      },
     };
   }
   return createListrReporter(err);
@@ -64,15 +93,25 @@ function createListrReporter(err: NodeJS.WritableStream): ProgressReporter {
       const list = new Listr(
         components.map((c) => ({
           title: c.name,
-          task: (_ctx: unknown, task: Task) => new Promise<void>((resolve, reject) => {
-            const row = rows.get(c.name) ?? {};
-            row.task = task;
-            row.settle = (ok, why) => { if (ok) resolve(); else reject(new Error(why ?? 'not ready')); };
-            rows.set(c.name, row);
-            render(c.name);
-          }),
+          task: (_ctx: unknown, task: Task) =>
+            new Promise<void>((resolve, reject) => {
+              const row = rows.get(c.name) ?? {};
+              row.task = task;
+              row.settle = (ok, why) => {
+                if (ok) resolve();
+                else reject(new Error(why ?? 'not ready'));
+              };
+              rows.set(c.name, row);
+              render(c.name);
+            }),
         })),
-        { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseSubtasks: false }, renderer: 'default' },
+        {
+          concurrent: true,
+          exitOnError: false,
+          registerSignalListeners: false,
+          rendererOptions: { collapseSubtasks: false },
+          renderer: 'default',
+        },
       );
       run = list.run().catch(() => undefined);
     },
@@ -98,10 +137,16 @@ function createListrReporter(err: NodeJS.WritableStream): ProgressReporter {
 export function renderSummary(states: ReadonlyMap<string, ComponentState>): string {
   const rows = [...states].sort(([a], [b]) => a.localeCompare(b));
   const w = Math.max(9, ...rows.map(([n]) => n.length));
-  const out = ['', `${'COMPONENT'.padEnd(w)}  ${'PHASE'.padEnd(11)} ${'SYNC'.padEnd(10)} ${'HEALTH'.padEnd(11)} DETAIL`];
+  const out = [
+    '',
+    `${'COMPONENT'.padEnd(w)}  ${'PHASE'.padEnd(11)} ${'SYNC'.padEnd(10)} ${'HEALTH'.padEnd(11)} DETAIL`,
+  ];
   for (const [n, s] of rows) {
-    out.push(`${n.padEnd(w)}  ${s.phase.padEnd(11)} ${(s.sync ?? '-').padEnd(10)} ${(s.health ?? '-').padEnd(11)} ${s.reason}`);
-    for (const p of s.phase === 'ready' ? [] : s.problems.slice(0, 5)) out.push(`${''.padEnd(w)}    ${p.resource}: ${p.status}${p.message ? ` — ${p.message}` : ''}`);
+    out.push(
+      `${n.padEnd(w)}  ${s.phase.padEnd(11)} ${(s.sync ?? '-').padEnd(10)} ${(s.health ?? '-').padEnd(11)} ${s.reason}`,
+    );
+    for (const p of s.phase === 'ready' ? [] : s.problems.slice(0, 5))
+      out.push(`${''.padEnd(w)}    ${p.resource}: ${p.status}${p.message ? ` — ${p.message}` : ''}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -78,7 +78,11 @@ export interface UpgradePlan {
 const OVERLAY_TO_REPO_ROOT = '../../..';
 
 /** @param catalogue the component catalogue (tests pass a changed one to model upstream dropping a component). */
-export function buildUpgradePlan(inputs: UpgradePlanInputs, facts: UpgradeFacts, catalogue: readonly ComponentSpec[] = COMPONENTS): UpgradePlan {
+export function buildUpgradePlan(
+  inputs: UpgradePlanInputs,
+  facts: UpgradeFacts,
+  catalogue: readonly ComponentSpec[] = COMPONENTS,
+): UpgradePlan {
   const { from, to, installation: inst } = inputs;
   const byName = new Map(catalogue.map((c) => [c.name, c]));
   const warnings: string[] = [];
@@ -89,7 +93,8 @@ export function buildUpgradePlan(inputs: UpgradePlanInputs, facts: UpgradeFacts,
     const spec = byName.get(name);
     if (spec === undefined) throw new Error(`internal: installed component ${name} is not in the catalogue`);
     if (spec.paths[to] !== undefined) {
-      const before = spec.paths[from] !== undefined ? upstreamPathFor(asResolved(spec, from), inst.target).path : undefined;
+      const before =
+        spec.paths[from] !== undefined ? upstreamPathFor(asResolved(spec, from), inst.target).path : undefined;
       const after = upstreamPathFor(asResolved(spec, to), inst.target).path;
       if (before === undefined || before === after) {
         changes.push({ name, change: 'kept', path: after });
@@ -108,14 +113,26 @@ export function buildUpgradePlan(inputs: UpgradePlanInputs, facts: UpgradeFacts,
   const had = new Set(inst.components);
   for (const c of resolved) {
     if (had.has(c.spec.name)) continue;
-    const by = c.requestedBy === 'user' ? inst.components.filter((n) => byName.get(n)?.mergedInto?.[to] === c.spec.name) : c.requestedBy;
+    const by =
+      c.requestedBy === 'user'
+        ? inst.components.filter((n) => byName.get(n)?.mergedInto?.[to] === c.spec.name)
+        : c.requestedBy;
     changes.push({ name: c.spec.name, change: 'added', path: upstreamPathFor(c, inst.target).path, requestedBy: by });
   }
 
-  const fork = buildForkPlan({
-    release: to, target: inst.target, footprint: inst.footprint, branch: inputs.branch, upstreamUrl: inputs.upstreamUrl,
-    forkUrl: inputs.forkUrl, components: resolved, dexPasswordHash: inputs.dexPasswordHash,
-  }, { existing: files, templates: facts.toTemplates, vendor: { sources: [], rewrites: [] } });
+  const fork = buildForkPlan(
+    {
+      release: to,
+      target: inst.target,
+      footprint: inst.footprint,
+      branch: inputs.branch,
+      upstreamUrl: inputs.upstreamUrl,
+      forkUrl: inputs.forkUrl,
+      components: resolved,
+      dexPasswordHash: inputs.dexPasswordHash,
+    },
+    { existing: files, templates: facts.toTemplates, vendor: { sources: [], rewrites: [] } },
+  );
   for (const f of fork.files) files.set(f.path, f.after);
   const scalarChanges = new Map(fork.files.map((f) => [f.path, f.changes]));
 
@@ -146,7 +163,11 @@ export function buildUpgradePlan(inputs: UpgradePlanInputs, facts: UpgradeFacts,
 }
 
 /** The components the fork has on the new release: kept ones, the homes of merged ones, and their dependencies. */
-export function upgradeSelection(installed: readonly string[], to: Release, catalogue: readonly ComponentSpec[] = COMPONENTS): ResolvedComponent[] {
+export function upgradeSelection(
+  installed: readonly string[],
+  to: Release,
+  catalogue: readonly ComponentSpec[] = COMPONENTS,
+): ResolvedComponent[] {
   const byName = new Map(catalogue.map((c) => [c.name, c]));
   const names = new Set<string>();
   for (const name of installed) {
@@ -166,7 +187,14 @@ function asResolved(spec: ComponentSpec, release: Release): ResolvedComponent {
  * Points a component's overlay at the new upstream path: the one `resources` entry naming the old
  * path is edited in place (and the release in the generated header comment); nothing else changes.
  */
-function moveOverlay(files: Map<string, string>, inputs: UpgradePlanInputs, name: string, before: string, after: string, warnings: string[]): void {
+function moveOverlay(
+  files: Map<string, string>,
+  inputs: UpgradePlanInputs,
+  name: string,
+  before: string,
+  after: string,
+  warnings: string[],
+): void {
   const file = `${overlayDir(inputs.installation.target, name)}/kustomization.yaml`;
   const text = files.get(file);
   if (text === undefined) return; // buildForkPlan writes a fresh one
@@ -176,11 +204,17 @@ function moveOverlay(files: Map<string, string>, inputs: UpgradePlanInputs, name
   const hit = entries.find((e) => posix.normalize(e.entry).replace(/\/$/, '') === oldEntry);
   if (hit === undefined) {
     if (!entries.some((e) => posix.normalize(e.entry).replace(/\/$/, '') === newEntry)) {
-      warnings.push(`${file} does not list ${oldEntry} under resources, so it was left as it is: ${name} moved upstream from ${before} to ${after}; make sure your overlay builds on the new path`);
+      warnings.push(
+        `${file} does not list ${oldEntry} under resources, so it was left as it is: ${name} moved upstream from ${before} to ${after}; make sure your overlay builds on the new path`,
+      );
     }
     return;
   }
-  const edited = rewriteKustomizationEntries(text, [{ field: 'resources', index: hit.index, from: hit.entry, to: newEntry }], file);
+  const edited = rewriteKustomizationEntries(
+    text,
+    [{ field: 'resources', index: hit.index, from: hit.entry, to: newEntry }],
+    file,
+  );
   files.set(file, retitle(edited, inputs.from, inputs.to));
 }
 
@@ -197,26 +231,48 @@ function retitle(text: string, from: Release, to: Release): string {
  * now comes from `into`, or nowhere). Its overlay goes only when it is exactly as generated; an
  * overlay with the user's edits stays (nothing points at it any more) and is reported.
  */
-function retire(files: Map<string, string>, inputs: UpgradePlanInputs, facts: UpgradeFacts, spec: ComponentSpec, into: string | undefined, warnings: string[]): void {
+function retire(
+  files: Map<string, string>,
+  inputs: UpgradePlanInputs,
+  facts: UpgradeFacts,
+  spec: ComponentSpec,
+  into: string | undefined,
+  warnings: string[],
+): void {
   const { from, to, installation: inst } = inputs;
   const where = into !== undefined ? `it is part of ${into} in Kubeflow ${to}` : `Kubeflow ${to} no longer has it`;
   const appFile = inst.appFiles.get(spec.name);
   if (appFile !== undefined) {
     const text = files.get(appFile);
     files.delete(appFile);
-    if (text !== undefined && spec.paths[from] !== undefined && text !== generatedApplication(inputs, facts, spec.name)) {
-      warnings.push(`${appFile} had your edits; it was removed because ${where}. ${into !== undefined ? `Carry what you still need over to the Application of ${into}; ` : ''}the old file stays in the fork's history`);
+    if (
+      text !== undefined &&
+      spec.paths[from] !== undefined &&
+      text !== generatedApplication(inputs, facts, spec.name)
+    ) {
+      warnings.push(
+        `${appFile} had your edits; it was removed because ${where}. ${into !== undefined ? `Carry what you still need over to the Application of ${into}; ` : ''}the old file stays in the fork's history`,
+      );
     }
   }
   const dir = `${overlayDir(inst.target, spec.name)}/`;
   const overlay = [...files.keys()].filter((p) => p.startsWith(dir));
   if (overlay.length === 0) return;
-  const generated = spec.paths[from] === undefined ? [] : renderComponentOverlay(asResolved(spec, from), { target: inst.target, footprint: inst.footprint, release: from });
+  const generated =
+    spec.paths[from] === undefined
+      ? []
+      : renderComponentOverlay(asResolved(spec, from), {
+          target: inst.target,
+          footprint: inst.footprint,
+          release: from,
+        });
   const untouched = overlay.length === generated.length && generated.every((g) => files.get(g.path) === g.content);
   if (untouched) {
     for (const p of overlay) files.delete(p);
   } else {
-    warnings.push(`${dir} has your edits and is no longer used (${spec.name}: ${where}); it was kept so you can move them${into !== undefined ? ` to ${overlayDir(inst.target, into)}/` : ''}, then delete it`);
+    warnings.push(
+      `${dir} has your edits and is no longer used (${spec.name}: ${where}); it was kept so you can move them${into !== undefined ? ` to ${overlayDir(inst.target, into)}/` : ''}, then delete it`,
+    );
   }
 }
 

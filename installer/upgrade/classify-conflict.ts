@@ -22,8 +22,7 @@ export interface ConflictSides {
 
 /** `tool`: resolve to `content` (undefined deletes the file); `user`: leave it to the user. */
 export type ConflictResolution =
-  | { readonly owner: 'tool'; readonly content: string | undefined; readonly why: string }
-  | { readonly owner: 'user' };
+  { readonly owner: 'tool'; readonly content: string | undefined; readonly why: string } | { readonly owner: 'user' };
 
 export function classifyConflict(path: string, sides: ConflictSides): ConflictResolution {
   const { base, ours, theirs } = sides;
@@ -33,11 +32,29 @@ export function classifyConflict(path: string, sides: ConflictSides): ConflictRe
   }
   // kubeflow-apps/ and overlays/ are the fork's (what Argo CD reads): a file upstream adds at the same
   // path is not used by anything here, so the fork's version, with whatever the user changed, stays.
-  if (ours !== undefined && base === undefined && (path.startsWith(`${FORK_APPS_DIR}/`) || path.startsWith(`${FORK_OVERLAYS_DIR}/`))) {
-    return { owner: 'tool', content: ours, why: `${path.split('/')[0] ?? ''}/ belongs to the fork; upstream's file at this path is not used` };
+  if (
+    ours !== undefined &&
+    base === undefined &&
+    (path.startsWith(`${FORK_APPS_DIR}/`) || path.startsWith(`${FORK_OVERLAYS_DIR}/`))
+  ) {
+    return {
+      owner: 'tool',
+      content: ours,
+      why: `${path.split('/')[0] ?? ''}/ belongs to the fork; upstream's file at this path is not used`,
+    };
   }
-  if (base !== undefined && ours !== undefined && isKustomization(path) && ours !== base && vendored(base, path) === ours) {
-    return { owner: 'tool', content: theirs, why: 'the fork only vendored its remote entries; taking upstream and vendoring again' };
+  if (
+    base !== undefined &&
+    ours !== undefined &&
+    isKustomization(path) &&
+    ours !== base &&
+    vendored(base, path) === ours
+  ) {
+    return {
+      owner: 'tool',
+      content: theirs,
+      why: 'the fork only vendored its remote entries; taking upstream and vendoring again',
+    };
   }
   return { owner: 'user' };
 }

@@ -38,10 +38,22 @@ export async function ensureUpgraded(inputs: EnsureInputs, deps: Deps): Promise<
   const { dir, from, to, opts } = inputs;
   const existing = await readForkFiles(dir);
   const installation = readInstallation(existing, inputs.shown);
-  const plan = buildUpgradePlan({
-    from, to, installation, branch: opts.branch, upstreamUrl: opts.upstream, forkUrl: inputs.repoURL,
-    dexPasswordHash: await dexHashIfNeeded(opts, installation, to, existing, deps.env),
-  }, { existing, fromTemplates: await readTemplates(deps.packageRoot, from), toTemplates: await readTemplates(deps.packageRoot, to) });
+  const plan = buildUpgradePlan(
+    {
+      from,
+      to,
+      installation,
+      branch: opts.branch,
+      upstreamUrl: opts.upstream,
+      forkUrl: inputs.repoURL,
+      dexPasswordHash: await dexHashIfNeeded(opts, installation, to, existing, deps.env),
+    },
+    {
+      existing,
+      fromTemplates: await readTemplates(deps.packageRoot, from),
+      toTemplates: await readTemplates(deps.packageRoot, to),
+    },
+  );
 
   if (inputs.execute) {
     for (const f of plan.files) {
@@ -74,13 +86,25 @@ export async function ensureUpgraded(inputs: EnsureInputs, deps: Deps): Promise<
  * be the user's (KFG_ADMIN_PASSWORD), since an upgrade has nowhere safe to show a generated one.
  */
 async function dexHashIfNeeded(
-  opts: ForkOptions, installation: ReturnType<typeof readInstallation>, to: Release, existing: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv,
+  opts: ForkOptions,
+  installation: ReturnType<typeof readInstallation>,
+  to: Release,
+  existing: ReadonlyMap<string, string>,
+  env: NodeJS.ProcessEnv,
 ): Promise<string | undefined> {
   const selection = upgradeSelection(installation.components, to);
-  if (!selection.some((c) => c.spec.name === 'dex') || existing.has(dexPasswordFile(installation.target))) return undefined;
-  const pw = await ensureDexPassword({ ...opts, target: installation.target, adminPasswordFile: undefined }, selection, existing, env);
+  if (!selection.some((c) => c.spec.name === 'dex') || existing.has(dexPasswordFile(installation.target)))
+    return undefined;
+  const pw = await ensureDexPassword(
+    { ...opts, target: installation.target, adminPasswordFile: undefined },
+    selection,
+    existing,
+    env,
+  );
   if (pw.generated !== undefined) {
-    throw new UserError(`Kubeflow ${to} brings in Dex for this selection and the fork has no admin password for it yet: export KFG_ADMIN_PASSWORD (12 or more characters) and run the upgrade again`);
+    throw new UserError(
+      `Kubeflow ${to} brings in Dex for this selection and the fork has no admin password for it yet: export KFG_ADMIN_PASSWORD (12 or more characters) and run the upgrade again`,
+    );
   }
   return pw.hash;
 }
@@ -100,9 +124,14 @@ function sourcePaths(files: ReadonlyMap<string, string>): string[] {
   for (const [path, text] of files) {
     if (!isTopLevelAppFile(path)) continue;
     for (const doc of parseAllDocuments(text)) {
-      const spec = (doc.errors.length === 0 ? doc.toJS() as { spec?: { source?: { path?: unknown }; sources?: { path?: unknown }[] } } | null : null)?.spec;
+      const spec = (
+        doc.errors.length === 0
+          ? (doc.toJS() as { spec?: { source?: { path?: unknown }; sources?: { path?: unknown }[] } } | null)
+          : null
+      )?.spec;
       for (const s of [spec?.source, ...(spec?.sources ?? [])]) {
-        if (typeof s?.path === 'string' && !s.path.startsWith('/') && !s.path.split('/').includes('..')) out.add(s.path);
+        if (typeof s?.path === 'string' && !s.path.startsWith('/') && !s.path.split('/').includes('..'))
+          out.add(s.path);
       }
     }
   }

@@ -23,11 +23,22 @@ export interface ReleaseFacts {
  * @param shown the upstream as the user named it, for messages.
  * @throws UserError when the tag is missing upstream, the branch is on no known release, or `to` is older.
  */
-export async function detectRelease(git: Git, dir: string, upstreamFetchUrl: string, shown: string, to: Release): Promise<ReleaseFacts> {
+export async function detectRelease(
+  git: Git,
+  dir: string,
+  upstreamFetchUrl: string,
+  shown: string,
+  to: Release,
+): Promise<ReleaseFacts> {
   const shas = new Map<Release, string>();
   for (const r of RELEASES) {
     const sha = await git.fetchTag(dir, upstreamFetchUrl, r).catch((err: unknown) => {
-      if (r === to) throw new UserError(`--to ${to}: the tag ${to} cannot be fetched from ${displayUrl(shown)} (check --upstream and --mirror): ${(err as Error).message}`, ExitCode.failure, { cause: err });
+      if (r === to)
+        throw new UserError(
+          `--to ${to}: the tag ${to} cannot be fetched from ${displayUrl(shown)} (check --upstream and --mirror): ${(err as Error).message}`,
+          ExitCode.failure,
+          { cause: err },
+        );
       return undefined;
     });
     if (sha !== undefined) shas.set(r, sha);
@@ -38,10 +49,15 @@ export async function detectRelease(git: Git, dir: string, upstreamFetchUrl: str
     if (sha !== undefined && (await git.isAncestor(dir, sha, 'HEAD'))) from = r;
   }
   if (from === undefined) {
-    throw new UserError(`the fork branch contains none of the releases ${RELEASES.join(', ')} of ${displayUrl(shown)}, so there is nothing to upgrade from. Was it made by kubeflow-gitops fork from this --upstream?`, ExitCode.conflict);
+    throw new UserError(
+      `the fork branch contains none of the releases ${RELEASES.join(', ')} of ${displayUrl(shown)}, so there is nothing to upgrade from. Was it made by kubeflow-gitops fork from this --upstream?`,
+      ExitCode.conflict,
+    );
   }
   if (RELEASES.indexOf(to) < RELEASES.indexOf(from)) {
-    throw new UserError(`--to ${to} is older than the release the fork is on (${from}); downgrades are not supported. Nothing was changed.`);
+    throw new UserError(
+      `--to ${to} is older than the release the fork is on (${from}); downgrades are not supported. Nothing was changed.`,
+    );
   }
   return { from, toSha: shas.get(to) as string };
 }

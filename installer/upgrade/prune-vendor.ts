@@ -59,7 +59,8 @@ export async function findUnusedVendorRoots(repoDir: string, appPaths: readonly 
 /** Removes the given vendor roots and the directories they leave empty. */
 export async function removeVendorRoots(repoDir: string, roots: readonly string[]): Promise<void> {
   for (const r of roots) {
-    if (!r.startsWith(`${FORK_VENDOR_DIR}/`)) throw new Error(`internal: refusing to prune ${r} outside ${FORK_VENDOR_DIR}/`);
+    if (!r.startsWith(`${FORK_VENDOR_DIR}/`))
+      throw new Error(`internal: refusing to prune ${r} outside ${FORK_VENDOR_DIR}/`);
     await rm(posix.join(repoDir, r), { recursive: true, force: true });
     for (let dir = posix.dirname(r); dir.startsWith(`${FORK_VENDOR_DIR}/`); dir = posix.dirname(dir)) {
       const left = await readdir(posix.join(repoDir, dir)).catch(() => ['?']);

@@ -56,14 +56,25 @@ export function readInstallation(existing: ReadonlyMap<string, string>, where: s
     }
   }
   if (appFiles.size === 0) {
-    throw new UserError(`${where} has no kubeflow-gitops Applications in ${FORK_APPS_DIR}/ (marked ${ANNOTATION_COMPONENT}); run fork or install first, then upgrade`, ExitCode.conflict);
+    throw new UserError(
+      `${where} has no kubeflow-gitops Applications in ${FORK_APPS_DIR}/ (marked ${ANNOTATION_COMPONENT}); run fork or install first, then upgrade`,
+      ExitCode.conflict,
+    );
   }
   if (targets.size !== 1) {
-    const seen = targets.size === 0 ? `none of them points at ${FORK_OVERLAYS_DIR}/<target>/<component>` : [...targets].map(([t, files]) => `${t} (${files.join(', ')})`).join('; ');
-    throw new UserError(`cannot tell which target ${where} is for from its Applications: ${seen}. Point every component's Application at one ${FORK_OVERLAYS_DIR}/<target>/ and run again`, ExitCode.conflict);
+    const seen =
+      targets.size === 0
+        ? `none of them points at ${FORK_OVERLAYS_DIR}/<target>/<component>`
+        : [...targets].map(([t, files]) => `${t} (${files.join(', ')})`).join('; ');
+    throw new UserError(
+      `cannot tell which target ${where} is for from its Applications: ${seen}. Point every component's Application at one ${FORK_OVERLAYS_DIR}/<target>/ and run again`,
+      ExitCode.conflict,
+    );
   }
   const target = [...targets.keys()][0] as Target;
-  const small = [...existing].some(([p, t]) => p.startsWith(`${FORK_OVERLAYS_DIR}/${target}/`) && /components\/small-footprint\b/.test(t));
+  const small = [...existing].some(
+    ([p, t]) => p.startsWith(`${FORK_OVERLAYS_DIR}/${target}/`) && /components\/small-footprint\b/.test(t),
+  );
   const components = [...appFiles.keys()].sort();
   return { components, appFiles, target, footprint: small ? 'small' : 'full' };
 }

@@ -15,11 +15,16 @@ export interface UpgradeReport {
 
 export function describeChange(c: ComponentChange, to: string): string {
   switch (c.change) {
-    case 'kept': return `${c.name}: ${c.path}`;
-    case 'moved': return `${c.name}: moved upstream, ${c.from} -> ${c.to}`;
-    case 'merged': return `${c.name}: part of ${c.into} in ${to}; its Application is removed and ${c.into} takes over what it deployed, in place`;
-    case 'removed': return `${c.name}: REMOVED upstream, not in ${to}; its Application is removed and Argo CD will delete what it deployed (what was there before the install is kept)`;
-    case 'added': return `${c.name}: added, ${c.path} (needed by ${c.requestedBy.join(', ')})`;
+    case 'kept':
+      return `${c.name}: ${c.path}`;
+    case 'moved':
+      return `${c.name}: moved upstream, ${c.from} -> ${c.to}`;
+    case 'merged':
+      return `${c.name}: part of ${c.into} in ${to}; its Application is removed and ${c.into} takes over what it deployed, in place`;
+    case 'removed':
+      return `${c.name}: REMOVED upstream, not in ${to}; its Application is removed and Argo CD will delete what it deployed (what was there before the install is kept)`;
+    case 'added':
+      return `${c.name}: added, ${c.path} (needed by ${c.requestedBy.join(', ')})`;
   }
 }
 
@@ -27,7 +32,11 @@ export function describeChange(c: ComponentChange, to: string): string {
 export function renderUpgradeText(r: UpgradeReport, opts: { diffs: boolean }): string {
   const out: string[] = [];
   const p = r.plan;
-  out.push(r.from === r.to ? `The fork is on Kubeflow ${r.to} already.` : `Upgrade Kubeflow ${r.from} -> ${r.to}${p ? ` (target ${p.target}, branch ${p.fork.branch})` : ''}`);
+  out.push(
+    r.from === r.to
+      ? `The fork is on Kubeflow ${r.to} already.`
+      : `Upgrade Kubeflow ${r.from} -> ${r.to}${p ? ` (target ${p.target}, branch ${p.fork.branch})` : ''}`,
+  );
   if (r.conflicts.length > 0) {
     out.push('', `Conflicts with your changes (${r.conflicts.length}); upgrade stops here for you to resolve them:`);
     for (const c of r.conflicts) out.push(`  ! ${c}`);
@@ -54,7 +63,12 @@ export function renderUpgradeText(r: UpgradeReport, opts: { diffs: boolean }): s
     // Only edits: a created file is all new and a deleted one all gone, which the list says already.
     const changed = p.files.filter((f) => f.action === 'update');
     if (changed.length > 0) out.push('', 'Diffs:');
-    for (const f of changed) out.push(createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before ?? '', f.after ?? '', undefined, undefined, { context: 2 }).trimEnd());
+    for (const f of changed)
+      out.push(
+        createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before ?? '', f.after ?? '', undefined, undefined, {
+          context: 2,
+        }).trimEnd(),
+      );
   }
   return `${out.join('\n')}\n`;
 }
@@ -72,7 +86,9 @@ export function upgradeReportToJson(r: UpgradeReport): object {
         path: f.path,
         action: f.action,
         changes: f.changes,
-        diff: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before ?? '', f.after ?? '', undefined, undefined, { context: 3 }),
+        diff: createTwoFilesPatch(`a/${f.path}`, `b/${f.path}`, f.before ?? '', f.after ?? '', undefined, undefined, {
+          context: 3,
+        }),
       })),
     },
   };

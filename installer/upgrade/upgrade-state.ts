@@ -49,7 +49,10 @@ export interface UpgradeDirs {
 
 /** One place per fork and branch, so two forks never share a working copy. */
 export function upgradeDirs(stateDir: string, pushUrl: string, branch: string): UpgradeDirs {
-  const id = createHash('sha256').update(`${displayUrl(pushUrl)}#${branch}`).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(`${displayUrl(pushUrl)}#${branch}`)
+    .digest('hex')
+    .slice(0, 16);
   const root = join(stateDir, 'upgrades', id);
   return { root, workDir: join(root, 'fork'), stateFile: join(root, 'upgrade.json'), lockFile: `${root}.lock` };
 }
@@ -63,7 +66,10 @@ export async function readUpgradeState(dirs: UpgradeDirs): Promise<UpgradeState 
     throw err;
   }
   const parsed = schema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${dirs.stateFile} is damaged (${parsed.error.issues[0]?.message ?? 'invalid'}); run upgrade --abort to start over`);
+  if (!parsed.success)
+    throw new Error(
+      `${dirs.stateFile} is damaged (${parsed.error.issues[0]?.message ?? 'invalid'}); run upgrade --abort to start over`,
+    );
   return parsed.data;
 }
 
@@ -87,31 +93,52 @@ const STALE_MS = 10_000;
  * conflicts). proper-lockfile keeps the lock fresh while we run, so a lock whose holder was killed
  * goes stale on its own; a re-run right after a kill waits for that instead of failing.
  */
-export async function withUpgradeLock<T>(dirs: UpgradeDirs, shown: string, log: Logger, work: () => Promise<T>): Promise<T> {
+export async function withUpgradeLock<T>(
+  dirs: UpgradeDirs,
+  shown: string,
+  log: Logger,
+  work: () => Promise<T>,
+): Promise<T> {
   await mkdir(join(dirs.root, '..'), { recursive: true, mode: 0o700 });
   let lost: Error | undefined;
   const options = {
-    realpath: false, lockfilePath: dirs.lockFile, stale: STALE_MS,
+    realpath: false,
+    lockfilePath: dirs.lockFile,
+    stale: STALE_MS,
     // The default throws from a timer, killing the process mid-git; note it and fail at the end instead.
-    onCompromised: (err: Error) => { lost = err; },
+    onCompromised: (err: Error) => {
+      lost = err;
+    },
   };
   let release: () => Promise<void>;
   try {
     release = await lock(dirs.root, { ...options, retries: 0 });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    log.info(`another upgrade of ${shown} holds ${dirs.lockFile}; waiting up to ${String((STALE_MS * 1.5) / 1000)} s (a killed run's lock goes stale in ${String(STALE_MS / 1000)} s)`);
+    log.info(
+      `another upgrade of ${shown} holds ${dirs.lockFile}; waiting up to ${String((STALE_MS * 1.5) / 1000)} s (a killed run's lock goes stale in ${String(STALE_MS / 1000)} s)`,
+    );
     try {
-      release = await lock(dirs.root, { ...options, retries: { retries: 15, factor: 1, minTimeout: 1000, maxTimeout: 1000 } });
+      release = await lock(dirs.root, {
+        ...options,
+        retries: { retries: 15, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
+      });
     } catch (again) {
       if ((again as NodeJS.ErrnoException).code !== 'ELOCKED') throw again;
-      throw new UserError(`another kubeflow-gitops upgrade of ${shown} is running on this machine (it holds ${dirs.lockFile}); wait for it to finish and run this again`, ExitCode.conflict, { cause: again });
+      throw new UserError(
+        `another kubeflow-gitops upgrade of ${shown} is running on this machine (it holds ${dirs.lockFile}); wait for it to finish and run this again`,
+        ExitCode.conflict,
+        { cause: again },
+      );
     }
   }
   try {
     return await work();
   } finally {
     await release().catch(() => undefined);
-    if (lost !== undefined) log.warn(`the upgrade lock ${dirs.lockFile} was taken over while this run held it (${lost.message}); check that no other upgrade of ${shown} ran at the same time`);
+    if (lost !== undefined)
+      log.warn(
+        `the upgrade lock ${dirs.lockFile} was taken over while this run held it (${lost.message}); check that no other upgrade of ${shown} ran at the same time`,
+      );
   }
 }

@@ -70,7 +70,11 @@ export async function kustomizationFileIn(dir: string, io: TreeReader): Promise<
  * @throws KustomizationParseError when a visited kustomization is not valid YAML, or a start path has
  *   no kustomization.
  */
-export async function findRemoteResources(root: string, startPaths: readonly string[], io: TreeReader): Promise<FoundResources> {
+export async function findRemoteResources(
+  root: string,
+  startPaths: readonly string[],
+  io: TreeReader,
+): Promise<FoundResources> {
   const rootAbs = posix.normalize(root);
   const visited = new Set<string>();
   const remotes: RemoteEntry[] = [];
@@ -98,7 +102,8 @@ export async function findRemoteResources(root: string, startPaths: readonly str
       const kind = await io.stat(posix.join(rootAbs, target));
       if (kind === 'file') localFiles.add(target);
       else if (kind === undefined) broken.push({ ...where, reason: 'missing' });
-      else if ((await kustomizationFileIn(posix.join(rootAbs, target), io)) === undefined) broken.push({ ...where, reason: 'no-kustomization' });
+      else if ((await kustomizationFileIn(posix.join(rootAbs, target), io)) === undefined)
+        broken.push({ ...where, reason: 'no-kustomization' });
       else await visit(target);
     }
   };
@@ -106,7 +111,9 @@ export async function findRemoteResources(root: string, startPaths: readonly str
   for (const start of startPaths) {
     const dir = posix.normalize(start);
     if ((await kustomizationFileIn(posix.join(rootAbs, dir), io)) === undefined) {
-      throw new KustomizationParseError(`no kustomization.yaml in ${posix.join(rootAbs, dir)}: every start path must be a kustomization directory; check the path`);
+      throw new KustomizationParseError(
+        `no kustomization.yaml in ${posix.join(rootAbs, dir)}: every start path must be a kustomization directory; check the path`,
+      );
     }
     await visit(dir === '.' ? '' : dir);
   }
@@ -125,7 +132,9 @@ export async function findRemoteResources(root: string, startPaths: readonly str
 export function readEntries(text: string, file: string): { field: EntryField; index: number; entry: string }[] {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    throw new KustomizationParseError(`cannot parse ${file}: ${doc.errors[0]?.message ?? 'invalid YAML'}; fix the YAML so kustomize can read it`);
+    throw new KustomizationParseError(
+      `cannot parse ${file}: ${doc.errors[0]?.message ?? 'invalid YAML'}; fix the YAML so kustomize can read it`,
+    );
   }
   const out: { field: EntryField; index: number; entry: string }[] = [];
   if (!isMap(doc.contents)) return out;

@@ -68,11 +68,16 @@ export function parseKustomizeEntry(entry: string): KustomizeEntry {
 
   const scheme = /^(?<scheme>[a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.groups?.scheme?.toLowerCase();
   if (scheme === undefined) {
-    if (forcedGit) throw new RemoteUrlError(`kustomize entry "${entry}": "git::" must be followed by a URL; write e.g. git::https://host/org/repo//path?ref=TAG`);
+    if (forcedGit)
+      throw new RemoteUrlError(
+        `kustomize entry "${entry}": "git::" must be followed by a URL; write e.g. git::https://host/org/repo//path?ref=TAG`,
+      );
     return { kind: 'local' };
   }
   if (!['https', 'http', 'ssh', 'file'].includes(scheme)) {
-    throw new RemoteUrlError(`kustomize entry "${entry}": scheme "${scheme}" is not one kustomize fetches; use https://, ssh:// or git@host:org/repo`);
+    throw new RemoteUrlError(
+      `kustomize entry "${entry}": scheme "${scheme}" is not one kustomize fetches; use https://, ssh:// or git@host:org/repo`,
+    );
   }
 
   const { pathPart: noQuery, query } = splitQuery(raw);
@@ -95,7 +100,9 @@ function isPlainFile(path: string, query: URLSearchParams): boolean {
 
 function splitQuery(s: string): { pathPart: string; query: URLSearchParams } {
   const q = s.indexOf('?');
-  return q < 0 ? { pathPart: s, query: new URLSearchParams() } : { pathPart: s.slice(0, q), query: new URLSearchParams(s.slice(q + 1)) };
+  return q < 0
+    ? { pathPart: s, query: new URLSearchParams() }
+    : { pathPart: s.slice(0, q), query: new URLSearchParams(s.slice(q + 1)) };
 }
 
 /** `prefix` is everything before the repository path, e.g. `https://github.com/` or `git@github.com:`. */
@@ -104,7 +111,9 @@ function gitRemote(prefix: string, host: string, path: string, query: URLSearchP
   const segments = repoPath.split('/').filter(Boolean);
   const last = segments.pop();
   if (last === undefined || (segments.length === 0 && !prefix.startsWith('file://'))) {
-    throw new RemoteUrlError(`kustomize entry "${entry}": cannot tell which repository it names; write it as https://${host || 'HOST'}/ORG/REPO//PATH?ref=TAG`);
+    throw new RemoteUrlError(
+      `kustomize entry "${entry}": cannot tell which repository it names; write it as https://${host || 'HOST'}/ORG/REPO//PATH?ref=TAG`,
+    );
   }
   const ref = query.get('ref') ?? query.get('version') ?? undefined;
   return {

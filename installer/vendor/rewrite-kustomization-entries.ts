@@ -54,7 +54,9 @@ function verify(out: string, edits: readonly EntryEdit[], file: string): void {
     const seq = isMap(contents) ? contents.get(edit.field, true) : undefined;
     const item = isSeq(seq) ? seq.items[edit.index] : undefined;
     if (!isScalar(item) || item.value !== edit.to) {
-      throw new EntryRewriteError(`editing ${file} would not give ${edit.field}[${edit.index}] = "${edit.to}"; report this with the file attached`);
+      throw new EntryRewriteError(
+        `editing ${file} would not give ${edit.field}[${edit.index}] = "${edit.to}"; report this with the file attached`,
+      );
     }
   }
 }

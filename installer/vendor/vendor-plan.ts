@@ -64,7 +64,13 @@ export function planVendoring(found: Pick<FoundResources, 'remotes'>): VendorPla
   for (const r of found.remotes) {
     const source = sourceFor(r.entry, r.remote);
     if (!sources.has(source.dest)) sources.set(source.dest, source);
-    rewrites.push({ file: r.file, field: r.field, index: r.index, from: r.entry, to: relativeEntry(r.file, source.dest) });
+    rewrites.push({
+      file: r.file,
+      field: r.field,
+      index: r.index,
+      from: r.entry,
+      to: relativeEntry(r.file, source.dest),
+    });
   }
   return {
     sources: [...sources.values()].sort((a, b) => compare(a.dest, b.dest)),
@@ -81,14 +87,31 @@ function sourceFor(entry: string, remote: FoundResources['remotes'][number]['rem
       `${segment(remote.repo)}@${segment(remote.ref ?? 'HEAD')}`,
     );
     const dest = remote.subPath === '' ? repoDest : posix.join(repoDest, ...remote.subPath.split('/').map(segment));
-    return { kind: 'git', url: entry, repoURL: remote.repoURL, ref: remote.ref, subPath: remote.subPath, repoDest, dest };
+    return {
+      kind: 'git',
+      url: entry,
+      repoURL: remote.repoURL,
+      ref: remote.ref,
+      subPath: remote.subPath,
+      repoDest,
+      dest,
+    };
   }
   const url = new URL(remote.url);
-  const parts = url.pathname.split('/').filter(Boolean).map((p) => segment(safeDecode(p)));
+  const parts = url.pathname
+    .split('/')
+    .filter(Boolean)
+    .map((p) => segment(safeDecode(p)));
   const last = parts.pop() ?? 'index.yaml';
   // A query selects different content at the same path; keep such files apart.
-  const fileName = url.search === '' ? last : `${last}-${createHash('sha256').update(url.search).digest('hex').slice(0, 8)}`;
-  return { kind: 'http', url: entry, dest: posix.join(VENDOR_DIR, segment(url.hostname), ...parts, `${fileName}.d`), fileName: last };
+  const fileName =
+    url.search === '' ? last : `${last}-${createHash('sha256').update(url.search).digest('hex').slice(0, 8)}`;
+  return {
+    kind: 'http',
+    url: entry,
+    dest: posix.join(VENDOR_DIR, segment(url.hostname), ...parts, `${fileName}.d`),
+    fileName: last,
+  };
 }
 
 /** Path from `file`'s directory to `dest`, in the form kustomize reads as local (never `github.com/…`). */

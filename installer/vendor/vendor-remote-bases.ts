@@ -9,9 +9,23 @@ import { redactUrl } from '../redact-url.js';
 import type { RemoteFetcher } from '../systems/remote-sources.js';
 import { findRemoteResources, type TreeReader } from './find-remote-resources.js';
 import { rewriteKustomizationEntries } from './rewrite-kustomization-entries.js';
-import { planVendoring, VENDOR_DIR, type EntryRewrite, type GitSource, type HttpSource, type VendorPlan } from './vendor-plan.js';
+import {
+  planVendoring,
+  VENDOR_DIR,
+  type EntryRewrite,
+  type GitSource,
+  type HttpSource,
+  type VendorPlan,
+} from './vendor-plan.js';
 
-export { planVendoring, type VendorPlan, type VendorSource, type GitSource, type HttpSource, type EntryRewrite } from './vendor-plan.js';
+export {
+  planVendoring,
+  type VendorPlan,
+  type VendorSource,
+  type GitSource,
+  type HttpSource,
+  type EntryRewrite,
+} from './vendor-plan.js';
 
 /** Rewrites URL prefixes for fetching only; vendor paths always come from the original URL. */
 export interface Mirror {
@@ -81,11 +95,14 @@ export async function vendorRemoteBases(options: VendorOptions): Promise<VendorR
     const found = await findRemoteResources(root, startPaths, nodeTreeReader);
     if (found.remotes.length === 0) break;
     if (depth >= maxDepth) {
-      throw new VendorError(`vendoring stopped after ${maxDepth} levels of remote bases that reference further remote bases (still remote: ${found.remotes[0]?.entry ?? ''} in ${found.remotes[0]?.file ?? ''}); check for a reference cycle or raise maxDepth`);
+      throw new VendorError(
+        `vendoring stopped after ${maxDepth} levels of remote bases that reference further remote bases (still remote: ${found.remotes[0]?.entry ?? ''} in ${found.remotes[0]?.file ?? ''}); check for a reference cycle or raise maxDepth`,
+      );
     }
     const plan = planVendoring(found);
     const missing = [];
-    for (const s of plan.sources) if ((await nodeTreeReader.stat(posix.join(root, s.dest))) === undefined) missing.push(s);
+    for (const s of plan.sources)
+      if ((await nodeTreeReader.stat(posix.join(root, s.dest))) === undefined) missing.push(s);
 
     const byCheckout = new Map<string, GitSource[]>();
     for (const s of missing) {
@@ -109,7 +126,13 @@ export async function vendorRemoteBases(options: VendorOptions): Promise<VendorR
   return { plan: all, fetched: fetched.sort(), editedFiles: [...edited].sort() };
 }
 
-async function vendorFile(root: string, staging: string, s: HttpSource, fetcher: RemoteFetcher, mirrors: readonly Mirror[]): Promise<void> {
+async function vendorFile(
+  root: string,
+  staging: string,
+  s: HttpSource,
+  fetcher: RemoteFetcher,
+  mirrors: readonly Mirror[],
+): Promise<void> {
   const body = await fetcher.fetchFile(applyMirrors(s.url, mirrors));
   const tmp = posix.join(staging, `${Date.now()}-${Math.random().toString(36).slice(2)}`);
   await mkdir(tmp, { recursive: true });
@@ -117,7 +140,7 @@ async function vendorFile(root: string, staging: string, s: HttpSource, fetcher:
   await writeFile(
     posix.join(tmp, 'kustomization.yaml'),
     `# Vendored by kubeflow-gitops from ${redactUrl(s.url)}\n` +
-      '# A directory, not the file itself, so that kustomize\'s load restrictor accepts it from any kustomization.\n' +
+      "# A directory, not the file itself, so that kustomize's load restrictor accepts it from any kustomization.\n" +
       `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ${JSON.stringify(s.fileName)}\n`,
   );
   await mkdir(posix.dirname(posix.join(root, s.dest)), { recursive: true });
@@ -126,7 +149,11 @@ async function vendorFile(root: string, staging: string, s: HttpSource, fetcher:
 
 /** One checkout serves every source of the same repository and ref. */
 async function vendorGitSources(
-  root: string, staging: string, group: readonly GitSource[], fetcher: RemoteFetcher, mirrors: readonly Mirror[],
+  root: string,
+  staging: string,
+  group: readonly GitSource[],
+  fetcher: RemoteFetcher,
+  mirrors: readonly Mirror[],
 ): Promise<void> {
   const first = group[0];
   if (first === undefined) return;
@@ -143,7 +170,12 @@ async function vendorGitSources(
         await rename(tmp, target);
       } else {
         // An earlier, narrower part of the same repository and ref is there already: add the rest.
-        await cp(posix.join(checkout, copyRoot), target, { recursive: true, force: true, filter, verbatimSymlinks: true });
+        await cp(posix.join(checkout, copyRoot), target, {
+          recursive: true,
+          force: true,
+          filter,
+          verbatimSymlinks: true,
+        });
       }
     }
   });
@@ -159,12 +191,21 @@ async function copyRootFor(checkout: string, s: GitSource): Promise<string> {
   try {
     found = await findRemoteResources(checkout, [s.subPath === '' ? '.' : s.subPath], nodeTreeReader);
   } catch (e) {
-    throw new VendorError(`remote base ${redactUrl(s.url)}: ${(e as Error).message.replace(checkout, shown)}`, { cause: e });
+    throw new VendorError(`remote base ${redactUrl(s.url)}: ${(e as Error).message.replace(checkout, shown)}`, {
+      cause: e,
+    });
   }
   const bad = found.broken[0];
   if (bad !== undefined) {
-    const why = bad.reason === 'outside-root' ? 'points outside the repository' : bad.reason === 'missing' ? 'names nothing' : 'is a directory without a kustomization';
-    throw new VendorError(`remote base ${redactUrl(s.url)}: entry "${bad.entry}" of ${bad.file} in ${shown} ${why}, so kustomize could not build it either; pick another ref or vendor it by hand`);
+    const why =
+      bad.reason === 'outside-root'
+        ? 'points outside the repository'
+        : bad.reason === 'missing'
+          ? 'names nothing'
+          : 'is a directory without a kustomization';
+    throw new VendorError(
+      `remote base ${redactUrl(s.url)}: entry "${bad.entry}" of ${bad.file} in ${shown} ${why}, so kustomize could not build it either; pick another ref or vendor it by hand`,
+    );
   }
   const dirs = [...found.kustomizationFiles, ...found.localFiles].map((f) => posix.dirname(f));
   return commonAncestor(dirs);

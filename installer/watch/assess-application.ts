@@ -31,14 +31,32 @@ export interface ArgoApplication {
 }
 
 export interface AppResource {
-  group?: string; version?: string; kind?: string; namespace?: string; name?: string; status?: string;
+  group?: string;
+  version?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  status?: string;
   health?: { status?: string; message?: string };
 }
-interface SyncResultResource { group?: string; kind?: string; namespace?: string; name?: string; status?: string; message?: string; hookPhase?: string; hookType?: string }
+interface SyncResultResource {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  status?: string;
+  message?: string;
+  hookPhase?: string;
+  hookType?: string;
+}
 
 export type Phase = 'ready' | 'progressing' | 'failed' | 'missing';
 
-export interface Problem { readonly resource: string; readonly status: string; readonly message?: string | undefined }
+export interface Problem {
+  readonly resource: string;
+  readonly status: string;
+  readonly message?: string | undefined;
+}
 
 export interface ComponentState {
   readonly phase: Phase;
@@ -68,7 +86,13 @@ export interface ComponentState {
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
 
 export function assessApplication(app: ArgoApplication | undefined, expectedRevision: string): ComponentState {
-  if (app === undefined) return { phase: 'missing', reason: 'Application not created yet', resources: { total: 0, healthy: 0, synced: 0 }, problems: [] };
+  if (app === undefined)
+    return {
+      phase: 'missing',
+      reason: 'Application not created yet',
+      resources: { total: 0, healthy: 0, synced: 0 },
+      problems: [],
+    };
   const st = app.status ?? {};
   const sync = st.sync?.status;
   const health = st.health?.status;
@@ -89,54 +113,107 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
 
   // SyncError describes the last operation ("Failed last sync attempt to [sha]"): when that operation
   // was for an earlier revision it is stale, and Argo CD will still try the pushed one.
-  const errors = (st.conditions ?? []).filter((c) => c.type?.endsWith('Error') === true && (c.type !== 'SyncError' || ourOperation));
+  const errors = (st.conditions ?? []).filter(
+    (c) => c.type?.endsWith('Error') === true && (c.type !== 'SyncError' || ourOperation),
+  );
   if (errors.length > 0) {
-    return { ...base, phase: 'failed', reason: errors.map((c) => `${c.type ?? ''}: ${firstLine(c.message)}`).join('; '), problems: syncFailures(app).concat(resourceProblems(app)) };
+    return {
+      ...base,
+      phase: 'failed',
+      reason: errors.map((c) => `${c.type ?? ''}: ${firstLine(c.message)}`).join('; '),
+      problems: syncFailures(app).concat(resourceProblems(app)),
+    };
   }
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {
-    return { ...base, phase: 'failed', reason: `sync ${op.phase.toLowerCase()}: ${firstLine(op.message)}`, problems: syncFailures(app).concat(resourceProblems(app)) };
+    return {
+      ...base,
+      phase: 'failed',
+      reason: `sync ${op.phase.toLowerCase()}: ${firstLine(op.message)}`,
+      problems: syncFailures(app).concat(resourceProblems(app)),
+    };
   }
   // Argo CD keeps a failed sync "Running" while it retries with backoff (up to its retry limit, many
   // minutes); the attempt already failed, so say so now. The failure grace lets a retry recover.
   const retrying = /^(.*?)\.? Retrying attempt #\d+/s.exec(op?.message ?? '');
   if (op?.phase === 'Running' && (op.retryCount ?? 0) > 0 && retrying && ourOperation) {
-    return { ...base, phase: 'failed', reason: `sync failed, Argo CD is retrying (attempt ${op.retryCount ?? 0}): ${firstLine(retrying[1])}`, problems: syncFailures(app).concat(resourceProblems(app)) };
+    return {
+      ...base,
+      phase: 'failed',
+      reason: `sync failed, Argo CD is retrying (attempt ${op.retryCount ?? 0}): ${firstLine(retrying[1])}`,
+      problems: syncFailures(app).concat(resourceProblems(app)),
+    };
   }
   if (health === 'Degraded' || health === 'Suspended') {
     const problems = resourceProblems(app);
-    const why = health === 'Suspended' ? 'paused, will not progress until resumed' : 'Argo CD does not expect it to recover by itself';
-    return { ...base, phase: 'failed', reason: `${health}: ${explain(st.health?.message, problems, health) ?? why}`, problems };
+    const why =
+      health === 'Suspended'
+        ? 'paused, will not progress until resumed'
+        : 'Argo CD does not expect it to recover by itself';
+    return {
+      ...base,
+      phase: 'failed',
+      reason: `${health}: ${explain(st.health?.message, problems, health) ?? why}`,
+      problems,
+    };
   }
-  if (app.metadata?.deletionTimestamp !== undefined) return { ...base, phase: 'progressing', reason: 'being deleted', problems: [] };
+  if (app.metadata?.deletionTimestamp !== undefined)
+    return { ...base, phase: 'progressing', reason: 'being deleted', problems: [] };
   if (!atExpected) {
-    const lastFailed = op?.phase === 'Failed' || op?.phase === 'Error' ? ` (last sync ${op.phase.toLowerCase()} at ${short(opRevisions[0])})` : '';
-    return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'} at ${short(revision)}, waiting for ${short(expectedRevision)}${lastFailed}`, problems: [] };
+    const lastFailed =
+      op?.phase === 'Failed' || op?.phase === 'Error'
+        ? ` (last sync ${op.phase.toLowerCase()} at ${short(opRevisions[0])})`
+        : '';
+    return {
+      ...base,
+      phase: 'progressing',
+      reason: `${sync ?? 'Unknown'} at ${short(revision)}, waiting for ${short(expectedRevision)}${lastFailed}`,
+      problems: [],
+    };
   }
   if (op?.phase === 'Running') {
     const gone = awaitedButMissing(app);
     if (gone !== undefined) {
       return {
-        ...base, phase: 'failed', awaitsMissing: gone,
+        ...base,
+        phase: 'failed',
+        awaitsMissing: gone,
         reason: `sync cannot finish: it waits for ${resourceName(gone)} to turn healthy, but that object is gone (deleted after the sync applied it); terminate the operation (argocd app terminate-op ${app.metadata?.name ?? ''}) and Argo CD syncs again`,
         problems: [{ resource: resourceName(gone), status: 'Missing', message: 'awaited by the running sync' }],
       };
     }
     const retry = op.retryCount ? ` (retry ${op.retryCount})` : '';
-    return { ...base, phase: 'progressing', reason: `syncing${retry}${op.message ? `: ${firstLine(op.message)}` : ''}`, problems: runningHooks(app).concat(syncFailures(app)) };
+    return {
+      ...base,
+      phase: 'progressing',
+      reason: `syncing${retry}${op.message ? `: ${firstLine(op.message)}` : ''}`,
+      problems: runningHooks(app).concat(syncFailures(app)),
+    };
   }
   if (sync !== 'Synced') {
     const h = health !== undefined && health !== 'Healthy' ? ` (${health})` : '';
     if (op?.phase === 'Succeeded' && ourOperation) {
-      return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'}${h}: synced ${short(expectedRevision)}, waiting for Argo CD to compare again`, problems: outOfSync(app), recheck: true };
+      return {
+        ...base,
+        phase: 'progressing',
+        reason: `${sync ?? 'Unknown'}${h}: synced ${short(expectedRevision)}, waiting for Argo CD to compare again`,
+        problems: outOfSync(app),
+        recheck: true,
+      };
     }
-    return { ...base, phase: 'progressing', reason: `${sync ?? 'Unknown'}${h}: waiting for sync`, problems: outOfSync(app) };
+    return {
+      ...base,
+      phase: 'progressing',
+      reason: `${sync ?? 'Unknown'}${h}: waiting for sync`,
+      problems: outOfSync(app),
+    };
   }
   if (health !== 'Healthy') {
     const problems = resourceProblems(app);
     const why = explain(st.health?.message, problems, health);
     return { ...base, phase: 'progressing', reason: `${health ?? 'Unknown'}${why ? `: ${why}` : ''}`, problems };
   }
-  if (op !== undefined && op.phase !== 'Succeeded') return { ...base, phase: 'progressing', reason: `last operation ${op.phase ?? 'unknown'}`, problems: [] };
+  if (op !== undefined && op.phase !== 'Succeeded')
+    return { ...base, phase: 'progressing', reason: `last operation ${op.phase ?? 'unknown'}`, problems: [] };
   return { ...base, phase: 'ready', reason: `Synced at ${short(revision)} and Healthy`, problems: [] };
 }
 
@@ -145,7 +222,9 @@ function awaitedButMissing(app: ArgoApplication): AppResource | undefined {
   const m = /^waiting for healthy state of ([^/\s]*)\/([^/\s]+)\/(\S+)/.exec(app.status?.operationState?.message ?? '');
   if (!m) return undefined;
   const [, group, kind, name] = m;
-  return (app.status?.resources ?? []).find((r) => (r.group ?? '') === group && r.kind === kind && r.name === name && r.health?.status === 'Missing');
+  return (app.status?.resources ?? []).find(
+    (r) => (r.group ?? '') === group && r.kind === kind && r.name === name && r.health?.status === 'Missing',
+  );
 }
 
 /** Single-source status fills `revision`; multi-source fills `revisions` (and may leave `revision` empty). */
@@ -154,7 +233,11 @@ function revisionsOf(s: { revision?: string; revisions?: string[] } | undefined)
 }
 
 /** The Application's own health message when Argo CD gives one, else the first resource in that health. */
-function explain(appMessage: string | undefined, problems: readonly Problem[], health: string | undefined): string | undefined {
+function explain(
+  appMessage: string | undefined,
+  problems: readonly Problem[],
+  health: string | undefined,
+): string | undefined {
   if (appMessage) return firstLine(appMessage);
   const p = problems.find((x) => x.status === health) ?? problems[0];
   return p ? `${p.resource}${p.message ? `: ${firstLine(p.message)}` : ` is ${p.status}`}` : undefined;
@@ -177,16 +260,26 @@ function resourceProblems(app: ArgoApplication): Problem[] {
 function syncFailures(app: ArgoApplication): Problem[] {
   return (app.status?.operationState?.syncResult?.resources ?? [])
     .filter((r) => r.status === 'SyncFailed' || r.hookPhase === 'Failed' || r.hookPhase === 'Error')
-    .map((r) => ({ resource: resourceName(r), status: r.status ?? r.hookPhase ?? 'Failed', message: firstLine(r.message) }));
+    .map((r) => ({
+      resource: resourceName(r),
+      status: r.status ?? r.hookPhase ?? 'Failed',
+      message: firstLine(r.message),
+    }));
 }
 
 /** Hooks the running operation waits for (plain resources also say `hookPhase: Running`, hooks have a `hookType`). */
 function runningHooks(app: ArgoApplication): Problem[] {
   return (app.status?.operationState?.syncResult?.resources ?? [])
     .filter((r) => r.hookType !== undefined && (r.hookPhase === 'Running' || r.hookPhase === 'Pending'))
-    .map((r) => ({ resource: resourceName(r), status: `${r.hookType ?? ''} hook ${r.hookPhase ?? ''}`, message: firstLine(r.message) }));
+    .map((r) => ({
+      resource: resourceName(r),
+      status: `${r.hookType ?? ''} hook ${r.hookPhase ?? ''}`,
+      message: firstLine(r.message),
+    }));
 }
 
 function outOfSync(app: ArgoApplication): Problem[] {
-  return (app.status?.resources ?? []).filter((r) => r.status === 'OutOfSync').map((r) => ({ resource: resourceName(r), status: 'OutOfSync' }));
+  return (app.status?.resources ?? [])
+    .filter((r) => r.status === 'OutOfSync')
+    .map((r) => ({ resource: resourceName(r), status: 'OutOfSync' }));
 }

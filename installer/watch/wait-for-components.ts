@@ -43,16 +43,29 @@ export interface WaitResult {
   readonly watch: ApplicationWatch['stats'];
 }
 
-interface CrdObject extends KubeObject { status?: { conditions?: { type: string; status: string }[] } }
+interface CrdObject extends KubeObject {
+  status?: { conditions?: { type: string; status: string }[] };
+}
 
 /** Waiting or Degraded only on CRD health or diff entries (a failed sync of a CRD is not this). */
-const crdOnly = (s: ComponentState): boolean => s.problems.length > 0
-  && s.problems.every((p) => p.resource.startsWith('CustomResourceDefinition ') && ['Degraded', 'Progressing', 'Missing', 'OutOfSync'].includes(p.status));
+const crdOnly = (s: ComponentState): boolean =>
+  s.problems.length > 0 &&
+  s.problems.every(
+    (p) =>
+      p.resource.startsWith('CustomResourceDefinition ') &&
+      ['Degraded', 'Progressing', 'Missing', 'OutOfSync'].includes(p.status),
+  );
 
 /** Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no error. */
 export function requestRefresh(kube: Kube, name: string): Promise<unknown> {
-  return kube.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
-    { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json').catch(() => undefined);
+  return kube
+    .request(
+      'PATCH',
+      `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
+      { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } },
+      'application/merge-patch+json',
+    )
+    .catch(() => undefined);
 }
 
 export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitResult> {
@@ -76,13 +89,16 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (done) return;
       done = true;
       // The summary names the root only when it is what the outcome waited on.
-      if (root !== undefined && rootState && outcome.kind !== 'ready' && rootState.phase !== 'ready') states.set(root, rootState);
+      if (root !== undefined && rootState && outcome.kind !== 'ready' && rootState.phase !== 'ready')
+        states.set(root, rootState);
       clearInterval(h.ticker);
       h.watch?.stop();
       opts.signal?.removeEventListener('abort', onAbort);
       resolve({ outcome, states, readyAt, watch: h.watch?.stats ?? { lists: 0, watches: 0, restarts: 0 } });
     };
-    const onAbort = () => { finish({ kind: 'interrupted' }); };
+    const onAbort = () => {
+      finish({ kind: 'interrupted' });
+    };
 
     const unblock = (now: number) => {
       for (const c of opts.components) {
@@ -101,14 +117,28 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       if (allReady) allReadyAt ??= now;
       else allReadyAt = undefined;
       const rootReady = root === undefined || rootState?.phase === 'ready';
-      if (allReady && rootReady) { finish({ kind: 'ready' }); return; }
+      if (allReady && rootReady) {
+        finish({ kind: 'ready' });
+        return;
+      }
       if (root !== undefined) judgeRoot(root, allReady);
       const failed = [...failingSince].filter(([, since]) => now - since >= opts.failureGraceMs).map(([n]) => n);
-      if (failed.length > 0) { finish({ kind: 'failed', components: failed.sort() }); return; }
+      if (failed.length > 0) {
+        finish({ kind: 'failed', components: failed.sort() });
+        return;
+      }
       const pending = [...names].filter((n) => !readyAt.has(n)).concat(root !== undefined && !rootReady ? [root] : []);
-      if (now - started >= opts.overallTimeoutMs) { finish({ kind: 'timeout', components: pending }); return; }
-      const late = pending.filter((n) => now - (n === root ? allReadyAt ?? now : unblockedAt.get(n) ?? now) >= opts.componentTimeoutMs);
-      if (late.length > 0) { finish({ kind: 'timeout', components: late }); return; }
+      if (now - started >= opts.overallTimeoutMs) {
+        finish({ kind: 'timeout', components: pending });
+        return;
+      }
+      const late = pending.filter(
+        (n) => now - (n === root ? (allReadyAt ?? now) : (unblockedAt.get(n) ?? now)) >= opts.componentTimeoutMs,
+      );
+      if (late.length > 0) {
+        finish({ kind: 'timeout', components: late });
+        return;
+      }
       for (const n of pending) nudge(n, n === root ? rootState : states.get(n), now);
     };
 
@@ -130,11 +160,14 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     // component is ready are the root's.
     const judgeRoot = (name: string, allReady: boolean) => {
       const s = rootState;
-      if (s?.phase === 'failed' && (allReady || (s.health !== 'Degraded' && s.health !== 'Suspended'))) startFailing(name);
+      if (s?.phase === 'failed' && (allReady || (s.health !== 'Degraded' && s.health !== 'Suspended')))
+        startFailing(name);
       else failingSince.delete(name);
       if (allReady && s && s.phase !== 'failed' && s.reason !== rootNoted) {
         rootNoted = s.reason;
-        opts.onNote?.(`every component is ready; waiting for the root Application "${name}" to apply ${opts.expectedRevision.slice(0, 7)} too: ${s.reason}`);
+        opts.onNote?.(
+          `every component is ready; waiting for the root Application "${name}" to apply ${opts.expectedRevision.slice(0, 7)} too: ${s.reason}`,
+        );
       }
     };
 
@@ -153,30 +186,52 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     // A CRD once Established stays so (its names are accepted for good): ask the API server once.
     const established = new Set<string>();
     const checkCrds = async (name: string, state: ComponentState) => {
-      const crds = state.problems.map((p) => p.resource.slice(p.resource.lastIndexOf('/') + 1).replace(/^CustomResourceDefinition /, ''));
-      const live = await Promise.all(crds.filter((crd) => !established.has(crd)).map(async (crd) => {
-        const c = await kube.get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd }).catch(() => undefined);
-        const ok = c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') === true;
-        if (ok) established.add(crd);
-        return ok;
-      }));
+      const crds = state.problems.map((p) =>
+        p.resource.slice(p.resource.lastIndexOf('/') + 1).replace(/^CustomResourceDefinition /, ''),
+      );
+      const live = await Promise.all(
+        crds
+          .filter((crd) => !established.has(crd))
+          .map(async (crd) => {
+            const c = await kube
+              .get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd })
+              .catch(() => undefined);
+            const ok = c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') === true;
+            if (ok) established.add(crd);
+            return ok;
+          }),
+      );
       if (done || states.get(name) !== state) return;
       // Missing or not Established in the API server too: the problem is real.
-      if (!live.every(Boolean)) { startFailing(name); return; }
+      if (!live.every(Boolean)) {
+        startFailing(name);
+        return;
+      }
       failingSince.delete(name);
       if (!staleNoted.has(name)) {
         staleNoted.add(name);
-        opts.onNote?.(`${name}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`);
+        opts.onNote?.(
+          `${name}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`,
+        );
       }
     };
 
     // A sync waiting for an object Argo CD sees Missing: if the API server has it, Argo CD's cache is
     // only behind (new CRDs) and a refresh settles it; if not, that sync never finishes.
     const checkAwaited = async (name: string, state: ComponentState, r: AppResource) => {
-      const ref = objectRefOf({ group: r.group ?? '', version: r.version ?? 'v1', kind: r.kind ?? '', namespace: r.namespace, name: r.name ?? '' });
+      const ref = objectRefOf({
+        group: r.group ?? '',
+        version: r.version ?? 'v1',
+        kind: r.kind ?? '',
+        namespace: r.namespace,
+        name: r.name ?? '',
+      });
       const live = await kube.get(ref).catch(() => undefined);
       if (done || states.get(name) !== state) return;
-      if (live === undefined) { startFailing(name); return; }
+      if (live === undefined) {
+        startFailing(name);
+        return;
+      }
       failingSince.delete(name);
       void requestRefresh(kube, name);
     };
@@ -194,21 +249,34 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
         else if (state.awaitsMissing !== undefined) void checkAwaited(name, state, state.awaitsMissing);
         else startFailing(name);
       } else failingSince.delete(name);
-      if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy) opts.onState(name, state);
+      if (
+        prev?.phase !== state.phase ||
+        prev.reason !== state.reason ||
+        prev.resources.healthy !== state.resources.healthy
+      )
+        opts.onState(name, state);
       evaluate();
     };
 
-    if (opts.signal?.aborted) { finish({ kind: 'interrupted' }); return; }
+    if (opts.signal?.aborted) {
+      finish({ kind: 'interrupted' });
+      return;
+    }
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     h.ticker = setInterval(evaluate, 1000);
     const watch = watchApplications(kube, {
       labelSelector: opts.labelSelector,
       onChange: (name, app) => {
         if (names.has(name)) update(name, assessApplication(app, opts.expectedRevision));
-        else if (name === root) { rootState = assessApplication(app, opts.expectedRevision); evaluate(); }
+        else if (name === root) {
+          rootState = assessApplication(app, opts.expectedRevision);
+          evaluate();
+        }
       },
       onNote: opts.onNote,
-      onFatal: (error) => { finish({ kind: 'error', error }); },
+      onFatal: (error) => {
+        finish({ kind: 'error', error });
+      },
     });
     h.watch = watch;
     void watch.synced.then(() => {

@@ -42,20 +42,35 @@ export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWa
   let backoff = 1000;
   let timer: NodeJS.Timeout | undefined;
   let resolveSynced: () => void = () => undefined;
-  const synced = new Promise<void>((r) => { resolveSynced = r; });
+  const synced = new Promise<void>((r) => {
+    resolveSynced = r;
+  });
   const note = (m: string) => opts.onNote?.(m);
   const isStopped = () => stopped;
 
   const nameOf = (o: KubeObject) => o.metadata?.name ?? '';
-  const set = (o: KubeObject) => { apps.set(nameOf(o), o); opts.onChange(nameOf(o), o); };
+  const set = (o: KubeObject) => {
+    apps.set(nameOf(o), o);
+    opts.onChange(nameOf(o), o);
+  };
 
   async function list(): Promise<void> {
     stats.lists += 1;
     const q = opts.labelSelector ? `?labelSelector=${encodeURIComponent(opts.labelSelector)}` : '';
-    const res = await kube.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>('GET', `${path}${q}`);
+    const res = await kube.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>(
+      'GET',
+      `${path}${q}`,
+    );
     const seen = new Set<string>();
-    for (const item of res.items) { seen.add(nameOf(item)); set(item); }
-    for (const name of [...apps.keys()]) if (!seen.has(name)) { apps.delete(name); opts.onChange(name, undefined); }
+    for (const item of res.items) {
+      seen.add(nameOf(item));
+      set(item);
+    }
+    for (const name of [...apps.keys()])
+      if (!seen.has(name)) {
+        apps.delete(name);
+        opts.onChange(name, undefined);
+      }
     rv = res.metadata.resourceVersion;
   }
 
@@ -64,7 +79,9 @@ export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWa
     stats.restarts += 1;
     note(`${why}; reconnecting in ${Math.round(backoff / 1000)}s`);
     clearTimeout(timer);
-    timer = setTimeout(() => { void start(relist); }, backoff);
+    timer = setTimeout(() => {
+      void start(relist);
+    }, backoff);
     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
   }
 
@@ -72,12 +89,19 @@ export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWa
     lastSeen = Date.now();
     backoff = 1000;
     if (e.type === 'ERROR') {
-      if (e.object.code === 410) { rv = ''; current?.abort(); }
+      if (e.object.code === 410) {
+        rv = '';
+        current?.abort();
+      }
       return;
     }
     if (e.object.metadata?.resourceVersion) rv = e.object.metadata.resourceVersion;
     if (e.type === 'BOOKMARK') return;
-    if (e.type === 'DELETED') { apps.delete(nameOf(e.object)); opts.onChange(nameOf(e.object), undefined); return; }
+    if (e.type === 'DELETED') {
+      apps.delete(nameOf(e.object));
+      opts.onChange(nameOf(e.object), undefined);
+      return;
+    }
     set(e.object);
   }
 
@@ -88,24 +112,62 @@ export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWa
       resolveSynced();
       stats.watches += 1;
       lastSeen = Date.now();
-      const ac = await kube.watch(path, {
-        resourceVersion: rv, allowWatchBookmarks: true, timeoutSeconds: 300, labelSelector: opts.labelSelector,
-      }, onEvent, (err: unknown) => {
-        if (stopped || current !== ac) return;
-        current = undefined;
-        const code = (err as { statusCode?: number } | null)?.statusCode;
-        if (err === null || err === undefined) { void start(rv === ''); return; }   // the server ended the watch: resume
-        if ((err as Error).name === 'AbortError') { void start(rv === ''); return; }  // our watchdog or a 410
-        if (code === 410) { rv = ''; void start(true); return; }
-        if (code === 401 || code === 403) { opts.onFatal(new KubeApiError(code, code === 401 ? 'Unauthorized' : 'Forbidden', `watching Applications in ${ns} was refused (HTTP ${code})`)); return; }
-        schedule(`watch failed: ${(err as Error).message || String(code)}`, false);
-      });
+      const ac = await kube.watch(
+        path,
+        {
+          resourceVersion: rv,
+          allowWatchBookmarks: true,
+          timeoutSeconds: 300,
+          labelSelector: opts.labelSelector,
+        },
+        onEvent,
+        (err: unknown) => {
+          if (stopped || current !== ac) return;
+          current = undefined;
+          const code = (err as { statusCode?: number } | null)?.statusCode;
+          if (err === null || err === undefined) {
+            void start(rv === '');
+            return;
+          } // the server ended the watch: resume
+          if ((err as Error).name === 'AbortError') {
+            void start(rv === '');
+            return;
+          } // our watchdog or a 410
+          if (code === 410) {
+            rv = '';
+            void start(true);
+            return;
+          }
+          if (code === 401 || code === 403) {
+            opts.onFatal(
+              new KubeApiError(
+                code,
+                code === 401 ? 'Unauthorized' : 'Forbidden',
+                `watching Applications in ${ns} was refused (HTTP ${code})`,
+              ),
+            );
+            return;
+          }
+          schedule(`watch failed: ${(err as Error).message || String(code)}`, false);
+        },
+      );
       // stop() may have run while the watch was being opened.
-      if (isStopped()) { ac.abort(); return; }
+      if (isStopped()) {
+        ac.abort();
+        return;
+      }
       current = ac;
     } catch (err) {
       if (err instanceof KubeApiError && (err.code === 401 || err.code === 403 || err.code === 404)) {
-        opts.onFatal(err.code === 404 ? new KubeApiError(404, 'NotFound', `Argo CD Applications are not served in namespace ${ns}: is Argo CD installed?`) : err);
+        opts.onFatal(
+          err.code === 404
+            ? new KubeApiError(
+                404,
+                'NotFound',
+                `Argo CD Applications are not served in namespace ${ns}: is Argo CD installed?`,
+              )
+            : err,
+        );
         return;
       }
       schedule(`listing Applications failed: ${(err as Error).message}`, true);

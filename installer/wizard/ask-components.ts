@@ -13,7 +13,16 @@ import type { MergedSettings } from '../inputs/merge-settings.js';
 import type { Heading, Prompter } from '../systems/prompter.js';
 import { cpus, gib, givenNote, type ClusterFacts } from './facts.js';
 
-const GROUPS: readonly Group[] = ['Platform', 'Pipelines', 'Notebooks', 'Training', 'Serving', 'AutoML', 'Dashboard', 'Spark'];
+const GROUPS: readonly Group[] = [
+  'Platform',
+  'Pipelines',
+  'Notebooks',
+  'Training',
+  'Serving',
+  'AutoML',
+  'Dashboard',
+  'Spark',
+];
 
 const minorOf = (version: string): number => Number.parseInt(version.split('.')[1] ?? '0', 10);
 
@@ -47,15 +56,29 @@ export interface Selection {
 }
 
 /** What a set of chosen components means: the closure, what was added, and whether it fits. */
-export function assessSelection(chosen: readonly string[], release: Release, footprint: Footprint, cluster: ClusterFacts): Selection {
+export function assessSelection(
+  chosen: readonly string[],
+  release: Release,
+  footprint: Footprint,
+  cluster: ClusterFacts,
+): Selection {
   const resolved = resolveComponents(chosen, release);
   const dependencies = resolved.filter((c) => !chosen.includes(c.spec.name));
-  const requests = requestsOf(resolved.map((c) => c.spec.name), footprint);
-  const fits = requests.cpuMillis <= cluster.allocatable.cpuMillis && requests.memoryMiB <= cluster.allocatable.memoryMiB;
+  const requests = requestsOf(
+    resolved.map((c) => c.spec.name),
+    footprint,
+  );
+  const fits =
+    requests.cpuMillis <= cluster.allocatable.cpuMillis && requests.memoryMiB <= cluster.allocatable.memoryMiB;
   return { resolved, dependencies, requests, fits };
 }
 
-export function selectionFooter(chosen: readonly string[], release: Release, footprint: Footprint, cluster: ClusterFacts): string {
+export function selectionFooter(
+  chosen: readonly string[],
+  release: Release,
+  footprint: Footprint,
+  cluster: ClusterFacts,
+): string {
   if (chosen.length === 0) return 'nothing selected';
   let s: Selection;
   try {
@@ -71,7 +94,12 @@ export function selectionFooter(chosen: readonly string[], release: Release, foo
   ].join('\n');
 }
 
-export function validateSelection(chosen: readonly string[], release: Release, footprint: Footprint, cluster: ClusterFacts): true | string {
+export function validateSelection(
+  chosen: readonly string[],
+  release: Release,
+  footprint: Footprint,
+  cluster: ClusterFacts,
+): true | string {
   if (chosen.length === 0) return 'choose at least one component (space toggles, a selects all)';
   try {
     const s = assessSelection(chosen, release, footprint, cluster);
@@ -83,7 +111,13 @@ export function validateSelection(chosen: readonly string[], release: Release, f
 }
 
 /** The components to install; the release's default set is answered as `all`, as upstream names it. */
-export async function askComponents(given: MergedSettings, release: Release, footprint: Footprint, cluster: ClusterFacts, p: Prompter): Promise<string[]> {
+export async function askComponents(
+  given: MergedSettings,
+  release: Release,
+  footprint: Footprint,
+  cluster: ClusterFacts,
+  p: Prompter,
+): Promise<string[]> {
   const inRelease = COMPONENTS.filter((c) => c.paths[release] !== undefined);
   const defaults = inRelease.filter((c) => isDefaultIn(c, release)).map((c) => c.name);
   if (given.values.components !== undefined) {
@@ -93,20 +127,30 @@ export async function askComponents(given: MergedSettings, release: Release, foo
     return given.values.components;
   }
   const initial = new Set(defaults);
-  const choices: ({ value: string; short: string; name: string; description: string; checked: boolean } | Heading)[] = [];
+  const choices: ({ value: string; short: string; name: string; description: string; checked: boolean } | Heading)[] =
+    [];
   for (const group of GROUPS) {
     const members = inRelease.filter((c) => c.group === group);
     if (members.length === 0) continue;
     choices.push({ heading: group });
     for (const c of members) {
       const needs = c.dependsOn.length > 0 ? `; needs ${c.dependsOn.join(', ')}` : '';
-      choices.push({ value: c.name, short: c.name, name: `${c.name.padEnd(26)} ${c.title}`, description: `${c.title}${needs}`, checked: initial.has(c.name) });
+      choices.push({
+        value: c.name,
+        short: c.name,
+        name: `${c.name.padEnd(26)} ${c.title}`,
+        description: `${c.title}${needs}`,
+        checked: initial.has(c.name),
+      });
     }
   }
   const chosen = await p.checkbox(
     `Components for Kubeflow ${release} (preselected: what upstream's example installs; dependencies are added for you)`,
     choices,
-    { footer: (v) => selectionFooter(v, release, footprint, cluster), validate: (v) => validateSelection(v, release, footprint, cluster) },
+    {
+      footer: (v) => selectionFooter(v, release, footprint, cluster),
+      validate: (v) => validateSelection(v, release, footprint, cluster),
+    },
   );
   const same = chosen.length === defaults.length && defaults.every((d) => chosen.includes(d));
   return same ? ['all'] : chosen;

@@ -9,7 +9,11 @@ import type { MergedSettings } from '../inputs/merge-settings.js';
 import type { Settings } from '../inputs/settings.js';
 import type { GitAuth } from '../systems/git.js';
 
-export interface ContextFact { readonly name: string; readonly server: string; readonly current: boolean }
+export interface ContextFact {
+  readonly name: string;
+  readonly server: string;
+  readonly current: boolean;
+}
 
 export interface ClusterFacts {
   readonly context: string;

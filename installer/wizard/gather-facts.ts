@@ -21,15 +21,23 @@ export function createWizardFacts(deps: Deps, kubeconfig: string | undefined): W
       const version = await kube.request<{ gitVersion?: string; minor?: string }>('GET', '/version');
       const nodes = await readNodes(kube);
       return {
-        context, server: kube.target.server, version: version.gitVersion,
+        context,
+        server: kube.target.server,
+        version: version.gitVersion,
         minor: version.minor !== undefined ? Number.parseInt(version.minor, 10) : undefined,
         detected: explainTarget(nodes),
-        allocatable: { cpuMillis: nodes.reduce((a, n) => a + n.cpuMillis, 0), memoryMiB: nodes.reduce((a, n) => a + n.memoryMiB, 0), nodes: nodes.length },
+        allocatable: {
+          cpuMillis: nodes.reduce((a, n) => a + n.cpuMillis, 0),
+          memoryMiB: nodes.reduce((a, n) => a + n.memoryMiB, 0),
+          nodes: nodes.length,
+        },
         argocd: await detectArgoCd(kube),
       };
     },
     // Reachability and credentials are what matter here; the branch may not exist yet.
-    async probeRemote(url, auth) { await deps.git.remoteBranchSha(url, DEFAULT_BRANCH, auth); },
+    async probeRemote(url, auth) {
+      await deps.git.remoteBranchSha(url, DEFAULT_BRANCH, auth);
+    },
     pathKind(path) {
       const abs = resolve(path);
       if (!existsSync(abs)) return 'missing';

@@ -29,12 +29,18 @@ export async function runWizard(given: MergedSettings, facts: WizardFacts, p: Pr
   const configureArgocd = await askArgoCd(given, cluster, p);
 
   const settings: Settings = {
-    ...given.values, ...fork, context: cluster.context, target, release, components,
+    ...given.values,
+    ...fork,
+    context: cluster.context,
+    target,
+    release,
+    components,
     ...(access.adminEmail !== undefined ? { adminEmail: access.adminEmail } : {}),
     ...(cluster.argocd.present || configureArgocd ? { configureArgocd } : {}),
   };
   const tokenEnv = settings.tokenEnv ?? (settings.githubFork !== undefined ? 'GITHUB_TOKEN' : 'KFG_GIT_TOKEN');
-  const needsToken = settings.githubFork !== undefined || (/^https?:/.test(settings.fork ?? '') && settings.sshKey === undefined);
+  const needsToken =
+    settings.githubFork !== undefined || (/^https?:/.test(settings.fork ?? '') && settings.sshKey === undefined);
   const tokenSource = !needsToken ? undefined : secrets.gitToken !== undefined ? 'the prompt' : tokenEnv;
   await confirmPlan({ settings, cluster, password: access.password, tokenSource }, p);
   return { settings, secrets, cluster };

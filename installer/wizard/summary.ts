@@ -28,16 +28,24 @@ export function renderSummary(s: SummaryInputs): string {
   const sel = assessSelection(v.components ?? ['all'], v.release as Release, footprint, s.cluster);
   const width = Math.max(...sel.resolved.map((c) => c.spec.name.length));
   const a = s.cluster.argocd;
-  const fork = v.githubFork !== undefined ? `GitHub fork under ${v.githubFork}${v.githubRepoName ? ` (${v.githubRepoName})` : ''}` : (v.fork ?? '?');
-  const admin = s.password === 'none' ? 'none (no Dex)'
-    : `${v.adminEmail ?? 'user@example.com'}, password ${{ typed: 'as typed', file: `from ${v.adminPasswordFile ?? ''}`, environment: 'from KFG_ADMIN_PASSWORD', 'kept-or-generated': "kept if the fork has one, else generated and shown once at the end", none: '' }[s.password]}`;
+  const fork =
+    v.githubFork !== undefined
+      ? `GitHub fork under ${v.githubFork}${v.githubRepoName ? ` (${v.githubRepoName})` : ''}`
+      : (v.fork ?? '?');
+  const admin =
+    s.password === 'none'
+      ? 'none (no Dex)'
+      : `${v.adminEmail ?? 'user@example.com'}, password ${{ typed: 'as typed', file: `from ${v.adminPasswordFile ?? ''}`, environment: 'from KFG_ADMIN_PASSWORD', 'kept-or-generated': 'kept if the fork has one, else generated and shown once at the end', none: '' }[s.password]}`;
   return [
     '',
     'The plan',
     `  cluster      context ${s.cluster.context} (${s.cluster.server}), target ${target}, ${footprint} footprint`,
     `  release      Kubeflow ${v.release ?? '?'}`,
     `  components   ${sel.resolved.length} in sync-wave order (${sel.dependencies.length} added as dependencies):`,
-    ...sel.resolved.map((c) => `    ${String(c.wave).padStart(3)}  ${c.requestedBy === 'user' ? c.spec.name : `${c.spec.name.padEnd(width)}  (needed by ${c.requestedBy.join(', ')})`}`),
+    ...sel.resolved.map(
+      (c) =>
+        `    ${String(c.wave).padStart(3)}  ${c.requestedBy === 'user' ? c.spec.name : `${c.spec.name.padEnd(width)}  (needed by ${c.requestedBy.join(', ')})`}`,
+    ),
     `  requests     ${cpus(sel.requests.cpuMillis)} CPU and ${gib(sel.requests.memoryMiB)} GiB of ${cpus(s.cluster.allocatable.cpuMillis)} CPU and ${gib(s.cluster.allocatable.memoryMiB)} GiB allocatable`,
     `  fork         ${fork}, branch ${v.branch ?? DEFAULT_BRANCH}${s.tokenSource ? ` (token from ${s.tokenSource})` : ''}`,
     `  admin        ${admin}`,

@@ -37,9 +37,15 @@ export interface ApiProxy {
   close(): Promise<void>;
 }
 
-interface KubeconfigDoc { clusters?: { cluster?: { server?: string } }[] }
+interface KubeconfigDoc {
+  clusters?: { cluster?: { server?: string } }[];
+}
 
-export async function startApiProxy(opts: { kubeconfig: string; certFile: string; keyFile: string }): Promise<ApiProxy> {
+export async function startApiProxy(opts: {
+  kubeconfig: string;
+  certFile: string;
+  keyFile: string;
+}): Promise<ApiProxy> {
   const doc = parse(readFileSync(opts.kubeconfig, 'utf8')) as KubeconfigDoc;
   const cluster = doc.clusters?.[0]?.cluster;
   if (cluster?.server === undefined) throw new Error(`${opts.kubeconfig} names no cluster server`);
@@ -52,29 +58,49 @@ export async function startApiProxy(opts: { kubeconfig: string; certFile: string
   const server = https.createServer({ cert, key: readFileSync(opts.keyFile) }, (req, res) => {
     const path = req.url ?? '/';
     const c = classifyRequest(req.method ?? 'GET', path);
-    const rec: ProxiedRequest = { at: performance.now() - startedAt, method: req.method ?? 'GET', path, verb: c.verb, resource: c.resource };
+    const rec: ProxiedRequest = {
+      at: performance.now() - startedAt,
+      method: req.method ?? 'GET',
+      path,
+      verb: c.verb,
+      resource: c.resource,
+    };
     requests.push(rec);
-    const up = https.request({
-      agent, host: upstream.hostname, port: upstream.port, method: req.method, path,
-      headers: { ...req.headers, host: upstream.host },
-    }, (upRes) => {
-      rec.status = upRes.statusCode;
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-      upRes.on('end', () => { rec.durationMs = performance.now() - startedAt - rec.at; });
-    });
+    const up = https.request(
+      {
+        agent,
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path,
+        headers: { ...req.headers, host: upstream.host },
+      },
+      (upRes) => {
+        rec.status = upRes.statusCode;
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+        upRes.on('end', () => {
+          rec.durationMs = performance.now() - startedAt - rec.at;
+        });
+      },
+    );
     up.on('error', (err) => {
       rec.status ??= 502;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`proxy: ${err.message}`);
     });
     // A client that goes away (an aborted watch) ends the upstream request too.
-    res.on('close', () => { if (!up.destroyed) up.destroy(); rec.durationMs ??= performance.now() - startedAt - rec.at; });
+    res.on('close', () => {
+      if (!up.destroyed) up.destroy();
+      rec.durationMs ??= performance.now() - startedAt - rec.at;
+    });
     req.pipe(up);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { resolve(); });
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const url = `https://127.0.0.1:${port}`;
@@ -83,12 +109,18 @@ export async function startApiProxy(opts: { kubeconfig: string; certFile: string
   cluster.server = url;
   writeFileSync(kubeconfig, stringify(doc), { mode: 0o600 });
   return {
-    url, kubeconfig, requests, startedAt,
-    close: () => new Promise<void>((resolve) => {
-      rmSync(dir, { recursive: true, force: true });
-      server.closeAllConnections();
-      agent.destroy();
-      server.close(() => { resolve(); });
-    }),
+    url,
+    kubeconfig,
+    requests,
+    startedAt,
+    close: () =>
+      new Promise<void>((resolve) => {
+        rmSync(dir, { recursive: true, force: true });
+        server.closeAllConnections();
+        agent.destroy();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }

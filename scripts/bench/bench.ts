@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../test/support/fixtures.js';
 import { assertOwnCluster, freshCluster, stopCluster } from './cluster.js';
-import { cleanupStateDirs, measureWatchCost, runArgocdMethod, runInstallerMethod, runOfficialMethod, type E2eOptions } from './e2e.js';
+import {
+  cleanupStateDirs,
+  measureWatchCost,
+  runArgocdMethod,
+  runInstallerMethod,
+  runOfficialMethod,
+  type E2eOptions,
+} from './e2e.js';
 import { measureLatency } from './latency.js';
 import { measureOffline } from './offline.js';
 import { load, loadResults, MEASUREMENTS, newResults, saveResults, type Measurement, type Results } from './results.js';
@@ -73,11 +80,15 @@ function parse() {
   });
   const int = (name: keyof typeof values) => {
     const n = Number.parseInt(String(values[name]), 10);
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${String(values[name])}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new Error(`--${name} must be a positive integer, got ${String(values[name])}`);
     return n;
   };
   const only = new Set<Measurement>();
-  for (const word of (values.only).split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const word of values.only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = ALIASES[word] ?? (MEASUREMENTS.includes(word as Measurement) ? [word as Measurement] : undefined);
     if (!m) throw new Error(`--only: unknown measurement "${word}"\n${USAGE}`);
     for (const x of m) only.add(x);
@@ -86,24 +97,46 @@ function parse() {
   const cli = flavours.find((f) => f === values.cli);
   if (cli === undefined) throw new Error('--cli must be dist or tsx');
   return {
-    help: values.help, only, report: values.report, resume: values.resume, keepCluster: values['keep-cluster'], allowDefault: values['allow-default-cluster'],
-    out: values.out ?? values.resume ?? join(projectRoot, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    help: values.help,
+    only,
+    report: values.report,
+    resume: values.resume,
+    keepCluster: values['keep-cluster'],
+    allowDefault: values['allow-default-cluster'],
+    out:
+      values.out ??
+      values.resume ??
+      join(projectRoot, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
     cli,
-    components: values.components, release: values.release,
+    components: values.components,
+    release: values.release,
     offline: { runs: int('offline-runs'), components: values['offline-components'], target: values['offline-target'] },
-    latency: { changes: int('latency-changes'), apps: int('latency-apps'), gapMs: Number.parseInt(values['latency-gap-ms'], 10) || 0 },
+    latency: {
+      changes: int('latency-changes'),
+      apps: int('latency-apps'),
+      gapMs: Number.parseInt(values['latency-gap-ms'], 10) || 0,
+    },
     watch: [int('watch-short'), int('watch-long')],
-    timeoutMs: int('timeout') * 60_000, retrySeconds: int('retry-seconds'),
+    timeoutMs: int('timeout') * 60_000,
+    retrySeconds: int('retry-seconds'),
     installArgs: values['install-args'].split(/\s+/).filter(Boolean),
   };
 }
 
-const log = (m: string) => { process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`); };
+const log = (m: string) => {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
+};
 
 async function main(): Promise<number> {
   const o = parse();
-  if (o.help) { console.log(USAGE); return 0; }
-  if (o.report !== undefined) { process.stdout.write(renderReport(loadResults(o.report))); return 0; }
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (o.report !== undefined) {
+    process.stdout.write(renderReport(loadResults(o.report)));
+    return 0;
+  }
 
   const needsCluster = [...o.only].some((m) => m !== 'offline');
   if (needsCluster) assertOwnCluster(o.allowDefault);
@@ -112,10 +145,31 @@ async function main(): Promise<number> {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: 'inherit' });
   }
   const results: Results = o.resume !== undefined ? loadResults(o.resume) : newResults({});
-  Object.assign(results.options, { components: o.components, release: o.release, cli: o.cli, offline: o.offline, latency: o.latency, watch: o.watch, timeoutMs: o.timeoutMs, retrySeconds: o.retrySeconds, installArgs: o.installArgs });
-  const save = () => { saveResults(o.out, results); };
+  Object.assign(results.options, {
+    components: o.components,
+    release: o.release,
+    cli: o.cli,
+    offline: o.offline,
+    latency: o.latency,
+    watch: o.watch,
+    timeoutMs: o.timeoutMs,
+    retrySeconds: o.retrySeconds,
+    installArgs: o.installArgs,
+  });
+  const save = () => {
+    saveResults(o.out, results);
+  };
   log(`results: ${o.out}`);
-  const e2e: E2eOptions = { release: o.release, components: o.components, target: 'local', flavour: o.cli, timeoutMs: o.timeoutMs, retrySeconds: o.retrySeconds, installArgs: o.installArgs, log };
+  const e2e: E2eOptions = {
+    release: o.release,
+    components: o.components,
+    target: 'local',
+    flavour: o.cli,
+    timeoutMs: o.timeoutMs,
+    retrySeconds: o.retrySeconds,
+    installArgs: o.installArgs,
+    log,
+  };
 
   let installed: ClusterInfo | undefined;
   const outcome = { failed: false };
@@ -141,34 +195,69 @@ async function main(): Promise<number> {
   };
 
   await measure('offline', async () => {
-    results.offline = await measureOffline({ runs: o.offline.runs, release: o.release, components: o.offline.components, target: o.offline.target, flavour: o.cli, log });
+    results.offline = await measureOffline({
+      runs: o.offline.runs,
+      release: o.release,
+      components: o.offline.components,
+      target: o.offline.target,
+      flavour: o.cli,
+      log,
+    });
   });
   await measure('latency', async () => {
     const { info } = await freshCluster(log);
-    const r = await measureLatency({ kubeconfig: info.kubeconfig, changes: o.latency.changes, apps: o.latency.apps, warmup: 10, gapMs: o.latency.gapMs, timeoutMs: 5000, log });
+    const r = await measureLatency({
+      kubeconfig: info.kubeconfig,
+      changes: o.latency.changes,
+      apps: o.latency.apps,
+      warmup: 10,
+      gapMs: o.latency.gapMs,
+      timeoutMs: 5000,
+      log,
+    });
     results.latency = { ...r, clusterState: 'fresh idle local cluster: Argo CD running, nothing installed' };
   });
   await measure('install', async () => {
     const r = await runInstallerMethod(e2e);
     results.install = r.result;
     installed = r.info;
-    if (r.result.exitCode !== 0) throw new Error(`install exited ${r.result.exitCode}; its output is in ${r.result.log}`);
+    if (r.result.exitCode !== 0)
+      throw new Error(`install exited ${r.result.exitCode}; its output is in ${r.result.log}`);
   });
   await measure('watch-cost', async () => {
-    if (!installed) throw new Error('watch-cost needs the cluster the install measurement leaves: run it with install (--only api)');
+    if (!installed)
+      throw new Error('watch-cost needs the cluster the install measurement leaves: run it with install (--only api)');
     results['watch-cost'] = await measureWatchCost(installed, e2e, o.watch);
   });
-  await measure('official', async () => { results.official = await runOfficialMethod(e2e); });
+  await measure('official', async () => {
+    results.official = await runOfficialMethod(e2e);
+  });
   // Detection latency again, while plain Argo CD syncs the install (the busiest the API server gets here).
-  const underLoad = o.only.has('latency-load') ? {
-    afterMs: 30_000,
-    run: async (info: ClusterInfo) => {
-      const r = await measureLatency({ kubeconfig: info.kubeconfig, changes: o.latency.changes, apps: o.latency.apps, warmup: 10, gapMs: o.latency.gapMs, timeoutMs: 5000, log });
-      results['latency-load'] = { ...r, clusterState: 'during the plain Argo CD install, from 30 s after the root was applied' };
-    },
-  } : undefined;
-  if (underLoad && !o.only.has('argocd')) throw new Error('latency-load runs during the argocd measurement: add argocd to --only');
-  await measure('argocd', async () => { results.argocd = await runArgocdMethod(e2e, underLoad); });
+  const underLoad = o.only.has('latency-load')
+    ? {
+        afterMs: 30_000,
+        run: async (info: ClusterInfo) => {
+          const r = await measureLatency({
+            kubeconfig: info.kubeconfig,
+            changes: o.latency.changes,
+            apps: o.latency.apps,
+            warmup: 10,
+            gapMs: o.latency.gapMs,
+            timeoutMs: 5000,
+            log,
+          });
+          results['latency-load'] = {
+            ...r,
+            clusterState: 'during the plain Argo CD install, from 30 s after the root was applied',
+          };
+        },
+      }
+    : undefined;
+  if (underLoad && !o.only.has('argocd'))
+    throw new Error('latency-load runs during the argocd measurement: add argocd to --only');
+  await measure('argocd', async () => {
+    results.argocd = await runArgocdMethod(e2e, underLoad);
+  });
 
   if (needsCluster && !o.keepCluster) await stopCluster(log);
   process.stdout.write(`\n${renderReport(results)}`);

@@ -18,8 +18,10 @@ export function assertOwnCluster(allowDefault: boolean): void {
   const dir = process.env.KFG_CLUSTER_DIR;
   if (allowDefault) return;
   if (dir === undefined || resolve(dir) === resolve(join(cacheDir(), 'cluster'))) {
-    throw new Error('the bench takes its cluster down and up again: set KFG_CLUSTER_DIR and KFG_PORT_* to a cluster of its own '
-      + '(see README "Performance"), or pass --allow-default-cluster');
+    throw new Error(
+      'the bench takes its cluster down and up again: set KFG_CLUSTER_DIR and KFG_PORT_* to a cluster of its own ' +
+        '(see README "Performance"), or pass --allow-default-cluster',
+    );
   }
 }
 
@@ -40,7 +42,9 @@ export async function stopCluster(log: (m: string) => void): Promise<void> {
 /** git environment with the fork token as a header scoped to the git server (never in argv or URLs). */
 export function gitAuthEnv(info: ClusterInfo): Record<string, string> {
   return {
-    GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${info.gitUrl}/.extraHeader`,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${info.gitUrl}/.extraHeader`,
     GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${info.gitToken}`).toString('base64')}`,
   };
 }
@@ -65,19 +69,27 @@ export interface SavedFork {
   readonly target: string;
 }
 
-const forkKey = (release: string, target: string, components: string) => `${release}-${target}-${components.replace(/[^A-Za-z0-9]+/g, '_')}`;
+const forkKey = (release: string, target: string, components: string) =>
+  `${release}-${target}-${components.replace(/[^A-Za-z0-9]+/g, '_')}`;
 
 /** Copies the fork out of the cluster's git server into bench/work/forks/. */
 export function saveFork(info: ClusterInfo, fork: SavedFork): void {
   const dest = join(WORK_DIR, 'forks', forkKey(fork.release, fork.target, fork.components));
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dest, { recursive: true });
-  cpSync(join(statePaths(info.stateDir).gitRoot, FORKS_OWNER, `${fork.name}.git`), join(dest, 'repo.git'), { recursive: true });
+  cpSync(join(statePaths(info.stateDir).gitRoot, FORKS_OWNER, `${fork.name}.git`), join(dest, 'repo.git'), {
+    recursive: true,
+  });
   writeFileSync(join(dest, 'fork.json'), `${JSON.stringify(fork, null, 2)}\n`);
 }
 
 /** Puts a saved fork back into a (fresh) cluster's git server under its original name, if one was saved. */
-export function restoreFork(info: ClusterInfo, release: string, target: string, components: string): SavedFork | undefined {
+export function restoreFork(
+  info: ClusterInfo,
+  release: string,
+  target: string,
+  components: string,
+): SavedFork | undefined {
   const src = join(WORK_DIR, 'forks', forkKey(release, target, components));
   if (!existsSync(join(src, 'fork.json'))) return undefined;
   const fork = JSON.parse(readFileSync(join(src, 'fork.json'), 'utf8')) as SavedFork;

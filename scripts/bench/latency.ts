@@ -51,7 +51,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function testApp(name: string): KubeObject {
   return {
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
     metadata: { name, namespace: LATENCY_NAMESPACE, labels: { [LABEL]: 'true' } },
     spec: {
       project: 'default',
@@ -85,11 +86,18 @@ export async function measureLatency(opts: LatencyOptions): Promise<LatencyResul
       const marker = state.revision;
       if (marker !== undefined) {
         const done = waiting.get(marker);
-        if (done) { waiting.delete(marker); done(t); }
+        if (done) {
+          waiting.delete(marker);
+          done(t);
+        }
       }
     },
-    onNote: (m) => { opts.log(`watch: ${m}`); },
-    onFatal: (err) => { opts.log(`watch failed: ${err.message}`); },
+    onNote: (m) => {
+      opts.log(`watch: ${m}`);
+    },
+    onFatal: (err) => {
+      opts.log(`watch failed: ${err.message}`);
+    },
   });
   await watch.synced;
 
@@ -105,18 +113,35 @@ export async function measureLatency(opts: LatencyOptions): Promise<LatencyResul
       const name = names[i % names.length] ?? 'latency-0';
       const marker = `${run}-${i}`;
       const seen = new Promise<number | undefined>((resolve) => {
-        const timer = setTimeout(() => { waiting.delete(marker); resolve(undefined); }, opts.timeoutMs);
-        waiting.set(marker, (t) => { clearTimeout(timer); resolve(t); });
+        const timer = setTimeout(() => {
+          waiting.delete(marker);
+          resolve(undefined);
+        }, opts.timeoutMs);
+        waiting.set(marker, (t) => {
+          clearTimeout(timer);
+          resolve(t);
+        });
       });
       const t0 = performance.now();
-      await patcher.request('PATCH', `/apis/argoproj.io/v1alpha1/namespaces/${LATENCY_NAMESPACE}/applications/${name}`,
-        { status: { sync: { status: 'OutOfSync', revision: marker }, health: { status: i % 2 === 0 ? 'Progressing' : 'Healthy' } } },
-        'application/merge-patch+json');
+      await patcher.request(
+        'PATCH',
+        `/apis/argoproj.io/v1alpha1/namespaces/${LATENCY_NAMESPACE}/applications/${name}`,
+        {
+          status: {
+            sync: { status: 'OutOfSync', revision: marker },
+            health: { status: i % 2 === 0 ? 'Progressing' : 'Healthy' },
+          },
+        },
+        'application/merge-patch+json',
+      );
       const t1 = performance.now();
       const tE = await seen;
       if (i < opts.warmup) continue;
       roundTrip.push(t1 - t0);
-      if (tE === undefined) { lost += 1; continue; }
+      if (tE === undefined) {
+        lost += 1;
+        continue;
+      }
       if (tE < t1) before += 1;
       responseToEvent.push(tE - t1);
       sendToEvent.push(tE - t0);
@@ -125,13 +150,25 @@ export async function measureLatency(opts: LatencyOptions): Promise<LatencyResul
     }
   } finally {
     watch.stop();
-    await patcher.delete({ apiVersion: 'v1', kind: 'Namespace', name: LATENCY_NAMESPACE }, 'Background').catch(() => undefined);
+    await patcher
+      .delete({ apiVersion: 'v1', kind: 'Namespace', name: LATENCY_NAMESPACE }, 'Background')
+      .catch(() => undefined);
   }
   return {
-    changes: opts.changes, lost, warmup: opts.warmup, apps: opts.apps, gapMs: opts.gapMs,
-    responseToEventMs: summarize(responseToEvent), sendToEventMs: summarize(sendToEvent), patchRoundTripMs: summarize(roundTrip),
+    changes: opts.changes,
+    lost,
+    warmup: opts.warmup,
+    apps: opts.apps,
+    gapMs: opts.gapMs,
+    responseToEventMs: summarize(responseToEvent),
+    sendToEventMs: summarize(sendToEvent),
+    patchRoundTripMs: summarize(roundTrip),
     eventBeforeResponse: before,
-    watch: { ...watch.stats }, watcherRequests: { ...watcher.stats.byVerb },
-    samples: { responseToEventMs: responseToEvent.map((v) => Math.round(v * 100) / 100), sendToEventMs: sendToEvent.map((v) => Math.round(v * 100) / 100) },
+    watch: { ...watch.stats },
+    watcherRequests: { ...watcher.stats.byVerb },
+    samples: {
+      responseToEventMs: responseToEvent.map((v) => Math.round(v * 100) / 100),
+      sendToEventMs: sendToEvent.map((v) => Math.round(v * 100) / 100),
+    },
   };
 }

@@ -11,7 +11,11 @@ import type { Kube } from '../../installer/systems/kube.js';
 import { assessApplication, type ArgoApplication } from '../../installer/watch/assess-application.js';
 import { watchApplications } from '../../installer/watch/watch-applications.js';
 
-interface Timestamps { healthTransition?: string | undefined; operationFinished?: string | undefined; reconciled?: string | undefined }
+interface Timestamps {
+  healthTransition?: string | undefined;
+  operationFinished?: string | undefined;
+  reconciled?: string | undefined;
+}
 
 export interface Snapshot {
   readonly at: number;
@@ -21,7 +25,13 @@ export interface Snapshot {
 
 interface FullStatus {
   health?: { status?: string; lastTransitionTime?: string };
-  operationState?: { phase?: string; finishedAt?: string; startedAt?: string; syncResult?: { revision?: string; revisions?: string[] }; operation?: { sync?: { revision?: string; revisions?: string[] } } };
+  operationState?: {
+    phase?: string;
+    finishedAt?: string;
+    startedAt?: string;
+    syncResult?: { revision?: string; revisions?: string[] };
+    operation?: { sync?: { revision?: string; revisions?: string[] } };
+  };
   reconciledAt?: string;
 }
 
@@ -33,8 +43,19 @@ function trim(app: ArgoApplication | undefined): Snapshot['app'] {
   return {
     metadata: { name: app.metadata?.name, deletionTimestamp: app.metadata?.deletionTimestamp },
     status: {
-      sync: st.sync, health: st.health, conditions: st.conditions, reconciledAt: st.reconciledAt,
-      operationState: op ? { phase: op.phase, syncResult: op.syncResult ? { revision: op.syncResult.revision, revisions: op.syncResult.revisions } : undefined, operation: op.operation } : undefined,
+      sync: st.sync,
+      health: st.health,
+      conditions: st.conditions,
+      reconciledAt: st.reconciledAt,
+      operationState: op
+        ? {
+            phase: op.phase,
+            syncResult: op.syncResult
+              ? { revision: op.syncResult.revision, revisions: op.syncResult.revisions }
+              : undefined,
+            operation: op.operation,
+          }
+        : undefined,
     },
   };
 }
@@ -56,18 +77,34 @@ export function startObserver(kube: Kube, log: (m: string) => void): Observer {
     onChange: (name, app) => {
       const st: FullStatus | undefined = app?.status;
       const list = snapshots.get(name) ?? [];
-      list.push({ at: performance.now(), app: trim(app), times: { healthTransition: st?.health?.lastTransitionTime, operationFinished: st?.operationState?.finishedAt, reconciled: st?.reconciledAt } });
+      list.push({
+        at: performance.now(),
+        app: trim(app),
+        times: {
+          healthTransition: st?.health?.lastTransitionTime,
+          operationFinished: st?.operationState?.finishedAt,
+          reconciled: st?.reconciledAt,
+        },
+      });
       snapshots.set(name, list);
       check?.();
     },
-    onNote: (m) => { log(`observer: ${m}`); },
-    onFatal: (err) => { log(`observer: watch failed for good: ${err.message}`); },
+    onNote: (m) => {
+      log(`observer: ${m}`);
+    },
+    onFatal: (err) => {
+      log(`observer: watch failed for good: ${err.message}`);
+    },
   });
   return {
-    snapshots, stats: watch.stats,
+    snapshots,
+    stats: watch.stats,
     allReady(revision, names, timeoutMs) {
       return new Promise((resolve) => {
-        const timer = setTimeout(() => { check = undefined; resolve(undefined); }, timeoutMs);
+        const timer = setTimeout(() => {
+          check = undefined;
+          resolve(undefined);
+        }, timeoutMs);
         check = () => {
           if (names.every((n) => assessApplication(snapshots.get(n)?.at(-1)?.app, revision).phase === 'ready')) {
             clearTimeout(timer);
@@ -78,7 +115,9 @@ export function startObserver(kube: Kube, log: (m: string) => void): Observer {
         check();
       });
     },
-    stop: () => { watch.stop(); },
+    stop: () => {
+      watch.stop();
+    },
   };
 }
 
@@ -115,7 +154,9 @@ export function readiness(o: Observer, revision: string, names: readonly string[
     }
     readyAt[n] = at;
     const last = snaps.at(-1);
-    const stamps = [last?.times.healthTransition, last?.times.operationFinished].filter((t): t is string => t !== undefined).map((t) => Date.parse(t));
+    const stamps = [last?.times.healthTransition, last?.times.operationFinished]
+      .filter((t): t is string => t !== undefined)
+      .map((t) => Date.parse(t));
     argoReadyAt[n] = at !== undefined && stamps.length > 0 ? Math.max(...stamps) : undefined;
   }
   const latest = (m: Record<string, number | undefined>) => {
@@ -126,7 +167,14 @@ export function readiness(o: Observer, revision: string, names: readonly string[
   };
   const obs = latest(readyAt);
   const argo = latest(argoReadyAt);
-  return { readyAt, argoReadyAt, allReadyAt: obs.at, lastComponent: obs.name, argoAllReadyAt: argo.at, argoLastComponent: argo.name };
+  return {
+    readyAt,
+    argoReadyAt,
+    allReadyAt: obs.at,
+    lastComponent: obs.name,
+    argoAllReadyAt: argo.at,
+    argoLastComponent: argo.name,
+  };
 }
 
 function snapshots(o: Observer, name: string): readonly Snapshot[] {

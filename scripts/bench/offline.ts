@@ -27,7 +27,12 @@ export interface OfflineRun {
   readonly planSeconds: number;
   readonly forkSeconds: number;
   /** Phases of `fork` from its progress lines: start -> "reading" -> "vendoring" -> "pushing" -> exit. */
-  readonly forkPhases: { readonly startup: number; readonly cloneAndPlan: number; readonly vendorAndCommit: number; readonly push: number };
+  readonly forkPhases: {
+    readonly startup: number;
+    readonly cloneAndPlan: number;
+    readonly vendorAndCommit: number;
+    readonly push: number;
+  };
   readonly forkPeakRssMiB: number | undefined;
   readonly vendoredBases: number | undefined;
 }
@@ -37,7 +42,14 @@ export interface OfflineResult {
   readonly components: string;
   readonly target: string;
   readonly runs: readonly OfflineRun[];
-  readonly median: { readonly planSeconds: number; readonly forkSeconds: number; readonly cloneAndPlan: number; readonly vendorAndCommit: number; readonly push: number; readonly forkPeakRssMiB: number };
+  readonly median: {
+    readonly planSeconds: number;
+    readonly forkSeconds: number;
+    readonly cloneAndPlan: number;
+    readonly vendorAndCommit: number;
+    readonly push: number;
+    readonly forkPeakRssMiB: number;
+  };
 }
 
 const TOKEN = `bench-${process.pid}-offline`;
@@ -46,9 +58,20 @@ const TOKEN = `bench-${process.pid}-offline`;
 function offlineEnv(state: string): NodeJS.ProcessEnv {
   const dead = 'http://127.0.0.1:9';
   return {
-    PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG, CI: 'true',
-    HTTP_PROXY: dead, HTTPS_PROXY: dead, ALL_PROXY: dead, http_proxy: dead, https_proxy: dead, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1',
-    GIT_TERMINAL_PROMPT: '0', KFG_GIT_TOKEN: TOKEN, KFG_STATE_DIR: state,
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LANG: process.env.LANG,
+    CI: 'true',
+    HTTP_PROXY: dead,
+    HTTPS_PROXY: dead,
+    ALL_PROXY: dead,
+    http_proxy: dead,
+    https_proxy: dead,
+    NO_PROXY: '127.0.0.1',
+    no_proxy: '127.0.0.1',
+    GIT_TERMINAL_PROMPT: '0',
+    KFG_GIT_TOKEN: TOKEN,
+    KFG_STATE_DIR: state,
   };
 }
 
@@ -57,7 +80,12 @@ function phases(run: CliRun): OfflineRun['forkPhases'] {
   const vendoring = lineAt(run, /^► vendoring /) ?? reading;
   const pushing = lineAt(run, /^► pushing /) ?? run.endedAt;
   const s = (a: number, b: number) => round((b - a) / 1000, 2);
-  return { startup: s(run.startedAt, reading), cloneAndPlan: s(reading, vendoring), vendorAndCommit: s(vendoring, pushing), push: s(pushing, run.endedAt) };
+  return {
+    startup: s(run.startedAt, reading),
+    cloneAndPlan: s(reading, vendoring),
+    vendorAndCommit: s(vendoring, pushing),
+    push: s(pushing, run.endedAt),
+  };
 }
 
 export async function measureOffline(opts: OfflineOptions): Promise<OfflineResult> {
@@ -66,38 +94,86 @@ export async function measureOffline(opts: OfflineOptions): Promise<OfflineResul
     const gitRoot = join(root, 'git');
     opts.log('offline: laying out the upstream mirrors (not timed)');
     await prepareUpstreamRepos(gitRoot);
-    const server = await startGitHttpServer({ gitRoot, fileRoot: fixtureFileRoot, token: TOKEN, publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'] });
+    const server = await startGitHttpServer({
+      gitRoot,
+      fileRoot: fixtureFileRoot,
+      token: TOKEN,
+      publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'],
+    });
     const runs: OfflineRun[] = [];
     try {
       for (let i = 1; i <= opts.runs; i++) {
         const name = `offline-${i}`;
         mkdirSync(join(gitRoot, 'me'), { recursive: true });
         execFileSync('git', ['init', '--quiet', '--bare', join(gitRoot, 'me', `${name}.git`)]);
-        const args = ['--yes', '--fork', `${server.url}/me/${name}.git`, '--mirror', `https://github.com/=${server.url}/`,
-          '--release', opts.release, '--components', opts.components, '--target', opts.target];
+        const args = [
+          '--yes',
+          '--fork',
+          `${server.url}/me/${name}.git`,
+          '--mirror',
+          `https://github.com/=${server.url}/`,
+          '--release',
+          opts.release,
+          '--components',
+          opts.components,
+          '--target',
+          opts.target,
+        ];
         const state = mkdtempSync(join(root, 'state-'));
-        const plan = await runCli(['plan', ...args, '--output', 'json'], { flavour: opts.flavour, env: offlineEnv(state) });
-        if (plan.code !== 0) throw new Error(`plan exited ${plan.code}: ${plan.lines.slice(-5).map((l) => l.text).join(' | ')}`);
+        const plan = await runCli(['plan', ...args, '--output', 'json'], {
+          flavour: opts.flavour,
+          env: offlineEnv(state),
+        });
+        if (plan.code !== 0)
+          throw new Error(
+            `plan exited ${plan.code}: ${plan.lines
+              .slice(-5)
+              .map((l) => l.text)
+              .join(' | ')}`,
+          );
         const vendoredBases = (JSON.parse(plan.stdout) as { vendor?: { sources?: unknown[] } }).vendor?.sources?.length;
-        const fork = await runCli(['fork', ...args], { flavour: opts.flavour, env: offlineEnv(state), sampleMemory: true });
-        if (fork.code !== 0) throw new Error(`fork exited ${fork.code}: ${fork.lines.slice(-5).map((l) => l.text).join(' | ')}`);
+        const fork = await runCli(['fork', ...args], {
+          flavour: opts.flavour,
+          env: offlineEnv(state),
+          sampleMemory: true,
+        });
+        if (fork.code !== 0)
+          throw new Error(
+            `fork exited ${fork.code}: ${fork.lines
+              .slice(-5)
+              .map((l) => l.text)
+              .join(' | ')}`,
+          );
         const hwm = memoryPeak(fork.memory).hwmKiB;
         const run: OfflineRun = {
-          planSeconds: round(plan.seconds, 2), forkSeconds: round(fork.seconds, 2), forkPhases: phases(fork),
-          forkPeakRssMiB: hwm !== undefined ? round(hwm / 1024, 0) : undefined, vendoredBases,
+          planSeconds: round(plan.seconds, 2),
+          forkSeconds: round(fork.seconds, 2),
+          forkPhases: phases(fork),
+          forkPeakRssMiB: hwm !== undefined ? round(hwm / 1024, 0) : undefined,
+          vendoredBases,
         };
         runs.push(run);
-        opts.log(`offline ${i}/${opts.runs}: plan ${run.planSeconds}s, fork ${run.forkSeconds}s (${JSON.stringify(run.forkPhases)}), peak RSS ${run.forkPeakRssMiB ?? '?'} MiB`);
+        opts.log(
+          `offline ${i}/${opts.runs}: plan ${run.planSeconds}s, fork ${run.forkSeconds}s (${JSON.stringify(run.forkPhases)}), peak RSS ${run.forkPeakRssMiB ?? '?'} MiB`,
+        );
       }
     } finally {
       await server.close();
     }
-    const med = (f: (r: OfflineRun) => number | undefined) => round(median(runs.map(f).filter((v): v is number => v !== undefined)), 2);
+    const med = (f: (r: OfflineRun) => number | undefined) =>
+      round(median(runs.map(f).filter((v): v is number => v !== undefined)), 2);
     return {
-      release: opts.release, components: opts.components, target: opts.target, runs,
+      release: opts.release,
+      components: opts.components,
+      target: opts.target,
+      runs,
       median: {
-        planSeconds: med((r) => r.planSeconds), forkSeconds: med((r) => r.forkSeconds), cloneAndPlan: med((r) => r.forkPhases.cloneAndPlan),
-        vendorAndCommit: med((r) => r.forkPhases.vendorAndCommit), push: med((r) => r.forkPhases.push), forkPeakRssMiB: med((r) => r.forkPeakRssMiB),
+        planSeconds: med((r) => r.planSeconds),
+        forkSeconds: med((r) => r.forkSeconds),
+        cloneAndPlan: med((r) => r.forkPhases.cloneAndPlan),
+        vendorAndCommit: med((r) => r.forkPhases.vendorAndCommit),
+        push: med((r) => r.forkPhases.push),
+        forkPeakRssMiB: med((r) => r.forkPeakRssMiB),
       },
     };
   } finally {

@@ -9,7 +9,15 @@ import type { ArgocdResult, InstallerResult, OfficialResult, WatchCostResult } f
 import type { LatencyResult } from './latency.js';
 import type { OfflineResult } from './offline.js';
 
-export const MEASUREMENTS = ['offline', 'latency', 'install', 'watch-cost', 'official', 'argocd', 'latency-load'] as const;
+export const MEASUREMENTS = [
+  'offline',
+  'latency',
+  'install',
+  'watch-cost',
+  'official',
+  'argocd',
+  'latency-load',
+] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
 
 export interface Machine {
@@ -45,7 +53,13 @@ export interface Results {
 
 export function machine(): Machine {
   const c = cpus();
-  return { cpus: c.length, cpuModel: c[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release() };
+  return {
+    cpus: c.length,
+    cpuModel: c[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kernel: release(),
+  };
 }
 
 export const load = (): number[] => loadavg().map((v) => Math.round(v * 100) / 100);

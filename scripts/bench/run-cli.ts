@@ -11,9 +11,17 @@ import { projectRoot } from '../../test/support/fixtures.js';
 
 export type CliFlavour = 'dist' | 'tsx';
 
-export interface CliLine { readonly at: number; readonly stream: 'out' | 'err'; readonly text: string }
+export interface CliLine {
+  readonly at: number;
+  readonly stream: 'out' | 'err';
+  readonly text: string;
+}
 
-export interface MemorySample { readonly at: number; readonly rssKiB: number; readonly hwmKiB: number }
+export interface MemorySample {
+  readonly at: number;
+  readonly rssKiB: number;
+  readonly hwmKiB: number;
+}
 
 export interface CliRun {
   readonly code: number;
@@ -43,15 +51,22 @@ function readMemory(pid: number): { rssKiB: number; hwmKiB: number } | undefined
   }
 }
 
-export function runCli(args: readonly string[], opts: {
-  readonly flavour: CliFlavour;
-  readonly env: NodeJS.ProcessEnv;
-  readonly sampleMemory?: boolean;
-  readonly onLine?: (line: CliLine) => void;
-}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  opts: {
+    readonly flavour: CliFlavour;
+    readonly env: NodeJS.ProcessEnv;
+    readonly sampleMemory?: boolean;
+    readonly onLine?: (line: CliLine) => void;
+  },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const child = spawn(process.execPath, [...cliCommand(opts.flavour), ...args], { cwd: projectRoot, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...cliCommand(opts.flavour), ...args], {
+      cwd: projectRoot,
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines: CliLine[] = [];
     const memory: MemorySample[] = [];
     let stdout = '';
@@ -67,16 +82,27 @@ export function runCli(args: readonly string[], opts: {
         opts.onLine?.(line);
       }
     };
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString('utf8'); take('out', d); });
-    child.stderr.on('data', (d: Buffer) => { take('err', d); });
-    const sampler = opts.sampleMemory && child.pid !== undefined
-      ? setInterval(() => {
-        const m = child.pid !== undefined ? readMemory(child.pid) : undefined;
-        if (m) memory.push({ at: performance.now(), ...m });
-      }, 200)
-      : undefined;
-    child.on('error', (err) => { clearInterval(sampler); reject(err); });
-    child.on('exit', () => { clearInterval(sampler); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+      take('out', d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      take('err', d);
+    });
+    const sampler =
+      opts.sampleMemory && child.pid !== undefined
+        ? setInterval(() => {
+            const m = child.pid !== undefined ? readMemory(child.pid) : undefined;
+            if (m) memory.push({ at: performance.now(), ...m });
+          }, 200)
+        : undefined;
+    child.on('error', (err) => {
+      clearInterval(sampler);
+      reject(err);
+    });
+    child.on('exit', () => {
+      clearInterval(sampler);
+    });
     child.on('close', (code) => {
       const endedAt = performance.now();
       for (const s of ['out', 'err'] as const) if (partial[s]) lines.push({ at: endedAt, stream: s, text: partial[s] });
@@ -91,7 +117,10 @@ export function lineAt(run: CliRun, re: RegExp, from = 0): number | undefined {
 }
 
 /** Peak of the samples taken at or after `from` (VmRSS), and the last VmHWM (the whole run's peak). */
-export function memoryPeak(samples: readonly MemorySample[], from = 0): { peakRssKiB: number | undefined; hwmKiB: number | undefined } {
+export function memoryPeak(
+  samples: readonly MemorySample[],
+  from = 0,
+): { peakRssKiB: number | undefined; hwmKiB: number | undefined } {
   const after = samples.filter((s) => s.at >= from);
   return {
     peakRssKiB: after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined,
@@ -102,5 +131,9 @@ export function memoryPeak(samples: readonly MemorySample[], from = 0): { peakRs
 /** Writes every output line with its time since the start, for looking into a run afterwards. */
 export function writeCliLog(file: string, run: CliRun): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, run.lines.map((l) => `${((l.at - run.startedAt) / 1000).toFixed(3).padStart(9)} ${l.stream} ${l.text}`).join('\n') + `\nexit ${run.code} after ${run.seconds.toFixed(2)} s\n`);
+  writeFileSync(
+    file,
+    run.lines.map((l) => `${((l.at - run.startedAt) / 1000).toFixed(3).padStart(9)} ${l.stream} ${l.text}`).join('\n') +
+      `\nexit ${run.code} after ${run.seconds.toFixed(2)} s\n`,
+  );
 }

@@ -12,7 +12,8 @@ export interface Summary {
   readonly mean: number;
 }
 
-const ascending = (values: readonly number[]): number[] => values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+const ascending = (values: readonly number[]): number[] =>
+  values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
 
 /** Nearest-rank percentile, p in [0, 100]. Non-finite values are ignored; NaN for no values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -33,7 +34,8 @@ export function median(values: readonly number[]): number {
 
 export function summarize(values: readonly number[]): Summary {
   const sorted = ascending(values);
-  if (sorted.length === 0) return { n: 0, min: Number.NaN, p50: Number.NaN, p95: Number.NaN, max: Number.NaN, mean: Number.NaN };
+  if (sorted.length === 0)
+    return { n: 0, min: Number.NaN, p50: Number.NaN, p95: Number.NaN, max: Number.NaN, mean: Number.NaN };
   return {
     n: sorted.length,
     min: sorted[0] ?? Number.NaN,

@@ -20,9 +20,13 @@ const skip = clusterUnavailable() ?? fixturesMissing();
 describe.skipIf(skip)('a cluster without Argo CD', () => {
   let h: InstallHarness;
   const servers: BareApiServer[] = [];
-  beforeAll(async () => { h = await startInstallHarness(); });
+  beforeAll(async () => {
+    h = await startInstallHarness();
+  });
   // Everything here happens on the bare API servers; the shared cluster only serves the fork.
-  afterAll(async () => { for (const s of servers) await s.stop(); });
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+  });
 
   const bare = async (name: string): Promise<{ server: BareApiServer; kube: Kube }> => {
     const server = await startBareApiServer(h.env, name);
@@ -30,8 +34,15 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
     return { server, kube: createKube({ kubeconfig: server.kubeconfig }) };
   };
   // The harness's install, for cert-manager alone, against the bare API server.
-  const installArgs = (kubeconfig: string, timeout?: string) => [...h.installArgs({ components: 'cert-manager', timeout }), '--kubeconfig', kubeconfig];
-  const namespaces = async (kube: Kube) => (await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces')).items.map((n) => n.metadata?.name).sort();
+  const installArgs = (kubeconfig: string, timeout?: string) => [
+    ...h.installArgs({ components: 'cert-manager', timeout }),
+    '--kubeconfig',
+    kubeconfig,
+  ];
+  const namespaces = async (kube: Kube) =>
+    (await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces')).items
+      .map((n) => n.metadata?.name)
+      .sort();
 
   it('status says that Argo CD is not installed, exit 3', async () => {
     const { server } = await bare('status');
@@ -44,14 +55,23 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
   it('install refuses an Argo CD whose CRDs are gone, naming what is left; nothing is applied or pushed', async () => {
     const { server, kube } = await bare('incomplete');
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
-    await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: {} });
+    await kube.apply({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'argocd-cm', namespace: 'argocd' },
+      data: {},
+    });
     const before = await namespaces(kube);
     const r = await h.cli(installArgs(server.kubeconfig));
     expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr).toMatch(/Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace argocd has ConfigMap argocd-cm/);
+    expect(r.stderr).toMatch(
+      /Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace argocd has ConfigMap argocd-cm/,
+    );
     expect(r.stderr).toMatch(/fix: restore its CRDs/);
     expect(await namespaces(kube)).toEqual(before);
-    expect(await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' })).toBeUndefined();
+    expect(
+      await kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' }),
+    ).toBeUndefined();
     const refs = (await run('git', ['ls-remote', h.fork], { env: { ...process.env, ...h.gitEnv() } })).stdout;
     expect(refs).toBe('');
   });
@@ -59,25 +79,58 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
   it('install puts in Argo CD v3.2.12 from the fork when there is none, configured for the job and recorded as installed by us', async () => {
     const { server, kube } = await bare('absent');
     // Preflight wants a default StorageClass (Pipelines' volumes); an API object is all it checks.
-    await kube.apply({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'example.com/none' });
+    await kube.apply({
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'example.com/none',
+    });
     const r = await h.cli(installArgs(server.kubeconfig, '20s'));
     expect(r.stderr).toContain('Argo CD is absent; v3.2.12 will be installed from the fork');
     expect(r.stderr).toContain('installing Argo CD v3.2.12 from the fork');
     // No controller runs on a bare API server: the watch can only time out.
     expect(r.code, r.stderr.slice(-2000)).toBe(5);
 
-    const crd = await kube.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'applications.argoproj.io' });
+    const crd = await kube.get<KubeObject & { status?: { conditions?: { type: string; status: string }[] } }>({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: 'applications.argoproj.io',
+    });
     expect(crd?.status?.conditions?.find((c) => c.type === 'Established')?.status).toBe('True');
-    const controller = await kube.get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'argocd', name: 'argocd-application-controller' });
+    const controller = await kube.get<
+      KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }
+    >({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'argocd', name: 'argocd-application-controller' });
     expect(controller?.spec?.template?.spec?.containers?.[0]?.image).toMatch(/argocd:v3\.2\.12$/);
-    const cm = await kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'argocd-cm' });
+    const cm = await kube.get<KubeObject & { data?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'argocd',
+      name: 'argocd-cm',
+    });
     expect(cm?.data?.['resource.customizations.health.argoproj.io_Application']).toContain('hs.status');
-    const params = await kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'argocd-cmd-params-cm' });
+    const params = await kube.get<KubeObject & { data?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'argocd',
+      name: 'argocd-cmd-params-cm',
+    });
     expect(params?.data?.['controller.resource.health.persist']).toBe('true');
-    const record = await kube.get<KubeObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' });
+    const record = await kube.get<KubeObject & { data?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'argocd',
+      name: 'kubeflow-gitops-install',
+    });
     expect(record?.data?.argocd).toBe('installed');
     expect(JSON.parse(record?.data?.namespacesBefore ?? '[]')).not.toContain('argocd');
-    expect(await kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' })).toBeDefined();
+    expect(
+      await kube.get({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'kubeflow',
+      }),
+    ).toBeDefined();
 
     // Uninstall would remove this Argo CD, because kubeflow-gitops put it there.
     const plan = await h.cli(['uninstall', '--dry-run', '--kubeconfig', server.kubeconfig]);

@@ -34,10 +34,13 @@ const HEALTHY_REPO = {
         image: registry.k8s.io/pause:3.10
         volumeMounts: [{name: data, mountPath: /data}]
       volumes: [{name: data, persistentVolumeClaim: {claimName: web-data}}]`),
-  'service.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
+  'service.yaml':
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n',
   // A kustomization makes Argo CD render with the kustomize binary on the repo-server's PATH.
-  'kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deployment.yaml, service.yaml, pvc.yaml]\n',
-  'pvc.yaml': 'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: web-data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n',
+  'kustomization.yaml':
+    'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [deployment.yaml, service.yaml, pvc.yaml]\n',
+  'pvc.yaml':
+    'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: web-data}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n',
 };
 
 describe.skipIf(skip)('Argo CD on the local cluster', () => {
@@ -72,7 +75,9 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
     expect(status.resources?.find((r) => r.kind === 'Deployment')?.health?.status).toBe('Healthy');
     const dep = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'web', namespace: HEALTHY });
     expect(dep.status?.availableReplicas).toBe(2);
-    const pvc = await kc.makeApiClient(CoreV1Api).readNamespacedPersistentVolumeClaim({ name: 'web-data', namespace: HEALTHY });
+    const pvc = await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedPersistentVolumeClaim({ name: 'web-data', namespace: HEALTHY });
     expect(pvc.status?.phase).toBe('Bound');
   });
 
@@ -91,15 +96,23 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
       (s.conditions ?? []).some((c) => c.type === 'SyncError');
     const status = await waitForApp(kc, BROKEN, failed);
     expect(status.sync?.status).toBe('OutOfSync');
-    expect(status.operationState?.message).toMatch(/one or more objects failed to apply, reason: Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/);
-    expect(status.conditions?.find((c) => c.type === 'SyncError')?.message).toContain('spec.template.spec.containers: Required value');
+    expect(status.operationState?.message).toMatch(
+      /one or more objects failed to apply, reason: Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
+    );
+    expect(status.conditions?.find((c) => c.type === 'SyncError')?.message).toContain(
+      'spec.template.spec.containers: Required value',
+    );
   });
 
   it('cannot read a fork without the repository secret (forks need the token)', async () => {
     const url = env.createForkRepo(NO_CREDS);
     await pushFiles(url, env.gitToken, HEALTHY_REPO);
     await applyApplication(kc, application(NO_CREDS, url, NO_CREDS));
-    const status = await waitForApp(kc, NO_CREDS, (s) => (s.conditions ?? []).some((c) => c.type === 'ComparisonError'));
-    expect(status.conditions?.map((c) => c.message).join('\n')).toMatch(/authentication required|could not read Username|401/i);
+    const status = await waitForApp(kc, NO_CREDS, (s) =>
+      (s.conditions ?? []).some((c) => c.type === 'ComparisonError'),
+    );
+    expect(status.conditions?.map((c) => c.message).join('\n')).toMatch(
+      /authentication required|could not read Username|401/i,
+    );
   });
 });

@@ -19,9 +19,14 @@ const skip = clusterUnavailable() ?? fixturesMissing();
 
 describe.skipIf(skip)('install on the local cluster', () => {
   let h: InstallHarness;
-  beforeAll(async () => { h = await startInstallHarness(); });
-  afterAll(async () => { await h.cleanup(); });
-  const rootApp = () => h.kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' });
+  beforeAll(async () => {
+    h = await startInstallHarness();
+  });
+  afterAll(async () => {
+    await h.cleanup();
+  });
+  const rootApp = () =>
+    h.kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' });
 
   it('refuses a wrong context, an unreachable API server and a read-only token, and applies nothing', async () => {
     const wrong = await h.cli([...h.installArgs(), '--context', 'no-such-context']);
@@ -30,19 +35,43 @@ describe.skipIf(skip)('install on the local cluster', () => {
 
     const dir = mkdtempSync(join(tmpdir(), 'kfg-kc-'));
     const dead = join(dir, 'dead.yaml');
-    writeFileSync(dead, readFileSync(h.env.kubeconfig, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:9'));
+    writeFileSync(
+      dead,
+      readFileSync(h.env.kubeconfig, 'utf8').replace(
+        /server: https:\/\/127\.0\.0\.1:\d+/,
+        'server: https://127.0.0.1:9',
+      ),
+    );
     const unreachable = await h.cli(h.installArgs(), { KUBECONFIG: dead });
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(/API server of context .* cannot be reached/);
 
     // A real read-only identity: a ServiceAccount bound to the built-in `view` role, with a bound token.
-    await h.kube.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kfg-readonly', namespace: 'default' } });
-    await h.kube.apply({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'kfg-readonly' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'ServiceAccount', name: 'kfg-readonly', namespace: 'default' }] });
-    const tr = await h.kube.request<{ status: { token: string } }>('POST', '/api/v1/namespaces/default/serviceaccounts/kfg-readonly/token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } });
+    await h.kube.apply({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'kfg-readonly', namespace: 'default' },
+    });
+    await h.kube.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'kfg-readonly' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'kfg-readonly', namespace: 'default' }],
+    });
+    const tr = await h.kube.request<{ status: { token: string } }>(
+      'POST',
+      '/api/v1/namespaces/default/serviceaccounts/kfg-readonly/token',
+      { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+    );
     const ro = join(dir, 'readonly.yaml');
     writeFileSync(ro, readFileSync(h.env.kubeconfig, 'utf8').replace(/token: \S+/, `token: ${tr.status.token}`));
     const denied = await h.cli(h.installArgs(), { KUBECONFIG: ro });
-    await h.kube.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', name: 'kfg-readonly' });
+    await h.kube.delete({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      name: 'kfg-readonly',
+    });
     await h.kube.delete({ apiVersion: 'v1', kind: 'ServiceAccount', namespace: 'default', name: 'kfg-readonly' });
     expect(denied.code).toBe(3);
     expect(denied.stderr).toMatch(/not allowed to: patch applications\.argoproj\.io in argocd/);

@@ -33,7 +33,9 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
     h = await startInstallHarness();
     before = await quietListing(h.kube);
   });
-  afterAll(async () => { await h.cleanup(); });
+  afterAll(async () => {
+    await h.cleanup();
+  });
 
   const args = (fork: string) => h.installArgs({ fork, components: 'cert-manager', timeout: '10m' });
 
@@ -53,14 +55,19 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
       expect(again.code, await h.explain(again)).toBe(0);
 
       const work = mkdtempSync(join(tmpdir(), 'kfg-interrupted-'));
-      await run('git', ['clone', '--quiet', '--branch', 'kubeflow-gitops', fork, work], { env: { ...process.env, ...h.gitEnv() } });
+      await run('git', ['clone', '--quiet', '--branch', 'kubeflow-gitops', fork, work], {
+        env: { ...process.env, ...h.gitEnv() },
+      });
       const subjects = (await run('git', ['log', '--format=%s', 'kubeflow-gitops'], { cwd: work })).stdout.split('\n');
       expect(subjects.filter((s) => s.startsWith('kubeflow-gitops:'))).toHaveLength(1);
 
       const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
       expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
       const after = await listingSettledTo(h.kube, before);
-      expect(after.filter((x) => !before.includes(x)), 'orphaned').toEqual([]);
+      expect(
+        after.filter((x) => !before.includes(x)),
+        'orphaned',
+      ).toEqual([]);
     });
   }
 });

@@ -22,7 +22,9 @@ import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
 const run = promisify(execFile);
 const skip = clusterUnavailable() ?? fixturesMissing();
 
-interface App extends KubeObject { status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } } }
+interface App extends KubeObject {
+  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
+}
 
 describe.skipIf(skip)('install, status and uninstall on the local cluster', () => {
   let h: InstallHarness;
@@ -32,7 +34,9 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
   const PREEXISTING: KubeObject[] = [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow', labels: { team: 'platform' } } },
     {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cert-manager-view', labels: { team: 'platform' } },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'cert-manager-view', labels: { team: 'platform' } },
       rules: [{ apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['get'] }],
     },
   ];
@@ -43,7 +47,11 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
   });
   afterAll(async () => {
     await h.cleanup();
-    for (const o of PREEXISTING) await h.kube.delete({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' }, 'Background');
+    for (const o of PREEXISTING)
+      await h.kube.delete(
+        { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' },
+        'Background',
+      );
   });
 
   it('installs Pipelines, Notebooks and KServe to Synced-at-the-pushed-commit and Healthy, surviving an API server restart', async () => {
@@ -63,16 +71,33 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     expect(r.code, await h.explain(r)).toBe(0);
     expect(restarted).toBeDefined();
     const [, branch, revision] = r.stdout.trim().split(' ');
-    const remote = (await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })).stdout.split('\t')[0];
+    const remote = (
+      await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })
+    ).stdout.split('\t')[0];
     expect(revision).toBe(remote);
 
     // Independently of the installer: every child is Synced at that commit and Healthy.
-    const apps = (await h.kube.request<{ items: App[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops')).items
-      .filter((a) => a.metadata?.name !== 'kubeflow');
-    expect(apps.map((a) => a.metadata?.name)).toEqual(expect.arrayContaining(['pipelines', 'notebook-controller', 'jupyter-web-app', 'kserve', 'knative-serving', 'istio', 'cert-manager']));
+    const apps = (
+      await h.kube.request<{ items: App[] }>(
+        'GET',
+        '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops',
+      )
+    ).items.filter((a) => a.metadata?.name !== 'kubeflow');
+    expect(apps.map((a) => a.metadata?.name)).toEqual(
+      expect.arrayContaining([
+        'pipelines',
+        'notebook-controller',
+        'jupyter-web-app',
+        'kserve',
+        'knative-serving',
+        'istio',
+        'cert-manager',
+      ]),
+    );
     for (const a of apps) {
-      expect(`${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`)
-        .toBe(`${a.metadata?.name ?? ''} Synced Healthy ${remote ?? ''}`);
+      expect(
+        `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
+      ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${remote ?? ''}`);
     }
   });
 
@@ -80,13 +105,21 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     const work = mkdtempSync(join(tmpdir(), 'kfg-break-'));
     const g = (args: string[]) => run('git', args, { cwd: work, env: { ...process.env, ...h.gitEnv() } });
     await g(['clone', '--quiet', '--branch', 'kubeflow-gitops', h.fork, '.']);
-    writeFileSync(join(work, 'overlays/local/jupyter-web-app/broken.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kfg-broken\n  namespace: kubeflow\nspec:\n  selector: {matchLabels: {app: kfg-broken}}\n  template:\n    metadata: {labels: {app: kfg-broken}}\n    spec: {containers: []}\n');
+    writeFileSync(
+      join(work, 'overlays/local/jupyter-web-app/broken.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kfg-broken\n  namespace: kubeflow\nspec:\n  selector: {matchLabels: {app: kfg-broken}}\n  template:\n    metadata: {labels: {app: kfg-broken}}\n    spec: {containers: []}\n',
+    );
     const k = join(work, 'overlays/local/jupyter-web-app/kustomization.yaml');
     writeFileSync(k, readFileSync(k, 'utf8').replace('resources:\n', 'resources:\n  - broken.yaml\n'));
     await g(['add', '-A']);
     await g(['-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-m', 'break jupyter-web-app']);
     await g(['push', '--quiet', 'origin', 'HEAD:kubeflow-gitops']);
-    await h.kube.request('PATCH', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/jupyter-web-app', { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json');
+    await h.kube.request(
+      'PATCH',
+      '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/jupyter-web-app',
+      { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } },
+      'application/merge-patch+json',
+    );
     const r = await h.cli(['status', '--watch', '--failure-grace', '5s', '--timeout', '5m']);
     expect(r.code, r.stderr.slice(-2000)).toBe(4);
     expect(r.stderr).toMatch(/jupyter-web-app\s+failed/);
@@ -97,18 +130,34 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     const r = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
     expect(r.code, await h.explain(r)).toBe(0);
     // Highest wave first: the apps before the namespaces they live in.
-    expect(r.stderr.indexOf('jupyter-web-app and its resources are gone')).toBeLessThan(r.stderr.indexOf('kubeflow-namespace and its resources are gone'));
+    expect(r.stderr.indexOf('jupyter-web-app and its resources are gone')).toBeLessThan(
+      r.stderr.indexOf('kubeflow-namespace and its resources are gone'),
+    );
     expect(r.stderr).toContain('kept Argo CD: it was there before kubeflow-gitops');
     const after = await listingSettledTo(h.kube, before);
-    expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
-    expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
+    expect(
+      after.filter((x) => !before.includes(x)),
+      'left behind',
+    ).toEqual([]);
+    expect(
+      before.filter((x) => !after.includes(x)),
+      'deleted but not ours',
+    ).toEqual([]);
     // Adopted by Argo CD, kept, and handed back without our marks or Argo CD's tracking.
     expect(r.stderr).toContain('kept Namespace kubeflow: it was there before the install');
     expect(r.stderr).toContain('kept ClusterRole cert-manager-view: it was there before the install');
     for (const o of PREEXISTING) {
-      const live = await h.kube.get({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '', name: o.metadata?.name ?? '' });
+      const live = await h.kube.get({
+        apiVersion: o.apiVersion ?? '',
+        kind: o.kind ?? '',
+        name: o.metadata?.name ?? '',
+      });
       expect(live?.metadata?.labels?.['team']).toBe('platform');
-      expect(Object.keys(live?.metadata?.annotations ?? {}).filter((k) => k.startsWith('argocd.argoproj.io/') || k.startsWith('kubeflow-gitops.io/'))).toEqual([]);
+      expect(
+        Object.keys(live?.metadata?.annotations ?? {}).filter(
+          (k) => k.startsWith('argocd.argoproj.io/') || k.startsWith('kubeflow-gitops.io/'),
+        ),
+      ).toEqual([]);
     }
     // Running it again is a no-op.
     const again = await h.cli(['uninstall', '--yes']);

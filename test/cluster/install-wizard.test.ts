@@ -18,14 +18,17 @@ import { toolMissing } from '../support/require-tool.js';
 import { startTerminal, type Terminal } from '../support/tmux.js';
 
 const run = promisify(execFile);
-const skip = clusterUnavailable() ?? fixturesMissing() ?? toolMissing('tmux', 'the wizard is tested in a real terminal');
+const skip =
+  clusterUnavailable() ?? fixturesMissing() ?? toolMissing('tmux', 'the wizard is tested in a real terminal');
 
 describe.skipIf(skip)('the install wizard in a real terminal', () => {
   let h: InstallHarness;
   const terminals: Terminal[] = [];
   const work = mkdtempSync(join(tmpdir(), 'kfg-wizard-'));
   const saved = join(work, 'install.yaml');
-  beforeAll(async () => { h = await startInstallHarness(); });
+  beforeAll(async () => {
+    h = await startInstallHarness();
+  });
   afterAll(async () => {
     for (const t of terminals) await t.kill();
     await h.cleanup();
@@ -36,7 +39,9 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(process.env)) if (!/^(CI|KFG_.*|GITHUB_TOKEN|TMUX.*)$/.test(k)) env[k] = v;
     Object.assign(env, {
-      TERM: 'xterm-256color', KUBECONFIG: h.env.kubeconfig, KFG_STATE_DIR: join(work, 'state'),
+      TERM: 'xterm-256color',
+      KUBECONFIG: h.env.kubeconfig,
+      KFG_STATE_DIR: join(work, 'state'),
       // Not a question: where github.com's repositories come from on this machine.
       KFG_MIRROR: `https://github.com/=${h.env.gitUrl}/`,
     });
@@ -45,7 +50,8 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     terminals.push(t);
     return t;
   }
-  const rootApp = () => h.kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' });
+  const rootApp = () =>
+    h.kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' });
 
   it('Ctrl-C at a question exits quietly with 130 and changes nothing', async () => {
     const t = await wizard('');
@@ -77,7 +83,9 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     await t.waitFor(/nothing selected/);
     await t.moveTo(/^❯◯ cert-manager /);
     await t.keys('Space');
-    screen = await t.waitFor(/1 component: 1 chosen\nrequests 0\.0 CPU and 0\.0 GiB \(small footprint\); the cluster can allocate [\d.]+ CPU and [\d.]+ GiB: ✔ fits/);
+    screen = await t.waitFor(
+      /1 component: 1 chosen\nrequests 0\.0 CPU and 0\.0 GiB \(small footprint\); the cluster can allocate [\d.]+ CPU and [\d.]+ GiB: ✔ fits/,
+    );
     await t.keys('Enter');
 
     await t.waitFor(/Where should your fork/);
@@ -89,7 +97,9 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     await t.waitFor(/Token for 127\.0\.0\.1:9 \(input hidden; or export KFG_GIT_TOKEN\)/);
     await t.paste(h.env.gitToken);
     await t.keys('Enter');
-    await t.waitFor(/✗ git ls-remote http:\/\/127\.0\.0\.1:9\/forks\/nowhere\.git failed[\s\S]*Git URL of the fork .*\(http:\/\/127\.0\.0\.1:9\/forks\/nowhere\.git\)/);
+    await t.waitFor(
+      /✗ git ls-remote http:\/\/127\.0\.0\.1:9\/forks\/nowhere\.git failed[\s\S]*Git URL of the fork .*\(http:\/\/127\.0\.0\.1:9\/forks\/nowhere\.git\)/,
+    );
     await t.type(h.fork);
     await t.keys('Enter');
     await t.waitFor(/Token for 127\.0\.0\.1:\d+ \(input hidden[\s\S]*Token for 127\.0\.0\.1:\d+ \(input hidden/);
@@ -104,7 +114,9 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     expect(screen).toMatch(/❯ adopt it and leave its configuration alone/);
     await t.keys('Enter');
     screen = await t.waitFor(/Fork, push and install this now\?/);
-    expect(screen).toMatch(/The plan\n {2}cluster {6}context kfg-local \(https:\/\/127\.0\.0\.1:\d+\), target local, small footprint/);
+    expect(screen).toMatch(
+      /The plan\n {2}cluster {6}context kfg-local \(https:\/\/127\.0\.0\.1:\d+\), target local, small footprint/,
+    );
     expect(screen).toMatch(/components {3}1 in sync-wave order \(0 added as dependencies\):\n {5}20 {2}cert-manager\n/);
     expect(screen).toContain(`fork         ${h.fork}, branch kubeflow-gitops (token from the prompt)`);
     expect(screen).not.toContain(h.env.gitToken);
@@ -127,11 +139,22 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     expect(config).not.toContain(h.env.gitToken);
 
     // The same install from the file, non-interactively: nothing new to commit or push.
-    const again = await h.cli(['install', '--config', saved, '--yes', '--mirror', `https://github.com/=${h.env.gitUrl}/`, '--timeout', '5m']);
+    const again = await h.cli([
+      'install',
+      '--config',
+      saved,
+      '--yes',
+      '--mirror',
+      `https://github.com/=${h.env.gitUrl}/`,
+      '--timeout',
+      '5m',
+    ]);
     expect(again.code, await h.explain(again)).toBe(0);
     expect(again.stderr).toContain(`the fork is up to date at ${(revision ?? '').slice(0, 7)}`);
     expect(again.stdout.trim()).toBe(`${h.fork} kubeflow-gitops ${revision ?? ''}`);
-    const remote = (await run('git', ['ls-remote', h.fork, 'refs/heads/kubeflow-gitops'], { env: { ...process.env, ...h.gitEnv() } })).stdout.split('\t')[0];
+    const remote = (
+      await run('git', ['ls-remote', h.fork, 'refs/heads/kubeflow-gitops'], { env: { ...process.env, ...h.gitEnv() } })
+    ).stdout.split('\t')[0];
     expect(remote).toBe(revision);
   });
 });

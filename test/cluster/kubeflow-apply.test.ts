@@ -15,7 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturesMissing } from '../support/fixtures.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { gitAuthEnv } from '../local-cluster/git-push.js';
-import { deleteObjects, isCrd, loadKubeConfig, parseManifests, serverSideApply, waitCrdsEstablished, type Manifest } from '../local-cluster/kube.js';
+import {
+  deleteObjects,
+  isCrd,
+  loadKubeConfig,
+  parseManifests,
+  serverSideApply,
+  waitCrdsEstablished,
+  type Manifest,
+} from '../local-cluster/kube.js';
 
 const run = promisify(execFile);
 const skip = fixturesMissing() ?? clusterUnavailable();
@@ -47,10 +55,15 @@ async function cloneManifests(env: ClusterEnv): Promise<{ dir: string; gitEnv: N
   const gitEnv = gitAuthEnv(env.gitToken, { [`url.${env.gitUrl}/.insteadOf`]: 'https://github.com/' });
   await run('git', ['clone', '--quiet', '--branch', '26.03', `${env.gitUrl}/kubeflow/manifests`, dir], { env: gitEnv });
   const jobset = join(dir, 'applications', 'trainer', 'upstream', 'third-party', 'jobset', 'kustomization.yaml');
-  writeFileSync(jobset, readFileSync(jobset, 'utf8').replaceAll(JOBSET_RELEASES, `${env.gitUrl}/kubernetes-sigs/jobset/releases/download/`));
+  writeFileSync(
+    jobset,
+    readFileSync(jobset, 'utf8').replaceAll(JOBSET_RELEASES, `${env.gitUrl}/kubernetes-sigs/jobset/releases/download/`),
+  );
   mkdirSync(join(dir, 'local-test'));
-  writeFileSync(join(dir, 'local-test', 'kustomization.yaml'),
-    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${COMPONENTS.map((c) => `- ${c}\n`).join('')}`);
+  writeFileSync(
+    join(dir, 'local-test', 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${COMPONENTS.map((c) => `- ${c}\n`).join('')}`,
+  );
   return { dir, gitEnv };
 }
 
@@ -63,11 +76,27 @@ async function render(dir: string, gitEnv: NodeJS.ProcessEnv): Promise<Manifest[
 async function applyAll(kc: KubeConfig, objects: Manifest[]): Promise<void> {
   const crds = objects.filter(isCrd);
   await serverSideApply(kc, crds, FIELD_MANAGER);
-  await waitCrdsEstablished(kc, crds.map((c) => c.metadata.name), 300_000);
-  await serverSideApply(kc, objects.filter((o) => o.kind === 'Namespace'), FIELD_MANAGER);
+  await waitCrdsEstablished(
+    kc,
+    crds.map((c) => c.metadata.name),
+    300_000,
+  );
+  await serverSideApply(
+    kc,
+    objects.filter((o) => o.kind === 'Namespace'),
+    FIELD_MANAGER,
+  );
   const rest = objects.filter((o) => !isCrd(o) && o.kind !== 'Namespace');
-  await serverSideApply(kc, rest.filter((o) => !WEBHOOK_KINDS.has(o.kind)), FIELD_MANAGER);
-  await serverSideApply(kc, rest.filter((o) => WEBHOOK_KINDS.has(o.kind)), FIELD_MANAGER);
+  await serverSideApply(
+    kc,
+    rest.filter((o) => !WEBHOOK_KINDS.has(o.kind)),
+    FIELD_MANAGER,
+  );
+  await serverSideApply(
+    kc,
+    rest.filter((o) => WEBHOOK_KINDS.has(o.kind)),
+    FIELD_MANAGER,
+  );
 }
 
 describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
@@ -84,20 +113,32 @@ describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
     clone = await cloneManifests(env);
     objects = await render(join(clone.dir, 'local-test'), clone.gitEnv);
     // A run that died before its cleanup leaves webhook configurations nobody serves; they would reject this apply.
-    await deleteObjects(kc, objects.filter((o) => WEBHOOK_KINDS.has(o.kind)));
+    await deleteObjects(
+      kc,
+      objects.filter((o) => WEBHOOK_KINDS.has(o.kind)),
+    );
   });
 
   // The cluster is shared with later tiers: Kubeflow's webhooks would reject their objects, so remove it all.
   afterAll(async () => {
     const applied = full.length > 0 ? full : objects;
     // deleteObjects goes in reverse order, so webhook configurations (applied last) are removed first.
-    await deleteObjects(kc, [...applied.filter((o) => !WEBHOOK_KINDS.has(o.kind)), ...applied.filter((o) => WEBHOOK_KINDS.has(o.kind))]);
+    await deleteObjects(kc, [
+      ...applied.filter((o) => !WEBHOOK_KINDS.has(o.kind)),
+      ...applied.filter((o) => WEBHOOK_KINDS.has(o.kind)),
+    ]);
   });
 
   it('renders Pipelines, Notebooks and KServe with their remote bases from the local git server', () => {
     const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
-    for (const expected of ['Deployment/ml-pipeline', 'Deployment/workflow-controller', 'Deployment/notebook-controller-deployment',
-      'Deployment/jupyter-web-app-deployment', 'Deployment/kserve-controller-manager', 'CustomResourceDefinition/inferenceservices.serving.kserve.io']) {
+    for (const expected of [
+      'Deployment/ml-pipeline',
+      'Deployment/workflow-controller',
+      'Deployment/notebook-controller-deployment',
+      'Deployment/jupyter-web-app-deployment',
+      'Deployment/kserve-controller-manager',
+      'CustomResourceDefinition/inferenceservices.serving.kserve.io',
+    ]) {
       expect(names).toContain(expected);
     }
   });
@@ -110,7 +151,11 @@ describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
 
   it('runs the workload objects through the real controllers and kwok to Available', async () => {
     const apps = kc.makeApiClient(AppsV1Api);
-    const wanted = [['kubeflow', 'ml-pipeline'], ['kubeflow', 'notebook-controller-deployment'], ['kubeflow', 'kserve-controller-manager']] as const;
+    const wanted = [
+      ['kubeflow', 'ml-pipeline'],
+      ['kubeflow', 'notebook-controller-deployment'],
+      ['kubeflow', 'kserve-controller-manager'],
+    ] as const;
     for (const [namespace, name] of wanted) {
       for (let i = 0; ; i++) {
         const d = await apps.readNamespacedDeployment({ name, namespace });
@@ -125,7 +170,10 @@ describe.skipIf(skip)('Kubeflow 26.03 on the local apiserver', () => {
     full = await render(join(clone.dir, 'example'), clone.gitEnv);
     expect(full.length).toBeGreaterThan(600);
     // The selection's webhook configurations are live now; take them out so they go in last again.
-    await deleteObjects(kc, full.filter((o) => WEBHOOK_KINDS.has(o.kind)));
+    await deleteObjects(
+      kc,
+      full.filter((o) => WEBHOOK_KINDS.has(o.kind)),
+    );
     await applyAll(kc, full);
     console.log(`applied the full example: ${full.length} objects (${full.filter(isCrd).length} CRDs)`);
   });

@@ -22,7 +22,10 @@ const run = Date.now().toString(36);
 const STATES = ['synced-healthy', 'degraded', 'operation-failed', 'stale-revision', 'awaits-deleted'] as const;
 type State = (typeof STATES)[number];
 
-const fixture = (state: State) => JSON.parse(readFileSync(join(projectRoot, 'test', 'fixtures', 'app-status', `${state}.json`), 'utf8')) as ArgoApplication;
+const fixture = (state: State) =>
+  JSON.parse(
+    readFileSync(join(projectRoot, 'test', 'fixtures', 'app-status', `${state}.json`), 'utf8'),
+  ) as ArgoApplication;
 const statusKeys = (a: ArgoApplication) => Object.keys(a.status ?? {}).sort();
 
 describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
@@ -37,10 +40,14 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     lab = l;
     // The five settle independently; producing them side by side keeps the file near half a minute.
     const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(l, stateName(s, run))));
-    STATES.forEach((s, i) => { live.set(s, results[i]!); });
+    STATES.forEach((s, i) => {
+      live.set(s, results[i]!);
+    });
   });
   // Without a cluster beforeAll failed before the lab existed; only that error should be reported.
-  afterAll(async () => { await lab?.cleanup(); });
+  afterAll(async () => {
+    await lab?.cleanup();
+  });
 
   const produced = (state: State) => {
     const r = live.get(state);
@@ -59,7 +66,9 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
   it('degraded: the reason names the Deployment and its progress deadline', () => {
     const { app, expectedRevision } = produced('degraded');
     const s = assessApplication(app, expectedRevision);
-    expect(s.reason).toBe(`Degraded: Deployment ${stateName('degraded', run)}/web: Deployment "web" exceeded its progress deadline`);
+    expect(s.reason).toBe(
+      `Degraded: Deployment ${stateName('degraded', run)}/web: Deployment "web" exceeded its progress deadline`,
+    );
   });
 
   it('degraded, on an Argo CD that keeps no per-resource health: the report reads the Deployment itself', async () => {
@@ -72,24 +81,38 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     const name = stateName('degraded', run);
     const explained = await explainFromObjects(createKube({ kubeconfig }), new Map([[name, state]]));
     // The Deployment controller's own words (Argo CD words the same condition as "exceeded its progress deadline").
-    expect(explained.get(name)?.reason).toMatch(new RegExp(`^Degraded: Deployment ${name}/web: ReplicaSet "web-[0-9a-f]+" has timed out progressing\\.$`));
+    expect(explained.get(name)?.reason).toMatch(
+      new RegExp(`^Degraded: Deployment ${name}/web: ReplicaSet "web-[0-9a-f]+" has timed out progressing\\.$`),
+    );
   });
 
   it('operation-failed: the reason carries the apiserver rejection and problems the failed resource', () => {
     const { app, expectedRevision } = produced('operation-failed');
     const s = assessApplication(app, expectedRevision);
     expect(s.reason).toMatch(/spec\.template\.spec\.containers: Required value/);
-    expect(s.problems).toContainEqual(expect.objectContaining({ resource: `Deployment ${stateName('operation-failed', run)}/web`, status: 'SyncFailed' }));
+    expect(s.problems).toContainEqual(
+      expect.objectContaining({
+        resource: `Deployment ${stateName('operation-failed', run)}/web`,
+        status: 'SyncFailed',
+      }),
+    );
   });
 
   it('awaits-deleted: the watch checks the API server and fails the component after the grace, naming the object', async () => {
     const { expectedRevision } = produced('awaits-deleted');
     const name = stateName('awaits-deleted', run);
     const wait = await waitForComponents(createKube({ kubeconfig }), {
-      components: [{ name, wave: 0 }], expectedRevision, componentTimeoutMs: 120_000, overallTimeoutMs: 120_000, failureGraceMs: 2_000, onState: () => undefined,
+      components: [{ name, wave: 0 }],
+      expectedRevision,
+      componentTimeoutMs: 120_000,
+      overallTimeoutMs: 120_000,
+      failureGraceMs: 2_000,
+      onState: () => undefined,
     });
     expect(wait.outcome).toEqual({ kind: 'failed', components: [name] });
-    expect(wait.states.get(name)?.reason).toMatch(new RegExp(`^sync cannot finish: it waits for Deployment ${name}/web to turn healthy, but that object is gone`));
+    expect(wait.states.get(name)?.reason).toMatch(
+      new RegExp(`^sync cannot finish: it waits for Deployment ${name}/web to turn healthy, but that object is gone`),
+    );
   });
 
   it('stale-revision: becomes ready at the new commit once Argo CD re-reads git', async () => {

@@ -76,26 +76,64 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     h = await startInstallHarness();
     before = await quietListing(h.kube);
   });
-  afterAll(async () => { await h.cleanup(); });
+  afterAll(async () => {
+    await h.cleanup();
+  });
 
-  const git = (args: string[]) => run('git', args, { cwd: work, env: { ...process.env, ...h.gitEnv() } }).then((r) => r.stdout.trim());
-  const tip = async () => (await run('git', ['ls-remote', h.fork, 'refs/heads/kubeflow-gitops'], { env: { ...process.env, ...h.gitEnv() } })).stdout.split('\t')[0] ?? '';
+  const git = (args: string[]) =>
+    run('git', args, { cwd: work, env: { ...process.env, ...h.gitEnv() } }).then((r) => r.stdout.trim());
+  const tip = async () =>
+    (
+      await run('git', ['ls-remote', h.fork, 'refs/heads/kubeflow-gitops'], { env: { ...process.env, ...h.gitEnv() } })
+    ).stdout.split('\t')[0] ?? '';
   const killAt = (marker: RegExp) => {
     let killed = false;
-    return { onStderr: (line: string) => (!killed && marker.test(line) ? ((killed = true), 'kill') : undefined), killed: () => killed };
+    return {
+      onStderr: (line: string) => (!killed && marker.test(line) ? ((killed = true), 'kill') : undefined),
+      killed: () => killed,
+    };
   };
-  const ours = async (): Promise<App[]> => (await h.kube.request<{ items: App[] }>('GET', OURS)).items.filter((a) => a.metadata?.name !== 'kubeflow');
-  const common = () => ['--yes', '--fork', h.fork, '--mirror', `https://github.com/=${h.env.gitUrl}/`, '--timeout', '15m'];
+  const ours = async (): Promise<App[]> =>
+    (await h.kube.request<{ items: App[] }>('GET', OURS)).items.filter((a) => a.metadata?.name !== 'kubeflow');
+  const common = () => [
+    '--yes',
+    '--fork',
+    h.fork,
+    '--mirror',
+    `https://github.com/=${h.env.gitUrl}/`,
+    '--timeout',
+    '15m',
+  ];
 
   it('v1.11.0, customised, -> 26.03 through two kills: customisations kept in git and cluster, one merge commit, every component Synced at it and Healthy', async () => {
-    const installed = await h.cli(['install', ...common(), '--release', 'v1.11.0', '--target', 'local', '--components', 'kubeflow-issuer,network-policies']);
+    const installed = await h.cli([
+      'install',
+      ...common(),
+      '--release',
+      'v1.11.0',
+      '--target',
+      'local',
+      '--components',
+      'kubeflow-issuer,network-policies',
+    ]);
     expect(installed.code, await h.explain(installed)).toBe(0);
-    expect((await ours()).map((a) => a.metadata?.name).sort()).toEqual(['cert-manager', 'kubeflow-issuer', 'kubeflow-namespace', 'network-policies']);
+    expect((await ours()).map((a) => a.metadata?.name).sort()).toEqual([
+      'cert-manager',
+      'kubeflow-issuer',
+      'kubeflow-namespace',
+      'network-policies',
+    ]);
     // What the two components 26.03 folds into others deployed, by uid: the upgrade must hand these
     // over in place (never deleted and re-created), or delete the ones no successor ships.
-    const folded = (await ours()).filter((a) => ['kubeflow-issuer', 'network-policies'].includes(a.metadata?.name ?? ''));
-    const held = await Promise.all(listedResources(folded).map(async (ref) => ({ ref, uid: (await h.kube.get(objectRefOf(ref)))?.metadata?.uid })));
-    const issuerUid = held.find((x) => x.ref.kind === 'ClusterIssuer' && x.ref.name === 'kubeflow-self-signing-issuer')?.uid;
+    const folded = (await ours()).filter((a) =>
+      ['kubeflow-issuer', 'network-policies'].includes(a.metadata?.name ?? ''),
+    );
+    const held = await Promise.all(
+      listedResources(folded).map(async (ref) => ({ ref, uid: (await h.kube.get(objectRefOf(ref)))?.metadata?.uid })),
+    );
+    const issuerUid = held.find(
+      (x) => x.ref.kind === 'ClusterIssuer' && x.ref.name === 'kubeflow-self-signing-issuer',
+    )?.uid;
     expect(issuerUid).toBeDefined();
     expect(held.filter((x) => x.ref.kind === 'NetworkPolicy' && x.uid !== undefined).length).toBeGreaterThan(3);
 
@@ -107,14 +145,33 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     const appFile = join(work, 'kubeflow-apps/cert-manager.yaml');
     const app = readFileSync(appFile, 'utf8');
     expect(app).toContain('      - RespectIgnoreDifferences=true\n');
-    writeFileSync(appFile, app.replace('  project: default\n', '  # team: reviewed by platform on-call\n  project: default\n')
-      .replace('      - RespectIgnoreDifferences=true\n', '      - RespectIgnoreDifferences=true\n      - PruneLast=true\n'));
+    writeFileSync(
+      appFile,
+      app
+        .replace('  project: default\n', '  # team: reviewed by platform on-call\n  project: default\n')
+        .replace(
+          '      - RespectIgnoreDifferences=true\n',
+          '      - RespectIgnoreDifferences=true\n      - PruneLast=true\n',
+        ),
+    );
     mkdirSync(join(work, 'team/quota'), { recursive: true });
     writeFileSync(join(work, 'team/quota/kustomization.yaml'), 'resources:\n  - quota.yaml\n');
-    writeFileSync(join(work, 'team/quota/quota.yaml'), 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-quota\n  namespace: kubeflow\nspec:\n  hard:\n    pods: "200"\n');
+    writeFileSync(
+      join(work, 'team/quota/quota.yaml'),
+      'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-quota\n  namespace: kubeflow\nspec:\n  hard:\n    pods: "200"\n',
+    );
     writeFileSync(join(work, 'kubeflow-apps/team-quota.yaml'), TEAM_APP(h.fork));
     await git(['add', '--all']);
-    await git(['-c', 'user.name=team', '-c', 'user.email=team@example.com', 'commit', '--quiet', '-m', 'team customisations']);
+    await git([
+      '-c',
+      'user.name=team',
+      '-c',
+      'user.email=team@example.com',
+      'commit',
+      '--quiet',
+      '-m',
+      'team customisations',
+    ]);
     await git(['push', '--quiet', 'origin', 'HEAD:kubeflow-gitops']);
     const customised = await tip();
     const customApp = readFileSync(appFile, 'utf8');
@@ -135,7 +192,9 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     // The re-run finds the fork upgraded, pushes nothing, applies and watches.
     expect(r2.stderr).toContain('kubeflow-issuer: part of cert-manager in 26.03');
     // Before the push, the folded Applications' objects are held (Delete=false) for their successors.
-    expect(r2.stderr).toMatch(/network-policies is part of kubeflow-namespace now: its \d+ object\(s\) stay when its Application goes/);
+    expect(r2.stderr).toMatch(
+      /network-policies is part of kubeflow-namespace now: its \d+ object\(s\) stay when its Application goes/,
+    );
     const r = await h.cli(['upgrade', ...common(), '--to', '26.03'], state);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, await h.explain(r)).toBe(0);
@@ -143,13 +202,20 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     expect(r.stdout.trim().split(' ')[2]).toBe(merge);
     // Exit 0 waits for the root to apply the merge as well, not only for each component to follow the
     // branch by itself: the live Application already carries the team's sync option.
-    const liveCertManager = await h.kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'cert-manager' });
+    const liveCertManager = await h.kube.get<App>({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      namespace: 'argocd',
+      name: 'cert-manager',
+    });
     expect(liveCertManager?.spec?.syncPolicy?.syncOptions).toContain('PruneLast=true');
 
     // Exactly one commit on top of the team's: the merge of upstream's 26.03.
     await git(['fetch', '--quiet', 'origin', 'kubeflow-gitops']);
     expect(await git(['rev-list', '--count', '--first-parent', `${customised}..${merge}`])).toBe('1');
-    expect((await git(['log', '-1', '--format=%s', merge]))).toBe('kubeflow-gitops: upgrade Kubeflow v1.11.0 -> 26.03 (local)');
+    expect(await git(['log', '-1', '--format=%s', merge])).toBe(
+      'kubeflow-gitops: upgrade Kubeflow v1.11.0 -> 26.03 (local)',
+    );
     await git(['checkout', '--quiet', merge]);
     expect(readFileSync(appFile, 'utf8')).toBe(customApp);
     expect(readFileSync(overlay, 'utf8')).toContain(LABEL_PATCH);
@@ -162,19 +228,34 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
       return list.length === 2 ? list : undefined;
     });
     for (const a of left) {
-      expect(`${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`)
-        .toBe(`${a.metadata?.name ?? ''} Synced Healthy ${merge}`);
+      expect(
+        `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
+      ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${merge}`);
     }
     // The customisations, live: the sync option, the patched label, the team's Application and its quota.
-    expect(left.find((a) => a.metadata?.name === 'cert-manager')?.spec?.syncPolicy?.syncOptions).toContain('PruneLast=true');
-    const deployment = await h.kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'cert-manager', name: 'cert-manager' });
+    expect(left.find((a) => a.metadata?.name === 'cert-manager')?.spec?.syncPolicy?.syncOptions).toContain(
+      'PruneLast=true',
+    );
+    const deployment = await h.kube.get({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'cert-manager',
+      name: 'cert-manager',
+    });
     expect(deployment?.metadata?.labels?.['team']).toBe('ml-platform');
     const team = await until('the team Application Synced and Healthy', 300_000, async () => {
-      const a = await h.kube.get<App>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'team-quota' });
+      const a = await h.kube.get<App>({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'team-quota',
+      });
       return a?.status?.sync?.status === 'Synced' && a.status.health?.status === 'Healthy' ? a : undefined;
     });
     expect(team.status?.sync?.revision).toBe(merge);
-    expect(await h.kube.get({ apiVersion: 'v1', kind: 'ResourceQuota', namespace: 'kubeflow', name: 'team-quota' })).toBeDefined();
+    expect(
+      await h.kube.get({ apiVersion: 'v1', kind: 'ResourceQuota', namespace: 'kubeflow', name: 'team-quota' }),
+    ).toBeDefined();
     // status reports what install waits for: the components and the team's Application.
     const status = await h.cli(['status']);
     expect(status.code, status.stderr.slice(-2000)).toBe(0);
@@ -182,7 +263,11 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     // Handed over in place: the same ClusterIssuer and NetworkPolicies (same uid), now tracked by their
     // successors; whatever no successor ships is gone; the record of the hand-over is gone too.
     // Argo CD 3 tracks by annotation: <app>:<group>/<kind>:<namespace>/<name>.
-    const issuer = await h.kube.get({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', name: 'kubeflow-self-signing-issuer' });
+    const issuer = await h.kube.get({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'ClusterIssuer',
+      name: 'kubeflow-self-signing-issuer',
+    });
     expect(issuer?.metadata?.uid).toBe(issuerUid);
     expect(issuer?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']).toMatch(/^cert-manager:/);
     for (const { ref, uid } of held) {
@@ -198,7 +283,9 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
       expect(o.metadata?.annotations?.['kubeflow-gitops.io/held-for-successor'], what).toBeUndefined();
       expect(o.metadata?.annotations?.['argocd.argoproj.io/sync-options'] ?? '', what).not.toContain('Delete=false');
     }
-    expect(await h.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-retired' })).toBeUndefined();
+    expect(
+      await h.kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-retired' }),
+    ).toBeUndefined();
   });
 
   it("uninstall, killed after detaching the root and again mid-waves, takes the team's Application too and leaves the listing as before", async () => {
@@ -212,9 +299,22 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     expect(second.killed(), r2.stderr.slice(-2000)).toBe(true);
     const r = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
     expect(r.code, await h.explain(r)).toBe(0);
-    expect(await h.kube.get({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'team-quota' })).toBeUndefined();
+    expect(
+      await h.kube.get({
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        namespace: 'argocd',
+        name: 'team-quota',
+      }),
+    ).toBeUndefined();
     const after = await listingSettledTo(h.kube, before);
-    expect(after.filter((x) => !before.includes(x)), 'left behind').toEqual([]);
-    expect(before.filter((x) => !after.includes(x)), 'deleted but not ours').toEqual([]);
+    expect(
+      after.filter((x) => !before.includes(x)),
+      'left behind',
+    ).toEqual([]);
+    expect(
+      before.filter((x) => !after.includes(x)),
+      'deleted but not ours',
+    ).toEqual([]);
   });
 });

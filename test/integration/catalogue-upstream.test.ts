@@ -20,7 +20,11 @@ describe.skipIf(fixturesMissing())('catalogue against the real Kubeflow releases
     await run('git', ['clone', '--quiet', '--bare', join(fixturesDir, 'git', 'kubeflow-manifests.bundle'), repo]);
   });
   const dirs = async (release: string) =>
-    new Set((await run('git', ['-C', repo, 'ls-tree', '-r', '-d', '--name-only', release], { maxBuffer: 1 << 26 })).stdout.split('\n'));
+    new Set(
+      (
+        await run('git', ['-C', repo, 'ls-tree', '-r', '-d', '--name-only', release], { maxBuffer: 1 << 26 })
+      ).stdout.split('\n'),
+    );
 
   for (const release of RELEASES) {
     it(`${release}: every component path and target variant exists`, async () => {
@@ -37,7 +41,9 @@ describe.skipIf(fixturesMissing())('catalogue against the real Kubeflow releases
     it(`${release}: every resource of example/kustomization.yaml is exactly one default component`, async () => {
       const { stdout } = await run('git', ['-C', repo, 'show', `${release}:example/kustomization.yaml`]);
       const entries = (parse(stdout) as { resources: string[] }).resources.map((r) => r.replace(/^\.\.\//, ''));
-      const defaults = COMPONENTS.filter((c) => c.paths[release] !== undefined && (c.defaultIn ?? [release]).includes(release));
+      const defaults = COMPONENTS.filter(
+        (c) => c.paths[release] !== undefined && (c.defaultIn ?? [release]).includes(release),
+      );
       expect(defaults.map((c) => c.paths[release]).sort()).toEqual([...entries].sort());
     });
   }

@@ -14,7 +14,11 @@ import { startGitHubApiServer } from '../support/github-api-server.js';
 
 const CLI = join(projectRoot, 'installer', 'cli.ts');
 
-interface CliResult { code: number; stdout: string; stderr: string }
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
   let env: ForkEnv;
@@ -29,13 +33,21 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     writeFileSync(join(binDir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realGit}' "$@"\n`);
     chmodSync(join(binDir, 'git'), 0o755);
   });
-  afterAll(async () => { await env.close(); });
+  afterAll(async () => {
+    await env.close();
+  });
 
   async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
     try {
       const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-        cwd: projectRoot, maxBuffer: 1 << 26,
-        env: { ...process.env, PATH: `${binDir}:${process.env.PATH ?? ''}`, KFG_STATE_DIR: join(env.root, 'cli-state'), ...extraEnv },
+        cwd: projectRoot,
+        maxBuffer: 1 << 26,
+        env: {
+          ...process.env,
+          PATH: `${binDir}:${process.env.PATH ?? ''}`,
+          KFG_STATE_DIR: join(env.root, 'cli-state'),
+          ...extraEnv,
+        },
       });
       return { code: 0, stdout, stderr };
     } catch (err) {
@@ -43,7 +55,20 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
       return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
   }
-  const base = (fork: string, extra: string[] = []) => ['--fork', fork, '--mirror', env.mirror, '--release', '26.03', '--target', 'kind', '--components', 'pipelines,notebooks', '--yes', ...extra];
+  const base = (fork: string, extra: string[] = []) => [
+    '--fork',
+    fork,
+    '--mirror',
+    env.mirror,
+    '--release',
+    '26.03',
+    '--target',
+    'kind',
+    '--components',
+    'pipelines,notebooks',
+    '--yes',
+    ...extra,
+  ];
 
   it('pushes with the token from the environment, never in argv, .git/config or output', async () => {
     const fork = await env.newFork('cli');
@@ -61,8 +86,9 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     await env.git(['clone', '--quiet', '--branch', 'kubeflow-gitops', fork, clone]);
     expect((await env.git(['log', '-p', '--all'], clone)).includes(TOKEN)).toBe(false);
     // No default credentials survive in what Argo CD will apply.
-    const rendered = (await run('kubectl', ['kustomize', 'overlays/kind/oauth2-proxy'], { cwd: clone, maxBuffer: 1 << 26 })).stdout
-      + (await run('kubectl', ['kustomize', 'overlays/kind/dex'], { cwd: clone, maxBuffer: 1 << 26 })).stdout;
+    const rendered =
+      (await run('kubectl', ['kustomize', 'overlays/kind/oauth2-proxy'], { cwd: clone, maxBuffer: 1 << 26 })).stdout +
+      (await run('kubectl', ['kustomize', 'overlays/kind/dex'], { cwd: clone, maxBuffer: 1 << 26 })).stdout;
     expect(rendered).not.toContain('pUBnBOY80SnXgjibTYM9ZWNzY2xreNGQok');
     expect(rendered).not.toContain('cFVCbkJPWTgwU25YZ2ppYlRZTTlaV056WTJ4cmVOR1Fvaw');
     expect(rendered).not.toContain('$2y$12$4K/VkmDd1q1Orb3xAt82zu8gk7Ad6ReFR4LCP9UeYE90NLiN9Df72');
@@ -71,7 +97,13 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
 
   it('is idempotent: the same inputs again make no commit; a new fork URL rewrites again', async () => {
     const fork = await env.newFork('idem');
-    const opts = env.options({ fork, release: 'v1.11.0', target: 'eks', components: 'kserve', oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC' });
+    const opts = env.options({
+      fork,
+      release: 'v1.11.0',
+      target: 'eks',
+      components: 'kserve',
+      oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC',
+    });
     const first = await runFork(opts, env.deps());
     const second = await runFork(opts, env.deps());
     expect(second.committed).toBe(false);
@@ -79,23 +111,42 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     expect(second.revision).toBe(first.revision);
     expect(second.plan.files).toEqual([]);
 
-    const moved = await runFork(env.options({ fork, release: 'v1.11.0', target: 'eks', components: 'kserve', argocdRepoUrl: 'https://git.example.com/team/manifests.git' }), env.deps());
+    const moved = await runFork(
+      env.options({
+        fork,
+        release: 'v1.11.0',
+        target: 'eks',
+        components: 'kserve',
+        argocdRepoUrl: 'https://git.example.com/team/manifests.git',
+      }),
+      env.deps(),
+    );
     expect(moved.committed).toBe(true);
     expect(moved.plan.files.every((f) => f.path.startsWith('kubeflow-apps/'))).toBe(true);
     const changed = moved.plan.files.flatMap((f) => f.changes ?? []);
     expect(changed.length).toBeGreaterThan(0);
-    expect(changed.every((c) => c.field.endsWith('repoURL') && c.to === 'https://git.example.com/team/manifests.git')).toBe(true);
+    expect(
+      changed.every((c) => c.field.endsWith('repoURL') && c.to === 'https://git.example.com/team/manifests.git'),
+    ).toBe(true);
   });
 
-  it('keeps the user\'s edits to Applications and overlays on a re-run', async () => {
+  it("keeps the user's edits to Applications and overlays on a re-run", async () => {
     const fork = await env.newFork('edits');
     const opts = env.options({ fork, release: '26.03', target: 'generic', components: 'katib' });
     await runFork(opts, env.deps());
     const clone = join(mkdtempSync(join(env.root, 'e-')), 'f');
     await env.git(['clone', '--quiet', '--branch', 'kubeflow-gitops', fork, clone]);
     const app = join(clone, 'kubeflow-apps', 'katib.yaml');
-    writeFileSync(app, readFileSync(app, 'utf8').replace('  project: default\n', '  # our team project\n  project: default\n').replace('- RespectIgnoreDifferences=true', '- RespectIgnoreDifferences=true\n      - PruneLast=true'));
-    writeFileSync(join(clone, 'overlays', 'generic', 'katib', 'kustomization.yaml'), `${readFileSync(join(clone, 'overlays', 'generic', 'katib', 'kustomization.yaml'), 'utf8')}# team patch\n`);
+    writeFileSync(
+      app,
+      readFileSync(app, 'utf8')
+        .replace('  project: default\n', '  # our team project\n  project: default\n')
+        .replace('- RespectIgnoreDifferences=true', '- RespectIgnoreDifferences=true\n      - PruneLast=true'),
+    );
+    writeFileSync(
+      join(clone, 'overlays', 'generic', 'katib', 'kustomization.yaml'),
+      `${readFileSync(join(clone, 'overlays', 'generic', 'katib', 'kustomization.yaml'), 'utf8')}# team patch\n`,
+    );
     await env.git(['-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-am', 'team edits'], clone);
     await env.git(['push', '--quiet', 'origin', 'HEAD:kubeflow-gitops'], clone);
     const again = await runFork(opts, env.deps());
@@ -141,10 +192,28 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
   });
 
   it('bad input names the flag to fix', async () => {
-    expect((await cli(['fork', '--fork', '/tmp/x', '--components', 'pipelines,nope', '--yes'])).stderr).toMatch(/--components: unknown "nope"/);
-    expect((await cli(['fork', '--components', 'all', '--yes'])).stderr).toMatch(/--fork <git-url-or-path> or --github-fork <owner>/);
-    expect((await cli(['plan', '--fork', '/tmp/x', '--release', 'v1.10.2', '--components', 'trainer', '--yes', '--mirror', env.mirror])).stderr)
-      .toMatch(/"trainer" is not in Kubeflow v1.10.2/);
+    expect((await cli(['fork', '--fork', '/tmp/x', '--components', 'pipelines,nope', '--yes'])).stderr).toMatch(
+      /--components: unknown "nope"/,
+    );
+    expect((await cli(['fork', '--components', 'all', '--yes'])).stderr).toMatch(
+      /--fork <git-url-or-path> or --github-fork <owner>/,
+    );
+    expect(
+      (
+        await cli([
+          'plan',
+          '--fork',
+          '/tmp/x',
+          '--release',
+          'v1.10.2',
+          '--components',
+          'trainer',
+          '--yes',
+          '--mirror',
+          env.mirror,
+        ])
+      ).stderr,
+    ).toMatch(/"trainer" is not in Kubeflow v1.10.2/);
     const r = await cli(['fork', '--fork', 'https://user:secret@example.com/x.git', '--yes']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--fork must not contain credentials');
@@ -153,9 +222,32 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
 
   it('plan --output json for 26.03 all/kind: valid JSON, 20+ components in wave order, nothing pushed', async () => {
     const fork = await env.newFork('plan');
-    const r = await cli(['plan', '--fork', fork, '--mirror', env.mirror, '--release', '26.03', '--target', 'kind', '--components', 'all', '--yes', '--output', 'json'], { KFG_GIT_TOKEN: TOKEN });
+    const r = await cli(
+      [
+        'plan',
+        '--fork',
+        fork,
+        '--mirror',
+        env.mirror,
+        '--release',
+        '26.03',
+        '--target',
+        'kind',
+        '--components',
+        'all',
+        '--yes',
+        '--output',
+        'json',
+      ],
+      { KFG_GIT_TOKEN: TOKEN },
+    );
     expect(r.code).toBe(0);
-    const plan = JSON.parse(r.stdout) as { version: number; components: { name: string; wave: number }[]; vendor: { sources: { url: string }[] }; files: { path: string; diff: string }[] };
+    const plan = JSON.parse(r.stdout) as {
+      version: number;
+      components: { name: string; wave: number }[];
+      vendor: { sources: { url: string }[] };
+      files: { path: string; diff: string }[];
+    };
     expect(plan.version).toBe(1);
     expect(plan.components.length).toBeGreaterThanOrEqual(20);
     const waves = plan.components.map((c) => c.wave);
@@ -163,7 +255,23 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     expect(plan.vendor.sources.map((s) => s.url).join('\n')).toContain('argo-workflows');
     expect(plan.files.find((f) => f.path === 'kubeflow-apps/pipelines.yaml')?.diff).toContain(`+    repoURL: ${fork}`);
     expect(await env.git(['ls-remote', fork])).toBe('');
-    const text = await cli(['plan', '--fork', fork, '--mirror', env.mirror, '--release', '26.03', '--target', 'kind', '--components', 'kserve', '--yes'], { KFG_GIT_TOKEN: TOKEN });
+    const text = await cli(
+      [
+        'plan',
+        '--fork',
+        fork,
+        '--mirror',
+        env.mirror,
+        '--release',
+        '26.03',
+        '--target',
+        'kind',
+        '--components',
+        'kserve',
+        '--yes',
+      ],
+      { KFG_GIT_TOKEN: TOKEN },
+    );
     expect(text.stdout).toContain('Components (');
     expect(text.stdout).toContain('Application diffs:');
   });
@@ -172,17 +280,27 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     const gitRoot = join(env.root, 'git');
     const api = await startGitHubApiServer({ gitRoot, gitUrl: env.server.url, token: TOKEN, login: 'octo' });
     try {
-      const opts = env.options({ githubFork: 'octo', githubApiUrl: api.url, release: '26.03', target: 'gke', components: 'katib' });
+      const opts = env.options({
+        githubFork: 'octo',
+        githubApiUrl: api.url,
+        release: '26.03',
+        target: 'gke',
+        components: 'katib',
+      });
       const deps = env.deps({ GITHUB_TOKEN: TOKEN, KFG_GIT_TOKEN: '' });
       // plan before the fork exists: asks the API, reads it as empty, creates nothing.
       const planned = await runPlan(opts, deps);
-      expect(planned.notes.join('\n')).toMatch(/octo\/manifests\.git does not exist yet: fork creates it as a GitHub fork of https:\/\/github\.com\/kubeflow\/manifests/);
+      expect(planned.notes.join('\n')).toMatch(
+        /octo\/manifests\.git does not exist yet: fork creates it as a GitHub fork of https:\/\/github\.com\/kubeflow\/manifests/,
+      );
       expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /repos/octo/manifests']);
       const r = await runFork(opts, { ...deps, github: (url) => ({ ...deps.github(url) }) });
       expect(r.repoURL).toBe(`${env.server.url}/octo/manifests.git`);
       expect(api.calls.some((c) => c.method === 'POST' && c.path === '/repos/kubeflow/manifests/forks')).toBe(true);
       expect(api.calls.every((c) => c.auth)).toBe(true);
-      const app = parse(await env.git(['show', `${r.revision}:kubeflow-apps/katib.yaml`], join(gitRoot, 'octo', 'manifests.git'))) as { spec: { source: { repoURL: string } } };
+      const app = parse(
+        await env.git(['show', `${r.revision}:kubeflow-apps/katib.yaml`], join(gitRoot, 'octo', 'manifests.git')),
+      ) as { spec: { source: { repoURL: string } } };
       expect(app.spec.source.repoURL).toBe(r.repoURL);
       // A second run reuses the fork: no second POST; plan now reads it.
       await runFork(opts, deps);
@@ -199,13 +317,29 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     const fork = await env.newFork('prompted');
     const asked: string[] = [];
     const deps = env.deps({ KFG_GIT_TOKEN: '' });
-    const prompter = { ...noPrompter, canPrompt: true, secret: (m: string) => { asked.push(m); return Promise.resolve(TOKEN); } };
-    const r = await runFork(env.options({ fork, release: '26.03', target: 'kind', components: 'katib' }), { ...deps, prompter });
+    const prompter = {
+      ...noPrompter,
+      canPrompt: true,
+      secret: (m: string) => {
+        asked.push(m);
+        return Promise.resolve(TOKEN);
+      },
+    };
+    const r = await runFork(env.options({ fork, release: '26.03', target: 'kind', components: 'katib' }), {
+      ...deps,
+      prompter,
+    });
     expect(r.pushed).toBe(true);
-    expect(asked).toEqual([expect.stringMatching(/^Token for 127\.0\.0\.1:\d+ \(input hidden; or export KFG_GIT_TOKEN\)$/)]);
+    expect(asked).toEqual([
+      expect.stringMatching(/^Token for 127\.0\.0\.1:\d+ \(input hidden; or export KFG_GIT_TOKEN\)$/),
+    ]);
     // Without a TTY (noPrompter) nothing is asked and the missing credential is named.
-    await expect(runFork(env.options({ fork: await env.newFork('unprompted'), release: '26.03', components: 'katib' }), env.deps({ KFG_GIT_TOKEN: '' })))
-      .rejects.toThrow(/no credential \(export KFG_GIT_TOKEN or pass --ssh-key\)/);
+    await expect(
+      runFork(
+        env.options({ fork: await env.newFork('unprompted'), release: '26.03', components: 'katib' }),
+        env.deps({ KFG_GIT_TOKEN: '' }),
+      ),
+    ).rejects.toThrow(/no credential \(export KFG_GIT_TOKEN or pass --ssh-key\)/);
   });
 
   it('a branch that moves on the remote during the run: the push is refused, nothing overwritten', async () => {
@@ -231,33 +365,58 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
         },
       },
     };
-    await expect(runFork(env.options({ fork, release: '26.03', target: 'gke', components: 'katib' }), racing))
-      .rejects.toThrow(/rejected: the branch moved on the remote since it was read\. Nothing was overwritten; re-run/);
+    await expect(
+      runFork(env.options({ fork, release: '26.03', target: 'gke', components: 'katib' }), racing),
+    ).rejects.toThrow(/rejected: the branch moved on the remote since it was read\. Nothing was overwritten; re-run/);
     expect((await env.git(['ls-remote', fork, 'refs/heads/kubeflow-gitops'])).split('\t')[0]).toBe(theirs);
     // Re-running builds on top of their commit.
-    const again = await runFork(env.options({ fork, release: '26.03', target: 'gke', components: 'katib' }), env.deps());
-    expect(await env.git(['merge-base', '--is-ancestor', theirs, again.revision], join(env.root, 'git', 'me', 'moved.git'))).toBe('');
+    const again = await runFork(
+      env.options({ fork, release: '26.03', target: 'gke', components: 'katib' }),
+      env.deps(),
+    );
+    expect(
+      await env.git(['merge-base', '--is-ancestor', theirs, again.revision], join(env.root, 'git', 'me', 'moved.git')),
+    ).toBe('');
   });
 
   it('a local path fork (air-gapped): plan reads a missing one as empty and creates nothing; fork creates it as a bare repository, Applications use file://', async () => {
     const path = join(mkdtempSync(join(env.root, 'local-')), 'fork.git');
-    const planned = await runPlan(env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }), env.deps());
+    const planned = await runPlan(
+      env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }),
+      env.deps(),
+    );
     expect(planned.notes).toContain(`${path} does not exist yet: fork creates it as a bare repository`);
     expect(planned.files.map((f) => f.path)).toContain('kubeflow-apps/katib.yaml');
     expect(existsSync(path)).toBe(false);
-    const r = await runFork(env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }), env.deps());
+    const r = await runFork(
+      env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }),
+      env.deps(),
+    );
     expect(existsSync(join(path, 'HEAD'))).toBe(true);
     expect(r.repoURL).toBe(`file://${path}`);
   });
 
   it('--upstream an internal mirror of kubeflow/manifests: every Application in the fork points at the fork', async () => {
     const fork = await env.newFork('from-mirror');
-    const r = await runFork(env.options({ fork, upstream: `${env.server.url}/kubeflow/manifests`, release: 'v1.10.2', target: 'generic', components: 'katib' }), env.deps());
+    const r = await runFork(
+      env.options({
+        fork,
+        upstream: `${env.server.url}/kubeflow/manifests`,
+        release: 'v1.10.2',
+        target: 'generic',
+        components: 'katib',
+      }),
+      env.deps(),
+    );
     const bare = join(env.root, 'git', 'me', 'from-mirror.git');
-    const files = (await env.git(['ls-tree', '-r', '--name-only', r.revision, 'kubeflow-apps/'], bare)).trim().split('\n');
+    const files = (await env.git(['ls-tree', '-r', '--name-only', r.revision, 'kubeflow-apps/'], bare))
+      .trim()
+      .split('\n');
     expect(files.length).toBeGreaterThan(3);
     for (const f of files) {
-      const app = parse(await env.git(['show', `${r.revision}:${f}`], bare)) as { spec: { source: { repoURL: string; targetRevision: string } } };
+      const app = parse(await env.git(['show', `${r.revision}:${f}`], bare)) as {
+        spec: { source: { repoURL: string; targetRevision: string } };
+      };
       expect([f, app.spec.source.repoURL, app.spec.source.targetRevision]).toEqual([f, fork, 'kubeflow-gitops']);
     }
   });

@@ -21,8 +21,13 @@ import { mapLimit } from '../support/render-offline.js';
 /** An environment in which any attempt to reach the network fails fast. */
 const OFFLINE = {
   ...process.env,
-  HTTP_PROXY: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', ALL_PROXY: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  ALL_PROXY: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  no_proxy: '',
   GIT_TERMINAL_PROMPT: '0',
 };
 
@@ -30,16 +35,32 @@ const OFFLINE = {
 const TARGET_EFFECTS: Partial<Record<string, Record<string, (yaml: string) => boolean>>> = {
   kind: { 'oauth2-proxy': (y) => y.includes('kubernetes.default.svc') },
   gke: { istio: (y) => y.includes('/home/kubernetes/bin') },
-  microk8s: { istio: (y) => y.includes('/var/snap/microk8s/current/opt/cni/bin') && y.includes('/var/snap/microk8s/current/args/cni-network') },
-  aks: { kserve: (y) => count(y, /^kind: (Mutating|Validating)WebhookConfiguration$/gm) === count(y, /admissions\.enforcer\/disabled: "true"/g) && count(y, /admissions\.enforcer/g) > 0 },
-  local: { kserve: (y) => !y.includes('kind: MutatingWebhookConfiguration') && !y.includes('kind: ValidatingWebhookConfiguration') },
+  microk8s: {
+    istio: (y) =>
+      y.includes('/var/snap/microk8s/current/opt/cni/bin') && y.includes('/var/snap/microk8s/current/args/cni-network'),
+  },
+  aks: {
+    kserve: (y) =>
+      count(y, /^kind: (Mutating|Validating)WebhookConfiguration$/gm) ===
+        count(y, /admissions\.enforcer\/disabled: "true"/g) && count(y, /admissions\.enforcer/g) > 0,
+  },
+  local: {
+    kserve: (y) =>
+      !y.includes('kind: MutatingWebhookConfiguration') && !y.includes('kind: ValidatingWebhookConfiguration'),
+  },
   minikube: { istio: (y) => /name: discovery[\s\S]*?cpu: 100m/.test(y) },
   generic: { istio: (y) => /name: discovery[\s\S]*?cpu: 500m/.test(y) },
 };
 
 const count = (text: string, re: RegExp): number => text.match(re)?.length ?? 0;
 
-interface Workload { kind?: string; spec?: { replicas?: number; template?: { spec?: { containers?: { resources?: { requests?: Record<string, string> } }[] } } } }
+interface Workload {
+  kind?: string;
+  spec?: {
+    replicas?: number;
+    template?: { spec?: { containers?: { resources?: { requests?: Record<string, string> } }[] } };
+  };
+}
 /** What the wizard and preflight size a selection by: every container's requests times replicas. */
 function summedRequests(rendered: string): { cpuMillis: number; memoryMiB: number } {
   let cpu = 0;
@@ -55,20 +76,29 @@ function summedRequests(rendered: string): { cpuMillis: number; memoryMiB: numbe
   return { cpuMillis: Math.round(cpu), memoryMiB: Math.round(memory) };
 }
 
-interface App { metadata: { name: string }; spec: { source: { repoURL: string; targetRevision: string; path: string } } }
-
+interface App {
+  metadata: { name: string };
+  spec: { source: { repoURL: string; targetRevision: string; path: string } };
+}
 
 describe.skipIf(fixturesMissing())('fork --components all, every release and target', () => {
   let env: ForkEnv;
-  beforeAll(async () => { env = await startForkEnv(); });
-  afterAll(async () => { await env.close(); });
+  beforeAll(async () => {
+    env = await startForkEnv();
+  });
+  afterAll(async () => {
+    await env.close();
+  });
 
   for (const release of RELEASES) {
     it(`${release}: hermetic fork renders offline for every target`, async () => {
       const forkUrl = await env.newFork(`matrix-${release}`);
       for (const target of TARGETS) {
         const branch = `kf-${target}`;
-        const result = await runFork(env.options({ fork: forkUrl, release, target, components: 'all', branch }), env.deps());
+        const result = await runFork(
+          env.options({ fork: forkUrl, release, target, components: 'all', branch }),
+          env.deps(),
+        );
         expect(result.pushed).toBe(true);
 
         const clone = join(mkdtempSync(join(env.root, 'clone-')), 'fork');
@@ -76,7 +106,8 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
         expect((await env.git(['rev-parse', 'HEAD'], clone)).trim()).toBe(result.revision);
         expect(readFileSync(join(clone, '.git', 'config'), 'utf8')).not.toContain('kfg-test-token');
 
-        const apps = readdirSync(join(clone, 'kubeflow-apps')).filter((f) => f.endsWith('.yaml'))
+        const apps = readdirSync(join(clone, 'kubeflow-apps'))
+          .filter((f) => f.endsWith('.yaml'))
           .map((f) => parse(readFileSync(join(clone, 'kubeflow-apps', f), 'utf8')) as App);
         expect(apps.length).toBe(result.plan.components.length);
         for (const app of apps) {
@@ -85,31 +116,58 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
           expect(app.spec.source.path, app.metadata.name).toBe(`overlays/${target}/${app.metadata.name}`);
         }
         // No remote entry is left anywhere the children reach.
-        const found = await findRemoteResources(clone, apps.map((a) => a.spec.source.path), nodeTreeReader);
-        expect(found.remotes.map((r) => r.entry), `${release}/${target}`).toEqual([]);
+        const found = await findRemoteResources(
+          clone,
+          apps.map((a) => a.spec.source.path),
+          nodeTreeReader,
+        );
+        expect(
+          found.remotes.map((r) => r.entry),
+          `${release}/${target}`,
+        ).toEqual([]);
 
-        const failures = (await mapLimit(apps, 2, async (app) => {
-          try {
-            const { stdout } = await run('kubectl', ['kustomize', app.spec.source.path], { cwd: clone, env: OFFLINE, maxBuffer: 1 << 28, timeout: 120_000 });
-            // The sizing table (catalogue/requests.ts) is measured on 26.03, full on generic and small on kind.
-            const footprint = release === '26.03' ? ({ generic: 'full', kind: 'small' } as const)[target as 'generic' | 'kind'] : undefined;
-            if (footprint !== undefined) {
-              const expected = requestsOf([app.metadata.name], footprint);
-              const got = summedRequests(stdout);
-              if (got.cpuMillis !== expected.cpuMillis || got.memoryMiB !== expected.memoryMiB) {
-                return `${app.metadata.name}: renders ${got.cpuMillis}m CPU / ${got.memoryMiB} MiB of requests (${footprint}), catalogue/requests.ts says ${expected.cpuMillis}m / ${expected.memoryMiB} MiB`;
+        const failures = (
+          await mapLimit(apps, 2, async (app) => {
+            try {
+              const { stdout } = await run('kubectl', ['kustomize', app.spec.source.path], {
+                cwd: clone,
+                env: OFFLINE,
+                maxBuffer: 1 << 28,
+                timeout: 120_000,
+              });
+              // The sizing table (catalogue/requests.ts) is measured on 26.03, full on generic and small on kind.
+              const footprint =
+                release === '26.03'
+                  ? ({ generic: 'full', kind: 'small' } as const)[target as 'generic' | 'kind']
+                  : undefined;
+              if (footprint !== undefined) {
+                const expected = requestsOf([app.metadata.name], footprint);
+                const got = summedRequests(stdout);
+                if (got.cpuMillis !== expected.cpuMillis || got.memoryMiB !== expected.memoryMiB) {
+                  return `${app.metadata.name}: renders ${got.cpuMillis}m CPU / ${got.memoryMiB} MiB of requests (${footprint}), catalogue/requests.ts says ${expected.cpuMillis}m / ${expected.memoryMiB} MiB`;
+                }
               }
+              const effect = TARGET_EFFECTS[target]?.[app.metadata.name];
+              return effect === undefined || effect(stdout)
+                ? undefined
+                : `${app.metadata.name}: the ${target} overlay did not take effect`;
+            } catch (err) {
+              return `${app.metadata.name}: ${String((err as { stderr?: string }).stderr ?? err)
+                .split('\n')
+                .filter((l) => !l.startsWith('# Warning'))
+                .join(' ')
+                .slice(-500)}`;
             }
-            const effect = TARGET_EFFECTS[target]?.[app.metadata.name];
-            return effect === undefined || effect(stdout) ? undefined : `${app.metadata.name}: the ${target} overlay did not take effect`;
-          } catch (err) {
-            return `${app.metadata.name}: ${String((err as { stderr?: string }).stderr ?? err).split("\n").filter((l) => !l.startsWith("# Warning")).join(" ").slice(-500)}`;
-          }
-        })).filter((f): f is string => f !== undefined);
+          })
+        ).filter((f): f is string => f !== undefined);
         expect(failures, `${release}/${target}`).toEqual([]);
         if (target === TARGETS[0]) {
           // Argo CD itself, for clusters without one: vendored too, and configured for app-of-apps.
-          const { stdout } = await run('kubectl', ['kustomize', 'overlays/argocd'], { cwd: clone, env: OFFLINE, maxBuffer: 1 << 28 });
+          const { stdout } = await run('kubectl', ['kustomize', 'overlays/argocd'], {
+            cwd: clone,
+            env: OFFLINE,
+            maxBuffer: 1 << 28,
+          });
           expect(stdout).toContain('resource.customizations.health.argoproj.io_Application');
           expect(stdout).toContain('controller.resource.health.persist: "true"');
           expect(stdout).toContain('quay.io/argoproj/argocd:v3.2.12');

@@ -28,10 +28,15 @@ describe.skipIf(missing)('loopback git smart-HTTP server', () => {
     mkdirSync(join(root, 'git', 'me'), { recursive: true });
     await run('git', ['init', '--quiet', '--bare', join(root, 'git', 'me', 'fork.git')]);
     server = await startGitHttpServer({
-      gitRoot: join(root, 'git'), fileRoot: fixtureFileRoot, token, publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'],
+      gitRoot: join(root, 'git'),
+      fileRoot: fixtureFileRoot,
+      token,
+      publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'],
     });
   });
-  afterAll(async () => { await server.close(); });
+  afterAll(async () => {
+    await server.close();
+  });
 
   it('serves the upstream mirrors anonymously at github.com-like paths', async () => {
     const { stdout } = await run('git', ['ls-remote', '--tags', `${server.url}/kubeflow/manifests`], { env: noPrompt });
@@ -47,10 +52,15 @@ describe.skipIf(missing)('loopback git smart-HTTP server', () => {
 
   it('refuses a push without the token and accepts it with the token', async () => {
     const work = join(root, 'work');
-    await run('git', ['clone', '--quiet', '--branch', 'v1.10.2', `${server.url}/kubeflow/manifests`, work], { env: noPrompt });
-    await expect(run('git', ['-C', work, 'push', `${server.url}/me/fork.git`, 'HEAD:refs/heads/main'], { env: noPrompt }))
-      .rejects.toThrow(/could not read Username|Authentication failed/);
-    await run('git', ['-C', work, 'push', '--quiet', `${server.url}/me/fork.git`, 'HEAD:refs/heads/main'], { env: withToken });
+    await run('git', ['clone', '--quiet', '--branch', 'v1.10.2', `${server.url}/kubeflow/manifests`, work], {
+      env: noPrompt,
+    });
+    await expect(
+      run('git', ['-C', work, 'push', `${server.url}/me/fork.git`, 'HEAD:refs/heads/main'], { env: noPrompt }),
+    ).rejects.toThrow(/could not read Username|Authentication failed/);
+    await run('git', ['-C', work, 'push', '--quiet', `${server.url}/me/fork.git`, 'HEAD:refs/heads/main'], {
+      env: withToken,
+    });
     const { stdout } = await run('git', ['ls-remote', `${server.url}/me/fork.git`], { env: withToken });
     expect(stdout).toContain('refs/heads/main');
     expect(server.requests.some((r) => r.path === '/me/fork.git/info/refs' && r.status === 401)).toBe(true);

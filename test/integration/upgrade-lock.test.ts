@@ -26,10 +26,17 @@ function holder(): Promise<ChildProcess> {
       process.stdout.write('held\\n');
       await new Promise(() => setInterval(() => {}, 1000));
     });`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => { if (d.toString().includes('held')) resolve(child); });
-    child.on('exit', (c) => { reject(new Error(`lock holder exited with ${String(c)}`)); });
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('held')) resolve(child);
+    });
+    child.on('exit', (c) => {
+      reject(new Error(`lock holder exited with ${String(c)}`));
+    });
   });
 }
 
@@ -50,10 +57,18 @@ describe('the upgrade lock', () => {
     children.push(first);
     let ran = false;
     const log = recordingLog();
-    const err = await withUpgradeLock(dirs, 'team/manifests kubeflow-gitops', log, () => { ran = true; return Promise.resolve(); }).then(() => undefined, (e: unknown) => e);
+    const err = await withUpgradeLock(dirs, 'team/manifests kubeflow-gitops', log, () => {
+      ran = true;
+      return Promise.resolve();
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).exitCode).toBe(6);
-    expect((err as Error).message).toContain('another kubeflow-gitops upgrade of team/manifests kubeflow-gitops is running');
+    expect((err as Error).message).toContain(
+      'another kubeflow-gitops upgrade of team/manifests kubeflow-gitops is running',
+    );
     expect((err as Error).message).toContain(dirs.lockFile);
     expect(ran).toBe(false);
     expect(log.lines.join('\n')).toContain('waiting up to 15 s');

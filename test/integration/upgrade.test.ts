@@ -19,14 +19,22 @@ import { renderOffline } from '../support/render-offline.js';
 const CLI = join(projectRoot, 'installer', 'cli.ts');
 const ID = ['-c', 'user.name=team', '-c', 'user.email=team@example.com'];
 
-interface App { metadata: { name: string; annotations?: Record<string, string> }; spec: { source: { repoURL: string; targetRevision: string; path: string } } }
+interface App {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: { source: { repoURL: string; targetRevision: string; path: string } };
+}
 
 describe.skipIf(fixturesMissing())('upgrade', () => {
   let env: ForkEnv;
-  beforeAll(async () => { env = await startForkEnv(); });
-  afterAll(async () => { await env.close(); });
+  beforeAll(async () => {
+    env = await startForkEnv();
+  });
+  afterAll(async () => {
+    await env.close();
+  });
 
-  const tip = async (fork: string): Promise<string> => (await env.git(['ls-remote', fork, 'refs/heads/kubeflow-gitops'])).split('\t')[0] ?? '';
+  const tip = async (fork: string): Promise<string> =>
+    (await env.git(['ls-remote', fork, 'refs/heads/kubeflow-gitops'])).split('\t')[0] ?? '';
   async function clone(fork: string): Promise<string> {
     const dir = join(mkdtempSync(join(env.root, 'team-')), 'fork');
     await env.git(['clone', '--quiet', '--branch', 'kubeflow-gitops', fork, dir]);
@@ -45,7 +53,9 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
   async function cli(args: string[], stateDir: string): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
       const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-        cwd: projectRoot, maxBuffer: 1 << 26, env: { ...process.env, KFG_GIT_TOKEN: TOKEN, KFG_STATE_DIR: stateDir },
+        cwd: projectRoot,
+        maxBuffer: 1 << 26,
+        env: { ...process.env, KFG_GIT_TOKEN: TOKEN, KFG_STATE_DIR: stateDir },
       });
       return { code: 0, stdout, stderr };
     } catch (err) {
@@ -62,16 +72,40 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     // The team customises the fork as people do: in a clone, by hand, pushed.
     const team = await clone(fork);
     const pipelines = join(team, 'overlays/kind/pipelines');
-    writeFileSync(join(pipelines, 'ui-replicas.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ml-pipeline-ui\n  namespace: kubeflow\nspec:\n  replicas: 3\n');
-    writeFileSync(join(pipelines, 'kustomization.yaml'), `${readFileSync(join(pipelines, 'kustomization.yaml'), 'utf8')}patches:\n  # team: more UI replicas\n  - path: ui-replicas.yaml\n`);
-    edit(join(team, 'kubeflow-apps/katib.yaml'), '  project: default\n', '  # team: katib belongs to the research project\n  project: default\n');
-    edit(join(team, 'kubeflow-apps/katib.yaml'), '      - RespectIgnoreDifferences=true\n', '      - RespectIgnoreDifferences=true\n      - PruneLast=true\n');
+    writeFileSync(
+      join(pipelines, 'ui-replicas.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ml-pipeline-ui\n  namespace: kubeflow\nspec:\n  replicas: 3\n',
+    );
+    writeFileSync(
+      join(pipelines, 'kustomization.yaml'),
+      `${readFileSync(join(pipelines, 'kustomization.yaml'), 'utf8')}patches:\n  # team: more UI replicas\n  - path: ui-replicas.yaml\n`,
+    );
+    edit(
+      join(team, 'kubeflow-apps/katib.yaml'),
+      '  project: default\n',
+      '  # team: katib belongs to the research project\n  project: default\n',
+    );
+    edit(
+      join(team, 'kubeflow-apps/katib.yaml'),
+      '      - RespectIgnoreDifferences=true\n',
+      '      - RespectIgnoreDifferences=true\n      - PruneLast=true\n',
+    );
     mkdirSync(join(team, 'team/quota'), { recursive: true });
     writeFileSync(join(team, 'team/quota/kustomization.yaml'), 'resources:\n  - quota.yaml\n');
-    writeFileSync(join(team, 'team/quota/quota.yaml'), 'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-quota\n  namespace: kubeflow\nspec:\n  hard:\n    pods: "200"\n');
-    writeFileSync(join(team, 'kubeflow-apps/team-quota.yaml'), `# Our own Application, next to kubeflow-gitops' ones.\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: team-quota\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${fork}\n    targetRevision: kubeflow-gitops\n    path: team/quota\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kubeflow\n`);
+    writeFileSync(
+      join(team, 'team/quota/quota.yaml'),
+      'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-quota\n  namespace: kubeflow\nspec:\n  hard:\n    pods: "200"\n',
+    );
+    writeFileSync(
+      join(team, 'kubeflow-apps/team-quota.yaml'),
+      `# Our own Application, next to kubeflow-gitops' ones.\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: team-quota\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${fork}\n    targetRevision: kubeflow-gitops\n    path: team/quota\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kubeflow\n`,
+    );
     // An upstream file upstream leaves alone between the releases: the merge keeps the team's pin.
-    edit(join(team, 'applications/katib/upstream/installs/katib-with-kubeflow/kustomization.yaml'), '  newName: ghcr.io/kubeflow/katib/katib-ui\n  newTag: v0.19.0', '  newName: ghcr.io/kubeflow/katib/katib-ui\n  newTag: v0.19.0-team');
+    edit(
+      join(team, 'applications/katib/upstream/installs/katib-with-kubeflow/kustomization.yaml'),
+      '  newName: ghcr.io/kubeflow/katib/katib-ui\n  newTag: v0.19.0',
+      '  newName: ghcr.io/kubeflow/katib/katib-ui\n  newTag: v0.19.0-team',
+    );
     await pushAll(team, 'team customisations');
     const before = await tip(fork);
     const katibApp = readFileSync(join(team, 'kubeflow-apps/katib.yaml'), 'utf8');
@@ -86,40 +120,73 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     if (r.kind !== 'upgraded') throw new Error(`expected an upgrade, got ${r.kind}`);
     expect(r.pushed).toBe(true);
     expect(r.plan.components).toContainEqual({ name: 'kubeflow-issuer', change: 'merged', into: 'cert-manager' });
-    expect(r.plan.components).toContainEqual({ name: 'network-policies', change: 'merged', into: 'kubeflow-namespace' });
-    expect(r.plan.components).toContainEqual({ name: 'pipelines', change: 'moved', from: 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user', to: 'applications/pipeline/overlays' });
+    expect(r.plan.components).toContainEqual({
+      name: 'network-policies',
+      change: 'merged',
+      into: 'kubeflow-namespace',
+    });
+    expect(r.plan.components).toContainEqual({
+      name: 'pipelines',
+      change: 'moved',
+      from: 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
+      to: 'applications/pipeline/overlays',
+    });
     expect(readdirSync(join(deps.stateDir, 'upgrades'))).toEqual([]);
 
     // Exactly one new commit of ours: the merge of upstream's 26.03 tag.
     const after = await tip(fork);
     expect(after).toBe(r.revision);
     const bare = join(env.root, 'git', 'me', 'custom.git');
-    const release = (await env.git(['rev-parse', 'refs/tags/26.03^{commit}'], join(env.root, 'git', 'kubeflow', 'manifests.git'))).trim();
+    const release = (
+      await env.git(['rev-parse', 'refs/tags/26.03^{commit}'], join(env.root, 'git', 'kubeflow', 'manifests.git'))
+    ).trim();
     expect((await env.git(['rev-list', after, `^${before}`, `^${release}`], bare)).trim().split('\n')).toEqual([after]);
-    expect((await env.git(['rev-list', '--parents', '-n1', after], bare)).trim().split(' ')).toEqual([after, before, release]);
+    expect((await env.git(['rev-list', '--parents', '-n1', after], bare)).trim().split(' ')).toEqual([
+      after,
+      before,
+      release,
+    ]);
 
     const up = await clone(fork);
     expect(readFileSync(join(up, 'kubeflow-apps/katib.yaml'), 'utf8')).toBe(katibApp);
-    expect(readFileSync(join(up, 'overlays/kind/pipelines/kustomization.yaml'), 'utf8')).toContain('  # team: more UI replicas\n  - path: ui-replicas.yaml\n');
-    expect(readFileSync(join(up, 'overlays/kind/pipelines/kustomization.yaml'), 'utf8')).toContain('  - ../../../applications/pipeline/overlays\n');
-    expect(readFileSync(join(up, 'overlays/kind/cert-manager/kustomization.yaml'), 'utf8')).toContain('  - ../../../common/cert-manager/overlays/kubeflow\n');
-    expect(readFileSync(join(up, 'kubeflow-apps/team-quota.yaml'), 'utf8')).toBe(readFileSync(join(team, 'kubeflow-apps/team-quota.yaml'), 'utf8'));
+    expect(readFileSync(join(up, 'overlays/kind/pipelines/kustomization.yaml'), 'utf8')).toContain(
+      '  # team: more UI replicas\n  - path: ui-replicas.yaml\n',
+    );
+    expect(readFileSync(join(up, 'overlays/kind/pipelines/kustomization.yaml'), 'utf8')).toContain(
+      '  - ../../../applications/pipeline/overlays\n',
+    );
+    expect(readFileSync(join(up, 'overlays/kind/cert-manager/kustomization.yaml'), 'utf8')).toContain(
+      '  - ../../../common/cert-manager/overlays/kubeflow\n',
+    );
+    expect(readFileSync(join(up, 'kubeflow-apps/team-quota.yaml'), 'utf8')).toBe(
+      readFileSync(join(team, 'kubeflow-apps/team-quota.yaml'), 'utf8'),
+    );
     expect(existsSync(join(up, 'kubeflow-apps/kubeflow-issuer.yaml'))).toBe(false);
     expect(existsSync(join(up, 'overlays/kind/network-policies'))).toBe(false);
 
-    const apps = readdirSync(join(up, 'kubeflow-apps')).filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => parseAllDocuments(readFileSync(join(up, 'kubeflow-apps', f), 'utf8')).map((d) => d.toJS() as App));
+    const apps = readdirSync(join(up, 'kubeflow-apps'))
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) =>
+        parseAllDocuments(readFileSync(join(up, 'kubeflow-apps', f), 'utf8')).map((d) => d.toJS() as App),
+      );
     const components = apps.filter((a) => a.metadata.annotations?.['kubeflow-gitops.io/component'] !== undefined);
     expect(components.map((a) => a.metadata.name).sort()).toEqual(r.plan.selection.map((c) => c.name).sort());
     expect(components).toHaveLength(27);
     for (const a of components) {
-      expect([a.spec.source.repoURL, a.spec.source.targetRevision, a.spec.source.path]).toEqual([fork, 'kubeflow-gitops', `overlays/kind/${a.metadata.name}`]);
+      expect([a.spec.source.repoURL, a.spec.source.targetRevision, a.spec.source.path]).toEqual([
+        fork,
+        'kubeflow-gitops',
+        `overlays/kind/${a.metadata.name}`,
+      ]);
     }
     const paths = apps.map((a) => a.spec.source.path);
     expect((await findRemoteResources(up, paths, nodeTreeReader)).remotes).toEqual([]);
     const rendered = await renderOffline(up, paths);
-    expect([...rendered].filter(([, v]) => v.error !== undefined).map(([p, v]) => `${p}: ${v.error ?? ''}`)).toEqual([]);
-    const ui = parseAllDocuments(rendered.get('overlays/kind/pipelines')?.yaml ?? '').map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: { replicas?: number } })
+    expect([...rendered].filter(([, v]) => v.error !== undefined).map(([p, v]) => `${p}: ${v.error ?? ''}`)).toEqual(
+      [],
+    );
+    const ui = parseAllDocuments(rendered.get('overlays/kind/pipelines')?.yaml ?? '')
+      .map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: { replicas?: number } })
       .find((o) => o.kind === 'Deployment' && o.metadata.name === 'ml-pipeline-ui');
     expect(ui?.spec?.replicas).toBe(3);
     expect(rendered.get('overlays/kind/katib')?.yaml).toContain('ghcr.io/kubeflow/katib/katib-ui:v0.19.0-team');
@@ -131,7 +198,9 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     expect(again).toMatchObject({ kind: 'up-to-date', committed: false, pushed: false, revision: after });
     expect(await tip(fork)).toBe(after);
     // fork with the old release no longer applies to the branch, and says so.
-    await expect(runFork(opts, env.deps())).rejects.toThrow(/is on Kubeflow 26\.03 \(upgraded\), not v1\.11\.0\. Nothing was changed\.\nPass --release 26\.03/);
+    await expect(runFork(opts, env.deps())).rejects.toThrow(
+      /is on Kubeflow 26\.03 \(upgraded\), not v1\.11\.0\. Nothing was changed\.\nPass --release 26\.03/,
+    );
   });
 
   it("a conflict in the tool's own vendoring edit is settled automatically: upstream's side, vendored again", async () => {
@@ -143,7 +212,11 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     await run('git', ['clone', '--quiet', '--mirror', join(env.root, 'git', 'kubeflow', 'manifests.git'), upstream]);
     await run('git', ['clone', '--quiet', upstream, work]);
     await run('git', ['checkout', '--quiet', '--detach', '26.03'], { cwd: work });
-    edit(join(work, file), 'minimal?ref=v3.7.3\n', 'minimal?ref=v3.7.3\n# upstream: the RBAC of the cluster-wide install\n');
+    edit(
+      join(work, file),
+      'minimal?ref=v3.7.3\n',
+      'minimal?ref=v3.7.3\n# upstream: the RBAC of the cluster-wide install\n',
+    );
     await run('git', [...ID, 'commit', '--quiet', '-am', 'upstream edit next to a remote entry'], { cwd: work });
     await run('git', ['tag', '-f', '26.03'], { cwd: work });
     await run('git', ['push', '--quiet', '--force', 'origin', 'refs/tags/26.03'], { cwd: work });
@@ -159,9 +232,13 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     const up = await clone(fork);
     const text = readFileSync(join(up, file), 'utf8');
     expect(text).toContain('# upstream: the RBAC of the cluster-wide install\n');
-    expect(text).toContain('- ../../../../../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/crds/minimal\n');
+    expect(text).toContain(
+      '- ../../../../../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/crds/minimal\n',
+    );
     expect(text).not.toContain('https://');
-    expect((await renderOffline(up, ['overlays/generic/pipelines'])).get('overlays/generic/pipelines')?.error).toBeUndefined();
+    expect(
+      (await renderOffline(up, ['overlays/generic/pipelines'])).get('overlays/generic/pipelines')?.error,
+    ).toBeUndefined();
   });
 
   it('bad input names the flag to fix', async () => {
@@ -170,10 +247,17 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     const r = await cli(['upgrade', '--fork', '/tmp/x', '--to', '1.0', '--yes'], state);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--to <release>' argument '1\.0' is invalid/);
-    expect((await cli(['upgrade', '--fork', '/tmp/x', '--continue', '--abort'], state)).stderr).toContain('--continue and --abort are alternatives');
-    expect((await cli(['upgrade', '--to', '26.03', '--yes'], state)).stderr).toMatch(/--fork <git-url-or-path> or --github-fork <owner>/);
+    expect((await cli(['upgrade', '--fork', '/tmp/x', '--continue', '--abort'], state)).stderr).toContain(
+      '--continue and --abort are alternatives',
+    );
+    expect((await cli(['upgrade', '--to', '26.03', '--yes'], state)).stderr).toMatch(
+      /--fork <git-url-or-path> or --github-fork <owner>/,
+    );
     const fork = await env.newFork('empty');
-    const empty = await cli(['upgrade', '--fork', fork, '--mirror', env.mirror, '--to', '26.03', '--yes', '--no-apply'], state);
+    const empty = await cli(
+      ['upgrade', '--fork', fork, '--mirror', env.mirror, '--to', '26.03', '--yes', '--no-apply'],
+      state,
+    );
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('branch "kubeflow-gitops" does not exist');
     // The install's --config file works for upgrade too: the fork and branch come from it (its release does not).
@@ -190,7 +274,10 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
 
   it('a conflicting edit stops with the file named (exit 6), nothing pushed; --abort drops it; --continue after resolving pushes', async () => {
     const fork = await env.newFork('conflict');
-    await runFork(env.options({ fork, release: 'v1.11.0', target: 'kind', components: 'dex,kubeflow-issuer' }), env.deps());
+    await runFork(
+      env.options({ fork, release: 'v1.11.0', target: 'kind', components: 'dex,kubeflow-issuer' }),
+      env.deps(),
+    );
     const team = await clone(fork);
     // Upstream moves Dex from v2.44.0 to v2.45.0 in 26.03; the team had pinned a patch release on that line.
     edit(join(team, 'common/dex/base/deployment.yaml'), 'ghcr.io/dexidp/dex:v2.44.0', 'ghcr.io/dexidp/dex:v2.44.1');
@@ -203,24 +290,32 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('! common/dex/base/deployment.yaml');
     expect(plan.stdout).toContain('kubeflow-issuer: part of cert-manager in 26.03');
-    const json = JSON.parse((await cli(['plan', ...flags.slice(0, -1), '--to', '26.03', '--output', 'json'], state)).stdout) as { from: string; conflicts: string[]; plan: { components: { name: string; change: string }[] } };
+    const json = JSON.parse(
+      (await cli(['plan', ...flags.slice(0, -1), '--to', '26.03', '--output', 'json'], state)).stdout,
+    ) as { from: string; conflicts: string[]; plan: { components: { name: string; change: string }[] } };
     expect(json.from).toBe('v1.11.0');
     expect(json.conflicts).toEqual(['common/dex/base/deployment.yaml']);
     expect(json.plan.components).toContainEqual({ name: 'kubeflow-issuer', change: 'merged', into: 'cert-manager' });
 
     const stopped = await cli(['upgrade', ...flags, '--to', '26.03'], state);
     expect(stopped.code).toBe(6);
-    expect(stopped.stderr).toMatch(/stopped: your changes conflict with upstream's in 1 file:\n {4}common\/dex\/base\/deployment\.yaml\n/);
+    expect(stopped.stderr).toMatch(
+      /stopped: your changes conflict with upstream's in 1 file:\n {4}common\/dex\/base\/deployment\.yaml\n/,
+    );
     expect(stopped.stderr).toContain('Nothing was pushed.');
     expect(stopped.stderr).toMatch(/upgrade --fork \S+ --mirror \S+ --yes --no-apply --continue/);
     expect(stopped.stderr).toMatch(/upgrade --fork \S+ --mirror \S+ --yes --no-apply --abort/);
     expect(await tip(fork)).toBe(before);
     const workDir = /cd (\S+)/.exec(stopped.stderr)?.[1] ?? '';
-    expect(readFileSync(join(workDir, 'common/dex/base/deployment.yaml'), 'utf8')).toMatch(/<<<<<<< HEAD\n.*dex:v2\.44\.1\n/);
+    expect(readFileSync(join(workDir, 'common/dex/base/deployment.yaml'), 'utf8')).toMatch(
+      /<<<<<<< HEAD\n.*dex:v2\.44\.1\n/,
+    );
     expect(readFileSync(join(workDir, '.git', 'config'), 'utf8')).not.toContain(TOKEN);
 
     // Starting again while one waits: told where it is.
-    expect((await cli(['upgrade', ...flags, '--to', '26.03'], state)).stderr).toMatch(/stopped on conflicts and is waiting in .*upgrade --continue.*upgrade --abort/);
+    expect((await cli(['upgrade', ...flags, '--to', '26.03'], state)).stderr).toMatch(
+      /stopped on conflicts and is waiting in .*upgrade --continue.*upgrade --abort/,
+    );
     const aborted = await cli(['upgrade', ...flags, '--abort'], state);
     expect(aborted.code).toBe(0);
     expect(aborted.stderr).toContain('dropped the stopped upgrade');
@@ -234,7 +329,10 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     expect(unresolved.code).toBe(6);
     expect(unresolved.stderr).toMatch(/unresolved conflicts in .*\n {2}common\/dex\/base\/deployment\.yaml\n/);
     const theirs = await env.git(['show', ':3:common/dex/base/deployment.yaml'], workDir);
-    writeFileSync(join(workDir, 'common/dex/base/deployment.yaml'), theirs.replace('ghcr.io/dexidp/dex:v2.45.0', 'ghcr.io/dexidp/dex:v2.45.1'));
+    writeFileSync(
+      join(workDir, 'common/dex/base/deployment.yaml'),
+      theirs.replace('ghcr.io/dexidp/dex:v2.45.0', 'ghcr.io/dexidp/dex:v2.45.1'),
+    );
     await env.git(['add', 'common/dex/base/deployment.yaml'], workDir);
     const done = await cli(['upgrade', ...flags, '--continue'], state);
     expect(done.stderr).not.toContain('internal error');
@@ -246,7 +344,11 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     const up = await clone(fork);
     expect(readFileSync(join(up, 'common/dex/base/deployment.yaml'), 'utf8')).toContain('ghcr.io/dexidp/dex:v2.45.1');
     expect((await env.git(['rev-list', '--parents', '-n1', 'HEAD'], up)).trim().split(' ')).toHaveLength(3);
-    expect(parse(readFileSync(join(up, 'kubeflow-apps/cert-manager.yaml'), 'utf8'))).toMatchObject({ spec: { source: { path: 'overlays/kind/cert-manager' } } });
-    expect((await renderOffline(up, ['overlays/kind/dex', 'overlays/kind/cert-manager'])).get('overlays/kind/dex')?.yaml).toContain('ghcr.io/dexidp/dex:v2.45.1');
+    expect(parse(readFileSync(join(up, 'kubeflow-apps/cert-manager.yaml'), 'utf8'))).toMatchObject({
+      spec: { source: { path: 'overlays/kind/cert-manager' } },
+    });
+    expect(
+      (await renderOffline(up, ['overlays/kind/dex', 'overlays/kind/cert-manager'])).get('overlays/kind/dex')?.yaml,
+    ).toContain('ghcr.io/dexidp/dex:v2.45.1');
   });
 });

@@ -13,7 +13,12 @@ export interface AppStatus {
 }
 
 /** `retryLimit` bounds automated sync retries (Argo CD's default backoff makes a failure take minutes). */
-export function application(name: string, repoURL: string, namespace: string, opts: { path?: string; retryLimit?: number } = {}): Manifest {
+export function application(
+  name: string,
+  repoURL: string,
+  namespace: string,
+  opts: { path?: string; retryLimit?: number } = {},
+): Manifest {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -25,7 +30,9 @@ export function application(name: string, repoURL: string, namespace: string, op
       syncPolicy: {
         automated: { prune: true },
         syncOptions: ['CreateNamespace=true'],
-        ...(opts.retryLimit !== undefined ? { retry: { limit: opts.retryLimit, backoff: { duration: '1s', factor: 1, maxDuration: '1s' } } } : {}),
+        ...(opts.retryLimit !== undefined
+          ? { retry: { limit: opts.retryLimit, backoff: { duration: '1s', factor: 1, maxDuration: '1s' } } }
+          : {}),
       },
     },
   };
@@ -37,7 +44,13 @@ export async function applyApplication(kc: KubeConfig, app: Manifest): Promise<v
 
 export async function readAppStatus(kc: KubeConfig, name: string): Promise<AppStatus> {
   const api = kc.makeApiClient(CustomObjectsApi);
-  const app = (await api.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name })) as {
+  const app = (await api.getNamespacedCustomObject({
+    group: 'argoproj.io',
+    version: 'v1alpha1',
+    namespace: 'argocd',
+    plural: 'applications',
+    name,
+  })) as {
     status?: AppStatus;
   };
   return app.status ?? {};
@@ -45,7 +58,10 @@ export async function readAppStatus(kc: KubeConfig, name: string): Promise<AppSt
 
 /** Polls until `done(status)`; on timeout throws with the last status, which says what Argo CD saw. */
 export async function waitForApp(
-  kc: KubeConfig, name: string, done: (s: AppStatus) => boolean, timeoutMs = 300_000,
+  kc: KubeConfig,
+  name: string,
+  done: (s: AppStatus) => boolean,
+  timeoutMs = 300_000,
 ): Promise<AppStatus> {
   const deadline = Date.now() + timeoutMs;
   let last: AppStatus = {};
@@ -54,5 +70,7 @@ export async function waitForApp(
     if (done(last)) return last;
     await sleep(2000);
   }
-  throw new Error(`Application ${name} did not reach the expected state; last status: ${JSON.stringify(last, null, 2)}`);
+  throw new Error(
+    `Application ${name} did not reach the expected state; last status: ${JSON.stringify(last, null, 2)}`,
+  );
 }

@@ -24,7 +24,9 @@ function freePort(): Promise<number> {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
       const addr = s.address();
-      s.close(() => { resolve(typeof addr === 'object' && addr ? addr.port : 0); });
+      s.close(() => {
+        resolve(typeof addr === 'object' && addr ? addr.port : 0);
+      });
     });
     s.on('error', reject);
   });
@@ -41,22 +43,41 @@ export async function startBareApiServer(env: ClusterEnv, name: string): Promise
   const server = `https://127.0.0.1:${port}`;
   const log = join(paths.logs, `kube-apiserver-bare-${name}.log`);
   const fd = openSync(log, 'a');
-  const child = spawn(join(binDir(), 'kube-apiserver'), [
-    `--etcd-servers=${etcd}`, `--etcd-prefix=/bare-${name}-${Date.now().toString(36)}`,
-    '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${port}`,
-    `--cert-dir=${paths.pki}`, `--token-auth-file=${paths.tokenCsv}`, '--authorization-mode=RBAC',
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    `--service-account-key-file=${join(paths.pki, 'sa.pub')}`, `--service-account-signing-key-file=${join(paths.pki, 'sa.key')}`,
-    '--service-cluster-ip-range=10.96.0.0/16', '--enable-priority-and-fairness=false',
-  ], { stdio: ['ignore', fd, fd] });
+  const child = spawn(
+    join(binDir(), 'kube-apiserver'),
+    [
+      `--etcd-servers=${etcd}`,
+      `--etcd-prefix=/bare-${name}-${Date.now().toString(36)}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${port}`,
+      `--cert-dir=${paths.pki}`,
+      `--token-auth-file=${paths.tokenCsv}`,
+      '--authorization-mode=RBAC',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${join(paths.pki, 'sa.pub')}`,
+      `--service-account-signing-key-file=${join(paths.pki, 'sa.key')}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--enable-priority-and-fairness=false',
+    ],
+    { stdio: ['ignore', fd, fd] },
+  );
   closeSync(fd);
   const stop = async () => {
     if (child.exitCode !== null) return;
     child.kill('SIGTERM');
-    await new Promise((r) => { child.once('exit', r); setTimeout(r, 10_000).unref(); });
+    await new Promise((r) => {
+      child.once('exit', r);
+      setTimeout(r, 10_000).unref();
+    });
   };
   try {
-    await waitFor(() => httpOk(`${server}/readyz`, { token }), { name: `bare kube-apiserver on ${port}`, timeoutMs: 120_000, log, pid: child.pid });
+    await waitFor(() => httpOk(`${server}/readyz`, { token }), {
+      name: `bare kube-apiserver on ${port}`,
+      timeoutMs: 120_000,
+      log,
+      pid: child.pid,
+    });
   } catch (err) {
     await stop();
     throw err;

@@ -25,10 +25,14 @@ export function ensureCredentials(paths: StatePaths): { adminToken: string; gitT
   for (const dir of [paths.root, paths.logs, paths.pids, paths.pki, paths.etcdData, paths.gitRoot, paths.volumes]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
-  for (const sub of ['tls', 'ssh', 'gpg/source', 'plugins', 'tmp']) mkdirSync(join(paths.argocd, sub), { recursive: true });
+  for (const sub of ['tls', 'ssh', 'gpg/source', 'plugins', 'tmp'])
+    mkdirSync(join(paths.argocd, sub), { recursive: true });
   mkdirSync(join(paths.argocd, 'gpg', 'keys'), { recursive: true, mode: 0o700 });
   if (!existsSync(paths.tokenCsv)) {
-    writeSecret(paths.tokenCsv, `${randomBytes(24).toString('hex')},kubeflow-gitops-admin,kubeflow-gitops-admin,system:masters\n`);
+    writeSecret(
+      paths.tokenCsv,
+      `${randomBytes(24).toString('hex')},kubeflow-gitops-admin,kubeflow-gitops-admin,system:masters\n`,
+    );
   }
   if (!existsSync(join(paths.pki, 'sa.key'))) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -48,7 +52,15 @@ export function writeKubeconfig(paths: StatePaths, ports: Ports, adminToken: str
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'kfg-local', cluster: { server: `https://127.0.0.1:${ports.apiserver}`, 'certificate-authority-data': ca.toString('base64') } }],
+    clusters: [
+      {
+        name: 'kfg-local',
+        cluster: {
+          server: `https://127.0.0.1:${ports.apiserver}`,
+          'certificate-authority-data': ca.toString('base64'),
+        },
+      },
+    ],
     users: [{ name: 'kfg-admin', user: { token: adminToken } }],
     contexts: [{ name: 'kfg-local', context: { cluster: 'kfg-local', user: 'kfg-admin' } }],
     'current-context': 'kfg-local',
@@ -64,7 +76,12 @@ function nodeObject(): Manifest {
       name: NODE_NAME,
       // No NoSchedule taint (unlike kwok's docs): unmodified Deployments synced by Argo CD must land here.
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'kwok.x-k8s.io/node': 'fake' },
-      labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', type: 'kwok' },
+      labels: {
+        'kubernetes.io/hostname': NODE_NAME,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        type: 'kwok',
+      },
     },
     // No status here: kwok's node-initialize stage fills capacity (1k CPU, 1Ti memory, 1M pods), which fits
     // every request in a full Kubeflow install.
@@ -79,13 +96,24 @@ export async function ensureNodeAndStorage(kc: KubeConfig): Promise<void> {
 function argoSource(paths: StatePaths): string {
   const dir = join(paths.argocd, 'src');
   if (!existsSync(join(dir, '.git'))) {
-    execFileSync('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--branch', VERSIONS.argocd, join(fixturesDir, 'git', 'argo-cd.bundle'), dir]);
+    execFileSync('git', [
+      '-c',
+      'advice.detachedHead=false',
+      'clone',
+      '--quiet',
+      '--branch',
+      VERSIONS.argocd,
+      join(fixturesDir, 'git', 'argo-cd.bundle'),
+      dir,
+    ]);
   }
   return dir;
 }
 
 function render(bin: string, dir: string): Manifest[] {
-  return parseManifests(execFileSync(join(bin, 'kustomize'), ['build', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+  return parseManifests(
+    execFileSync(join(bin, 'kustomize'), ['build', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+  );
 }
 
 function defaultProject(): Manifest {
@@ -94,16 +122,27 @@ function defaultProject(): Manifest {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AppProject',
     metadata: { name: 'default', namespace: 'argocd' },
-    spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] },
+    spec: {
+      sourceRepos: ['*'],
+      destinations: [{ server: '*', namespace: '*' }],
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+    },
   };
 }
 
 export async function bootstrapArgocd(kc: KubeConfig, bin: string, paths: StatePaths): Promise<void> {
   const src = argoSource(paths);
   const ns: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } };
-  const config = render(bin, join(src, 'manifests', 'base', 'config')).map((o): Manifest => ({ ...o, metadata: { ...o.metadata, namespace: 'argocd' } }));
+  const config = render(bin, join(src, 'manifests', 'base', 'config')).map((o): Manifest => ({
+    ...o,
+    metadata: { ...o.metadata, namespace: 'argocd' },
+  }));
   const params = config.find((o) => o.metadata.name === 'argocd-cmd-params-cm');
-  if (params) params.data = { ...(params.data as Record<string, string> | undefined), 'controller.resource.health.persist': 'true' };
+  if (params)
+    params.data = {
+      ...(params.data as Record<string, string> | undefined),
+      'controller.resource.health.persist': 'true',
+    };
   await applyInOrder(kc, [ns, ...render(bin, join(src, 'manifests', 'crds')), ...config], FIELD_MANAGER);
   await serverSideApply(kc, [defaultProject()], FIELD_MANAGER);
 }

@@ -5,7 +5,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { KUBERNETES_BUILD_DATE, VERSIONS, binDir, cacheDir, goModulesDir } from './config.js';
 import { ToolMissingError } from './errors.js';
@@ -29,8 +39,11 @@ function k8sLdflags(): string {
   const minor = v.split('.')[1] ?? '';
   // Without these the apiserver reports v0.0.0-master, which breaks kubeVersion checks in Helm/Argo CD.
   const parts = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((p) => [
-    `-X ${p}.gitVersion=${v}`, `-X ${p}.gitMajor=1`, `-X ${p}.gitMinor=${minor}`,
-    `-X ${p}.gitTreeState=clean`, `-X ${p}.buildDate=${KUBERNETES_BUILD_DATE}`,
+    `-X ${p}.gitVersion=${v}`,
+    `-X ${p}.gitMajor=1`,
+    `-X ${p}.gitMinor=${minor}`,
+    `-X ${p}.gitTreeState=clean`,
+    `-X ${p}.buildDate=${KUBERNETES_BUILD_DATE}`,
   ]);
   return ['-s -w', ...parts].join(' ');
 }
@@ -43,8 +56,11 @@ function goEnv(key: string): string {
 function copyKwokStages(bin: string): void {
   const root = join(goEnv('GOMODCACHE'), `sigs.k8s.io/kwok@${VERSIONS.kwok}`, 'kustomize', 'stage');
   const files = [
-    'node/fast/node-initialize.yaml', 'node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
-    'pod/fast/pod-ready.yaml', 'pod/fast/pod-complete.yaml', 'pod/fast/pod-delete.yaml',
+    'node/fast/node-initialize.yaml',
+    'node/heartbeat-with-lease/node-heartbeat-with-lease.yaml',
+    'pod/fast/pod-ready.yaml',
+    'pod/fast/pod-complete.yaml',
+    'pod/fast/pod-delete.yaml',
   ];
   writeFileSync(join(bin, 'kwok-stages.yaml'), files.map((f) => readFileSync(join(root, f), 'utf8')).join('\n---\n'));
 }
@@ -65,9 +81,12 @@ function linkArgocd(bin: string): void {
  * go.mod stays the plain dependency on the published tag.
  */
 function argocdPatchedModule(): string[] {
-  const mod = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `github.com/argoproj/argo-cd/v3@${VERSIONS.argocd}`], {
-    cwd: join(goModulesDir, 'argocd'), encoding: 'utf8',
-  })) as { Dir: string };
+  const mod = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', `github.com/argoproj/argo-cd/v3@${VERSIONS.argocd}`], {
+      cwd: join(goModulesDir, 'argocd'),
+      encoding: 'utf8',
+    }),
+  ) as { Dir: string };
   const srcRoot = join(cacheDir(), 'src');
   const src = join(srcRoot, `argo-cd-${VERSIONS.argocd}`);
   const shim = join(goModulesDir, 'argocd', 'overlay', 'settings_export.go.in');
@@ -77,19 +96,61 @@ function argocdPatchedModule(): string[] {
   execFileSync('chmod', ['-R', 'u+w', src]);
   cpSync(shim, join(src, 'util', 'settings', 'zz_kfg_settings_export.go'));
   const modfile = join(srcRoot, 'argocd-build.mod');
-  writeFileSync(modfile, `${readFileSync(join(goModulesDir, 'argocd', 'go.mod'), 'utf8')}\nreplace github.com/argoproj/argo-cd/v3 => ${src}\n`);
+  writeFileSync(
+    modfile,
+    `${readFileSync(join(goModulesDir, 'argocd', 'go.mod'), 'utf8')}\nreplace github.com/argoproj/argo-cd/v3 => ${src}\n`,
+  );
   cpSync(join(goModulesDir, 'argocd', 'go.sum'), join(srcRoot, 'argocd-build.sum'));
   return [`-modfile=${modfile}`];
 }
 
 export const TARGETS: Target[] = [
   { name: 'etcd', module: 'etcd', pkg: 'go.etcd.io/etcd/server/v3', version: VERSIONS.etcd, ldflags: '-s -w' },
-  { name: 'kube-apiserver', module: 'k8s', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', version: VERSIONS.kubernetes, ldflags: k8sLdflags() },
-  { name: 'kube-controller-manager', module: 'k8s', pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager', version: VERSIONS.kubernetes, ldflags: k8sLdflags() },
-  { name: 'kube-scheduler', module: 'k8s', pkg: 'k8s.io/kubernetes/cmd/kube-scheduler', version: VERSIONS.kubernetes, ldflags: k8sLdflags() },
-  { name: 'kwok', module: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', version: VERSIONS.kwok, ldflags: '-s -w', after: copyKwokStages },
-  { name: 'argocd', module: 'argocd', pkg: '.', version: VERSIONS.argocd, ldflags: '-s -w', after: linkArgocd, prepare: argocdPatchedModule },
-  { name: 'kustomize', module: 'kustomize', pkg: 'sigs.k8s.io/kustomize/kustomize/v5', version: VERSIONS.kustomize, ldflags: '-s -w' },
+  {
+    name: 'kube-apiserver',
+    module: 'k8s',
+    pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
+    version: VERSIONS.kubernetes,
+    ldflags: k8sLdflags(),
+  },
+  {
+    name: 'kube-controller-manager',
+    module: 'k8s',
+    pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager',
+    version: VERSIONS.kubernetes,
+    ldflags: k8sLdflags(),
+  },
+  {
+    name: 'kube-scheduler',
+    module: 'k8s',
+    pkg: 'k8s.io/kubernetes/cmd/kube-scheduler',
+    version: VERSIONS.kubernetes,
+    ldflags: k8sLdflags(),
+  },
+  {
+    name: 'kwok',
+    module: 'kwok',
+    pkg: 'sigs.k8s.io/kwok/cmd/kwok',
+    version: VERSIONS.kwok,
+    ldflags: '-s -w',
+    after: copyKwokStages,
+  },
+  {
+    name: 'argocd',
+    module: 'argocd',
+    pkg: '.',
+    version: VERSIONS.argocd,
+    ldflags: '-s -w',
+    after: linkArgocd,
+    prepare: argocdPatchedModule,
+  },
+  {
+    name: 'kustomize',
+    module: 'kustomize',
+    pkg: 'sigs.k8s.io/kustomize/kustomize/v5',
+    version: VERSIONS.kustomize,
+    ldflags: '-s -w',
+  },
 ];
 
 function stampFor(t: Target, goVersion: string): string {
@@ -139,11 +200,16 @@ export async function buildAll(log: (msg: string) => void = console.log): Promis
     const started = Date.now();
     log(`building ${t.name} ${t.version} (log: ${join(logs, `${t.name}.log`)})`);
     const extra = t.prepare?.() ?? [];
-    await runLogged(`build ${t.name}`, 'go', ['build', ...extra, '-trimpath', '-ldflags', t.ldflags, '-o', join(bin, t.name), t.pkg], {
-      cwd: join(goModulesDir, t.module),
-      env: { ...process.env, CGO_ENABLED: '0' },
-      log: join(logs, `${t.name}.log`),
-    });
+    await runLogged(
+      `build ${t.name}`,
+      'go',
+      ['build', ...extra, '-trimpath', '-ldflags', t.ldflags, '-o', join(bin, t.name), t.pkg],
+      {
+        cwd: join(goModulesDir, t.module),
+        env: { ...process.env, CGO_ENABLED: '0' },
+        log: join(logs, `${t.name}.log`),
+      },
+    );
     t.after?.(bin);
     writeFileSync(stampFile, stamp);
     const seconds = Math.round((Date.now() - started) / 1000);

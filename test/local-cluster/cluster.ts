@@ -33,7 +33,10 @@ let cached: Promise<ClusterEnv> | undefined;
  */
 export function clusterUnavailable(): string | undefined {
   if (process.env.CI) return undefined;
-  const missing = [goAvailable() ? undefined : 'go', ...['git', 'redis-server', 'kubectl'].filter((t) => !onPath(t))].filter(Boolean);
+  const missing = [
+    goAvailable() ? undefined : 'go',
+    ...['git', 'redis-server', 'kubectl'].filter((t) => !onPath(t)),
+  ].filter(Boolean);
   if (missing.length === 0) return undefined;
   const why = `missing ${missing.join(', ')}; the local cluster needs Go >= 1.26 (builds from the module proxy), git, redis-server and kubectl`;
   console.warn(`skipping cluster tests: ${why}`);
@@ -50,7 +53,9 @@ function onPath(tool: string): boolean {
 }
 
 export function ensureCluster(): Promise<ClusterEnv> {
-  cached ??= up((m) => { console.log(`[local-cluster] ${m}`); }).then((r) => {
+  cached ??= up((m) => {
+    console.log(`[local-cluster] ${m}`);
+  }).then((r) => {
     console.log(`[local-cluster] up in ${r.upSeconds}s, peak RSS ${r.peakRssMiB} MiB, logs ${r.info.logsDir}`);
     return toEnv(r.info);
   });

@@ -14,12 +14,20 @@ export function gitAuthEnv(token: string, extra: Record<string, string> = {}): N
     ...Object.entries(extra),
   ];
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_COUNT: String(pairs.length) };
-  pairs.forEach(([k, v], i) => { env[`GIT_CONFIG_KEY_${i}`] = k; env[`GIT_CONFIG_VALUE_${i}`] = v; });
+  pairs.forEach(([k, v], i) => {
+    env[`GIT_CONFIG_KEY_${i}`] = k;
+    env[`GIT_CONFIG_VALUE_${i}`] = v;
+  });
   return env;
 }
 
 /** Commits `files` (path → content) as the whole tree of `main` and pushes it to `url`. */
-export async function pushFiles(url: string, token: string, files: Record<string, string>, message = 'test content'): Promise<void> {
+export async function pushFiles(
+  url: string,
+  token: string,
+  files: Record<string, string>,
+  message = 'test content',
+): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'kfg-push-'));
   const git = (...args: string[]) => run('git', ['-C', work, ...args], { env: gitAuthEnv(token) });
   await git('init', '--quiet', '--initial-branch=main');
@@ -28,6 +36,15 @@ export async function pushFiles(url: string, token: string, files: Record<string
     writeFileSync(join(work, path), content);
   }
   await git('add', '-A');
-  await git('-c', 'user.name=kfg-test', '-c', 'user.email=kfg-test@example.invalid', 'commit', '--quiet', '-m', message);
+  await git(
+    '-c',
+    'user.name=kfg-test',
+    '-c',
+    'user.email=kfg-test@example.invalid',
+    'commit',
+    '--quiet',
+    '-m',
+    message,
+  );
   await git('push', '--quiet', '--force', url, 'HEAD:refs/heads/main');
 }

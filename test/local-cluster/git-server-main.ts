@@ -21,6 +21,8 @@ const server = await startGitHttpServer({
 });
 console.log(`git server listening on ${server.url} (root ${paths.gitRoot})`);
 
-const stop = () => { void server.close().then(() => process.exit(0)); };
+const stop = () => {
+  void server.close().then(() => process.exit(0));
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

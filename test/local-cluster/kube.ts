@@ -3,8 +3,16 @@
  * through @kubernetes/client-node (the same mechanism the installer uses) and CRD readiness.
  */
 import {
-  ApiException, ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions,
-  type KubernetesObject, type V1APIResource,
+  ApiException,
+  ApiextensionsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubernetesObject,
+  type V1APIResource,
 } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments } from 'yaml';
@@ -36,7 +44,11 @@ export const isCrd = (o: Manifest): boolean => o.kind === 'CustomResourceDefinit
 
 export class ApplyError extends Error {
   override name = 'ApplyError';
-  constructor(readonly object: string, readonly status: number | undefined, detail: string) {
+  constructor(
+    readonly object: string,
+    readonly status: number | undefined,
+    detail: string,
+  ) {
     super(`server-side apply of ${object} failed${status ? ` (${status})` : ''}: ${detail}`);
   }
 }
@@ -66,8 +78,11 @@ export async function serverSideApply(kc: KubeConfig, objects: Manifest[], field
         break;
       } catch (e) {
         const status = e instanceof ApiException ? e.code : undefined;
-        const notServedYet = status === 404 || (e instanceof NotServedError);
-        if (notServedYet && attempt < 30) { await sleep(1000); continue; }
+        const notServedYet = status === 404 || e instanceof NotServedError;
+        if (notServedYet && attempt < 30) {
+          await sleep(1000);
+          continue;
+        }
         const detail = e instanceof ApiException ? String(e.body) : e instanceof Error ? e.message : String(e);
         throw new ApplyError(describeObject(obj), status, detail);
       }
@@ -82,7 +97,10 @@ class NotServedError extends Error {
 }
 
 async function applyOne(
-  discovery: KubernetesObjectApi, custom: CustomObjectsApi, obj: Manifest, fieldManager: string,
+  discovery: KubernetesObjectApi,
+  custom: CustomObjectsApi,
+  obj: Manifest,
+  fieldManager: string,
   ssa: ReturnType<typeof setHeaderOptions>,
 ): Promise<void> {
   if (!obj.apiVersion.includes('/')) {
@@ -92,7 +110,10 @@ async function applyOne(
     return;
   }
   const [group = '', version = ''] = obj.apiVersion.split('/');
-  const find = async () => (await custom.getAPIResources({ group, version })).resources.find((r) => r.kind === obj.kind && !r.name.includes('/'));
+  const find = async () =>
+    (await custom.getAPIResources({ group, version })).resources.find(
+      (r) => r.kind === obj.kind && !r.name.includes('/'),
+    );
   // Discovery is cached per group/version, refreshed when a kind is missing (its CRD may be new).
   let resource = discoveryCache.get(obj.apiVersion)?.find((r) => r.kind === obj.kind);
   if (!resource) {
@@ -101,7 +122,15 @@ async function applyOne(
     if (resource) discoveryCache.set(obj.apiVersion, [...list, resource]);
   }
   if (!resource) throw new NotServedError(`${obj.apiVersion} ${obj.kind} is not served`);
-  const common = { group, version, plural: resource.name, name: obj.metadata.name, body: obj, fieldManager, force: true };
+  const common = {
+    group,
+    version,
+    plural: resource.name,
+    name: obj.metadata.name,
+    body: obj,
+    fieldManager,
+    force: true,
+  };
   if (resource.namespaced) {
     await custom.patchNamespacedCustomObject({ ...common, namespace: obj.metadata.namespace ?? 'default' }, ssa);
   } else {
@@ -120,7 +149,8 @@ export async function waitCrdsEstablished(kc: KubeConfig, names: string[], timeo
       if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) pending.delete(name);
     }
     if (pending.size === 0) return;
-    if (Date.now() > deadline) throw new Error(`CRDs not Established after ${timeoutMs / 1000}s: ${[...pending].join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`CRDs not Established after ${timeoutMs / 1000}s: ${[...pending].join(', ')}`);
     await sleep(500);
   }
 }
@@ -129,10 +159,17 @@ export async function waitCrdsEstablished(kc: KubeConfig, names: string[], timeo
 export async function applyInOrder(kc: KubeConfig, objects: Manifest[], fieldManager: string): Promise<void> {
   const crds = objects.filter(isCrd);
   await serverSideApply(kc, crds, fieldManager);
-  await waitCrdsEstablished(kc, crds.map((c) => c.metadata.name));
+  await waitCrdsEstablished(
+    kc,
+    crds.map((c) => c.metadata.name),
+  );
   const namespaces = objects.filter((o) => o.kind === 'Namespace');
   await serverSideApply(kc, namespaces, fieldManager);
-  await serverSideApply(kc, objects.filter((o) => !isCrd(o) && o.kind !== 'Namespace'), fieldManager);
+  await serverSideApply(
+    kc,
+    objects.filter((o) => !isCrd(o) && o.kind !== 'Namespace'),
+    fieldManager,
+  );
 }
 
 const SYSTEM_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd']);
@@ -150,7 +187,9 @@ export async function deleteObjects(kc: KubeConfig, objects: Manifest[], timeout
       const copy: KubernetesObject = structuredClone(o);
       await client.delete(copy, undefined, undefined, undefined, undefined, 'Background');
     } catch (e) {
-      const gone = (e instanceof ApiException && e.code === 404) || (e instanceof Error && e.message.startsWith('Unrecognized API version and kind'));
+      const gone =
+        (e instanceof ApiException && e.code === 404) ||
+        (e instanceof Error && e.message.startsWith('Unrecognized API version and kind'));
       if (!gone) throw e;
     }
   };
@@ -167,12 +206,14 @@ export async function deleteObjects(kc: KubeConfig, objects: Manifest[], timeout
         if (e instanceof ApiException && e.code === 404) break;
         throw e;
       }
-      if (Date.now() > deadline) throw new Error(`namespace ${ns.metadata.name} still terminating after ${timeoutMs / 1000}s`);
+      if (Date.now() > deadline)
+        throw new Error(`namespace ${ns.metadata.name} still terminating after ${timeoutMs / 1000}s`);
       await sleep(1000);
     }
   }
   // The ClusterRole aggregation controller re-creates an aggregated ClusterRole deleted before the
   // roles that feed it: once they are all gone, delete any it brought back.
   await sleep(2000);
-  for (const o of objects) if (o.kind === 'ClusterRole' && (o as { aggregationRule?: unknown }).aggregationRule !== undefined) await del(o);
+  for (const o of objects)
+    if (o.kind === 'ClusterRole' && (o as { aggregationRule?: unknown }).aggregationRule !== undefined) await del(o);
 }

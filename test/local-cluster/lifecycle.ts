@@ -13,7 +13,14 @@ import { LocalClusterError, ToolMissingError } from './errors.js';
 import { tcpOpen } from './probes.js';
 import { loadKubeConfig } from './kube.js';
 import {
-  logFile, peakRssKiB, readPid, recordedNames, runningPid, startManaged, stopManaged, waitFor,
+  logFile,
+  peakRssKiB,
+  readPid,
+  recordedNames,
+  runningPid,
+  startManaged,
+  stopManaged,
+  waitFor,
 } from './processes.js';
 
 export interface ClusterInfo {
@@ -44,8 +51,13 @@ function requireTool(tool: string, hint: string): void {
 
 function infoFor(paths: StatePaths, ports: Ports, gitToken: string): ClusterInfo {
   return {
-    kubeconfig: paths.kubeconfig, gitUrl: `http://127.0.0.1:${ports.git}`, gitToken,
-    stateDir: paths.root, logsDir: paths.logs, ports, versions: VERSIONS,
+    kubeconfig: paths.kubeconfig,
+    gitUrl: `http://127.0.0.1:${ports.git}`,
+    gitToken,
+    stateDir: paths.root,
+    logsDir: paths.logs,
+    ports,
+    versions: VERSIONS,
   };
 }
 
@@ -93,8 +105,10 @@ async function assertPortsFree(c: Component): Promise<void> {
   for (const port of c.ports) {
     const taken = await tcpOpen(port).catch(() => false);
     if (taken) {
-      throw new LocalClusterError(`${c.spec.name}: 127.0.0.1:${port} is already in use by a process this cluster did not start `
-        + '(another local cluster with a different KFG_CLUSTER_DIR?); stop it or move the port with KFG_PORT_<NAME>');
+      throw new LocalClusterError(
+        `${c.spec.name}: 127.0.0.1:${port} is already in use by a process this cluster did not start ` +
+          '(another local cluster with a different KFG_CLUSTER_DIR?); stop it or move the port with KFG_PORT_<NAME>',
+      );
     }
   }
 }
@@ -118,8 +132,14 @@ export function peakRssMiB(paths: StatePaths = statePaths()): number {
 export async function down(log: (msg: string) => void = console.log): Promise<void> {
   const paths = statePaths();
   const order = components({
-    bin: binDir(), paths, ports: recordedPorts(paths), adminToken: '', nodeReady: () => Promise.resolve(false),
-  }).map((c) => c.spec.name).reverse();
+    bin: binDir(),
+    paths,
+    ports: recordedPorts(paths),
+    adminToken: '',
+    nodeReady: () => Promise.resolve(false),
+  })
+    .map((c) => c.spec.name)
+    .reverse();
   const names = [...order, ...recordedNames(paths.pids).filter((n) => !order.includes(n))];
   for (const name of names) {
     if (readPid(paths.pids, name) === undefined) continue;
@@ -129,13 +149,22 @@ export async function down(log: (msg: string) => void = console.log): Promise<vo
   log(`removed ${paths.root}`);
 }
 
-export interface StatusLine { name: string; pid?: number; running: boolean; log: string }
+export interface StatusLine {
+  name: string;
+  pid?: number;
+  running: boolean;
+  log: string;
+}
 
 export function status(): { info?: ClusterInfo; components: StatusLine[]; peakRssMiB: number } {
   const paths = statePaths();
   const info = existsSync(paths.info) ? (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo) : undefined;
   const names = components({
-    bin: binDir(), paths, ports: recordedPorts(paths), adminToken: '', nodeReady: () => Promise.resolve(false),
+    bin: binDir(),
+    paths,
+    ports: recordedPorts(paths),
+    adminToken: '',
+    nodeReady: () => Promise.resolve(false),
   }).map((c) => c.spec.name);
   const lines = names.map((name) => {
     const pid = runningPid(paths.pids, name);

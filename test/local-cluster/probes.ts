@@ -12,20 +12,34 @@ export interface HttpProbe {
  * GET over HTTP(S). Component health ports (KCM, scheduler) serve self-signed certs nobody can verify
  * from outside, so TLS verification is off unless a CA is given.
  */
-export function httpGet(url: string, opts: { token?: string; ca?: string; timeoutMs?: number } = {}): Promise<HttpProbe> {
+export function httpGet(
+  url: string,
+  opts: { token?: string; ca?: string; timeoutMs?: number } = {},
+): Promise<HttpProbe> {
   const u = new URL(url);
   const headers: Record<string, string> = opts.token ? { Authorization: `Bearer ${opts.token}` } : {};
   return new Promise((resolve, reject) => {
     const onResponse = (res: import('node:http').IncomingMessage) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }); });
+      res.on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
     };
-    const req = u.protocol === 'https:'
-      ? request(u, { headers, ca: opts.ca, rejectUnauthorized: opts.ca !== undefined, timeout: opts.timeoutMs ?? 5000 }, onResponse)
-      : httpRequest(u, { headers, timeout: opts.timeoutMs ?? 5000 }, onResponse);
-    req.on('timeout', () => { req.destroy(new Error(`timeout calling ${url}`)); });
+    const req =
+      u.protocol === 'https:'
+        ? request(
+            u,
+            { headers, ca: opts.ca, rejectUnauthorized: opts.ca !== undefined, timeout: opts.timeoutMs ?? 5000 },
+            onResponse,
+          )
+        : httpRequest(u, { headers, timeout: opts.timeoutMs ?? 5000 }, onResponse);
+    req.on('timeout', () => {
+      req.destroy(new Error(`timeout calling ${url}`));
+    });
     req.on('error', reject);
     req.end();
   });
@@ -41,10 +55,27 @@ export async function httpOk(url: string, opts: { token?: string; ca?: string } 
 export function tcpExchange(port: number, payload: string, timeoutMs = 3000): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = connect({ host: '127.0.0.1', port });
-    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`timeout on 127.0.0.1:${port}`)); }, timeoutMs);
-    sock.on('connect', () => { if (payload) sock.write(payload); else { clearTimeout(timer); sock.end(); resolve(''); } });
-    sock.on('data', (d) => { clearTimeout(timer); sock.end(); resolve(d.toString()); });
-    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`timeout on 127.0.0.1:${port}`));
+    }, timeoutMs);
+    sock.on('connect', () => {
+      if (payload) sock.write(payload);
+      else {
+        clearTimeout(timer);
+        sock.end();
+        resolve('');
+      }
+    });
+    sock.on('data', (d) => {
+      clearTimeout(timer);
+      sock.end();
+      resolve(d.toString());
+    });
+    sock.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
   });
 }
 

@@ -76,7 +76,8 @@ export function startManaged(spec: ManagedSpec, logsDir: string, pidsDir: string
   if (spec.cwd) opts.cwd = spec.cwd;
   const child = spawn(spec.command, spec.args, opts);
   closeSync(fd);
-  if (child.pid === undefined) throw new ComponentFailedError(spec.name, `could not spawn ${spec.command}`, log, tailFile(log));
+  if (child.pid === undefined)
+    throw new ComponentFailedError(spec.name, `could not spawn ${spec.command}`, log, tailFile(log));
   child.unref();
   const rec: PidRecord = { pid: child.pid, match: spec.match ?? spec.command };
   writeFileSync(join(pidsDir, `${spec.name}.pid`), JSON.stringify(rec));
@@ -89,7 +90,15 @@ export async function stopManaged(pidsDir: string, name: string, graceMs = 10_00
   rmSync(join(pidsDir, `${name}.pid`), { force: true });
   if (pid === undefined) return false;
   const signal = (sig: NodeJS.Signals) => {
-    try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* already gone */ } }
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
   };
   signal('SIGTERM');
   const deadline = Date.now() + graceMs;
@@ -101,7 +110,9 @@ export async function stopManaged(pidsDir: string, name: string, graceMs = 10_00
 
 export function recordedNames(pidsDir: string): string[] {
   if (!existsSync(pidsDir)) return [];
-  return readdirSync(pidsDir).filter((f) => f.endsWith('.pid')).map((f) => f.slice(0, -4));
+  return readdirSync(pidsDir)
+    .filter((f) => f.endsWith('.pid'))
+    .map((f) => f.slice(0, -4));
 }
 
 /** Peak RSS (VmHWM) in KiB of one process, or 0 when it is gone. */
@@ -133,7 +144,7 @@ export async function waitFor(check: () => Promise<boolean>, opts: WaitOptions):
     }
     try {
       // Ready only counts while our process is still alive (not a stranger answering on the port).
-      if (await check() && (opts.pid === undefined || isAlive(opts.pid))) return;
+      if ((await check()) && (opts.pid === undefined || isAlive(opts.pid))) return;
     } catch (e) {
       lastError = e instanceof Error ? e.message : String(e);
     }
@@ -145,7 +156,10 @@ export async function waitFor(check: () => Promise<boolean>, opts: WaitOptions):
 
 /** Runs a command to completion with output to a log file; throws with the tail on failure. */
 export async function runLogged(
-  name: string, command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; log: string },
+  name: string,
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; log: string },
 ): Promise<void> {
   const fd = openSync(opts.log, 'a');
   const spawnOpts: SpawnOptions = { stdio: ['ignore', fd, fd], env: opts.env ?? process.env };
@@ -154,8 +168,15 @@ export async function runLogged(
     const child = spawn(command, args, spawnOpts);
     child.on('error', reject);
     child.on('close', resolve);
-  }).finally(() => { closeSync(fd); });
+  }).finally(() => {
+    closeSync(fd);
+  });
   if (code !== 0) {
-    throw new ComponentFailedError(name, `${command} ${args.join(' ')} exited with ${code}`, opts.log, tailFile(opts.log));
+    throw new ComponentFailedError(
+      name,
+      `${command} ${args.join(' ')} exited with ${code}`,
+      opts.log,
+      tailFile(opts.log),
+    );
   }
 }

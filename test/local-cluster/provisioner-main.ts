@@ -30,7 +30,10 @@ function volumeFor(pvc: V1PersistentVolumeClaim): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name: `pvc-${pvc.metadata?.uid ?? name}`, annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER_NAME } },
+    metadata: {
+      name: `pvc-${pvc.metadata?.uid ?? name}`,
+      annotations: { 'pv.kubernetes.io/provisioned-by': PROVISIONER_NAME },
+    },
     spec: {
       capacity: { storage: pvc.spec?.resources?.requests?.storage ?? '1Gi' },
       accessModes: pvc.spec?.accessModes ?? ['ReadWriteOnce'],
@@ -46,7 +49,8 @@ function volumeFor(pvc: V1PersistentVolumeClaim): Manifest {
 async function reconcile(): Promise<void> {
   const claims = await core.listPersistentVolumeClaimForAllNamespaces();
   for (const pvc of claims.items) {
-    if (pvc.status?.phase !== 'Pending' || pvc.spec?.volumeName || pvc.spec?.storageClassName !== STORAGE_CLASS) continue;
+    if (pvc.status?.phase !== 'Pending' || pvc.spec?.volumeName || pvc.spec?.storageClassName !== STORAGE_CLASS)
+      continue;
     const pv = volumeFor(pvc);
     try {
       await objects.create(pv);
@@ -58,9 +62,14 @@ async function reconcile(): Promise<void> {
   }
   const volumes = await core.listPersistentVolume();
   for (const pv of volumes.items) {
-    if (pv.status?.phase !== 'Released' || pv.metadata?.annotations?.['pv.kubernetes.io/provisioned-by'] !== PROVISIONER_NAME) continue;
+    if (
+      pv.status?.phase !== 'Released' ||
+      pv.metadata?.annotations?.['pv.kubernetes.io/provisioned-by'] !== PROVISIONER_NAME
+    )
+      continue;
     await core.deletePersistentVolume({ name: pv.metadata.name ?? '' });
-    if (pv.spec?.hostPath?.path.startsWith(paths.volumes)) rmSync(pv.spec.hostPath.path, { recursive: true, force: true });
+    if (pv.spec?.hostPath?.path.startsWith(paths.volumes))
+      rmSync(pv.spec.hostPath.path, { recursive: true, force: true });
     console.log(`deleted released ${pv.metadata.name ?? ''}`);
   }
 }

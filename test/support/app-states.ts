@@ -32,17 +32,21 @@ ${extra.spec ?? ''}  template:
 ${extra.pod ?? ''}      containers: [{name: web, image: registry.k8s.io/pause:3.10}]
 `;
 }
-const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n';
+const SERVICE =
+  'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n';
 const WEB = { 'deployment.yaml': deployment(), 'service.yaml': SERVICE };
-const configMap = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {mode: ${mode}}\n`;
+const configMap = (mode: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {mode: ${mode}}\n`;
 
 const single = (repoURL: string, targetRevision = 'main', path = '.') => [{ repoURL, path, targetRevision }];
 
 const sync = (a: ArgoApplication) => a.status?.sync?.status;
 const health = (a: ArgoApplication) => a.status?.health?.status;
 const opPhase = (a: ArgoApplication) => a.status?.operationState?.phase;
-const at = (a: ArgoApplication, sha: string) => a.status?.sync?.revision === sha || (a.status?.sync?.revisions ?? []).includes(sha);
-const settledHealthy = (a: ArgoApplication, sha: string) => at(a, sha) && sync(a) === 'Synced' && health(a) === 'Healthy' && opPhase(a) === 'Succeeded';
+const at = (a: ArgoApplication, sha: string) =>
+  a.status?.sync?.revision === sha || (a.status?.sync?.revisions ?? []).includes(sha);
+const settledHealthy = (a: ArgoApplication, sha: string) =>
+  at(a, sha) && sync(a) === 'Synced' && health(a) === 'Healthy' && opPhase(a) === 'Succeeded';
 
 export const RECIPES: readonly StateRecipe[] = [
   {
@@ -65,11 +69,19 @@ export const RECIPES: readonly StateRecipe[] = [
       const sha = await repo.commit({ 'service.yaml': SERVICE, 'configmap.yaml': configMap('gitops') });
       // The Service as in git (so health is Healthy, not Missing), the ConfigMap edited by hand.
       await lab.applyDirect(name, [
-        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'web' },
+          spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+        },
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config' }, data: { mode: 'edited-by-hand' } },
       ]);
       await lab.application(name, { sources: single(repo.url), namespace: name, automated: false });
-      return { app: await lab.waitFor(name, (a) => at(a, sha) && sync(a) === 'OutOfSync' && health(a) === 'Healthy'), expectedRevision: sha };
+      return {
+        app: await lab.waitFor(name, (a) => at(a, sha) && sync(a) === 'OutOfSync' && health(a) === 'Healthy'),
+        expectedRevision: sha,
+      };
     },
   },
   {
@@ -91,7 +103,10 @@ export const RECIPES: readonly StateRecipe[] = [
       const repo = await lab.repo(name);
       const sha = await repo.commit({ ...WEB, 'deployment.yaml': deployment({ pod: `      ${UNSCHEDULABLE}\n` }) });
       await lab.application(name, { sources: single(repo.url), namespace: name });
-      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Progressing'), expectedRevision: sha };
+      return {
+        app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Progressing'),
+        expectedRevision: sha,
+      };
     },
   },
   {
@@ -100,9 +115,15 @@ export const RECIPES: readonly StateRecipe[] = [
     note: 'Same unschedulable Deployment with progressDeadlineSeconds: 1: the Deployment controller sets ProgressDeadlineExceeded, Argo CD reports Degraded.',
     async produce(lab, name) {
       const repo = await lab.repo(name);
-      const sha = await repo.commit({ ...WEB, 'deployment.yaml': deployment({ spec: '  progressDeadlineSeconds: 1\n', pod: `      ${UNSCHEDULABLE}\n` }) });
+      const sha = await repo.commit({
+        ...WEB,
+        'deployment.yaml': deployment({ spec: '  progressDeadlineSeconds: 1\n', pod: `      ${UNSCHEDULABLE}\n` }),
+      });
       await lab.application(name, { sources: single(repo.url), namespace: name });
-      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Degraded'), expectedRevision: sha };
+      return {
+        app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Degraded'),
+        expectedRevision: sha,
+      };
     },
   },
   {
@@ -113,7 +134,10 @@ export const RECIPES: readonly StateRecipe[] = [
       const repo = await lab.repo(name);
       const sha = await repo.commit({ ...WEB, 'deployment.yaml': deployment({ spec: '  paused: true\n' }) });
       await lab.application(name, { sources: single(repo.url), namespace: name });
-      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Suspended'), expectedRevision: sha };
+      return {
+        app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Suspended'),
+        expectedRevision: sha,
+      };
     },
   },
   {
@@ -137,8 +161,12 @@ spec:
 `;
       const sha = await repo.commit({ ...WEB, 'presync-job.yaml': hook });
       await lab.application(name, { sources: single(repo.url), namespace: name });
-      const hookRunning = (a: ArgoApplication) => (a.status?.operationState?.syncResult?.resources ?? []).some((r) => r.hookPhase === 'Running');
-      return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Running' && hookRunning(a)), expectedRevision: sha };
+      const hookRunning = (a: ArgoApplication) =>
+        (a.status?.operationState?.syncResult?.resources ?? []).some((r) => r.hookPhase === 'Running');
+      return {
+        app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Running' && hookRunning(a)),
+        expectedRevision: sha,
+      };
     },
   },
   {
@@ -149,14 +177,25 @@ spec:
       const repo = await lab.repo(name);
       const wave = (n: number) => `\n  annotations: {argocd.argoproj.io/sync-wave: "${String(n)}"}`;
       const sha = await repo.commit({
-        'deployment.yaml': deployment({ pod: `      ${UNSCHEDULABLE}\n` }).replace('metadata: {name: web}', `metadata:\n  name: web${wave(0)}`),
-        'configmap.yaml': configMap('after-web').replace('metadata: {name: web-config}', `metadata:\n  name: web-config${wave(1)}`),
+        'deployment.yaml': deployment({ pod: `      ${UNSCHEDULABLE}\n` }).replace(
+          'metadata: {name: web}',
+          `metadata:\n  name: web${wave(0)}`,
+        ),
+        'configmap.yaml': configMap('after-web').replace(
+          'metadata: {name: web-config}',
+          `metadata:\n  name: web-config${wave(1)}`,
+        ),
       });
       await lab.application(name, { sources: single(repo.url), namespace: name });
-      const waiting = (a: ArgoApplication) => opPhase(a) === 'Running' && (a.status?.operationState?.message ?? '').startsWith('waiting for healthy state of apps/Deployment/web');
+      const waiting = (a: ArgoApplication) =>
+        opPhase(a) === 'Running' &&
+        (a.status?.operationState?.message ?? '').startsWith('waiting for healthy state of apps/Deployment/web');
       await lab.waitFor(name, (a) => at(a, sha) && waiting(a));
       await lab.kube.delete({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: name, name: 'web' });
-      const gone = (a: ArgoApplication) => (a.status?.resources ?? []).some((r) => r.kind === 'Deployment' && r.name === 'web' && r.health?.status === 'Missing');
+      const gone = (a: ArgoApplication) =>
+        (a.status?.resources ?? []).some(
+          (r) => r.kind === 'Deployment' && r.name === 'web' && r.health?.status === 'Missing',
+        );
       return { app: await lab.waitFor(name, (a) => waiting(a) && gone(a)), expectedRevision: sha };
     },
   },
@@ -166,7 +205,10 @@ spec:
     note: 'A Deployment without containers: valid YAML, rejected by the apiserver; retry limit 1, so the operation ends Failed.',
     async produce(lab, name) {
       const repo = await lab.repo(name);
-      const broken = deployment().replace('      containers: [{name: web, image: registry.k8s.io/pause:3.10}]\n', '      containers: []\n');
+      const broken = deployment().replace(
+        '      containers: [{name: web, image: registry.k8s.io/pause:3.10}]\n',
+        '      containers: []\n',
+      );
       const sha = await repo.commit({ ...WEB, 'deployment.yaml': broken });
       await lab.application(name, { sources: single(repo.url), namespace: name, retryLimit: 1 });
       return { app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Failed'), expectedRevision: sha };
@@ -180,7 +222,8 @@ spec:
       const repo = await lab.repo(name);
       const sha = await repo.commit(WEB);
       await lab.application(name, { sources: single(repo.url, 'main', 'no-such-dir'), namespace: name });
-      const comparisonError = (a: ArgoApplication) => (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError');
+      const comparisonError = (a: ArgoApplication) =>
+        (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError');
       return { app: await lab.waitFor(name, comparisonError), expectedRevision: sha };
     },
   },
@@ -191,7 +234,11 @@ spec:
     async produce(lab, name) {
       const repo = await lab.repo(name);
       const sha = await repo.commit(WEB);
-      await lab.application(name, { sources: single(repo.url, 'main', 'no-such-dir'), namespace: name, automated: false });
+      await lab.application(name, {
+        sources: single(repo.url, 'main', 'no-such-dir'),
+        namespace: name,
+        automated: false,
+      });
       await lab.waitFor(name, (a) => (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError'));
       await lab.startSync(name, sha);
       return { app: await lab.waitFor(name, (a) => opPhase(a) === 'Error'), expectedRevision: sha };

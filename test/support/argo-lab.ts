@@ -74,7 +74,17 @@ export class ArgoLab {
           writeFileSync(join(work, path), content);
         }
         await git('add', '-A');
-        await git('-c', 'user.name=kfg-test', '-c', 'user.email=kfg-test@example.invalid', 'commit', '--quiet', '--allow-empty', '-m', message);
+        await git(
+          '-c',
+          'user.name=kfg-test',
+          '-c',
+          'user.email=kfg-test@example.invalid',
+          'commit',
+          '--quiet',
+          '--allow-empty',
+          '-m',
+          message,
+        );
         await git('push', '--quiet', url, 'HEAD:refs/heads/main');
         return (await git('rev-parse', 'HEAD')).stdout.trim();
       },
@@ -87,7 +97,11 @@ export class ArgoLab {
    */
   adopt(kind: 'app' | 'repo', name: string): void {
     assertOurs(name);
-    if (kind === 'app') { this.apps.add(name); this.namespaces.add(name); return; }
+    if (kind === 'app') {
+      this.apps.add(name);
+      this.namespaces.add(name);
+      return;
+    }
     this.repoDirs.add(join(statePaths(this.env.stateDir).gitRoot, FORKS_OWNER, `${name}.git`));
     this.secrets.add(`${name}-repo`);
   }
@@ -110,7 +124,9 @@ export class ArgoLab {
         syncPolicy: {
           ...(o.automated === false ? {} : { automated: { prune: true } }),
           syncOptions: ['CreateNamespace=true'],
-          ...(o.retryLimit !== undefined ? { retry: { limit: o.retryLimit, backoff: { duration: '1s', factor: 1, maxDuration: '1s' } } } : {}),
+          ...(o.retryLimit !== undefined
+            ? { retry: { limit: o.retryLimit, backoff: { duration: '1s', factor: 1, maxDuration: '1s' } } }
+            : {}),
         },
       },
     });
@@ -127,13 +143,23 @@ export class ArgoLab {
   /** Starts a sync the way `argocd app sync` does: by writing `operation` on the Application. */
   async startSync(name: string, revision: string): Promise<void> {
     const path = await this.kube.pathFor('argoproj.io/v1alpha1', 'Application', 'argocd', name);
-    await this.kube.request('PATCH', path, { operation: { sync: { revision }, initiatedBy: { username: 'kfg-rd' } } }, 'application/merge-patch+json');
+    await this.kube.request(
+      'PATCH',
+      path,
+      { operation: { sync: { revision }, initiatedBy: { username: 'kfg-rd' } } },
+      'application/merge-patch+json',
+    );
   }
 
   /** Asks Argo CD to re-read git now instead of at its next poll (what a webhook would do). */
   async refresh(name: string): Promise<void> {
     const path = await this.kube.pathFor('argoproj.io/v1alpha1', 'Application', 'argocd', name);
-    await this.kube.request('PATCH', path, { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } }, 'application/merge-patch+json');
+    await this.kube.request(
+      'PATCH',
+      path,
+      { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } },
+      'application/merge-patch+json',
+    );
   }
 
   async read(name: string): Promise<LiveApp | undefined> {
@@ -156,7 +182,9 @@ export class ArgoLab {
       }
       await sleep(1000);
     }
-    throw new Error(`Application ${name} did not reach the state in ${timeoutMs / 1000}s; last status: ${JSON.stringify(last?.status, null, 2)}`);
+    throw new Error(
+      `Application ${name} did not reach the state in ${timeoutMs / 1000}s; last status: ${JSON.stringify(last?.status, null, 2)}`,
+    );
   }
 
   /** Deletes what this lab created: Applications (cascading), their namespaces, repository Secrets, bare repos. */
@@ -184,10 +212,15 @@ export class ArgoLab {
       }
     }
     for (const ns of this.namespaces) await this.releaseHookFinalizers(ns);
-    for (const ns of this.namespaces) await this.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }, 'Background');
-    for (const s of this.secrets) await this.kube.delete({ apiVersion: 'v1', kind: 'Secret', name: s, namespace: 'argocd' });
+    for (const ns of this.namespaces)
+      await this.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }, 'Background');
+    for (const s of this.secrets)
+      await this.kube.delete({ apiVersion: 'v1', kind: 'Secret', name: s, namespace: 'argocd' });
     for (const dir of this.repoDirs) rmSync(dir, { recursive: true, force: true });
-    this.apps.clear(); this.namespaces.clear(); this.secrets.clear(); this.repoDirs.clear();
+    this.apps.clear();
+    this.namespaces.clear();
+    this.secrets.clear();
+    this.repoDirs.clear();
   }
 
   /** Argo CD v3 puts a finalizer on hook objects; with the Application gone nobody removes it, and the namespace would hang. */
@@ -203,5 +236,6 @@ export class ArgoLab {
 }
 
 function assertOurs(name: string): void {
-  if (!name.startsWith(PREFIX)) throw new Error(`${name}: everything the lab creates on the shared cluster must start with ${PREFIX}`);
+  if (!name.startsWith(PREFIX))
+    throw new Error(`${name}: everything the lab creates on the shared cluster must start with ${PREFIX}`);
 }

@@ -7,14 +7,20 @@ import { collectionPath, type Kube, type KubeObject } from '../../installer/syst
 
 const CHURN = new Set(['Event', 'Lease', 'Endpoints', 'EndpointSlice']);
 
-interface Listing { readonly lines: string[]; readonly deleting: string[] }
+interface Listing {
+  readonly lines: string[];
+  readonly deleting: string[];
+}
 
 async function list(kube: Kube): Promise<Listing> {
   const lines: string[] = [];
   const deleting: string[] = [];
   for (const t of await kube.resourceTypes()) {
     if (CHURN.has(t.kind)) continue;
-    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then((l) => l.items, () => []);
+    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then(
+      (l) => l.items,
+      () => [],
+    );
     for (const o of items) {
       const line = `${t.apiVersion} ${t.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
       lines.push(line);
@@ -44,7 +50,9 @@ export async function quietListing(kube: Kube, seconds = 180): Promise<string[]>
     const same = now.lines.length === last.lines.length && now.lines.every((l, i) => l === last.lines[i]);
     if (same && now.deleting.length === 0) return now.lines;
     if (Date.now() > end) {
-      console.warn(`[cluster-listing] not quiet after ${seconds}s; still deleting: ${now.deleting.slice(0, 10).join(', ') || 'none'}`);
+      console.warn(
+        `[cluster-listing] not quiet after ${seconds}s; still deleting: ${now.deleting.slice(0, 10).join(', ') || 'none'}`,
+      );
       return now.lines;
     }
     last = now;

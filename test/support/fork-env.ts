@@ -36,7 +36,10 @@ export async function startForkEnv(): Promise<ForkEnv> {
   const gitRoot = join(root, 'git');
   await prepareUpstreamRepos(gitRoot);
   const server = await startGitHttpServer({
-    gitRoot, fileRoot: fixtureFileRoot, token: TOKEN, publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'],
+    gitRoot,
+    fileRoot: fixtureFileRoot,
+    token: TOKEN,
+    publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'],
   });
   const authEnv = {
     GIT_TERMINAL_PROMPT: '0',

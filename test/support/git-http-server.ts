@@ -30,7 +30,8 @@ export interface GitHttpServer {
   close(): Promise<void>;
 }
 
-const GIT_PATH = /^\/(?<repo>[^/]+\/[^/]+?)(?:\.git)?(?<rest>\/(?:info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.*))$/;
+const GIT_PATH =
+  /^\/(?<repo>[^/]+\/[^/]+?)(?:\.git)?(?<rest>\/(?:info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.*))$/;
 
 export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
@@ -47,17 +48,22 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => { resolve(); });
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => { resolve(); });
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }
 
@@ -73,7 +79,13 @@ function isAuthorized(req: IncomingMessage, opts: GitHttpServerOptions, repo: st
 }
 
 function serveGit(
-  req: IncomingMessage, res: ServerResponse, url: URL, repo: string, rest: string, backend: string, opts: GitHttpServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  repo: string,
+  rest: string,
+  backend: string,
+  opts: GitHttpServerOptions,
 ): void {
   const write = rest === '/git-receive-pack' || url.searchParams.get('service') === 'git-receive-pack';
   if (!isAuthorized(req, opts, repo, write)) {
@@ -101,16 +113,22 @@ function serveGit(
     HTTP_CONTENT_ENCODING: req.headers['content-encoding'] ?? '',
     // Partial clones (--filter=blob:none) and fetching any tag or commit, as GitHub allows.
     GIT_CONFIG_COUNT: '3',
-    GIT_CONFIG_KEY_0: 'uploadpack.allowFilter', GIT_CONFIG_VALUE_0: 'true',
-    GIT_CONFIG_KEY_1: 'uploadpack.allowAnySHA1InWant', GIT_CONFIG_VALUE_1: 'true',
-    GIT_CONFIG_KEY_2: 'receive.denyCurrentBranch', GIT_CONFIG_VALUE_2: 'updateInstead',
+    GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
+    GIT_CONFIG_VALUE_0: 'true',
+    GIT_CONFIG_KEY_1: 'uploadpack.allowAnySHA1InWant',
+    GIT_CONFIG_VALUE_1: 'true',
+    GIT_CONFIG_KEY_2: 'receive.denyCurrentBranch',
+    GIT_CONFIG_VALUE_2: 'updateInstead',
   };
   const child = spawn(backend, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   req.pipe(child.stdin);
   let head = Buffer.alloc(0);
   let headersDone = false;
   child.stdout.on('data', (chunk: Buffer) => {
-    if (headersDone) { res.write(chunk); return; }
+    if (headersDone) {
+      res.write(chunk);
+      return;
+    }
     head = Buffer.concat([head, chunk]);
     const end = findHeaderEnd(head);
     if (end < 0) return;
@@ -128,7 +146,9 @@ function serveGit(
     res.write(head.subarray(end + (head[end] === 13 ? 4 : 2)));
   });
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   child.on('close', (code) => {
     if (!headersDone) {
       res.writeHead(500).end(`git http-backend failed (${code}): ${stderr}`);
@@ -156,7 +176,10 @@ function serveFile(req: IncomingMessage, res: ServerResponse, pathname: string, 
     return;
   }
   res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': statSync(file).size });
-  if (req.method === 'HEAD') { res.end(); return; }
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   createReadStream(file).pipe(res);
 }
 
@@ -164,9 +187,14 @@ async function gitHttpBackendPath(): Promise<string> {
   const execPath = await new Promise<string>((resolve, reject) => {
     const child = spawn('git', ['--exec-path']);
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('error', reject);
-    child.on('close', (code) => { if (code === 0) resolve(out.trim()); else reject(new Error('git --exec-path failed')); });
+    child.on('close', (code) => {
+      if (code === 0) resolve(out.trim());
+      else reject(new Error('git --exec-path failed'));
+    });
   });
   const backend = join(execPath, 'git-http-backend');
   if (!existsSync(backend)) throw new Error(`git-http-backend not found at ${backend}; install git`);

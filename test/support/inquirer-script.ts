@@ -23,11 +23,28 @@ export interface Step {
 }
 
 /** Press enter: take the default. */
-export const accept = (ask: RegExp): Step => ({ ask, act: (ui) => { ui.press('enter'); } });
+export const accept = (ask: RegExp): Step => ({
+  ask,
+  act: (ui) => {
+    ui.press('enter');
+  },
+});
 /** Type an answer (after clearing a default) and press enter. */
-export const answer = (ask: RegExp, text: string): Step => ({ ask, act: (ui) => { ui.type(text); ui.press('enter'); } });
+export const answer = (ask: RegExp, text: string): Step => ({
+  ask,
+  act: (ui) => {
+    ui.type(text);
+    ui.press('enter');
+  },
+});
 /** Move down n times in a list, then enter. */
-export const choose = (ask: RegExp, downs: number): Step => ({ ask, act: (ui) => { for (let i = 0; i < downs; i++) ui.press('down'); ui.press('enter'); } });
+export const choose = (ask: RegExp, downs: number): Step => ({
+  ask,
+  act: (ui) => {
+    for (let i = 0; i < downs; i++) ui.press('down');
+    ui.press('enter');
+  },
+});
 
 export interface Scripted {
   readonly prompter: Prompter;
@@ -52,14 +69,26 @@ export function scriptedPrompter(steps: Step[]): Scripted {
     if (!step.ask.test(first)) throw new Error(`expected a question matching ${String(step.ask)}, got:\n${first}`);
     await step.act({
       screen: () => r.getScreen(),
-      type: (text) => { r.events.type(text); },
-      press: (...keys) => { for (const k of keys) r.events.keypress(k); },
+      type: (text) => {
+        r.events.type(text);
+      },
+      press: (...keys) => {
+        for (const k of keys) r.events.keypress(k);
+      },
       settle: () => r.nextRender(),
     });
     const value = (await r.answer) as never;
     screens.push(r.getScreen());
     return value;
   };
-  const prompter = createPrompter(true, { run, output: { write: (m: string) => { notes.push(m.replace(/\n$/, '')); return true; } } as unknown as NodeJS.WritableStream });
+  const prompter = createPrompter(true, {
+    run,
+    output: {
+      write: (m: string) => {
+        notes.push(m.replace(/\n$/, ''));
+        return true;
+      },
+    } as unknown as NodeJS.WritableStream,
+  });
   return { prompter, screens, notes, remaining: () => queue.length };
 }

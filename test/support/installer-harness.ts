@@ -13,7 +13,12 @@ import { projectRoot } from './fixtures.js';
 
 const CLI = join(projectRoot, 'installer', 'cli.ts');
 
-export interface CliRun { code: number; stdout: string; stderr: string; seconds: number }
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+}
 
 export interface InstallHarness {
   env: ClusterEnv;
@@ -43,15 +48,19 @@ interface AppReport {
 
 /** One line per Application: enough to tell a stuck operation or a stale status from a slow one. */
 export function describeApplications(items: readonly AppReport[]): string {
-  return items.map((a) => {
-    const st = a.status ?? {};
-    const op = st.operationState;
-    return [
-      a.metadata?.name ?? '?', `${st.sync?.status ?? '-'}@${(st.sync?.revision ?? '').slice(0, 7)}`, st.health?.status ?? '-',
-      `op=${op?.phase ?? '-'}${a.operation ? '(requested)' : ''} ${op?.startedAt ?? ''}..${op?.finishedAt ?? ''} "${(op?.message ?? '').slice(0, 120)}"`,
-      ...(st.conditions ?? []).map((c) => `${c.type ?? ''}: ${(c.message ?? '').slice(0, 120)}`),
-    ].join(' ');
-  }).join('\n');
+  return items
+    .map((a) => {
+      const st = a.status ?? {};
+      const op = st.operationState;
+      return [
+        a.metadata?.name ?? '?',
+        `${st.sync?.status ?? '-'}@${(st.sync?.revision ?? '').slice(0, 7)}`,
+        st.health?.status ?? '-',
+        `op=${op?.phase ?? '-'}${a.operation ? '(requested)' : ''} ${op?.startedAt ?? ''}..${op?.finishedAt ?? ''} "${(op?.message ?? '').slice(0, 120)}"`,
+        ...(st.conditions ?? []).map((c) => `${c.type ?? ''}: ${(c.message ?? '').slice(0, 120)}`),
+      ].join(' ');
+    })
+    .join('\n');
 }
 
 export async function startInstallHarness(): Promise<InstallHarness> {
@@ -62,42 +71,90 @@ export async function startInstallHarness(): Promise<InstallHarness> {
     const started = Date.now();
     return new Promise((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-        cwd: projectRoot, env: { ...process.env, KUBECONFIG: env.kubeconfig, KFG_GIT_TOKEN: env.gitToken, CI: 'true', KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-st-')), ...extra },
+        cwd: projectRoot,
+        env: {
+          ...process.env,
+          KUBECONFIG: env.kubeconfig,
+          KFG_GIT_TOKEN: env.gitToken,
+          CI: 'true',
+          KFG_STATE_DIR: mkdtempSync(join(tmpdir(), 'kfg-st-')),
+          ...extra,
+        },
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+      });
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         for (const l of d.toString().split('\n')) if (l && onStderr?.(l) === 'kill') child.kill('SIGKILL');
       });
-      child.on('close', (code) => { resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 }); });
+      child.on('close', (code) => {
+        resolve({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+      });
     });
   };
   return {
-    env, kube, fork,
-    gitEnv: () => ({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`, GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`, GIT_TERMINAL_PROMPT: '0' }),
+    env,
+    kube,
+    fork,
+    gitEnv: () => ({
+      GIT_CONFIG_COUNT: '1',
+      GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`,
+      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`,
+      GIT_TERMINAL_PROMPT: '0',
+    }),
     cli,
     async explain(r) {
-      const apps = await kube.request<{ items: AppReport[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications')
-        .then((l) => describeApplications(l.items), (err: unknown) => `(cannot list Applications: ${String(err)})`);
+      const apps = await kube
+        .request<{ items: AppReport[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications')
+        .then(
+          (l) => describeApplications(l.items),
+          (err: unknown) => `(cannot list Applications: ${String(err)})`,
+        );
       return `exit ${r.code} after ${Math.round(r.seconds)}s\n${r.stderr.slice(-3000)}\n--- Applications now ---\n${apps}`;
     },
-    installArgs: (o = {}) => ['install', '--yes', '--fork', o.fork ?? fork, '--mirror', `https://github.com/=${env.gitUrl}/`, '--release', '26.03',
-      '--components', o.components ?? 'pipelines,notebooks,kserve', '--target', 'local', '--timeout', o.timeout ?? '25m'],
+    installArgs: (o = {}) => [
+      'install',
+      '--yes',
+      '--fork',
+      o.fork ?? fork,
+      '--mirror',
+      `https://github.com/=${env.gitUrl}/`,
+      '--release',
+      '26.03',
+      '--components',
+      o.components ?? 'pipelines,notebooks,kserve',
+      '--target',
+      'local',
+      '--timeout',
+      o.timeout ?? '25m',
+    ],
     async cleanup() {
       // The product's own uninstall is the cleanup; if it cannot finish, fall back to deleting the root.
       const r = await cli(['uninstall', '--yes', '--wave-timeout', '5m']);
       if (r.code === 0) return;
-      process.stderr.write(`[harness] uninstall exited ${r.code}; deleting the root Application instead\n${r.stderr.slice(-2000)}\n`);
-      await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' }).catch(() => undefined);
+      process.stderr.write(
+        `[harness] uninstall exited ${r.code}; deleting the root Application instead\n${r.stderr.slice(-2000)}\n`,
+      );
+      await kube
+        .delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' })
+        .catch(() => undefined);
       for (let i = 0; i < 120; i++) {
-        const list = await kube.request<{ items: unknown[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops');
+        const list = await kube.request<{ items: unknown[] }>(
+          'GET',
+          '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops',
+        );
         if (list.items.length === 0) break;
         await new Promise((res) => setTimeout(res, 2000));
       }
-      await kube.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'argocd', name: 'kubeflow-gitops-repo' }).catch(() => undefined);
-      await kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' }).catch(() => undefined);
+      await kube
+        .delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'argocd', name: 'kubeflow-gitops-repo' })
+        .catch(() => undefined);
+      await kube
+        .delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' })
+        .catch(() => undefined);
     },
   };
 }

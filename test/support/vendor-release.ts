@@ -20,27 +20,44 @@ const run = promisify(execFile);
 /** Any attempt to reach the internet (git or kustomize's own http client) ends at a closed loopback port. */
 const OFFLINE_ENV: NodeJS.ProcessEnv = {
   ...process.env,
-  HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '', no_proxy: '',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  no_proxy: '',
   GIT_TERMINAL_PROMPT: '0',
-  GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'url.http://127.0.0.1:9/.insteadOf', GIT_CONFIG_VALUE_0: 'https://github.com/',
+  GIT_CONFIG_COUNT: '1',
+  GIT_CONFIG_KEY_0: 'url.http://127.0.0.1:9/.insteadOf',
+  GIT_CONFIG_VALUE_0: 'https://github.com/',
 };
 
 async function render(dir: string): Promise<number> {
-  const { stdout } = await run('kubectl', ['kustomize', dir], { env: OFFLINE_ENV, maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  const { stdout } = await run('kubectl', ['kustomize', dir], {
+    env: OFFLINE_ENV,
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 300_000,
+  });
   return stdout.trim() === '' ? 0 : stdout.split(/^---$/m).length;
 }
 
 async function git(repo: string, ...args: string[]): Promise<string> {
-  return (await run('git', ['-C', repo, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 64 * 1024 * 1024 })).stdout;
+  return (
+    await run('git', ['-C', repo, ...args], {
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+      maxBuffer: 64 * 1024 * 1024,
+    })
+  ).stdout;
 }
 
 /** Runs `fn` over `items`, `limit` at a time (kustomize renders are CPU-bound; the CI box has 2 cores). */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
+    }),
+  );
 }
 
 export interface ReleaseCase {
@@ -88,7 +105,9 @@ export function describeReleaseVendoring(c: ReleaseCase): void {
       expect(first.fetched).toHaveLength(first.plan.sources.length);
 
       const status = (await git(repo, 'status', '--porcelain', '--untracked-files=normal')).split('\n').filter(Boolean);
-      expect(status.sort()).toEqual([...first.editedFiles.map((f) => ` M ${f}`), ...(first.editedFiles.length > 0 ? ['?? vendor/'] : [])].sort());
+      expect(status.sort()).toEqual(
+        [...first.editedFiles.map((f) => ` M ${f}`), ...(first.editedFiles.length > 0 ? ['?? vendor/'] : [])].sort(),
+      );
 
       // Byte-exact: each edited file differs from upstream only on the lines of rewritten entries, and there
       // only by the URL → path substitution (comments and indentation survive).
@@ -111,9 +130,22 @@ export function describeReleaseVendoring(c: ReleaseCase): void {
 
     it('a second run over the committed fork changes nothing', async () => {
       await git(repo, 'add', '--all');
-      await git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '--allow-empty', '-m', 'vendor');
+      await git(
+        repo,
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        'commit',
+        '--quiet',
+        '--allow-empty',
+        '-m',
+        'vendor',
+      );
       const again = await vendorRemoteBases({
-        repoDir: repo, startPaths: [...entries, ...c.extraStartPaths], fetcher: createRemoteFetcher(),
+        repoDir: repo,
+        startPaths: [...entries, ...c.extraStartPaths],
+        fetcher: createRemoteFetcher(),
         mirrors: [{ from: 'https://github.com/', to: `${server!.url}/` }],
       });
       expect(again).toEqual({ plan: { sources: [], rewrites: [] }, fetched: [], editedFiles: [] });
@@ -126,16 +158,24 @@ export function describeReleaseVendoring(c: ReleaseCase): void {
       // The offline environment must really be offline, or the renders below would prove nothing.
       const online = join(root, 'needs-network');
       mkdirSync(online);
-      writeFileSync(join(online, 'kustomization.yaml'), 'resources:\n- https://github.com/kubernetes-sigs/lws//config/default?ref=v0.7.0\n');
+      writeFileSync(
+        join(online, 'kustomization.yaml'),
+        'resources:\n- https://github.com/kubernetes-sigs/lws//config/default?ref=v0.7.0\n',
+      );
       await expect(render(online)).rejects.toThrow();
 
       expect(await render(join(repo, 'example'))).toBe(c.exampleObjects);
-      const components = new Set(readEntries(readFileSync(join(repo, 'example', 'kustomization.yaml'), 'utf8'), '')
-        .filter((e) => e.field === 'components').map((e) => posix.join('example', e.entry)));
+      const components = new Set(
+        readEntries(readFileSync(join(repo, 'example', 'kustomization.yaml'), 'utf8'), '')
+          .filter((e) => e.field === 'components')
+          .map((e) => posix.join('example', e.entry)),
+      );
       // A Component cannot build alone (it patches what its user provides); example covers those.
       const standalone = [...entries.filter((e) => !components.has(e)), ...c.extraStartPaths];
       const counts = new Map<string, number>();
-      await pool(standalone, 2, async (path) => { counts.set(path, await render(join(repo, path))); });
+      await pool(standalone, 2, async (path) => {
+        counts.set(path, await render(join(repo, path)));
+      });
       for (const path of standalone) expect(counts.get(path), path).toBeGreaterThan(0);
     });
   });

@@ -37,8 +37,17 @@ describe('local cluster process bookkeeping', () => {
 
   it('fails a readiness wait with the tail of the log when the process dies', async () => {
     const d = dirs();
-    const pid = startManaged({ name: 'dies', command: 'sh', args: ['-c', 'echo "bind: address already in use"; exit 1'] }, d.logs, d.pids);
-    const wait = waitFor(() => Promise.resolve(false), { name: 'dies', timeoutMs: 10_000, log: join(d.logs, 'dies.log'), pid });
+    const pid = startManaged(
+      { name: 'dies', command: 'sh', args: ['-c', 'echo "bind: address already in use"; exit 1'] },
+      d.logs,
+      d.pids,
+    );
+    const wait = waitFor(() => Promise.resolve(false), {
+      name: 'dies',
+      timeoutMs: 10_000,
+      log: join(d.logs, 'dies.log'),
+      pid,
+    });
     await expect(wait).rejects.toThrow(ComponentFailedError);
     await expect(wait).rejects.toThrow(/address already in use/);
     expect(readFileSync(join(d.logs, 'dies.log'), 'utf8')).toContain('address already in use');

@@ -27,7 +27,10 @@ describe.skipIf(missing)('git CLI and http remote fetcher', () => {
 
   it.each([
     ['smart HTTP', (): string => `${server.url}/kubernetes-sigs/lws`],
-    ['file:// to a bare repository, without its .git suffix', (): string => pathToFileURL(join(root, 'git', 'kubernetes-sigs', 'lws')).href],
+    [
+      'file:// to a bare repository, without its .git suffix',
+      (): string => pathToFileURL(join(root, 'git', 'kubernetes-sigs', 'lws')).href,
+    ],
   ])('checks out a tag over %s and removes the checkout afterwards', async (_name, url) => {
     let seen = '';
     const listed = await fetcher.withGitCheckout(url(), 'v0.7.0', (dir) => {
@@ -42,7 +45,9 @@ describe.skipIf(missing)('git CLI and http remote fetcher', () => {
     const url = `${server.url.replace('http://', 'http://user:s3cret@')}/kubernetes-sigs/lws`;
     const err = await fetcher.withGitCheckout(url, 'v9.9.9', () => Promise.resolve()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalError);
-    expect((err as Error).message).toMatch(/fetching http:\/\/\*\*\*@127\.0\.0\.1:\d+\/kubernetes-sigs\/lws@v9\.9\.9 failed: .*check that the repository and ref exist/);
+    expect((err as Error).message).toMatch(
+      /fetching http:\/\/\*\*\*@127\.0\.0\.1:\d+\/kubernetes-sigs\/lws@v9\.9\.9 failed: .*check that the repository and ref exist/,
+    );
     expect((err as Error).message).not.toContain('s3cret');
     expect(String((err as Error).cause)).not.toContain('s3cret');
   });
@@ -56,8 +61,13 @@ describe.skipIf(missing)('git CLI and http remote fetcher', () => {
   });
 
   it('explains a missing file and an unreachable host', async () => {
-    await expect(fetcher.fetchFile(`${server.url}/kubernetes-sigs/jobset/releases/download/v0.0.0/manifests.yaml`))
-      .rejects.toThrow(/downloading http:\/\/127\.0\.0\.1:\d+\/kubernetes-sigs\/jobset\/releases\/download\/v0\.0\.0\/manifests\.yaml failed: HTTP 404/);
-    await expect(fetcher.fetchFile('http://127.0.0.1:9/x.yaml')).rejects.toThrow(/downloading http:\/\/127\.0\.0\.1:9\/x\.yaml failed: .*check the network/);
+    await expect(
+      fetcher.fetchFile(`${server.url}/kubernetes-sigs/jobset/releases/download/v0.0.0/manifests.yaml`),
+    ).rejects.toThrow(
+      /downloading http:\/\/127\.0\.0\.1:\d+\/kubernetes-sigs\/jobset\/releases\/download\/v0\.0\.0\/manifests\.yaml failed: HTTP 404/,
+    );
+    await expect(fetcher.fetchFile('http://127.0.0.1:9/x.yaml')).rejects.toThrow(
+      /downloading http:\/\/127\.0\.0\.1:9\/x\.yaml failed: .*check the network/,
+    );
   });
 });

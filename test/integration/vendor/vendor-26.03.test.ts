@@ -3,7 +3,10 @@ import { describeReleaseVendoring } from '../../support/vendor-release.js';
 describeReleaseVendoring({
   release: '26.03',
   exampleObjects: 675,
-  extraStartPaths: ['applications/trainer/upstream/third-party/leaderworkerset', 'applications/training-operator/upstream/v2/overlays/standalone'],
+  extraStartPaths: [
+    'applications/trainer/upstream/third-party/leaderworkerset',
+    'applications/training-operator/upstream/v2/overlays/standalone',
+  ],
   expectedDests: [
     'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/crds/minimal',
     'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller',

@@ -7,11 +7,21 @@ const machine = { cpus: 2, cpuModel: 'test', memoryGiB: 24, node: 'v20', kernel:
 
 describe('bench report', () => {
   it('aligns table columns', () => {
-    expect(renderTable([['a', 'bb'], ['ccc', 'd']])).toBe('a    bb\n---  --\nccc  d');
+    expect(
+      renderTable([
+        ['a', 'bb'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('a    bb\n---  --\nccc  d');
   });
 
   it('renders a results file that holds only some measurements (an interrupted or partial run)', () => {
-    const r: Results = { version: 1, machine, options: {}, context: { latency: { startedAt: 't0', loadBefore: [1, 1, 1], error: 'boom\nstack' } } };
+    const r: Results = {
+      version: 1,
+      machine,
+      options: {},
+      context: { latency: { startedAt: 't0', loadBefore: [1, 1, 1], error: 'boom\nstack' } },
+    };
     const text = renderReport(r);
     expect(text).toContain('2 CPUs');
     expect(text).toContain('FAILED: boom');
@@ -21,10 +31,24 @@ describe('bench report', () => {
   it('shows the latency percentiles', () => {
     const s = summarize(Array.from({ length: 200 }, (_, i) => i + 1));
     const r: Results = {
-      version: 1, machine, options: {}, context: {},
+      version: 1,
+      machine,
+      options: {},
+      context: {},
       latency: {
-        changes: 200, lost: 0, warmup: 10, apps: 20, gapMs: 25, responseToEventMs: s, sendToEventMs: s, patchRoundTripMs: s, eventBeforeResponse: 0,
-        watch: { lists: 1, watches: 1, restarts: 0 }, watcherRequests: {}, samples: { responseToEventMs: [], sendToEventMs: [] }, clusterState: 'idle',
+        changes: 200,
+        lost: 0,
+        warmup: 10,
+        apps: 20,
+        gapMs: 25,
+        responseToEventMs: s,
+        sendToEventMs: s,
+        patchRoundTripMs: s,
+        eventBeforeResponse: 0,
+        watch: { lists: 1, watches: 1, restarts: 0 },
+        watcherRequests: {},
+        samples: { responseToEventMs: [], sendToEventMs: [] },
+        clusterState: 'idle',
       },
     };
     expect(renderReport(r)).toMatch(/PATCH sent → installer event \(upper bound\)\s+100\s+190\s+200/);

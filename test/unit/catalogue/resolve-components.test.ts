@@ -4,12 +4,22 @@ import { RELEASES } from '../../../installer/catalogue/releases.js';
 import { resolveComponents } from '../../../installer/catalogue/resolve-components.js';
 import { UserError } from '../../../installer/errors.js';
 
-const names = (sel: string[], release: (typeof RELEASES)[number] = '26.03') => resolveComponents(sel, release).map((c) => c.spec.name);
+const names = (sel: string[], release: (typeof RELEASES)[number] = '26.03') =>
+  resolveComponents(sel, release).map((c) => c.spec.name);
 
 describe('resolveComponents', () => {
   it('pulls in what kserve needs: Knative, Istio, cert-manager and the Kubeflow base', () => {
     const got = names(['kserve']);
-    for (const dep of ['knative-serving', 'istio', 'istio-crds', 'cert-manager', 'cluster-local-gateway', 'kubeflow-istio-resources', 'oauth2-proxy', 'dex']) {
+    for (const dep of [
+      'knative-serving',
+      'istio',
+      'istio-crds',
+      'cert-manager',
+      'cluster-local-gateway',
+      'kubeflow-istio-resources',
+      'oauth2-proxy',
+      'dex',
+    ]) {
       expect(got).toContain(dep);
     }
     expect(got).not.toContain('pipelines');
@@ -37,7 +47,16 @@ describe('resolveComponents', () => {
 
   it('follows layers: namespaces/CRDs, cert-manager, Istio, auth, Knative, platform, apps', () => {
     const wave = new Map(resolveComponents(['all'], '26.03').map((c) => [c.spec.name, c.wave]));
-    const order = ['istio-crds', 'cert-manager', 'istio', 'dex', 'knative-serving', 'profiles', 'pipelines', 'user-namespace'];
+    const order = [
+      'istio-crds',
+      'cert-manager',
+      'istio',
+      'dex',
+      'knative-serving',
+      'profiles',
+      'pipelines',
+      'user-namespace',
+    ];
     const waves = order.map((n) => wave.get(n) ?? Number.NaN);
     expect(waves).toEqual([...waves].sort((a, b) => a - b));
     expect(new Set(waves).size).toBe(waves.length);
@@ -50,7 +69,9 @@ describe('resolveComponents', () => {
   });
 
   it('expands bundles and "all" per release', () => {
-    expect(names(['notebooks'])).toEqual(expect.arrayContaining(['notebook-controller', 'jupyter-web-app', 'admission-webhook']));
+    expect(names(['notebooks'])).toEqual(
+      expect.arrayContaining(['notebook-controller', 'jupyter-web-app', 'admission-webhook']),
+    );
     expect(names(['all'], '26.03').length).toBeGreaterThanOrEqual(20);
     expect(names(['all'], '26.03')).toContain('trainer');
     expect(names(['all'], 'v1.10.2')).toContain('training-operator');

@@ -15,18 +15,26 @@ const problemsOf = (text: string): string => {
 
 describe('config file', () => {
   it('reads every kind of setting; plain scalars keep the text as written', () => {
-    const c = parseConfigText([
-      'release: 26.03',
-      'components: [pipelines, notebooks]',
-      'mirror: https://github.com/=http://127.0.0.1:1/',
-      'configure-argocd: true',
-      'github-fork: octo',
-      'admin-email: me@example.org',
-      'timeout: 30m',
-    ].join('\n'), 'install.yaml');
+    const c = parseConfigText(
+      [
+        'release: 26.03',
+        'components: [pipelines, notebooks]',
+        'mirror: https://github.com/=http://127.0.0.1:1/',
+        'configure-argocd: true',
+        'github-fork: octo',
+        'admin-email: me@example.org',
+        'timeout: 30m',
+      ].join('\n'),
+      'install.yaml',
+    );
     expect(c.values).toEqual({
-      release: '26.03', components: ['pipelines', 'notebooks'], mirror: ['https://github.com/=http://127.0.0.1:1/'],
-      configureArgocd: true, githubFork: 'octo', adminEmail: 'me@example.org', timeout: '30m',
+      release: '26.03',
+      components: ['pipelines', 'notebooks'],
+      mirror: ['https://github.com/=http://127.0.0.1:1/'],
+      configureArgocd: true,
+      githubFork: 'octo',
+      adminEmail: 'me@example.org',
+      timeout: '30m',
     });
     expect(c.where('components')).toBe('install.yaml:2 (key components)');
     // 26.10 as YAML is the number 26.1; the release a person means is "26.10".
@@ -35,16 +43,18 @@ describe('config file', () => {
   });
 
   it('names the file, line, column and key of every problem at once', () => {
-    const msg = problemsOf([
-      '# settings',
-      'release: v2',
-      'components:',
-      '  - pipelines',
-      '  - nope',
-      'branch: "a..b"',
-      'configure-argocd: maybe',
-      'colour: blue',
-    ].join('\n'));
+    const msg = problemsOf(
+      [
+        '# settings',
+        'release: v2',
+        'components:',
+        '  - pipelines',
+        '  - nope',
+        'branch: "a..b"',
+        'configure-argocd: maybe',
+        'colour: blue',
+      ].join('\n'),
+    );
     expect(msg).toContain('--config install.yaml has 5 problems');
     expect(msg).toContain('install.yaml:2:10: key release: must be one of v1.10.2, v1.11.0, 26.03 (got "v2")');
     expect(msg).toContain('install.yaml:5:5: key components: unknown component "nope"');
@@ -54,7 +64,9 @@ describe('config file', () => {
   });
 
   it('refuses secrets with where they belong instead', () => {
-    expect(problemsOf('admin-password: hunter2hunter2\n')).toContain('install.yaml:1:1: key admin-password: secrets never go in config files: use admin-password-file, or export KFG_ADMIN_PASSWORD');
+    expect(problemsOf('admin-password: hunter2hunter2\n')).toContain(
+      'install.yaml:1:1: key admin-password: secrets never go in config files: use admin-password-file, or export KFG_ADMIN_PASSWORD',
+    );
     expect(problemsOf('token: ghp_x\n')).toContain('secrets never go in config files');
   });
 
@@ -69,8 +81,15 @@ describe('config file', () => {
 
   it('--save-config output reads back as the same settings, in a stable order, with how to use it', () => {
     const settings: Settings = {
-      context: 'kind-kubeflow', target: 'kind', release: '26.03', components: ['all'], fork: 'https://git.example.com/me/kf.git',
-      branch: 'kubeflow-gitops', adminEmail: 'me@example.org', configureArgocd: false, mirror: ['https://github.com/=file:///srv/mirror/'],
+      context: 'kind-kubeflow',
+      target: 'kind',
+      release: '26.03',
+      components: ['all'],
+      fork: 'https://git.example.com/me/kf.git',
+      branch: 'kubeflow-gitops',
+      adminEmail: 'me@example.org',
+      configureArgocd: false,
+      mirror: ['https://github.com/=file:///srv/mirror/'],
     };
     const text = renderConfigFile(settings);
     expect(text).toMatch(/^# kubeflow-gitops install settings, written by --save-config/);

@@ -13,35 +13,58 @@ describe('settings precedence: defaults < config file < environment < flags', ()
       env: { KFG_TARGET: 'minikube', KFG_BRANCH: 'from-env', KFG_COMPONENTS: 'pipelines, notebooks' },
       flags: { branch: 'from-flag' },
     });
-    expect(m.values).toEqual({ release: 'v1.11.0', target: 'minikube', branch: 'from-flag', components: ['pipelines', 'notebooks'] });
+    expect(m.values).toEqual({
+      release: 'v1.11.0',
+      target: 'minikube',
+      branch: 'from-flag',
+      components: ['pipelines', 'notebooks'],
+    });
     expect(m.origins.get('release')).toEqual({ kind: 'config', label: 'install.yaml:1 (key release)' });
     expect(m.origins.get('target')).toEqual({ kind: 'env', label: 'KFG_TARGET' });
     expect(m.origins.get('branch')).toEqual({ kind: 'flag', label: '--branch' });
   });
 
   it('--fork and --github-fork are one choice: a higher source of either replaces both', () => {
-    const m = mergeSettings({ config: config('github-fork: octo\ngithub-repo-name: kf\n'), env: {}, flags: { fork: '/srv/fork.git' } });
+    const m = mergeSettings({
+      config: config('github-fork: octo\ngithub-repo-name: kf\n'),
+      env: {},
+      flags: { fork: '/srv/fork.git' },
+    });
     expect(m.values.fork).toBe('/srv/fork.git');
     expect(m.values.githubFork).toBeUndefined();
     expect(m.values.githubRepoName).toBe('kf');
   });
 
   it('reads lists, booleans and mirrors from the environment, and names a malformed variable', () => {
-    const e = settingsFromEnv({ KFG_CONFIGURE_ARGOCD: 'yes', KFG_MIRROR: 'https://github.com/=file:///m/ https://dl.k8s.io/=http://127.0.0.1:1/', KFG_ADMIN_EMAIL: 'a@b.io' });
-    expect(e.values).toEqual({ configureArgocd: true, mirror: ['https://github.com/=file:///m/', 'https://dl.k8s.io/=http://127.0.0.1:1/'], adminEmail: 'a@b.io' });
-    expect(() => settingsFromEnv({ KFG_RELEASE: '27.01', KFG_FOOTPRINT: 'tiny' })).toThrow(/KFG_RELEASE="27\.01": must be one of v1\.10\.2, v1\.11\.0, 26\.03 \(or unset it\)\nKFG_FOOTPRINT="tiny": must be one of small, full/);
+    const e = settingsFromEnv({
+      KFG_CONFIGURE_ARGOCD: 'yes',
+      KFG_MIRROR: 'https://github.com/=file:///m/ https://dl.k8s.io/=http://127.0.0.1:1/',
+      KFG_ADMIN_EMAIL: 'a@b.io',
+    });
+    expect(e.values).toEqual({
+      configureArgocd: true,
+      mirror: ['https://github.com/=file:///m/', 'https://dl.k8s.io/=http://127.0.0.1:1/'],
+      adminEmail: 'a@b.io',
+    });
+    expect(() => settingsFromEnv({ KFG_RELEASE: '27.01', KFG_FOOTPRINT: 'tiny' })).toThrow(
+      /KFG_RELEASE="27\.01": must be one of v1\.10\.2, v1\.11\.0, 26\.03 \(or unset it\)\nKFG_FOOTPRINT="tiny": must be one of small, full/,
+    );
     expect(settingsFromEnv({ KFG_RELEASE: '' }).values).toEqual({});
   });
 
   it('a commander default never hides a config value; an explicit flag does', () => {
-    const program = () => new Command('t').exitOverride()
-      .option('--branch <name>', 'branch', 'kubeflow-gitops')
-      .addOption(new Option('--timeout <d>').default('60m'))
-      .option('--components <list>');
+    const program = () =>
+      new Command('t')
+        .exitOverride()
+        .option('--branch <name>', 'branch', 'kubeflow-gitops')
+        .addOption(new Option('--timeout <d>').default('60m'))
+        .option('--components <list>');
     const cmd = program().parse(['node', 't'], { from: 'node' });
     const m = mergeSettings({ config: config('branch: team\ntimeout: 2h\n'), env: {}, flags: flagSettings(cmd) });
     expect(m.values).toEqual({ branch: 'team', timeout: '2h' });
-    const explicit = program().parse(['node', 't', '--branch', 'mine', '--components', 'katib, pipelines'], { from: 'node' });
+    const explicit = program().parse(['node', 't', '--branch', 'mine', '--components', 'katib, pipelines'], {
+      from: 'node',
+    });
     expect(flagSettings(explicit)).toEqual({ branch: 'mine', components: ['katib', 'pipelines'] });
   });
 });

@@ -13,7 +13,10 @@ describe('passwordProblem', () => {
     ['Alice-2026-xyz!', 'is too easy to guess: it contains "alice"'],
     ['aaaaaaaaaaaaAAA1', 'is too easy to guess: it repeats a few characters'],
     ['onlylowercaseletters', undefined],
-    ['lowercase12345', 'is too weak: mix three of lower case, upper case, digits and symbols, or use 20 characters or more'],
+    [
+      'lowercase12345',
+      'is too weak: mix three of lower case, upper case, digits and symbols, or use 20 characters or more',
+    ],
     ['Ü'.repeat(40), "is longer than bcrypt's 72 bytes"],
   ])('%s', (password, problem) => {
     expect(passwordProblem(password, 'alice@example.org')).toBe(problem);

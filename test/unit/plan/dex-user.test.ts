@@ -42,31 +42,49 @@ const HASH = '$2a$12$abcdefghijklmnopqrstuuN0aX8v6m6jzk6cQ3t8GJ9y0wq0H0Gm2';
 const configOf = (file: string) => (/config\.yaml: \|\n((?: {4}.*\n)+)/.exec(file)?.[1] ?? '').replace(/^ {4}/gm, '');
 
 describe('the Dex static user in the fork', () => {
-  it('for upstream\'s email the file is exactly the password patch it always was', () => {
+  it("for upstream's email the file is exactly the password patch it always was", () => {
     expect(renderDexUser(HASH, 'user@example.com', UPSTREAM)).toBe(renderDexPasswordPatch(HASH));
     expect(readDexUser(renderDexPasswordPatch(HASH))).toEqual({ hash: HASH, email: undefined });
   });
 
-  it('another email patches upstream\'s config with only that scalar changed, and reads back', () => {
+  it("another email patches upstream's config with only that scalar changed, and reads back", () => {
     const file = renderDexUser(HASH, 'ada@example.org', UPSTREAM);
     expect(file.startsWith(renderDexPasswordPatch(HASH))).toBe(true);
     const upstreamConfig = configOf(UPSTREAM);
-    expect(configOf(file.split('\n---\n')[1] ?? '')).toBe(upstreamConfig.replace('- email: user@example.com', '- email: ada@example.org'));
+    expect(configOf(file.split('\n---\n')[1] ?? '')).toBe(
+      upstreamConfig.replace('- email: user@example.com', '- email: ada@example.org'),
+    );
     expect(readDexUser(file)).toEqual({ hash: HASH, email: 'ada@example.org' });
-    expect(withStaticUserEmail('staticPasswords:\n- email: "user@example.com"\n  hashFromEnv: DEX_USER_PASSWORD\n', 'a#b@x.io')).toBe('staticPasswords:\n- email: "a#b@x.io"\n  hashFromEnv: DEX_USER_PASSWORD\n');
+    expect(
+      withStaticUserEmail(
+        'staticPasswords:\n- email: "user@example.com"\n  hashFromEnv: DEX_USER_PASSWORD\n',
+        'a#b@x.io',
+      ),
+    ).toBe('staticPasswords:\n- email: "a#b@x.io"\n  hashFromEnv: DEX_USER_PASSWORD\n');
   });
 
-  it('without upstream\'s Dex config another email is an error naming the flag', () => {
+  it("without upstream's Dex config another email is an error naming the flag", () => {
     expect(() => renderDexUser(HASH, 'ada@example.org', undefined)).toThrow(/--admin-email/);
     expect(() => withStaticUserEmail('staticPasswords: []\n', 'a@b.io')).toThrow(/no static password entry/);
   });
 });
 
 describe('buildForkPlan and --admin-email', () => {
-  const plan = async (over: Partial<ForkPlanInputs>, existing = new Map<string, string>()) => buildForkPlan({
-    release: '26.03', target: 'kind', footprint: 'small', branch: 'kubeflow-gitops', upstreamUrl: 'https://github.com/kubeflow/manifests',
-    forkUrl: 'https://git.example.com/me/kf.git', components: resolveComponents(['user-namespace'], '26.03'), dexConfigMap: UPSTREAM, ...over,
-  }, { existing, templates: await readTemplates(projectRoot, '26.03'), vendor: { sources: [], rewrites: [] } });
+  const plan = async (over: Partial<ForkPlanInputs>, existing = new Map<string, string>()) =>
+    buildForkPlan(
+      {
+        release: '26.03',
+        target: 'kind',
+        footprint: 'small',
+        branch: 'kubeflow-gitops',
+        upstreamUrl: 'https://github.com/kubeflow/manifests',
+        forkUrl: 'https://git.example.com/me/kf.git',
+        components: resolveComponents(['user-namespace'], '26.03'),
+        dexConfigMap: UPSTREAM,
+        ...over,
+      },
+      { existing, templates: await readTemplates(projectRoot, '26.03'), vendor: { sources: [], rewrites: [] } },
+    );
   const file = 'overlays/kind/dex/dex-passwords.yaml';
   const asExisting = (p: Awaited<ReturnType<typeof plan>>) => new Map(p.files.map((f) => [f.path, f.after]));
 
@@ -74,14 +92,16 @@ describe('buildForkPlan and --admin-email', () => {
     const first = await plan({ dexPasswordHash: HASH, adminEmail: 'ada@example.org' });
     expect(first.adminEmail).toBe('ada@example.org');
     expect(readDexUser(first.files.find((f) => f.path === file)?.after).email).toBe('ada@example.org');
-    expect(first.files.find((f) => f.path === 'overlays/kind/user-namespace/kustomization.yaml')?.after).toContain('value: "ada@example.org"');
+    expect(first.files.find((f) => f.path === 'overlays/kind/user-namespace/kustomization.yaml')?.after).toContain(
+      'value: "ada@example.org"',
+    );
     const again = await plan({ adminEmail: 'ada@example.org' }, asExisting(first));
     expect(again.files).toEqual([]);
     // Without --admin-email the fork keeps its email.
     expect((await plan({}, asExisting(first))).files).toEqual([]);
   });
 
-  it('changing the email rewrites only the Dex file, keeps the hash, and notes the profile overlay that is the user\'s', async () => {
+  it("changing the email rewrites only the Dex file, keeps the hash, and notes the profile overlay that is the user's", async () => {
     const first = await plan({ dexPasswordHash: HASH });
     expect(first.files.find((f) => f.path === file)?.after).toBe(renderDexPasswordPatch(HASH));
     const moved = await plan({ adminEmail: 'grace@example.org' }, asExisting(first));

@@ -6,29 +6,55 @@ import { planRetirements, settle } from '../../../installer/plan/plan-retirement
 import type { KubeObject } from '../../../installer/systems/kube.js';
 
 /** A live Application as Argo CD keeps it (captured from the local cluster), renamed into a component. */
-const captured = JSON.parse(readFileSync(new URL('../../fixtures/app-status/synced-healthy.json', import.meta.url), 'utf8')) as KubeObject;
+const captured = JSON.parse(
+  readFileSync(new URL('../../fixtures/app-status/synced-healthy.json', import.meta.url), 'utf8'),
+) as KubeObject;
 const component = (name: string, extra: Partial<NonNullable<KubeObject['metadata']>> = {}): KubeObject => ({
   ...captured,
   metadata: {
-    ...captured.metadata, name, ...extra,
+    ...captured.metadata,
+    name,
+    ...extra,
     labels: { 'app.kubernetes.io/managed-by': 'kubeflow-gitops' },
     annotations: { 'kubeflow-gitops.io/component': name, ...extra.annotations },
   },
 });
 const teamApp = (name: string): KubeObject => ({
   ...captured,
-  metadata: { ...captured.metadata, name, annotations: { 'argocd.argoproj.io/tracking-id': `kubeflow:argoproj.io/Application:argocd/${name}` } },
+  metadata: {
+    ...captured.metadata,
+    name,
+    annotations: { 'argocd.argoproj.io/tracking-id': `kubeflow:argoproj.io/Application:argocd/${name}` },
+  },
 });
 const root = component('kubeflow');
-const record: InstallRecord = { namespacesBefore: ['default', 'kubeflow'], crdsBefore: [], argocd: 'installed', configuredArgocd: false, createdAt: '2026-11-22T10:00:00Z', recordedAt: '2026-11-22T10:00:00Z' };
+const record: InstallRecord = {
+  namespacesBefore: ['default', 'kubeflow'],
+  crdsBefore: [],
+  argocd: 'installed',
+  configuredArgocd: false,
+  createdAt: '2026-11-22T10:00:00Z',
+  recordedAt: '2026-11-22T10:00:00Z',
+};
 
 describe('planRetirements', () => {
-  const live = [root, component('kubeflow-namespace'), component('network-policies'), component('cert-manager'), component('kubeflow-issuer'), teamApp('team-quota'), teamApp('team-old')];
+  const live = [
+    root,
+    component('kubeflow-namespace'),
+    component('network-policies'),
+    component('cert-manager'),
+    component('kubeflow-issuer'),
+    teamApp('team-quota'),
+    teamApp('team-old'),
+  ];
 
   it('v1.11.0 -> 26.03: folded components hand their objects to the component that ships them now', () => {
     const fork = new Set(['kubeflow-namespace', 'cert-manager', 'team-quota', 'team-old']);
     const r = planRetirements(live, fork, '26.03');
-    expect(r.map((x) => [x.app, x.successor])).toEqual([['kubeflow-issuer', 'cert-manager'], ['network-policies', 'kubeflow-namespace']]);
+    expect(r.map((x) => [x.app, x.successor])).toEqual([
+      ['kubeflow-issuer', 'cert-manager'],
+      ['network-policies', 'kubeflow-namespace'],
+    ]);
     // What Argo CD lists as the Application's own, to settle once it is gone.
     expect(r[0]?.refs).toEqual([
       { group: '', version: 'v1', kind: 'Service', namespace: 'kfg-rd-synced-healthy', name: 'web' },
@@ -39,13 +65,21 @@ describe('planRetirements', () => {
   it('without its successor in the fork, and for an Application a team removed, the cascade runs', () => {
     const r = planRetirements(live, new Set(['kubeflow-namespace', 'team-quota']), '26.03');
     expect(r.map((x) => [x.app, x.successor])).toEqual([
-      ['cert-manager', undefined], ['kubeflow-issuer', undefined], ['network-policies', 'kubeflow-namespace'], ['team-old', undefined],
+      ['cert-manager', undefined],
+      ['kubeflow-issuer', undefined],
+      ['network-policies', 'kubeflow-namespace'],
+      ['team-old', undefined],
     ]);
   });
 
   it('a component upstream dropped outright has no successor', () => {
     const catalogue = COMPONENTS.map((c) => (c.name === 'network-policies' ? { ...c, mergedInto: undefined } : c));
-    const r = planRetirements(live, new Set(['kubeflow-namespace', 'cert-manager', 'kubeflow-issuer', 'team-quota', 'team-old']), '26.03', catalogue);
+    const r = planRetirements(
+      live,
+      new Set(['kubeflow-namespace', 'cert-manager', 'kubeflow-issuer', 'team-quota', 'team-old']),
+      '26.03',
+      catalogue,
+    );
     expect(r).toHaveLength(1);
     expect(r[0]?.successor).toBeUndefined();
   });
@@ -53,15 +87,21 @@ describe('planRetirements', () => {
   it('leaves alone the root, Applications still in the fork, ones already being deleted and ones that are not ours', () => {
     const foreign: KubeObject = { ...captured, metadata: { ...captured.metadata, name: 'someone-else' } };
     const going = component('network-policies', { deletionTimestamp: '2026-11-22T11:00:00Z' });
-    expect(planRetirements([root, foreign, going, component('cert-manager')], new Set(['cert-manager']), '26.03')).toEqual([]);
+    expect(
+      planRetirements([root, foreign, going, component('cert-manager')], new Set(['cert-manager']), '26.03'),
+    ).toEqual([]);
   });
 });
 
 describe('settle', () => {
   const obj = (annotations: Record<string, string>, created = '2026-11-22T10:05:00Z'): KubeObject => ({
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'kubeflow', creationTimestamp: created, annotations },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'p', namespace: 'kubeflow', creationTimestamp: created, annotations },
   });
-  const tracked = (app: string) => ({ 'argocd.argoproj.io/tracking-id': `${app}:networking.k8s.io/NetworkPolicy:kubeflow/p` });
+  const tracked = (app: string) => ({
+    'argocd.argoproj.io/tracking-id': `${app}:networking.k8s.io/NetworkPolicy:kubeflow/p`,
+  });
 
   it('leaves what the successor adopted, and what nothing tracks', () => {
     expect(settle(obj(tracked('kubeflow-namespace')), 'network-policies', record)).toBe('leave');
@@ -71,11 +111,35 @@ describe('settle', () => {
     expect(settle(obj(tracked('network-policies')), 'network-policies', record)).toBe('delete');
   });
   it('never deletes what was there before the install or what its owner keeps with Delete=false: only the tracking goes', () => {
-    expect(settle(obj(tracked('network-policies'), '2026-11-22T09:00:00Z'), 'network-policies', record)).toBe('untrack');
-    expect(settle(obj({ ...tracked('network-policies'), 'argocd.argoproj.io/sync-options': 'Delete=false' }), 'network-policies', record)).toBe('untrack');
-    expect(settle({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow', annotations: tracked('network-policies') } }, 'network-policies', record)).toBe('untrack');
+    expect(settle(obj(tracked('network-policies'), '2026-11-22T09:00:00Z'), 'network-policies', record)).toBe(
+      'untrack',
+    );
+    expect(
+      settle(
+        obj({ ...tracked('network-policies'), 'argocd.argoproj.io/sync-options': 'Delete=false' }),
+        'network-policies',
+        record,
+      ),
+    ).toBe('untrack');
+    expect(
+      settle(
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'kubeflow', annotations: tracked('network-policies') },
+        },
+        'network-policies',
+        record,
+      ),
+    ).toBe('untrack');
   });
   it('hands back what it marked before the cascade', () => {
-    expect(settle(obj({ ...tracked('network-policies'), 'kubeflow-gitops.io/kept-on-uninstall': '' }), 'network-policies', record)).toBe('release');
+    expect(
+      settle(
+        obj({ ...tracked('network-policies'), 'kubeflow-gitops.io/kept-on-uninstall': '' }),
+        'network-policies',
+        record,
+      ),
+    ).toBe('release');
   });
 });

@@ -2,7 +2,12 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildRootApplication, renderRootApplication } from '../../../installer/plan/render-application.js';
 
-interface Root { spec: { syncPolicy: { automated: { prune: boolean; selfHeal: boolean }; syncOptions?: string[] }; ignoreDifferences?: unknown } }
+interface Root {
+  spec: {
+    syncPolicy: { automated: { prune: boolean; selfHeal: boolean }; syncOptions?: string[] };
+    ignoreDifferences?: unknown;
+  };
+}
 const source = { repoURL: 'https://git.example.com/team/manifests.git', targetRevision: 'kubeflow-gitops' };
 
 describe('root Application', () => {

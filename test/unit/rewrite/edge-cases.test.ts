@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseRepoURL, rewriteApplications, RewriteError } from '../../../installer/rewrite/rewrite-applications.js';
+import {
+  normaliseRepoURL,
+  rewriteApplications,
+  RewriteError,
+} from '../../../installer/rewrite/rewrite-applications.js';
 import { baseRules, FORK, toJS, UPSTREAM } from './helpers.js';
 
 const app = (source: string, name = 'app'): string =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\nspec:\n  source:\n${source}`;
 
-const rewrite = (src: string, overrides: Parameters<typeof baseRules>[0] = {}): string => rewriteApplications(src, baseRules(overrides), 'f.yaml').text;
+const rewrite = (src: string, overrides: Parameters<typeof baseRules>[0] = {}): string =>
+  rewriteApplications(src, baseRules(overrides), 'f.yaml').text;
 
 describe('normaliseRepoURL', () => {
   it.each([
@@ -37,23 +42,79 @@ describe('normaliseRepoURL', () => {
 });
 
 describe('quoting of written values', () => {
-  const notStrings = ['26.03', '1.10', '1', '-1', '.5', 'true', 'False', 'null', 'NULL', '~', '0x1F', '0o17', '1e3', '.inf', '.nan', 'yes', 'No', 'on', 'OFF', 'y', 'n', '0777', '1_000', '12:30', '2024-01-01'];
-  const awkward = ['a: b', 'main #x', '#x', '- x', '*x', '&x', '!x', '@x', '`x', '"x', "'x", '%x', '{x}', '[x]', '? x', ' x', 'x ', 'x:', '|', '>', ''];
+  const notStrings = [
+    '26.03',
+    '1.10',
+    '1',
+    '-1',
+    '.5',
+    'true',
+    'False',
+    'null',
+    'NULL',
+    '~',
+    '0x1F',
+    '0o17',
+    '1e3',
+    '.inf',
+    '.nan',
+    'yes',
+    'No',
+    'on',
+    'OFF',
+    'y',
+    'n',
+    '0777',
+    '1_000',
+    '12:30',
+    '2024-01-01',
+  ];
+  const awkward = [
+    'a: b',
+    'main #x',
+    '#x',
+    '- x',
+    '*x',
+    '&x',
+    '!x',
+    '@x',
+    '`x',
+    '"x',
+    "'x",
+    '%x',
+    '{x}',
+    '[x]',
+    '? x',
+    ' x',
+    'x ',
+    'x:',
+    '|',
+    '>',
+    '',
+  ];
   it.each([...notStrings, ...awkward])('plain target %j becomes a double-quoted string', (value) => {
     const out = rewrite(app(`    repoURL: ${UPSTREAM}\n    targetRevision: main  # c\n`), { targetRevision: value });
     expect(out).toContain(`targetRevision: ${JSON.stringify(value)}  # c\n`);
     expect(toJS(out)[0]).toMatchObject({ spec: { source: { targetRevision: value } } });
   });
 
-  it.each([...notStrings, 'x,y', 'a}b', 'a]b', 'a: b'])('plain target %j in a flow map becomes a double-quoted string', (value) => {
-    const out = rewrite(app(`    {repoURL: ${UPSTREAM}, targetRevision: main}\n`), { targetRevision: value });
-    expect(out).toContain(`targetRevision: ${JSON.stringify(value)}}`);
-    expect(toJS(out)[0]).toMatchObject({ spec: { source: { targetRevision: value } } });
-  });
+  it.each([...notStrings, 'x,y', 'a}b', 'a]b', 'a: b'])(
+    'plain target %j in a flow map becomes a double-quoted string',
+    (value) => {
+      const out = rewrite(app(`    {repoURL: ${UPSTREAM}, targetRevision: main}\n`), { targetRevision: value });
+      expect(out).toContain(`targetRevision: ${JSON.stringify(value)}}`);
+      expect(toJS(out)[0]).toMatchObject({ spec: { source: { targetRevision: value } } });
+    },
+  );
 
-  it.each(['v1.10.2', 'kubeflow-gitops', 'release/26.03', 'feature/a:b', 'a#b', 'x-1.0', '-x'])('plain %j stays plain', (value) => {
-    expect(rewrite(app(`    repoURL: ${UPSTREAM}\n    targetRevision: main\n`), { targetRevision: value })).toContain(`targetRevision: ${value}\n`);
-  });
+  it.each(['v1.10.2', 'kubeflow-gitops', 'release/26.03', 'feature/a:b', 'a#b', 'x-1.0', '-x'])(
+    'plain %j stays plain',
+    (value) => {
+      expect(rewrite(app(`    repoURL: ${UPSTREAM}\n    targetRevision: main\n`), { targetRevision: value })).toContain(
+        `targetRevision: ${value}\n`,
+      );
+    },
+  );
 
   it('keeps single quotes, escaping as YAML does', () => {
     const out = rewrite(app(`    repoURL: ${UPSTREAM}\n    targetRevision: 'main'\n`), { targetRevision: "it's" });
@@ -74,7 +135,9 @@ describe('quoting of written values', () => {
 
 describe('inserting targetRevision', () => {
   it('at the end of a file without a trailing newline', () => {
-    expect(rewrite(app(`    path: x\n    repoURL: ${UPSTREAM}   # up`))).toBe(app(`    path: x\n    repoURL: ${FORK}   # up\n    targetRevision: kubeflow-gitops`));
+    expect(rewrite(app(`    path: x\n    repoURL: ${UPSTREAM}   # up`))).toBe(
+      app(`    path: x\n    repoURL: ${FORK}   # up\n    targetRevision: kubeflow-gitops`),
+    );
   });
 
   it('with CRLF at the end of a file without a trailing newline', () => {
@@ -83,11 +146,14 @@ describe('inserting targetRevision', () => {
   });
 
   it('in the quote style of repoURL', () => {
-    expect(rewrite(app(`    repoURL: "${UPSTREAM}"\n`))).toContain(`repoURL: "${FORK}"\n    targetRevision: "kubeflow-gitops"\n`);
+    expect(rewrite(app(`    repoURL: "${UPSTREAM}"\n`))).toContain(
+      `repoURL: "${FORK}"\n    targetRevision: "kubeflow-gitops"\n`,
+    );
   });
 
   it('under a sequence item with the indentation of its keys', () => {
-    const src = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  sources:\n  -    repoURL: https://github.com/kubeflow/manifests\n       path: p\n';
+    const src =
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: a}\nspec:\n  sources:\n  -    repoURL: https://github.com/kubeflow/manifests\n       path: p\n';
     expect(rewrite(src)).toContain(`  -    repoURL: ${FORK}\n       targetRevision: kubeflow-gitops\n       path: p\n`);
   });
 
@@ -128,7 +194,9 @@ describe('what is left alone', () => {
     };
     expect(rewrite(app(`    repoURL: ${UPSTREAM}\n    path: old\n`, 'kept'), { pathFor })).toContain('path: old\n');
     expect(rewrite(app(`    repoURL: ${UPSTREAM}\n`, 'moved'), { pathFor })).not.toContain('path');
-    expect(rewrite(app(`    repoURL: ${UPSTREAM}\n    path: old\n`, 'moved'), { pathFor })).toContain('path: new/path\n');
+    expect(rewrite(app(`    repoURL: ${UPSTREAM}\n    path: old\n`, 'moved'), { pathFor })).toContain(
+      'path: new/path\n',
+    );
     expect(calls).toEqual(['kept', 'moved']);
   });
 });
@@ -136,7 +204,9 @@ describe('what is left alone', () => {
 describe('errors', () => {
   it('YAML syntax errors name the file, line and column', () => {
     const src = app(`    repoURL: ${UPSTREAM}\n    path: [a\n`);
-    expect(() => rewriteApplications(src, baseRules(), 'apps/kf.yaml')).toThrow(/^apps\/kf\.yaml:\d+:\d+: YAML syntax error: /);
+    expect(() => rewriteApplications(src, baseRules(), 'apps/kf.yaml')).toThrow(
+      /^apps\/kf\.yaml:\d+:\d+: YAML syntax error: /,
+    );
     try {
       rewriteApplications('a: 1\nb: c: d\n', baseRules(), 'x.yaml');
       expect.unreachable();
@@ -151,9 +221,17 @@ describe('errors', () => {
     ['a source that is an alias to ours', null, /alias/],
     ['a merge key in a managed source', `    <<: {targetRevision: main}\n    repoURL: ${UPSTREAM}\n`, /merge key/],
     ['a merge key bringing our repoURL', `    <<: {repoURL: ${UPSTREAM}}\n    path: x\n`, /merge key/],
-    ['an anchored value used elsewhere', `    repoURL: ${UPSTREAM}\n    targetRevision: &r main\n    path: *r\n`, /anchor &r/],
+    [
+      'an anchored value used elsewhere',
+      `    repoURL: ${UPSTREAM}\n    targetRevision: &r main\n    path: *r\n`,
+      /anchor &r/,
+    ],
     ['a targetRevision that is not a scalar', `    repoURL: ${UPSTREAM}\n    targetRevision: [main]\n`, /not a scalar/],
-    ['a block scalar with an indentation indicator', `    repoURL: ${UPSTREAM}\n    targetRevision: |2\n        main\n`, /indentation indicator/],
+    [
+      'a block scalar with an indentation indicator',
+      `    repoURL: ${UPSTREAM}\n    targetRevision: |2\n        main\n`,
+      /indentation indicator/,
+    ],
   ])('%s', (_, source, message) => {
     const src =
       source === null
@@ -183,6 +261,12 @@ describe('more shapes', () => {
 
   it('reports non-string old values by their source text', () => {
     const { changes } = rewriteApplications(app(`    repoURL: ${UPSTREAM}\n    targetRevision: 1.10\n`), baseRules());
-    expect(changes[1]).toEqual({ doc: 0, app: 'app', field: 'spec.source.targetRevision', from: '1.10', to: 'kubeflow-gitops' });
+    expect(changes[1]).toEqual({
+      doc: 0,
+      app: 'app',
+      field: 'spec.source.targetRevision',
+      from: '1.10',
+      to: 'kubeflow-gitops',
+    });
   });
 });

@@ -103,7 +103,10 @@ const sourceArb = (multi: boolean): fc.Arbitrary<SourceModel> =>
       if (r.ref) keys.push('ref');
       if (r.chart) keys.push('chart');
       // A stable permutation driven by the random numbers.
-      const order = keys.map((k, i) => ({ k, w: r.perm[i] ?? 0 })).sort((a, b) => a.w - b.w).map((x) => x.k);
+      const order = keys
+        .map((k, i) => ({ k, w: r.perm[i] ?? 0 }))
+        .sort((a, b) => a.w - b.w)
+        .map((x) => x.k);
       return {
         repoURL: r.origin === 'managed' ? r.managedUrl : r.origin === 'oci' ? OCI : r.otherUrl,
         origin: r.origin,
@@ -220,10 +223,19 @@ function renderDoc(d: DocModel, unit: string): string[] {
   const u = unit;
   const meta = [`metadata:`, `${u}name: ${d.name}`, `${u}namespace: argocd`];
   if (d.anchors) meta.push(`${u}labels: &labels {app.kubernetes.io/part-of: kubeflow}`, `${u}annotations: *labels`);
-  const dest = (indent: string): string[] => (d.destination ? [`${indent}destination: {server: https://kubernetes.default.svc, namespace: kubeflow}`] : []);
+  const dest = (indent: string): string[] =>
+    d.destination ? [`${indent}destination: {server: https://kubernetes.default.svc, namespace: kubeflow}`] : [];
   switch (d.type) {
     case 'app':
-      return ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', ...meta, 'spec:', `${u}project: default`, ...renderSources(d, 1, u), ...dest(u)];
+      return [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Application',
+        ...meta,
+        'spec:',
+        `${u}project: default`,
+        ...renderSources(d, 1, u),
+        ...dest(u),
+      ];
     case 'foreign':
       return ['apiVersion: example.com/v1', 'kind: Application', ...meta, 'spec:', ...renderSources(d, 1, u)];
     case 'appset':
@@ -243,7 +255,15 @@ function renderDoc(d: DocModel, unit: string): string[] {
       ];
     case 'configmap':
       // Looks like an Application inside, and must not be touched.
-      return ['apiVersion: v1', 'kind: ConfigMap', ...meta, 'data:', ...renderSources(d, 1, u), `${u}app.yaml: |`, `${u}${u}repoURL: ${MANAGED[0]!}`];
+      return [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        ...meta,
+        'data:',
+        ...renderSources(d, 1, u),
+        `${u}app.yaml: |`,
+        `${u}${u}repoURL: ${MANAGED[0]!}`,
+      ];
   }
 }
 

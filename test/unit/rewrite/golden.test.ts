@@ -19,13 +19,17 @@ interface Case {
   changed: string[];
 }
 
-const src = (doc: number, field: string, what: ('repoURL' | 'targetRevision' | 'path')[]): string[] => what.map((w) => `${doc}:${field}.${w}`);
+const src = (doc: number, field: string, what: ('repoURL' | 'targetRevision' | 'path')[]): string[] =>
+  what.map((w) => `${doc}:${field}.${w}`);
 
 const CASES: Case[] = [
   { name: 'single-source', changed: src(0, 'spec.source', ['repoURL', 'targetRevision', 'path']) },
   {
     name: 'multi-sources',
-    changed: [...src(0, 'spec.sources[1]', ['repoURL', 'targetRevision']), ...src(0, 'spec.sources[2]', ['repoURL', 'targetRevision', 'path'])],
+    changed: [
+      ...src(0, 'spec.sources[1]', ['repoURL', 'targetRevision']),
+      ...src(0, 'spec.sources[2]', ['repoURL', 'targetRevision', 'path']),
+    ],
   },
   { name: 'oci-source', changed: src(0, 'spec.sources[2]', ['repoURL', 'targetRevision']) },
   { name: 'user-app', changed: [] },
@@ -39,8 +43,21 @@ const CASES: Case[] = [
     ],
   },
   { name: 'quoted-values', changed: src(0, 'spec.source', ['repoURL', 'targetRevision']) },
-  { name: 'crlf', rules: { targetRevision: '26.03' }, changed: [...src(0, 'spec.source', ['repoURL', 'targetRevision']), ...src(1, 'spec.sources[0]', ['repoURL', 'targetRevision'])] },
-  { name: 'multi-doc', changed: [...src(0, 'spec.source', ['repoURL', 'targetRevision']), ...src(4, 'spec.source', ['repoURL', 'targetRevision'])] },
+  {
+    name: 'crlf',
+    rules: { targetRevision: '26.03' },
+    changed: [
+      ...src(0, 'spec.source', ['repoURL', 'targetRevision']),
+      ...src(1, 'spec.sources[0]', ['repoURL', 'targetRevision']),
+    ],
+  },
+  {
+    name: 'multi-doc',
+    changed: [
+      ...src(0, 'spec.source', ['repoURL', 'targetRevision']),
+      ...src(4, 'spec.source', ['repoURL', 'targetRevision']),
+    ],
+  },
   {
     name: 'missing-target-revision',
     changed: [
@@ -67,7 +84,9 @@ const CASES: Case[] = [
   {
     name: 'repo-url-spellings',
     // sources[4] is on the earlier fork and already on the fork branch; sources[5] is not ours.
-    changed: [0, 1, 2, 3].flatMap((i) => src(0, `spec.sources[${i}]`, ['repoURL', 'targetRevision', 'path'])).concat(src(0, 'spec.sources[4]', ['repoURL', 'path'])),
+    changed: [0, 1, 2, 3]
+      .flatMap((i) => src(0, `spec.sources[${i}]`, ['repoURL', 'targetRevision', 'path']))
+      .concat(src(0, 'spec.sources[4]', ['repoURL', 'path'])),
   },
 ];
 
@@ -100,9 +119,15 @@ describe('rewriteApplications golden files', () => {
 
       it('moves to a newer fork when the earlier one is listed as managed', () => {
         const next = 'git@git.example.com:acme/manifests-v2.git';
-        const moved = rewriteApplications(result.text, { ...rules, managedRepoURLs: [...rules.managedRepoURLs, FORK], repoURL: next });
+        const moved = rewriteApplications(result.text, {
+          ...rules,
+          managedRepoURLs: [...rules.managedRepoURLs, FORK],
+          repoURL: next,
+        });
         const repoChanges = result.changes.filter((ch) => ch.field.endsWith('.repoURL'));
-        expect(moved.changes.map((ch) => [ch.doc, ch.field, ch.to])).toEqual(repoChanges.map((ch) => [ch.doc, ch.field, next]));
+        expect(moved.changes.map((ch) => [ch.doc, ch.field, ch.to])).toEqual(
+          repoChanges.map((ch) => [ch.doc, ch.field, next]),
+        );
       });
     });
   }
@@ -137,13 +162,19 @@ describe('golden specifics', () => {
     const input = readFileSync(`${dir}multi-doc.yaml`, 'utf8');
     expect(input.endsWith('\n')).toBe(false);
     const out = rewriteApplications(input, baseRules()).text;
-    expect(out.endsWith('    targetRevision: kubeflow-gitops\n    path: common/istio/kubeflow-istio-resources/base')).toBe(true);
+    expect(
+      out.endsWith('    targetRevision: kubeflow-gitops\n    path: common/istio/kubeflow-istio-resources/base'),
+    ).toBe(true);
   });
 
   it('leaves Helm chart and OCI sources untouched', () => {
     const { docs } = run('multi-sources');
     const helm = (docs[0] as { spec: { sources: Record<string, unknown>[] } }).spec.sources[0];
-    expect(helm).toMatchObject({ repoURL: 'https://github.com/kubeflow/manifests', chart: 'kserve-crd', targetRevision: 'v0.15.0' });
+    expect(helm).toMatchObject({
+      repoURL: 'https://github.com/kubeflow/manifests',
+      chart: 'kserve-crd',
+      targetRevision: 'v0.15.0',
+    });
     const oci = (run('oci-source').docs[0] as { spec: { sources: Record<string, unknown>[] } }).spec.sources;
     expect(oci[0]).toEqual({ repoURL: 'oci://ghcr.io/kubeflow/manifests', targetRevision: 26.03, path: '.' });
     expect(oci[1]).toEqual({ repoURL: 'OCI://github.com/kubeflow/manifests', path: 'trainer' });
@@ -153,7 +184,9 @@ describe('golden specifics', () => {
     const input = readFileSync(`${dir}repo-url-spellings.yaml`, 'utf8');
     const { text, changes } = rewriteApplications(input, baseRules());
     expect(JSON.stringify(changes)).not.toContain('ghp_secret');
-    expect(changes.find((c) => c.field === 'spec.sources[2].repoURL')?.from).toBe('https://***@GitHub.com/kubeflow/manifests.git/');
+    expect(changes.find((c) => c.field === 'spec.sources[2].repoURL')?.from).toBe(
+      'https://***@GitHub.com/kubeflow/manifests.git/',
+    );
     expect(text).not.toContain('ghp_secret');
   });
 });

@@ -42,7 +42,11 @@ export function baseRules(overrides: Partial<RewriteRules> = {}): RewriteRules {
     spellings: 'kubeflow-apps/spellings',
   };
   return {
-    managedRepoURLs: [UPSTREAM, 'https://mirror.example.com/kubeflow/manifests.git', 'https://git.example.com/old-fork/manifests'],
+    managedRepoURLs: [
+      UPSTREAM,
+      'https://mirror.example.com/kubeflow/manifests.git',
+      'https://git.example.com/old-fork/manifests',
+    ],
     repoURL: FORK,
     targetRevision: 'kubeflow-gitops',
     pathFor: (app) => paths[app],

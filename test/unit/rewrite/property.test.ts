@@ -9,14 +9,26 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, parseAllDocuments, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { rewriteApplications, type RewriteRules } from '../../../installer/rewrite/rewrite-applications.js';
-import { fileArb, isArgoDoc, isManaged, MANAGED, renderFile, sourcePaths, type FileModel } from './generate-applications.js';
+import {
+  fileArb,
+  isArgoDoc,
+  isManaged,
+  MANAGED,
+  renderFile,
+  sourcePaths,
+  type FileModel,
+} from './generate-applications.js';
 import { toJS } from './helpers.js';
 
 const FORKS = ['https://git.example.com/acme/manifests.git', 'git@git.example.com:acme/manifests'];
 const TARGETS = ['kubeflow-gitops', '26.03', 'v1.11.0', 'true', 'a: b', "it's", 'x #y', '1e3', 'v1.10.2'];
 
 const rulesArb: fc.Arbitrary<RewriteRules> = fc
-  .record({ fork: fc.constantFrom(...FORKS), target: fc.constantFrom(...TARGETS), paths: fc.constantFrom('none', 'named', 'numeric', 'some') })
+  .record({
+    fork: fc.constantFrom(...FORKS),
+    target: fc.constantFrom(...TARGETS),
+    paths: fc.constantFrom('none', 'named', 'numeric', 'some'),
+  })
   .map(({ fork, target, paths }) => ({
     managedRepoURLs: MANAGED,
     repoURL: fork,
@@ -24,7 +36,14 @@ const rulesArb: fc.Arbitrary<RewriteRules> = fc
     pathFor:
       paths === 'none'
         ? undefined
-        : (name: string): string | undefined => (paths === 'named' ? `kubeflow-apps/${name}` : paths === 'numeric' ? '26.03' : name === 'katib' ? undefined : `apps/${name}`),
+        : (name: string): string | undefined =>
+            paths === 'named'
+              ? `kubeflow-apps/${name}`
+              : paths === 'numeric'
+                ? '26.03'
+                : name === 'katib'
+                  ? undefined
+                  : `apps/${name}`,
   }));
 
 interface Slot {
@@ -42,7 +61,8 @@ function parse(text: string): Document.Parsed[] {
 
 function tokenSlot(node: unknown): Slot {
   const token = (node as Scalar).srcToken;
-  if (!token || !('source' in token) || typeof token.source !== 'string') throw new Error('expected a flow scalar token');
+  if (!token || !('source' in token) || typeof token.source !== 'string')
+    throw new Error('expected a flow scalar token');
   return { start: token.offset, end: token.offset + token.source.length };
 }
 
@@ -55,7 +75,13 @@ function pathFor(rules: RewriteRules, name: string, hasPath: boolean): string | 
  * repoURL, targetRevision and (when moved) path of every managed source; for a targetRevision the
  * input lacks, an empty slot where it goes (input) or the inserted text (output).
  */
-function editSlots(text: string, docs: Document.Parsed[], file: FileModel, rules: RewriteRules, side: 'in' | 'out'): Slot[] {
+function editSlots(
+  text: string,
+  docs: Document.Parsed[],
+  file: FileModel,
+  rules: RewriteRules,
+  side: 'in' | 'out',
+): Slot[] {
   const slots: Slot[] = [];
   file.docs.forEach((d, i) => {
     if (!isArgoDoc(d)) return;
@@ -129,7 +155,14 @@ function expected(file: FileModel, input: unknown[], rules: RewriteRules): { js:
       for (const [key, value] of want) {
         if (value === undefined) continue;
         const field = [...path, key];
-        if (getIn(input[i], field) !== value) changed.push(`${i}:${field.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1).replace(/\.\[/g, '[')}`);
+        if (getIn(input[i], field) !== value)
+          changed.push(
+            `${i}:${field
+              .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+              .join('')
+              .slice(1)
+              .replace(/\.\[/g, '[')}`,
+          );
         setIn(js[i], field, value);
       }
     });
@@ -168,7 +201,8 @@ describe('rewriteApplications properties', () => {
 
         // (d) unmanaged sources and other documents byte-identical
         file.docs.forEach((d, i) => {
-          const span = (text: string, n: { range?: [number, number, number] | null } | undefined): string => text.slice(n?.range?.[0], n?.range?.[2]);
+          const span = (text: string, n: { range?: [number, number, number] | null } | undefined): string =>
+            text.slice(n?.range?.[0], n?.range?.[2]);
           if (!isArgoDoc(d)) {
             expect(span(output, outDocs[i])).toBe(span(input, inDocs[i]));
             return;
@@ -183,13 +217,17 @@ describe('rewriteApplications properties', () => {
         });
 
         // A later run with another fork, the first one listed as managed, moves every managed source again.
-        const next = { ...rules, managedRepoURLs: [...MANAGED, rules.repoURL], repoURL: 'https://other.example.com/x/manifests' };
+        const next = {
+          ...rules,
+          managedRepoURLs: [...MANAGED, rules.repoURL],
+          repoURL: 'https://other.example.com/x/manifests',
+        };
         const moved = toJS(rewriteApplications(output, next).text);
         const movedWant = expected(file, inJS, next).js;
         expect(moved).toEqual(movedWant);
       }),
       { numRuns: 200, seed: 20260315 },
     );
-  // 200 runs take ~1 s alone; a busy 2-core CI machine needs more than vitest's default 5 s.
+    // 200 runs take ~1 s alone; a busy 2-core CI machine needs more than vitest's default 5 s.
   }, 60_000);
 });

@@ -13,7 +13,9 @@ const choices = [
 describe('footerCheckbox', () => {
   it('shows headings, the active description and a footer that follows every toggle', async () => {
     const { answer, events, getScreen } = await render(footerCheckbox, {
-      message: 'Components', choices, footer: (v: readonly unknown[]) => `selected: ${v.join(', ') || 'nothing'}`,
+      message: 'Components',
+      choices,
+      footer: (v: readonly unknown[]) => `selected: ${v.join(', ') || 'nothing'}`,
     });
     expect(getScreen()).toContain('── Platform');
     expect(getScreen()).toContain('❯◯ istio');
@@ -32,7 +34,9 @@ describe('footerCheckbox', () => {
 
   it('a: all, again: none; validation stops enter with the reason', async () => {
     const { answer, events, getScreen } = await render(footerCheckbox, {
-      message: 'Components', choices, validate: (v: readonly unknown[]) => (v.length > 0 ? true : 'choose one'),
+      message: 'Components',
+      choices,
+      validate: (v: readonly unknown[]) => (v.length > 0 ? true : 'choose one'),
     });
     events.keypress('a');
     expect(getScreen().match(/◉/g)).toHaveLength(3);

@@ -5,12 +5,14 @@ describe('collectionPath', () => {
   it('puts the core group under /api and every other group under /apis', () => {
     expect(collectionPath({ apiVersion: 'v1', resource: 'namespaces' })).toBe('/api/v1/namespaces');
     expect(collectionPath({ apiVersion: 'apps/v1', resource: 'deployments' })).toBe('/apis/apps/v1/deployments');
-    expect(collectionPath({ apiVersion: 'argoproj.io/v1alpha1', resource: 'applications' })).toBe('/apis/argoproj.io/v1alpha1/applications');
+    expect(collectionPath({ apiVersion: 'argoproj.io/v1alpha1', resource: 'applications' })).toBe(
+      '/apis/argoproj.io/v1alpha1/applications',
+    );
   });
 });
 
 describe('retryDelayMs', () => {
-  it('waits as the server says on 429 (a new CRD\'s storage initialising answers so, Retry-After: 1)', () => {
+  it("waits as the server says on 429 (a new CRD's storage initialising answers so, Retry-After: 1)", () => {
     expect(retryDelayMs(429, '1')).toBe(1000);
     expect(retryDelayMs(429, '3')).toBe(3000);
     expect(retryDelayMs(429, undefined)).toBe(1000);
@@ -23,6 +25,7 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(429, 'Wed, 21 Oct 2026 07:28:00 GMT')).toBe(1000);
   });
   it('never retries what the server decided: success, conflicts, refusals', () => {
-    for (const status of [200, 201, 400, 401, 403, 404, 409, 410, 422]) expect(retryDelayMs(status, '1')).toBeUndefined();
+    for (const status of [200, 201, 400, 401, 403, 404, 409, 410, 422])
+      expect(retryDelayMs(status, '1')).toBeUndefined();
   });
 });

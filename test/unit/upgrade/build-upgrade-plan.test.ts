@@ -11,7 +11,11 @@ import type { Target } from '../../../installer/catalogue/targets.js';
 import { DEFAULT_UPSTREAM } from '../../../installer/constants.js';
 import { readTemplates } from '../../../installer/execute/read-fork-files.js';
 import { buildForkPlan } from '../../../installer/plan/build-fork-plan.js';
-import { buildUpgradePlan, type UpgradeFacts, type UpgradePlan } from '../../../installer/upgrade/build-upgrade-plan.js';
+import {
+  buildUpgradePlan,
+  type UpgradeFacts,
+  type UpgradePlan,
+} from '../../../installer/upgrade/build-upgrade-plan.js';
 import { readInstallation } from '../../../installer/upgrade/read-installation.js';
 import { projectRoot } from '../../support/fixtures.js';
 
@@ -25,17 +29,45 @@ beforeAll(async () => {
 });
 
 /** The kubeflow-apps/ and overlays/ files `fork` writes for a selection. */
-function forkFiles(release: Release, target: Target, components: string, upstreamUrl = DEFAULT_UPSTREAM): Map<string, string> {
-  const plan = buildForkPlan({
-    release, target, footprint: 'small', branch: BRANCH, upstreamUrl, forkUrl: FORK,
-    components: resolveComponents(components.split(','), release), dexPasswordHash: HASH,
-  }, { existing: new Map(), templates: templates.get(release) ?? new Map(), vendor: { sources: [], rewrites: [] } });
+function forkFiles(
+  release: Release,
+  target: Target,
+  components: string,
+  upstreamUrl = DEFAULT_UPSTREAM,
+): Map<string, string> {
+  const plan = buildForkPlan(
+    {
+      release,
+      target,
+      footprint: 'small',
+      branch: BRANCH,
+      upstreamUrl,
+      forkUrl: FORK,
+      components: resolveComponents(components.split(','), release),
+      dexPasswordHash: HASH,
+    },
+    { existing: new Map(), templates: templates.get(release) ?? new Map(), vendor: { sources: [], rewrites: [] } },
+  );
   return new Map(plan.files.map((f) => [f.path, f.after]));
 }
 
-function upgrade(existing: Map<string, string>, from: Release, to: Release, catalogue = COMPONENTS, upstreamUrl = DEFAULT_UPSTREAM): UpgradePlan {
-  const facts: UpgradeFacts = { existing, fromTemplates: templates.get(from) ?? new Map(), toTemplates: templates.get(to) ?? new Map() };
-  return buildUpgradePlan({ from, to, installation: readInstallation(existing, 'the fork'), branch: BRANCH, upstreamUrl, forkUrl: FORK }, facts, catalogue);
+function upgrade(
+  existing: Map<string, string>,
+  from: Release,
+  to: Release,
+  catalogue = COMPONENTS,
+  upstreamUrl = DEFAULT_UPSTREAM,
+): UpgradePlan {
+  const facts: UpgradeFacts = {
+    existing,
+    fromTemplates: templates.get(from) ?? new Map(),
+    toTemplates: templates.get(to) ?? new Map(),
+  };
+  return buildUpgradePlan(
+    { from, to, installation: readInstallation(existing, 'the fork'), branch: BRANCH, upstreamUrl, forkUrl: FORK },
+    facts,
+    catalogue,
+  );
 }
 
 function after(existing: Map<string, string>, plan: UpgradePlan): Map<string, string> {
@@ -52,8 +84,18 @@ describe('buildUpgradePlan', () => {
     const existing = forkFiles('v1.11.0', 'kind', 'all');
     const plan = upgrade(existing, 'v1.11.0', '26.03');
     expect(plan.components.filter((c) => c.change !== 'kept')).toEqual([
-      { name: 'cert-manager', change: 'moved', from: 'common/cert-manager/base', to: 'common/cert-manager/overlays/kubeflow' },
-      { name: 'pipelines', change: 'moved', from: 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user', to: 'applications/pipeline/overlays' },
+      {
+        name: 'cert-manager',
+        change: 'moved',
+        from: 'common/cert-manager/base',
+        to: 'common/cert-manager/overlays/kubeflow',
+      },
+      {
+        name: 'pipelines',
+        change: 'moved',
+        from: 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
+        to: 'applications/pipeline/overlays',
+      },
       { name: 'kubeflow-issuer', change: 'merged', into: 'cert-manager' },
       { name: 'network-policies', change: 'merged', into: 'kubeflow-namespace' },
     ]);
@@ -67,9 +109,11 @@ describe('buildUpgradePlan', () => {
     ]);
     const certManager = plan.files.find((f) => f.path === 'overlays/kind/cert-manager/kustomization.yaml');
     // Byte for byte, only the header's release and the upstream entry differ.
-    expect(certManager?.after).toBe((certManager?.before ?? '')
-      .replace('(Kubeflow v1.11.0)', '(Kubeflow 26.03)')
-      .replace('../../../common/cert-manager/base\n', '../../../common/cert-manager/overlays/kubeflow\n'));
+    expect(certManager?.after).toBe(
+      (certManager?.before ?? '')
+        .replace('(Kubeflow v1.11.0)', '(Kubeflow 26.03)')
+        .replace('../../../common/cert-manager/base\n', '../../../common/cert-manager/overlays/kubeflow\n'),
+    );
     expect(plan.selection.map((c) => c.name)).toHaveLength(27);
     expect(plan.warnings).toEqual([]);
   });
@@ -83,18 +127,31 @@ describe('buildUpgradePlan', () => {
     expect(upgrade(after(existing, first), 'v1.11.0', '26.03').files).toEqual([]);
   });
 
-  it('keeps the user\'s edits: overlay patches, Application comments and sync options', () => {
+  it("keeps the user's edits: overlay patches, Application comments and sync options", () => {
     const existing = forkFiles('v1.11.0', 'kind', 'pipelines');
     const overlay = 'overlays/kind/pipelines/kustomization.yaml';
     existing.set(overlay, `${existing.get(overlay) ?? ''}patches:\n  # team: smaller UI\n  - path: ui-replicas.yaml\n`);
-    existing.set('overlays/kind/pipelines/ui-replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ml-pipeline-ui\nspec:\n  replicas: 1\n');
+    existing.set(
+      'overlays/kind/pipelines/ui-replicas.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ml-pipeline-ui\nspec:\n  replicas: 1\n',
+    );
     const app = 'kubeflow-apps/pipelines.yaml';
-    existing.set(app, (existing.get(app) ?? '').replace('  project: default\n', '  # our project\n  project: default\n').replace('- RespectIgnoreDifferences=true', '- RespectIgnoreDifferences=true\n      - PruneLast=true'));
-    existing.set('kubeflow-apps/team-tools.yaml', `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: team-tools\nspec:\n  source:\n    repoURL: ${FORK}\n    targetRevision: ${BRANCH}\n    path: team/tools\n`);
+    existing.set(
+      app,
+      (existing.get(app) ?? '')
+        .replace('  project: default\n', '  # our project\n  project: default\n')
+        .replace('- RespectIgnoreDifferences=true', '- RespectIgnoreDifferences=true\n      - PruneLast=true'),
+    );
+    existing.set(
+      'kubeflow-apps/team-tools.yaml',
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: team-tools\nspec:\n  source:\n    repoURL: ${FORK}\n    targetRevision: ${BRANCH}\n    path: team/tools\n`,
+    );
     const next = after(existing, upgrade(existing, 'v1.11.0', '26.03'));
     expect(next.get(overlay)).toContain('../../../applications/pipeline/overlays\n');
     expect(next.get(overlay)).toContain('# team: smaller UI\n  - path: ui-replicas.yaml\n');
-    expect(next.get('overlays/kind/pipelines/ui-replicas.yaml')).toBe(existing.get('overlays/kind/pipelines/ui-replicas.yaml'));
+    expect(next.get('overlays/kind/pipelines/ui-replicas.yaml')).toBe(
+      existing.get('overlays/kind/pipelines/ui-replicas.yaml'),
+    );
     expect(next.get(app)).toBe(existing.get(app));
     expect(next.get('kubeflow-apps/team-tools.yaml')).toBe(existing.get('kubeflow-apps/team-tools.yaml'));
   });
@@ -102,30 +159,44 @@ describe('buildUpgradePlan', () => {
   it('an overlay that no longer names the old upstream path is left alone and reported', () => {
     const existing = forkFiles('v1.11.0', 'kind', 'cert-manager');
     const overlay = 'overlays/kind/cert-manager/kustomization.yaml';
-    existing.set(overlay, (existing.get(overlay) ?? '').replace('../../../common/cert-manager/base', '../../../team/cert-manager'));
+    existing.set(
+      overlay,
+      (existing.get(overlay) ?? '').replace('../../../common/cert-manager/base', '../../../team/cert-manager'),
+    );
     const plan = upgrade(existing, 'v1.11.0', '26.03');
     expect(plan.files.find((f) => f.path === overlay)).toBeUndefined();
-    expect(plan.warnings.join('\n')).toMatch(/overlays\/kind\/cert-manager\/kustomization\.yaml does not list \.\.\/\.\.\/\.\.\/common\/cert-manager\/base.*common\/cert-manager\/overlays\/kubeflow/);
+    expect(plan.warnings.join('\n')).toMatch(
+      /overlays\/kind\/cert-manager\/kustomization\.yaml does not list \.\.\/\.\.\/\.\.\/common\/cert-manager\/base.*common\/cert-manager\/overlays\/kubeflow/,
+    );
   });
 
   it('a merged component whose overlay the user edited: the Application goes, the overlay stays and is reported', () => {
     const existing = forkFiles('v1.11.0', 'kind', 'kubeflow-issuer');
-    existing.set('overlays/kind/kubeflow-issuer/kustomization.yaml', `${existing.get('overlays/kind/kubeflow-issuer/kustomization.yaml') ?? ''}# team note\n`);
+    existing.set(
+      'overlays/kind/kubeflow-issuer/kustomization.yaml',
+      `${existing.get('overlays/kind/kubeflow-issuer/kustomization.yaml') ?? ''}# team note\n`,
+    );
     const plan = upgrade(existing, 'v1.11.0', '26.03');
     expect(plan.components).toContainEqual({ name: 'kubeflow-issuer', change: 'merged', into: 'cert-manager' });
     expect(plan.files.map((f) => [f.action, f.path])).toContainEqual(['delete', 'kubeflow-apps/kubeflow-issuer.yaml']);
     expect(plan.files.some((f) => f.path.startsWith('overlays/kind/kubeflow-issuer/'))).toBe(false);
-    expect(plan.warnings.join('\n')).toMatch(/overlays\/kind\/kubeflow-issuer\/ has your edits and is no longer used.*move them to overlays\/kind\/cert-manager\//);
+    expect(plan.warnings.join('\n')).toMatch(
+      /overlays\/kind\/kubeflow-issuer\/ has your edits and is no longer used.*move them to overlays\/kind\/cert-manager\//,
+    );
   });
 
   it('a component upstream dropped is reported as removed, its generated files removed', () => {
-    const dropped = COMPONENTS.map((c) => (c.name === 'training-operator' ? { ...c, paths: { 'v1.10.2': c.paths['v1.10.2'], 'v1.11.0': c.paths['v1.11.0'] } } : c));
+    const dropped = COMPONENTS.map((c) =>
+      c.name === 'training-operator'
+        ? { ...c, paths: { 'v1.10.2': c.paths['v1.10.2'], 'v1.11.0': c.paths['v1.11.0'] } }
+        : c,
+    );
     const existing = forkFiles('v1.11.0', 'generic', 'training-operator');
     const plan = upgrade(existing, 'v1.11.0', '26.03', dropped);
     expect(plan.components).toContainEqual({ name: 'training-operator', change: 'removed' });
-    expect(plan.files.filter((f) => f.action === 'delete' && f.path.includes('training-operator')).map((f) => f.path)).toEqual([
-      'kubeflow-apps/training-operator.yaml', 'overlays/generic/training-operator/kustomization.yaml',
-    ]);
+    expect(
+      plan.files.filter((f) => f.action === 'delete' && f.path.includes('training-operator')).map((f) => f.path),
+    ).toEqual(['kubeflow-apps/training-operator.yaml', 'overlays/generic/training-operator/kustomization.yaml']);
   });
 
   it('dependencies new to the selection are added with their own Application and overlay', () => {
@@ -133,14 +204,27 @@ describe('buildUpgradePlan', () => {
     // A dependency the fork lacks (new in the next release, or its Application deleted by hand) is planned as added.
     existing.delete('kubeflow-apps/kubeflow-roles.yaml');
     const plan = upgrade(existing, 'v1.10.2', 'v1.11.0');
-    expect(plan.components).toContainEqual({ name: 'kubeflow-roles', change: 'added', path: 'common/kubeflow-roles/base', requestedBy: ['katib'] });
+    expect(plan.components).toContainEqual({
+      name: 'kubeflow-roles',
+      change: 'added',
+      path: 'common/kubeflow-roles/base',
+      requestedBy: ['katib'],
+    });
     expect(plan.files.map((f) => [f.action, f.path])).toContainEqual(['create', 'kubeflow-apps/kubeflow-roles.yaml']);
   });
 
   it('with --upstream an internal mirror, the Applications fork writes and upgrade adds point at the fork', () => {
     const MIRROR = 'https://gitlab.internal.example/mirrors/kubeflow-manifests.git';
-    const sources = (files: Map<string, string>) => [...files].filter(([p]) => p.startsWith('kubeflow-apps/'))
-      .flatMap(([p, text]) => parseAllDocuments(text).map((d) => [p, d.getIn(['spec', 'source', 'repoURL']), d.getIn(['spec', 'source', 'targetRevision'])]));
+    const sources = (files: Map<string, string>) =>
+      [...files]
+        .filter(([p]) => p.startsWith('kubeflow-apps/'))
+        .flatMap(([p, text]) =>
+          parseAllDocuments(text).map((d) => [
+            p,
+            d.getIn(['spec', 'source', 'repoURL']),
+            d.getIn(['spec', 'source', 'targetRevision']),
+          ]),
+        );
     for (const release of ['v1.10.2', 'v1.11.0', '26.03'] as const) {
       const files = forkFiles(release, 'generic', 'all', MIRROR);
       expect(sources(files).length).toBeGreaterThan(20);
@@ -150,6 +234,8 @@ describe('buildUpgradePlan', () => {
     existing.delete('kubeflow-apps/kubeflow-roles.yaml');
     const plan = upgrade(existing, 'v1.10.2', 'v1.11.0', COMPONENTS, MIRROR);
     const created = plan.files.find((f) => f.path === 'kubeflow-apps/kubeflow-roles.yaml');
-    expect(parse(created?.after ?? '')).toMatchObject({ spec: { source: { repoURL: FORK, targetRevision: BRANCH, path: 'overlays/generic/kubeflow-roles' } } });
+    expect(parse(created?.after ?? '')).toMatchObject({
+      spec: { source: { repoURL: FORK, targetRevision: BRANCH, path: 'overlays/generic/kubeflow-roles' } },
+    });
   });
 });

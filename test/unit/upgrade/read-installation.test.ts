@@ -27,7 +27,9 @@ describe('readInstallation', () => {
   });
 
   it('no kubeflow-gitops Applications: says to fork first (exit 6)', () => {
-    expect(() => readInstallation(new Map([['kubeflow-apps/team.yaml', app('team', 'x', null)]]), 'me/fork')).toThrow(/me\/fork has no kubeflow-gitops Applications.*run fork or install first/);
+    expect(() => readInstallation(new Map([['kubeflow-apps/team.yaml', app('team', 'x', null)]]), 'me/fork')).toThrow(
+      /me\/fork has no kubeflow-gitops Applications.*run fork or install first/,
+    );
   });
 
   it('Applications on two targets: names them', () => {
@@ -35,6 +37,8 @@ describe('readInstallation', () => {
       ['kubeflow-apps/katib.yaml', app('katib', 'overlays/kind/katib')],
       ['kubeflow-apps/dex.yaml', app('dex', 'overlays/eks/dex')],
     ]);
-    expect(() => readInstallation(files, 'f')).toThrow(/kind \(kubeflow-apps\/katib\.yaml\); eks \(kubeflow-apps\/dex\.yaml\)/);
+    expect(() => readInstallation(files, 'f')).toThrow(
+      /kind \(kubeflow-apps\/katib\.yaml\); eks \(kubeflow-apps\/dex\.yaml\)/,
+    );
   });
 });

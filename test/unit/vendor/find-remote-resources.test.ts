@@ -26,16 +26,41 @@ describe('findRemoteResources', () => {
 
   it('records remote entries of every reachable kustomization with their positions', async () => {
     const found = await findRemoteResources(root, ['example'], nodeTreeReader);
-    expect(found.remotes.map(({ file, field, index, entry, remote }) => ({ file, field, index, entry, kind: remote.kind }))).toEqual([
-      { file: 'apps/a/kustomization.yaml', field: 'bases', index: 0, entry: 'github.com/org/repo/deploy?ref=v1', kind: 'git' },
-      { file: 'apps/a/kustomization.yaml', field: 'resources', index: 1, entry: 'https://github.com/argoproj/argo-workflows/manifests/base?ref=v3.7.3', kind: 'git' },
-      { file: 'apps/b/kustomization.yml', field: 'resources', index: 0, entry: 'https://example.com/x/crds.yaml', kind: 'http' },
+    expect(
+      found.remotes.map(({ file, field, index, entry, remote }) => ({ file, field, index, entry, kind: remote.kind })),
+    ).toEqual([
+      {
+        file: 'apps/a/kustomization.yaml',
+        field: 'bases',
+        index: 0,
+        entry: 'github.com/org/repo/deploy?ref=v1',
+        kind: 'git',
+      },
+      {
+        file: 'apps/a/kustomization.yaml',
+        field: 'resources',
+        index: 1,
+        entry: 'https://github.com/argoproj/argo-workflows/manifests/base?ref=v3.7.3',
+        kind: 'git',
+      },
+      {
+        file: 'apps/b/kustomization.yml',
+        field: 'resources',
+        index: 0,
+        entry: 'https://example.com/x/crds.yaml',
+        kind: 'http',
+      },
     ]);
   });
 
   it('visits each kustomization once (cycles a ↔ b) under all three file names', async () => {
     const found = await findRemoteResources(root, ['example', 'apps/a'], nodeTreeReader);
-    expect(found.kustomizationFiles).toEqual(['apps/a/kustomization.yaml', 'apps/b/kustomization.yml', 'comp/Kustomization', 'example/kustomization.yaml']);
+    expect(found.kustomizationFiles).toEqual([
+      'apps/a/kustomization.yaml',
+      'apps/b/kustomization.yml',
+      'comp/Kustomization',
+      'example/kustomization.yaml',
+    ]);
     expect(found.localFiles).toEqual(['apps/a/cm.yaml']);
   });
 
@@ -49,7 +74,9 @@ describe('findRemoteResources', () => {
   });
 
   it('fails clearly on a start path without a kustomization and on invalid YAML', async () => {
-    await expect(findRemoteResources(root, ['apps/empty'], nodeTreeReader)).rejects.toThrow(/no kustomization.yaml in .*apps\/empty/);
+    await expect(findRemoteResources(root, ['apps/empty'], nodeTreeReader)).rejects.toThrow(
+      /no kustomization.yaml in .*apps\/empty/,
+    );
     const bad = writeTree({ 'k/kustomization.yaml': 'resources: [a\n' });
     await expect(findRemoteResources(bad, ['k'], nodeTreeReader)).rejects.toThrow(KustomizationParseError);
   });

@@ -11,9 +11,21 @@ function remote(file: string, index: number, entry: string, field: RemoteEntry['
 
 const found: RemoteEntry[] = [
   remote('apps/trainer/lws/kustomization.yaml', 0, 'https://github.com/kubernetes-sigs/lws//config/default?ref=v0.7.0'),
-  remote('apps/argo/base/kustomization.yaml', 0, 'https://github.com/argoproj/argo-workflows/manifests/base/workflow-controller?ref=v3.7.3'),
-  remote('apps/argo/cluster/kustomization.yaml', 1, 'https://github.com/argoproj/argo-workflows/manifests/base/workflow-controller?ref=v3.7.3'),
-  remote('apps/trainer/jobset/kustomization.yaml', 0, 'https://github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml'),
+  remote(
+    'apps/argo/base/kustomization.yaml',
+    0,
+    'https://github.com/argoproj/argo-workflows/manifests/base/workflow-controller?ref=v3.7.3',
+  ),
+  remote(
+    'apps/argo/cluster/kustomization.yaml',
+    1,
+    'https://github.com/argoproj/argo-workflows/manifests/base/workflow-controller?ref=v3.7.3',
+  ),
+  remote(
+    'apps/trainer/jobset/kustomization.yaml',
+    0,
+    'https://github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml',
+  ),
   remote('apps/x/kustomization.yaml', 0, 'git@github.com:org/repo.git//deploy?ref=release/1.0', 'components'),
   remote('kustomization.yaml', 0, 'https://example.com/a/crds.yaml?x=1'),
 ];
@@ -29,15 +41,39 @@ describe('planVendoring', () => {
       ['git', 'vendor/github.com/kubernetes-sigs/lws@v0.7.0/config/default'],
       ['git', 'vendor/github.com/org/repo@release%2F1.0/deploy'],
     ]);
-    expect(plan.sources[3]).toMatchObject({ repoDest: 'vendor/github.com/kubernetes-sigs/lws@v0.7.0', subPath: 'config/default', ref: 'v0.7.0' });
+    expect(plan.sources[3]).toMatchObject({
+      repoDest: 'vendor/github.com/kubernetes-sigs/lws@v0.7.0',
+      subPath: 'config/default',
+      ref: 'v0.7.0',
+    });
   });
 
   it('rewrites every entry to a path relative to its kustomization', () => {
     expect(plan.rewrites.map((r) => [r.file, r.field, r.index, r.to])).toEqual([
-      ['apps/argo/base/kustomization.yaml', 'resources', 0, '../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller'],
-      ['apps/argo/cluster/kustomization.yaml', 'resources', 1, '../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller'],
-      ['apps/trainer/jobset/kustomization.yaml', 'resources', 0, '../../../vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml.d'],
-      ['apps/trainer/lws/kustomization.yaml', 'resources', 0, '../../../vendor/github.com/kubernetes-sigs/lws@v0.7.0/config/default'],
+      [
+        'apps/argo/base/kustomization.yaml',
+        'resources',
+        0,
+        '../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller',
+      ],
+      [
+        'apps/argo/cluster/kustomization.yaml',
+        'resources',
+        1,
+        '../../../vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller',
+      ],
+      [
+        'apps/trainer/jobset/kustomization.yaml',
+        'resources',
+        0,
+        '../../../vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml.d',
+      ],
+      [
+        'apps/trainer/lws/kustomization.yaml',
+        'resources',
+        0,
+        '../../../vendor/github.com/kubernetes-sigs/lws@v0.7.0/config/default',
+      ],
       ['apps/x/kustomization.yaml', 'components', 0, '../../vendor/github.com/org/repo@release%2F1.0/deploy'],
       ['kustomization.yaml', 'resources', 0, plan.sources[0]!.dest],
     ]);

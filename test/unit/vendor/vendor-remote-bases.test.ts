@@ -3,14 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RemoteFetcher } from '../../../installer/systems/remote-sources.js';
 import { findRemoteResources } from '../../../installer/vendor/find-remote-resources.js';
-import { commonAncestor, nodeTreeReader, VendorError, vendorRemoteBases } from '../../../installer/vendor/vendor-remote-bases.js';
+import {
+  commonAncestor,
+  nodeTreeReader,
+  VendorError,
+  vendorRemoteBases,
+} from '../../../installer/vendor/vendor-remote-bases.js';
 import { writeTree } from '../../support/temp-tree.js';
 
 const cm = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 const k = (...resources: string[]): string => `resources:\n${resources.map((r) => `- ${r}\n`).join('')}`;
 
 /** Serves trees from temp dirs keyed by the (mirrored) fetch URL, and records what was asked. */
-function fakeFetcher(repos: Record<string, string>, files: Record<string, string>): RemoteFetcher & { calls: string[] } {
+function fakeFetcher(
+  repos: Record<string, string>,
+  files: Record<string, string>,
+): RemoteFetcher & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -60,7 +68,11 @@ function setup(): { fork: string; fetcher: ReturnType<typeof fakeFetcher> } {
     ),
   });
   const fetcher = fakeFetcher(
-    { 'mirror://gh/kubernetes-sigs/lws@v0.7.0': lws, 'mirror://gh/argoproj/argo-workflows@v3.7.3': argo, 'mirror://gh/org/nested@v1': nested },
+    {
+      'mirror://gh/kubernetes-sigs/lws@v0.7.0': lws,
+      'mirror://gh/argoproj/argo-workflows@v3.7.3': argo,
+      'mirror://gh/org/nested@v1': nested,
+    },
     { 'mirror://gh/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml': cm('jobset') },
   );
   return { fork, fetcher };
@@ -90,14 +102,20 @@ describe('vendorRemoteBases', () => {
     const lws = join(fork, 'vendor/github.com/kubernetes-sigs/lws@v0.7.0');
     expect(['config/crd/crd.yaml', 'config/rbac/role.yaml'].every((f) => existsSync(join(lws, f)))).toBe(true);
     expect(existsSync(join(lws, 'docs'))).toBe(false);
-    expect(existsSync(join(fork, 'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/quick-start'))).toBe(false);
-    expect(readFileSync(join(lws, 'config/default/kustomization.yaml'), 'utf8')).toBe(k('../crd', '../rbac', '../../../../org/nested@v1/k'));
-    expect(readFileSync(join(fork, 'apps/trainer/kustomization.yaml'), 'utf8')).toBe([
-      'resources:',
-      '  - ../../vendor/github.com/kubernetes-sigs/lws@v0.7.0/config/default   # lws',
-      '  - ../../vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml.d',
-      '',
-    ].join('\n'));
+    expect(existsSync(join(fork, 'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/quick-start'))).toBe(
+      false,
+    );
+    expect(readFileSync(join(lws, 'config/default/kustomization.yaml'), 'utf8')).toBe(
+      k('../crd', '../rbac', '../../../../org/nested@v1/k'),
+    );
+    expect(readFileSync(join(fork, 'apps/trainer/kustomization.yaml'), 'utf8')).toBe(
+      [
+        'resources:',
+        '  - ../../vendor/github.com/kubernetes-sigs/lws@v0.7.0/config/default   # lws',
+        '  - ../../vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml.d',
+        '',
+      ].join('\n'),
+    );
     const wrapper = join(fork, 'vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml.d');
     expect(readFileSync(join(wrapper, 'kustomization.yaml'), 'utf8')).toMatch(/resources:\n- "manifests.yaml"\n$/);
     expect(readFileSync(join(wrapper, 'manifests.yaml'), 'utf8')).toBe(cm('jobset'));
@@ -120,7 +138,12 @@ describe('vendorRemoteBases', () => {
   it('reuses a source already in vendor/ without fetching it', async () => {
     const { fork, fetcher } = setup();
     await vendorRemoteBases({ repoDir: fork, startPaths: ['apps/argo'], fetcher, mirrors });
-    const other = writeTree({ 'apps/more/kustomization.yaml': k('https://github.com/argoproj/argo-workflows/manifests/base/crds?ref=v3.7.3') }, fork);
+    const other = writeTree(
+      {
+        'apps/more/kustomization.yaml': k('https://github.com/argoproj/argo-workflows/manifests/base/crds?ref=v3.7.3'),
+      },
+      fork,
+    );
     fetcher.calls.length = 0;
     const result = await vendorRemoteBases({ repoDir: other, startPaths: ['apps/more'], fetcher, mirrors });
     expect(fetcher.calls).toEqual([]);
@@ -132,7 +155,9 @@ describe('vendorRemoteBases', () => {
     const fork = writeTree({ 'app/kustomization.yaml': k('https://github.com/o/bad//deploy?ref=v1') });
     const fetcher = fakeFetcher({ 'https://github.com/o/bad@v1': bad }, {});
     await expect(vendorRemoteBases({ repoDir: fork, startPaths: ['app'], fetcher })).rejects.toThrow(VendorError);
-    await expect(vendorRemoteBases({ repoDir: fork, startPaths: ['app'], fetcher })).rejects.toThrow(/points outside the repository/);
+    await expect(vendorRemoteBases({ repoDir: fork, startPaths: ['app'], fetcher })).rejects.toThrow(
+      /points outside the repository/,
+    );
   });
 
   it('commonAncestor', () => {

@@ -6,11 +6,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assessApplication, type ArgoApplication, type Phase, type Problem } from '../../../installer/watch/assess-application.js';
+import {
+  assessApplication,
+  type ArgoApplication,
+  type Phase,
+  type Problem,
+} from '../../../installer/watch/assess-application.js';
 import { projectRoot } from '../../support/fixtures.js';
 
 const DIR = join(projectRoot, 'test', 'fixtures', 'app-status');
-interface Meta { expectedRevision: string; expectedPhase: Phase; note: string }
+interface Meta {
+  expectedRevision: string;
+  expectedPhase: Phase;
+  note: string;
+}
 type Doc = ArgoApplication & { metadata: { name: string; uid?: string } };
 
 const load = (state: string): { app: Doc; meta: Meta } => ({
@@ -31,48 +40,83 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { state: 'synced-healthy', phase: 'ready', reason: (m) => new RegExp(`^Synced at ${short(m.expectedRevision)} and Healthy$`) },
-  { state: 'multi-source', phase: 'ready', reason: (m) => new RegExp(`^Synced at ${short(m.expectedRevision)} and Healthy$`) },
-  { state: 'out-of-sync', phase: 'progressing', reason: /^OutOfSync: waiting for sync$/, culprit: [/^ConfigMap kfg-rd-out-of-sync\/web-config$/, 'OutOfSync'] },
-  { state: 'missing', phase: 'progressing', reason: /^OutOfSync \(Missing\): waiting for sync$/, culprit: [/^Deployment kfg-rd-missing\/web$/, 'OutOfSync'] },
   {
-    state: 'progressing', phase: 'progressing',
-    reason: /^Progressing: Deployment kfg-rd-progressing\/web: Waiting for rollout to finish: 0 of 1 updated replicas are available/,
+    state: 'synced-healthy',
+    phase: 'ready',
+    reason: (m) => new RegExp(`^Synced at ${short(m.expectedRevision)} and Healthy$`),
+  },
+  {
+    state: 'multi-source',
+    phase: 'ready',
+    reason: (m) => new RegExp(`^Synced at ${short(m.expectedRevision)} and Healthy$`),
+  },
+  {
+    state: 'out-of-sync',
+    phase: 'progressing',
+    reason: /^OutOfSync: waiting for sync$/,
+    culprit: [/^ConfigMap kfg-rd-out-of-sync\/web-config$/, 'OutOfSync'],
+  },
+  {
+    state: 'missing',
+    phase: 'progressing',
+    reason: /^OutOfSync \(Missing\): waiting for sync$/,
+    culprit: [/^Deployment kfg-rd-missing\/web$/, 'OutOfSync'],
+  },
+  {
+    state: 'progressing',
+    phase: 'progressing',
+    reason:
+      /^Progressing: Deployment kfg-rd-progressing\/web: Waiting for rollout to finish: 0 of 1 updated replicas are available/,
     culprit: [/^Deployment kfg-rd-progressing\/web$/, 'Progressing'],
   },
   {
-    state: 'degraded', phase: 'failed',
+    state: 'degraded',
+    phase: 'failed',
     reason: /^Degraded: Deployment kfg-rd-degraded\/web: Deployment "web" exceeded its progress deadline$/,
     culprit: [/^Deployment kfg-rd-degraded\/web$/, 'Degraded'],
   },
-  { state: 'suspended', phase: 'failed', reason: /^Suspended: Deployment kfg-rd-suspended\/web: Deployment is paused$/, culprit: [/^Deployment kfg-rd-suspended\/web$/, 'Suspended'] },
   {
-    state: 'operation-running', phase: 'progressing',
+    state: 'suspended',
+    phase: 'failed',
+    reason: /^Suspended: Deployment kfg-rd-suspended\/web: Deployment is paused$/,
+    culprit: [/^Deployment kfg-rd-suspended\/web$/, 'Suspended'],
+  },
+  {
+    state: 'operation-running',
+    phase: 'progressing',
     // Argo CD counts more "hooks" than the Job (the Namespace it creates runs in PreSync too).
     reason: /^syncing: waiting for completion of hook batch\/Job\/migrate( and \d+ more hooks)?$/,
     culprit: [/^Job kfg-rd-operation-running\/migrate$/, 'PreSync hook Running'],
   },
   {
-    state: 'awaits-deleted', phase: 'failed',
-    reason: /^sync cannot finish: it waits for Deployment kfg-rd-awaits-deleted\/web to turn healthy, but that object is gone .*argocd app terminate-op kfg-rd-awaits-deleted/,
+    state: 'awaits-deleted',
+    phase: 'failed',
+    reason:
+      /^sync cannot finish: it waits for Deployment kfg-rd-awaits-deleted\/web to turn healthy, but that object is gone .*argocd app terminate-op kfg-rd-awaits-deleted/,
     culprit: [/^Deployment kfg-rd-awaits-deleted\/web$/, 'Missing'],
   },
   {
-    state: 'operation-failed', phase: 'failed',
+    state: 'operation-failed',
+    phase: 'failed',
     reason: /SyncError: .*Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
     culprit: [/^Deployment kfg-rd-operation-failed\/web$/, 'SyncFailed'],
   },
   { state: 'comparison-error', phase: 'failed', reason: /^ComparisonError: .*no-such-dir: app path does not exist$/ },
   { state: 'operation-error', phase: 'failed', reason: /^ComparisonError: .*no-such-dir: app path does not exist$/ },
   {
-    state: 'stale-revision', phase: 'progressing',
-    reason: (m, app) => new RegExp(`^Synced at ${short(app.status?.sync?.revision ?? '')}, waiting for ${short(m.expectedRevision)}$`),
+    state: 'stale-revision',
+    phase: 'progressing',
+    reason: (m, app) =>
+      new RegExp(`^Synced at ${short(app.status?.sync?.revision ?? '')}, waiting for ${short(m.expectedRevision)}$`),
   },
 ];
 
 describe('assessApplication on real Argo CD documents', () => {
   it('covers every captured fixture, and every fixture is a real capture', () => {
-    const captured = readdirSync(DIR).filter((f) => f.endsWith('.meta.json')).map((f) => f.replace('.meta.json', '')).sort();
+    const captured = readdirSync(DIR)
+      .filter((f) => f.endsWith('.meta.json'))
+      .map((f) => f.replace('.meta.json', ''))
+      .sort();
     expect(captured).toEqual(CASES.map((c) => c.state).sort());
     for (const state of captured) {
       const { app } = load(state);
@@ -92,7 +136,10 @@ describe('assessApplication on real Argo CD documents', () => {
       expect(s.reason).toMatch(typeof c.reason === 'function' ? c.reason(meta, app) : c.reason);
       if (c.culprit) {
         const [resource, status] = c.culprit;
-        expect(s.problems.some((p: Problem) => resource.test(p.resource) && p.status === status), JSON.stringify(s.problems)).toBe(true);
+        expect(
+          s.problems.some((p: Problem) => resource.test(p.resource) && p.status === status),
+          JSON.stringify(s.problems),
+        ).toBe(true);
       }
       if (c.phase === 'ready') expect(s.problems).toEqual([]);
       expect(s.sync).toBe(app.status?.sync?.status);
@@ -116,26 +163,40 @@ describe('assessApplication edge cases derived from real documents', () => {
     const { app, meta } = clone('awaits-deleted');
     for (const r of app.status?.resources ?? []) if (r.kind === 'Deployment') r.health = { status: 'Progressing' };
     const s = assessApplication(app, meta.expectedRevision);
-    expect(s).toMatchObject({ phase: 'progressing', reason: 'syncing: waiting for healthy state of apps/Deployment/web' });
+    expect(s).toMatchObject({
+      phase: 'progressing',
+      reason: 'syncing: waiting for healthy state of apps/Deployment/web',
+    });
     expect(s.awaitsMissing).toBeUndefined();
   });
 
   it('a stuck sync names the object for the API server check (group, version, namespace)', () => {
     const { app, meta } = load('awaits-deleted');
-    expect(assessApplication(app, meta.expectedRevision).awaitsMissing).toMatchObject({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: 'kfg-rd-awaits-deleted', name: 'web' });
+    expect(assessApplication(app, meta.expectedRevision).awaitsMissing).toMatchObject({
+      group: 'apps',
+      version: 'v1',
+      kind: 'Deployment',
+      namespace: 'kfg-rd-awaits-deleted',
+      name: 'web',
+    });
   });
 
   it('ready at A is progressing when B is expected, and says which is which', () => {
     const { app, meta } = load('synced-healthy');
     const s = assessApplication(app, OTHER_SHA);
-    expect(s).toMatchObject({ phase: 'progressing', reason: `Synced at ${short(meta.expectedRevision)}, waiting for f00dfee` });
+    expect(s).toMatchObject({
+      phase: 'progressing',
+      reason: `Synced at ${short(meta.expectedRevision)}, waiting for f00dfee`,
+    });
   });
 
   it('a failed sync of an earlier revision is not a failure of the pushed one (its SyncError condition is stale)', () => {
     const { app, meta } = load('operation-failed');
     const s = assessApplication(app, OTHER_SHA);
     expect(s.phase).toBe('progressing');
-    expect(s.reason).toBe(`OutOfSync at ${short(meta.expectedRevision)}, waiting for f00dfee (last sync failed at ${short(meta.expectedRevision)})`);
+    expect(s.reason).toBe(
+      `OutOfSync at ${short(meta.expectedRevision)}, waiting for f00dfee (last sync failed at ${short(meta.expectedRevision)})`,
+    );
   });
 
   it('a failed sync that Argo CD retries (operation still Running) is a failure with the reason, not a wait', () => {
@@ -146,11 +207,14 @@ describe('assessApplication edge cases derived from real documents', () => {
     // What Argo CD v3.2.12 shows between attempts (seen live on the local cluster).
     op.phase = 'Running';
     op.retryCount = 3;
-    op.message = 'one or more objects failed to apply, reason: Deployment.apps "web" is invalid: spec.template.spec.containers: Required value. Retrying attempt #3 at 5:51AM.';
+    op.message =
+      'one or more objects failed to apply, reason: Deployment.apps "web" is invalid: spec.template.spec.containers: Required value. Retrying attempt #3 at 5:51AM.';
     delete app.status?.conditions;
     const s = assessApplication(app, meta.expectedRevision);
     expect(s.phase).toBe('failed');
-    expect(s.reason).toBe('sync failed, Argo CD is retrying (attempt 3): one or more objects failed to apply, reason: Deployment.apps "web" is invalid: spec.template.spec.containers: Required value');
+    expect(s.reason).toBe(
+      'sync failed, Argo CD is retrying (attempt 3): one or more objects failed to apply, reason: Deployment.apps "web" is invalid: spec.template.spec.containers: Required value',
+    );
     expect(s.problems.some((p) => /Deployment .*web$/.test(p.resource) && p.status === 'SyncFailed')).toBe(true);
     // A first attempt still running is progress.
     op.retryCount = 0;
@@ -172,7 +236,10 @@ describe('assessApplication edge cases derived from real documents', () => {
     expect(revisions).toHaveLength(2);
     expect(revisions[0]).not.toBe(meta.expectedRevision);
     expect(app.status?.sync?.revision ?? '').toBe('');
-    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'ready', revision: meta.expectedRevision });
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({
+      phase: 'ready',
+      revision: meta.expectedRevision,
+    });
   });
 
   it('plain resources marked hookPhase Running after a successful sync are not reported as waiting hooks', () => {
@@ -188,13 +255,20 @@ describe('assessApplication edge cases derived from real documents', () => {
   it('an Application being deleted is progressing, not ready', () => {
     const { app, meta } = clone('synced-healthy');
     app.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
-    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', reason: 'being deleted' });
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({
+      phase: 'progressing',
+      reason: 'being deleted',
+    });
   });
 
   it('OutOfSync after a successful sync of the pushed revision asks for a fresh comparison; before any sync it does not', () => {
     const { app, meta } = clone('synced-healthy');
     if (app.status?.sync) app.status.sync.status = 'OutOfSync';
-    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', recheck: true, reason: `OutOfSync: synced ${meta.expectedRevision.slice(0, 7)}, waiting for Argo CD to compare again` });
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({
+      phase: 'progressing',
+      recheck: true,
+      reason: `OutOfSync: synced ${meta.expectedRevision.slice(0, 7)}, waiting for Argo CD to compare again`,
+    });
     const { app: waiting, meta: m } = clone('out-of-sync');
     expect(assessApplication(waiting, m.expectedRevision).recheck).toBeUndefined();
   });
@@ -203,7 +277,10 @@ describe('assessApplication edge cases derived from real documents', () => {
     const { app, meta } = clone('synced-healthy');
     const op = app.status?.operationState;
     if (op) op.phase = 'Terminating';
-    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({ phase: 'progressing', reason: 'last operation Terminating' });
+    expect(assessApplication(app, meta.expectedRevision)).toMatchObject({
+      phase: 'progressing',
+      reason: 'last operation Terminating',
+    });
   });
 
   it('an Application-level health message (Argo CD before v3) is preferred over the resource one', () => {

@@ -11,18 +11,31 @@ describe('question 1: Kubernetes context', () => {
     expect(cluster.context).toBe('kind-kubeflow');
     expect(s.screens[0]).toMatch(/❯ kind-kubeflow {2}https:\/\/127\.0\.0\.1:6443 {2}\(current\)/);
     expect(s.screens[0]).toContain('prod  https://prod.example.com');
-    expect(s.notes[0]).toBe('  https://127.0.0.1:6443: Kubernetes v1.34.4, 1 node(s) with 8.0 CPU and 16.0 GiB allocatable');
+    expect(s.notes[0]).toBe(
+      '  https://127.0.0.1:6443: Kubernetes v1.34.4, 1 node(s) with 8.0 CPU and 16.0 GiB allocatable',
+    );
   });
 
   it('a context not in the kubeconfig is caught: said so, then asked', async () => {
     const s = scriptedPrompter([choose(/Kubernetes context/, 1)]);
     const cluster = await askContext(given({ context: 'staging' }), fakeFacts(), s.prompter);
-    expect(s.notes[0]).toBe('✗ context "staging" (from install.yaml:1 (key context)) is not in the kubeconfig; choose one of its contexts');
+    expect(s.notes[0]).toBe(
+      '✗ context "staging" (from install.yaml:1 (key context)) is not in the kubeconfig; choose one of its contexts',
+    );
     expect(cluster.context).toBe('prod');
   });
 
   it('a cluster that cannot be read is caught at the question and asked again', async () => {
-    const s = scriptedPrompter([choose(/Kubernetes context/, 1), { ask: /Kubernetes context/, act: (ui) => { expect(ui.screen()).toContain('❯ prod'); ui.press('up', 'enter'); } }]);
+    const s = scriptedPrompter([
+      choose(/Kubernetes context/, 1),
+      {
+        ask: /Kubernetes context/,
+        act: (ui) => {
+          expect(ui.screen()).toContain('❯ prod');
+          ui.press('up', 'enter');
+        },
+      },
+    ]);
     const facts = fakeFacts({ clusters: { prod: new Error('connect ECONNREFUSED'), 'kind-kubeflow': KIND } });
     expect((await askContext(given(), facts, s.prompter)).context).toBe('kind-kubeflow');
     expect(s.notes[0]).toContain('✗ the cluster of context "prod" cannot be read: connect ECONNREFUSED');
@@ -32,7 +45,11 @@ describe('question 1: Kubernetes context', () => {
     const s = scriptedPrompter([]);
     expect((await askContext(given({ context: 'prod' }), fakeFacts(), s.prompter)).context).toBe('prod');
     expect(s.notes[0]).toBe('✔ Kubernetes context: prod (from install.yaml:1 (key context))');
-    const err = await askContext(given({ context: 'prod' }), fakeFacts({ clusters: { prod: new Error('401') } }), s.prompter).catch((e: unknown) => e);
+    const err = await askContext(
+      given({ context: 'prod' }),
+      fakeFacts({ clusters: { prod: new Error('401') } }),
+      s.prompter,
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).exitCode).toBe(ExitCode.preflight);
   });
@@ -51,6 +68,9 @@ describe('question 2: cluster type', () => {
   it('a given type is shown with a warning when the nodes say otherwise', async () => {
     const s = scriptedPrompter([]);
     expect(await askTarget(given({ target: 'gke' }), KIND, s.prompter)).toBe('gke');
-    expect(s.notes).toEqual(['✔ Cluster type: gke (from install.yaml:1 (key target))', '  ! the cluster looks like kind (node providerID kind://)']);
+    expect(s.notes).toEqual([
+      '✔ Cluster type: gke (from install.yaml:1 (key target))',
+      '  ! the cluster looks like kind (node providerID kind://)',
+    ]);
   });
 });
