@@ -29,7 +29,7 @@ export async function freshCluster(log: (m: string) => void): Promise<{ info: Cl
   log('cluster: down');
   await down(() => undefined);
   log('cluster: up');
-  const r = await up(() => undefined);
+  const r = await up({ log: () => undefined });
   log(`cluster: up in ${r.upSeconds}s`);
   return { info: r.info, seconds: r.upSeconds };
 }

@@ -62,7 +62,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
         restarted = (async () => {
           await stopManaged(statePaths(h.env.stateDir).pids, 'kube-apiserver');
           await new Promise((res) => setTimeout(res, 3000));
-          await up(() => undefined);
+          await up({ log: () => undefined });
         })();
       }
     });

@@ -1,15 +1,15 @@
 /**
  * Cluster objects `up` creates: credentials and kubeconfig, the simulated Node, the default
- * StorageClass, and Argo CD's CRDs + config straight from the argo-cd v3.2.12 manifests.
+ * StorageClass, and Argo CD's CRDs + config straight from the argo-cd manifests of the version it runs.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { fixturesDir } from '../support/fixtures.js';
-import { VERSIONS, type Ports, type StatePaths } from './config.js';
+import type { ArgocdVersion, Ports, StatePaths } from './config.js';
 import { applyInOrder, parseManifests, serverSideApply, type Manifest } from './kube.js';
 import { storageClass } from './storage.js';
 
@@ -92,20 +92,12 @@ export async function ensureNodeAndStorage(kc: KubeConfig): Promise<void> {
   await serverSideApply(kc, [nodeObject(), storageClass()], FIELD_MANAGER);
 }
 
-/** Argo CD manifests at the pinned tag, cloned from the fixture bundle once per state dir. */
-function argoSource(paths: StatePaths): string {
-  const dir = join(paths.argocd, 'src');
+/** Argo CD manifests at `version`, cloned from the fixture bundle once per state dir and version. */
+function argoSource(paths: StatePaths, version: ArgocdVersion): string {
+  const dir = join(paths.argocd, `src-${version}`);
   if (!existsSync(join(dir, '.git'))) {
-    execFileSync('git', [
-      '-c',
-      'advice.detachedHead=false',
-      'clone',
-      '--quiet',
-      '--branch',
-      VERSIONS.argocd,
-      join(fixturesDir, 'git', 'argo-cd.bundle'),
-      dir,
-    ]);
+    const bundle = join(fixturesDir, 'git', 'argo-cd.bundle');
+    execFileSync('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--branch', version, bundle, dir]);
   }
   return dir;
 }
@@ -130,8 +122,13 @@ function defaultProject(): Manifest {
   };
 }
 
-export async function bootstrapArgocd(kc: KubeConfig, bin: string, paths: StatePaths): Promise<void> {
-  const src = argoSource(paths);
+export async function bootstrapArgocd(
+  kc: KubeConfig,
+  bin: string,
+  paths: StatePaths,
+  version: ArgocdVersion,
+): Promise<void> {
+  const src = argoSource(paths, version);
   const ns: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } };
   const config = render(bin, join(src, 'manifests', 'base', 'config')).map((o): Manifest => ({
     ...o,
@@ -144,5 +141,60 @@ export async function bootstrapArgocd(kc: KubeConfig, bin: string, paths: StateP
       'controller.resource.health.persist': 'true',
     };
   await applyInOrder(kc, [ns, ...render(bin, join(src, 'manifests', 'crds')), ...config], FIELD_MANAGER);
-  await serverSideApply(kc, [defaultProject()], FIELD_MANAGER);
+  await serverSideApply(kc, [defaultProject(), ...hostedWorkloads(bin, src)], FIELD_MANAGER);
+}
+
+/**
+ * The application-controller's StatefulSet and the repo-server's Deployment (with their accounts and
+ * roles) exactly as Argo CD's cluster install has them, so the cluster looks like a real install to
+ * whoever reads it (the installer reads the version from the controller's image). kwok runs their
+ * pods; the processes themselves run on the host, started by `up`.
+ */
+function hostedWorkloads(bin: string, src: string): Manifest[] {
+  const hosted = ['application-controller', 'repo-server'];
+  return render(bin, join(src, 'manifests', 'cluster-install'))
+    .filter((o) => hosted.includes(o.metadata.labels?.['app.kubernetes.io/component'] ?? ''))
+    .map((o) => (o.kind.startsWith('Cluster') ? o : { ...o, metadata: { ...o.metadata, namespace: 'argocd' } }));
+}
+
+/** Where Argo CD's manifests define each process we run, and its main container. */
+const WORKLOADS: Record<string, string> = {
+  'argocd-application-controller':
+    'manifests/base/application-controller/argocd-application-controller-statefulset.yaml',
+  'argocd-repo-server': 'manifests/base/repo-server/argocd-repo-server-deployment.yaml',
+};
+
+interface EnvVar {
+  name: string;
+  valueFrom?: { configMapKeyRef?: { name?: string; key?: string } };
+}
+
+/**
+ * The environment a real install gives `process` from argocd-cmd-params-cm: Argo CD's own StatefulSet
+ * and Deployment map each key to an env var (configMapKeyRef, optional), so the mapping is read from
+ * those manifests at the running tag and the values from the live ConfigMap. A key changed later takes
+ * effect when the process restarts, as after a rollout in a real cluster.
+ */
+export async function cmdParamsEnv(
+  kc: KubeConfig,
+  paths: StatePaths,
+  version: ArgocdVersion,
+  process: string,
+): Promise<Record<string, string>> {
+  const file = WORKLOADS[process];
+  if (file === undefined) return {};
+  const workload = parseManifests(readFileSync(join(argoSource(paths, version), file), 'utf8'))[0];
+  const spec = workload?.spec as { template?: { spec?: { containers?: { name: string; env?: EnvVar[] }[] } } };
+  const container = spec.template?.spec?.containers?.find((c) => c.name === process);
+  const core = kc.makeApiClient(CoreV1Api);
+  const cm = await core
+    .readNamespacedConfigMap({ name: 'argocd-cmd-params-cm', namespace: 'argocd' })
+    .catch(() => undefined);
+  const env: Record<string, string> = {};
+  for (const e of container?.env ?? []) {
+    const ref = e.valueFrom?.configMapKeyRef;
+    const value = ref?.name === 'argocd-cmd-params-cm' && ref.key !== undefined ? cm?.data?.[ref.key] : undefined;
+    if (value !== undefined) env[e.name] = value;
+  }
+  return env;
 }

@@ -1,7 +1,7 @@
 /**
  * Builds the cluster's Go binaries from the module proxy through the wrapper modules in
- * test/local-cluster/go/<module>. A stamp per binary (version + hash of the wrapper's go.mod, go.sum and
- * sources + Go version) makes a warm `up` skip the build entirely; GOCACHE makes a stamp miss cheap.
+ * test/local-cluster/go/<module> (Argo CD: go/argocd/<version>). A stamp per binary (version + hash of
+ * its inputs + Go version) makes a warm `up` skip the build entirely; GOCACHE makes a stamp miss cheap.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,22 +16,34 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
-import { KUBERNETES_BUILD_DATE, VERSIONS, binDir, cacheDir, goModulesDir } from './config.js';
+import { join, relative } from 'node:path';
+import { fixturesDir } from '../support/fixtures.js';
+import {
+  KUBERNETES_BUILD_DATE,
+  VERSIONS,
+  argocdBinDir,
+  binDir,
+  cacheDir,
+  goModulesDir,
+  type ArgocdVersion,
+} from './config.js';
 import { ToolMissingError } from './errors.js';
 import { runLogged } from './processes.js';
 
 interface Target {
-  /** Binary file name in the bin dir. */
+  /** Binary file name in `bin`. */
   name: string;
-  module: 'etcd' | 'k8s' | 'kwok' | 'argocd' | 'kustomize';
+  /** Folder the binary goes to. */
+  bin: string;
   pkg: string;
   version: string;
   ldflags: string;
+  /** Files whose content decides whether the binary is current (hashed into its stamp). */
+  inputs: string[];
+  /** The module folder to run `go build` in, prepared just before building. */
+  dir: () => string;
   /** Extra files derived from the build (links, data copied out of the module cache). */
   after?: (bin: string) => void;
-  /** Extra `go build` flags, prepared just before building. */
-  prepare?: () => string[];
 }
 
 function k8sLdflags(): string {
@@ -73,95 +85,121 @@ function linkArgocd(bin: string): void {
   }
 }
 
+const gitopsEngineTarball = (version: ArgocdVersion): string =>
+  join(fixturesDir, 'src', `argo-cd-${version}-gitops-engine.tar.gz`);
+
 /**
- * The published argo-cd v3.2.12 module does not compile: controller/cache/info.go calls
- * settings.ValidateExternalURL, which util/settings only defines unexported. `go build -overlay` refuses
- * files under GOMODCACHE, so the build uses a copy of the module (outside the repo, in the cache dir)
- * plus one shim file from go/argocd/overlay, wired in by an alternate go.mod (-modfile). The committed
- * go.mod stays the plain dependency on the published tag.
+ * From v3.3 on, argo-cd's go.mod replaces its nested gitops-engine module with `./gitops-engine`, which
+ * no module zip contains and the proxy does not serve. The build therefore happens in a folder of the
+ * cache dir: main.go, the committed go.mod/go.sum of that version, the gitops-engine source of the same
+ * tag unpacked from the fixtures, and the one replace line that points at it. The module path comes
+ * from the unpacked go.mod (v3.3 still calls it github.com/argoproj/gitops-engine).
  */
-function argocdPatchedModule(): string[] {
-  const mod = JSON.parse(
-    execFileSync('go', ['mod', 'download', '-json', `github.com/argoproj/argo-cd/v3@${VERSIONS.argocd}`], {
-      cwd: join(goModulesDir, 'argocd'),
-      encoding: 'utf8',
-    }),
-  ) as { Dir: string };
-  const srcRoot = join(cacheDir(), 'src');
-  const src = join(srcRoot, `argo-cd-${VERSIONS.argocd}`);
-  const shim = join(goModulesDir, 'argocd', 'overlay', 'settings_export.go.in');
-  rmSync(src, { recursive: true, force: true });
-  mkdirSync(srcRoot, { recursive: true });
-  cpSync(mod.Dir, src, { recursive: true });
-  execFileSync('chmod', ['-R', 'u+w', src]);
-  cpSync(shim, join(src, 'util', 'settings', 'zz_kfg_settings_export.go'));
-  const modfile = join(srcRoot, 'argocd-build.mod');
-  writeFileSync(
-    modfile,
-    `${readFileSync(join(goModulesDir, 'argocd', 'go.mod'), 'utf8')}\nreplace github.com/argoproj/argo-cd/v3 => ${src}\n`,
-  );
-  cpSync(join(goModulesDir, 'argocd', 'go.sum'), join(srcRoot, 'argocd-build.sum'));
-  return [`-modfile=${modfile}`];
+function argocdBuildDir(version: ArgocdVersion): string {
+  const dir = join(cacheDir(), 'src', `argocd-${version}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('tar', ['-xzf', gitopsEngineTarball(version), '-C', dir]);
+  const engineMod = readFileSync(join(dir, 'gitops-engine', 'go.mod'), 'utf8');
+  const enginePath = /^module\s+(\S+)/m.exec(engineMod)?.[1];
+  if (!enginePath) throw new Error(`no module line in the gitops-engine go.mod of Argo CD ${version}`);
+  const committed = join(goModulesDir, 'argocd', version);
+  const goMod = readFileSync(join(committed, 'go.mod'), 'utf8');
+  writeFileSync(join(dir, 'go.mod'), `${goMod}\nreplace ${enginePath} => ./gitops-engine\n`);
+  cpSync(join(committed, 'go.sum'), join(dir, 'go.sum'));
+  cpSync(join(goModulesDir, 'argocd', 'main.go'), join(dir, 'main.go'));
+  return dir;
 }
 
-export const TARGETS: Target[] = [
-  { name: 'etcd', module: 'etcd', pkg: 'go.etcd.io/etcd/server/v3', version: VERSIONS.etcd, ldflags: '-s -w' },
-  {
-    name: 'kube-apiserver',
-    module: 'k8s',
-    pkg: 'k8s.io/kubernetes/cmd/kube-apiserver',
-    version: VERSIONS.kubernetes,
-    ldflags: k8sLdflags(),
-  },
-  {
-    name: 'kube-controller-manager',
-    module: 'k8s',
-    pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager',
-    version: VERSIONS.kubernetes,
-    ldflags: k8sLdflags(),
-  },
-  {
-    name: 'kube-scheduler',
-    module: 'k8s',
-    pkg: 'k8s.io/kubernetes/cmd/kube-scheduler',
-    version: VERSIONS.kubernetes,
-    ldflags: k8sLdflags(),
-  },
-  {
-    name: 'kwok',
-    module: 'kwok',
-    pkg: 'sigs.k8s.io/kwok/cmd/kwok',
-    version: VERSIONS.kwok,
-    ldflags: '-s -w',
-    after: copyKwokStages,
-  },
-  {
+function argocdTarget(version: ArgocdVersion): Target {
+  return {
     name: 'argocd',
-    module: 'argocd',
+    bin: argocdBinDir(version),
     pkg: '.',
-    version: VERSIONS.argocd,
+    version,
     ldflags: '-s -w',
+    inputs: [
+      join(goModulesDir, 'argocd', 'main.go'),
+      join(goModulesDir, 'argocd', version, 'go.mod'),
+      join(goModulesDir, 'argocd', version, 'go.sum'),
+      gitopsEngineTarball(version),
+    ],
+    dir: () => argocdBuildDir(version),
     after: linkArgocd,
-    prepare: argocdPatchedModule,
-  },
-  {
-    name: 'kustomize',
-    module: 'kustomize',
-    pkg: 'sigs.k8s.io/kustomize/kustomize/v5',
-    version: VERSIONS.kustomize,
-    ldflags: '-s -w',
-  },
-];
+  };
+}
+
+/** The module wrapper folders under go/ build in place; every file in them is an input. */
+function wrapper(module: 'etcd' | 'k8s' | 'kwok' | 'kustomize'): Pick<Target, 'inputs' | 'dir'> {
+  const dir = join(goModulesDir, module);
+  const inputs = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+  return { inputs, dir: () => dir };
+}
+
+/** What `up` builds for one Argo CD version: the control plane, kwok, kustomize and that Argo CD. */
+export function targets(version: ArgocdVersion): Target[] {
+  const bin = binDir();
+  const k8s = (name: string): Target => ({
+    name,
+    bin,
+    ...wrapper('k8s'),
+    pkg: `k8s.io/kubernetes/cmd/${name}`,
+    version: VERSIONS.kubernetes,
+    ldflags: k8sLdflags(),
+  });
+  return [
+    {
+      name: 'etcd',
+      bin,
+      ...wrapper('etcd'),
+      pkg: 'go.etcd.io/etcd/server/v3',
+      version: VERSIONS.etcd,
+      ldflags: '-s -w',
+    },
+    k8s('kube-apiserver'),
+    k8s('kube-controller-manager'),
+    k8s('kube-scheduler'),
+    {
+      name: 'kwok',
+      bin,
+      ...wrapper('kwok'),
+      pkg: 'sigs.k8s.io/kwok/cmd/kwok',
+      version: VERSIONS.kwok,
+      ldflags: '-s -w',
+      after: copyKwokStages,
+    },
+    argocdTarget(version),
+    {
+      name: 'kustomize',
+      bin,
+      ...wrapper('kustomize'),
+      pkg: 'sigs.k8s.io/kustomize/kustomize/v5',
+      version: VERSIONS.kustomize,
+      ldflags: '-s -w',
+    },
+  ];
+}
 
 function stampFor(t: Target, goVersion: string): string {
   const h = createHash('sha256');
-  const dir = join(goModulesDir, t.module);
-  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
-    if (statSync(join(dir, f)).isFile()) h.update(f).update(readFileSync(join(dir, f)));
-  }
+  for (const f of t.inputs) h.update(relative(goModulesDir, f)).update(readFileSync(f));
   h.update(t.pkg).update(t.ldflags).update(goVersion);
   return JSON.stringify({ version: t.version, go: goVersion, inputs: h.digest('hex') });
 }
+
+/** What a cold build took here (2 cores, empty Go cache), shown before each build so a wait is expected. */
+const EXPECTED: Record<string, string> = {
+  etcd: 'about 1 min',
+  'kube-apiserver': 'about 4 min',
+  'kube-controller-manager': 'about 2 min',
+  'kube-scheduler': 'under a minute',
+  kwok: 'about 1 min',
+  argocd: 'about 4 min',
+  kustomize: 'under a minute',
+};
 
 export interface BuildReport {
   built: { name: string; seconds: number }[];
@@ -178,43 +216,46 @@ export function goAvailable(): boolean {
 }
 
 /** Builds every binary whose stamp is stale; prints per-binary seconds. */
-export async function buildAll(log: (msg: string) => void = console.log): Promise<BuildReport> {
-  const bin = binDir();
-  const stamps = join(bin, '.stamps');
+/** Builds every binary of `version`'s set whose stamp is stale; prints per-binary seconds. */
+export async function buildAll(version: ArgocdVersion, log: (msg: string) => void = console.log): Promise<BuildReport> {
   const logs = join(cacheDir(), 'build-logs');
-  mkdirSync(stamps, { recursive: true });
   mkdirSync(logs, { recursive: true });
   const report: BuildReport = { built: [], cached: [] };
   let goVersion: string | undefined;
-  for (const t of TARGETS) {
+  for (const t of targets(version)) {
+    const label = t.bin === binDir() ? t.name : `${t.name}-${t.version}`;
+    const stamps = join(t.bin, '.stamps');
     const stampFile = join(stamps, `${t.name}.json`);
     if (goVersion === undefined) {
       if (!goAvailable()) throw new ToolMissingError('go', 'install Go >= 1.26 to build the local cluster');
       goVersion = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
     }
     const stamp = stampFor(t, goVersion);
-    if (existsSync(join(bin, t.name)) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
-      report.cached.push(t.name);
+    if (existsSync(join(t.bin, t.name)) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+      report.cached.push(label);
       continue;
     }
     const started = Date.now();
-    log(`building ${t.name} ${t.version} (log: ${join(logs, `${t.name}.log`)})`);
-    const extra = t.prepare?.() ?? [];
+    const logFile = join(logs, `${label}.log`);
+    log(
+      `building ${t.name} ${t.version}, ${EXPECTED[t.name] ?? 'a minute or two'} on a cold 2-core machine (log: ${logFile})`,
+    );
+    mkdirSync(stamps, { recursive: true });
     await runLogged(
-      `build ${t.name}`,
+      `build ${label}`,
       'go',
-      ['build', ...extra, '-trimpath', '-ldflags', t.ldflags, '-o', join(bin, t.name), t.pkg],
+      ['build', '-trimpath', '-ldflags', t.ldflags, '-o', join(t.bin, t.name), t.pkg],
       {
-        cwd: join(goModulesDir, t.module),
+        cwd: t.dir(),
         env: { ...process.env, CGO_ENABLED: '0' },
-        log: join(logs, `${t.name}.log`),
+        log: logFile,
       },
     );
-    t.after?.(bin);
+    t.after?.(t.bin);
     writeFileSync(stampFile, stamp);
     const seconds = Math.round((Date.now() - started) / 1000);
-    report.built.push({ name: t.name, seconds });
-    log(`built ${t.name} in ${seconds}s`);
+    report.built.push({ name: label, seconds });
+    log(`built ${label} in ${seconds}s`);
   }
   return report;
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { goAvailable } from './build.js';
-import { FORKS_OWNER, statePaths } from './config.js';
+import { argocdVersion, FORKS_OWNER, statePaths, type ArgocdVersion } from './config.js';
 import type { Manifest } from './kube.js';
 import { up, type ClusterInfo } from './lifecycle.js';
 
@@ -25,7 +25,7 @@ export interface ClusterEnv {
   repositorySecret(repoUrl: string, name?: string): Manifest;
 }
 
-let cached: Promise<ClusterEnv> | undefined;
+let cached: { version: ArgocdVersion; env: Promise<ClusterEnv> } | undefined;
 
 /**
  * Why the cluster cannot run here, or undefined. In CI nothing is optional: a missing tool is an error
@@ -52,14 +52,19 @@ function onPath(tool: string): boolean {
   }
 }
 
-export function ensureCluster(): Promise<ClusterEnv> {
-  cached ??= up((m) => {
-    console.log(`[local-cluster] ${m}`);
-  }).then((r) => {
-    console.log(`[local-cluster] up in ${r.upSeconds}s, peak RSS ${r.peakRssMiB} MiB, logs ${r.info.logsDir}`);
-    return toEnv(r.info);
-  });
-  return cached;
+/** `version` (default: KFG_ARGOCD_VERSION or the newest line) swaps the running Argo CD when it differs. */
+export function ensureCluster(version: ArgocdVersion = argocdVersion()): Promise<ClusterEnv> {
+  if (cached?.version !== version) {
+    const log = (m: string) => {
+      console.log(`[local-cluster] ${m}`);
+    };
+    const env = up({ argocdVersion: version, log }).then((r) => {
+      log(`up in ${r.upSeconds}s with Argo CD ${version}, peak RSS ${r.peakRssMiB} MiB, logs ${r.info.logsDir}`);
+      return toEnv(r.info);
+    });
+    cached = { version, env };
+  }
+  return cached.env;
 }
 
 function toEnv(info: ClusterInfo): ClusterEnv {

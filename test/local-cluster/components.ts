@@ -19,6 +19,8 @@ export interface Component {
 
 export interface ComponentContext {
   bin: string;
+  /** The chosen Argo CD version's folder (argocd, argocd-application-controller, argocd-repo-server). */
+  argocdBin: string;
   paths: StatePaths;
   ports: Ports;
   adminToken: string;
@@ -199,11 +201,11 @@ export function components(ctx: ComponentContext): Component[] {
     {
       spec: {
         name: 'argocd-repo-server',
-        command: b('argocd-repo-server'),
+        command: join(ctx.argocdBin, 'argocd-repo-server'),
         env: {
           ...env,
-          // kustomize (built above, the version Argo CD 3.2 ships) and `argocd` (git-ask-pass) come from bin.
-          PATH: `${bin}:${process.env.PATH ?? ''}`,
+          // `argocd` (git-ask-pass) from the version's folder, kustomize (the version Argo CD ships) from bin.
+          PATH: `${ctx.argocdBin}:${bin}:${process.env.PATH ?? ''}`,
           ARGOCD_GPG_ENABLED: 'false',
           ARGOCD_GNUPGHOME: join(argo, 'gpg', 'keys'),
           ARGOCD_GPG_DATA_PATH: join(argo, 'gpg', 'source'),
@@ -233,15 +235,13 @@ export function components(ctx: ComponentContext): Component[] {
     {
       spec: {
         name: 'argocd-application-controller',
-        command: b('argocd-application-controller'),
+        command: join(ctx.argocdBin, 'argocd-application-controller'),
         env: {
           ...env,
           ARGOCD_FAKE_IN_CLUSTER: 'true',
           KUBECONFIG: kubeconfig,
           ARGOCD_TLS_DATA_PATH: join(argo, 'tls'),
           ARGOCD_SSH_DATA_PATH: join(argo, 'ssh'),
-          // Mirrors controller.resource.health.persist in argocd-cmd-params-cm (the Deployment maps it to this env).
-          ARGOCD_APPLICATION_CONTROLLER_PERSIST_RESOURCE_HEALTH: 'true',
         },
         args: [
           '--kubeconfig',

@@ -7,16 +7,29 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../support/fixtures.js';
 
+/** The Argo CD lines the local cluster can run, newest (the default) first: the three upstream still patches. */
+export const ARGOCD_VERSIONS = ['v3.5.1', 'v3.4.7', 'v3.3.14'] as const;
+export type ArgocdVersion = (typeof ARGOCD_VERSIONS)[number];
+
 export const VERSIONS = {
-  kubernetes: 'v1.34.4',
+  kubernetes: 'v1.35.4',
   etcd: 'v3.6.16',
   kwok: 'v0.8.0',
-  argocd: 'v3.2.12',
-  kustomize: 'v5.7.0',
+  // Every Argo CD line above ships kustomize 5.8.1 (hack/tool-versions.sh at each tag).
+  kustomize: 'v5.8.1',
 } as const;
 
 /** Commit date of the k8s tag on the module proxy; stamped as buildDate so /version is reproducible. */
-export const KUBERNETES_BUILD_DATE = '2026-02-10T12:53:36Z';
+export const KUBERNETES_BUILD_DATE = '2026-04-15T18:01:22Z';
+
+/** KFG_ARGOCD_VERSION picks the Argo CD that `up` builds and runs (default: the newest line). */
+export function argocdVersion(env: NodeJS.ProcessEnv = process.env): ArgocdVersion {
+  const wanted = env.KFG_ARGOCD_VERSION;
+  if (wanted === undefined || wanted === '') return ARGOCD_VERSIONS[0];
+  const found = ARGOCD_VERSIONS.find((v) => v === wanted || v === `v${wanted}`);
+  if (!found) throw new Error(`KFG_ARGOCD_VERSION=${wanted} is not one of ${ARGOCD_VERSIONS.join(', ')}`);
+  return found;
+}
 
 export const goModulesDir = join(projectRoot, 'test', 'local-cluster', 'go');
 
@@ -26,6 +39,11 @@ export function cacheDir(): string {
 
 export function binDir(): string {
   return join(cacheDir(), 'bin');
+}
+
+/** Each Argo CD version's binaries live side by side, so switching versions needs no rebuild. */
+export function argocdBinDir(version: ArgocdVersion): string {
+  return join(binDir(), `argocd-${version}`);
 }
 
 export function stateDir(): string {

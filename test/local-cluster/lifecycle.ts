@@ -6,9 +6,26 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { buildAll, type BuildReport } from './build.js';
-import { bootstrapArgocd, ensureCredentials, ensureNodeAndStorage, NODE_NAME, writeKubeconfig } from './bootstrap.js';
+import {
+  bootstrapArgocd,
+  cmdParamsEnv,
+  ensureCredentials,
+  ensureNodeAndStorage,
+  NODE_NAME,
+  writeKubeconfig,
+} from './bootstrap.js';
 import { components, type Component } from './components.js';
-import { binDir, ports as resolvePorts, statePaths, VERSIONS, type Ports, type StatePaths } from './config.js';
+import {
+  argocdBinDir,
+  argocdVersion,
+  binDir,
+  ports as resolvePorts,
+  statePaths,
+  VERSIONS,
+  type ArgocdVersion,
+  type Ports,
+  type StatePaths,
+} from './config.js';
 import { LocalClusterError, ToolMissingError } from './errors.js';
 import { tcpOpen } from './probes.js';
 import { loadKubeConfig } from './kube.js';
@@ -30,7 +47,7 @@ export interface ClusterInfo {
   stateDir: string;
   logsDir: string;
   ports: Ports;
-  versions: typeof VERSIONS;
+  versions: typeof VERSIONS & { argocd: ArgocdVersion };
 }
 
 export interface UpReport {
@@ -49,7 +66,7 @@ function requireTool(tool: string, hint: string): void {
   }
 }
 
-function infoFor(paths: StatePaths, ports: Ports, gitToken: string): ClusterInfo {
+function infoFor(paths: StatePaths, ports: Ports, gitToken: string, argocd: ArgocdVersion): ClusterInfo {
   return {
     kubeconfig: paths.kubeconfig,
     gitUrl: `http://127.0.0.1:${ports.git}`,
@@ -57,25 +74,45 @@ function infoFor(paths: StatePaths, ports: Ports, gitToken: string): ClusterInfo
     stateDir: paths.root,
     logsDir: paths.logs,
     ports,
-    versions: VERSIONS,
+    versions: { ...VERSIONS, argocd },
   };
 }
 
 /** Ports are recorded at first `up` so later commands (and a changed environment) agree with the running set. */
-function recordedPorts(paths: StatePaths): Ports {
-  if (existsSync(paths.info)) return (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo).ports;
-  return resolvePorts();
+function recordedInfo(paths: StatePaths): ClusterInfo | undefined {
+  return existsSync(paths.info) ? (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo) : undefined;
 }
 
-export async function up(log: (msg: string) => void = console.log): Promise<UpReport> {
+function recordedPorts(paths: StatePaths): Ports {
+  return recordedInfo(paths)?.ports ?? resolvePorts();
+}
+
+/** Argo CD's processes and its cache; stopped when `up` is asked for another Argo CD version. */
+const ARGOCD_PROCESSES = ['argocd-application-controller', 'argocd-repo-server', 'redis'];
+
+export interface UpOptions {
+  /** Default: KFG_ARGOCD_VERSION, else the newest line. */
+  readonly argocdVersion?: ArgocdVersion;
+  readonly log?: (msg: string) => void;
+}
+
+export async function up(opts: UpOptions = {}): Promise<UpReport> {
+  const log = opts.log ?? console.log;
+  const version = opts.argocdVersion ?? argocdVersion();
   requireTool('git', 'apt-get install -y git');
   requireTool('redis-server', 'apt-get install -y redis-server (Argo CD needs redis)');
-  const build = await buildAll(log);
+  const build = await buildAll(version, log);
   const started = Date.now();
   const paths = statePaths();
   const ports = recordedPorts(paths);
+  const running = recordedInfo(paths)?.versions.argocd;
+  if (running !== undefined && running !== version) {
+    // The cluster's objects stay; Argo CD is swapped underneath them, as an in-place upgrade would.
+    log(`switching Argo CD ${running} -> ${version}`);
+    for (const name of ARGOCD_PROCESSES) await stopManaged(paths.pids, name);
+  }
   const { adminToken, gitToken } = ensureCredentials(paths);
-  const info = infoFor(paths, ports, gitToken);
+  const info = infoFor(paths, ports, gitToken, version);
   writeFileSync(paths.info, JSON.stringify(info, null, 2), { mode: 0o600 });
   const bin = binDir();
   const nodeReady = async () => {
@@ -83,10 +120,10 @@ export async function up(log: (msg: string) => void = console.log): Promise<UpRe
     const node = await core.readNode({ name: NODE_NAME });
     return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   };
-  const list = components({ bin, paths, ports, adminToken, nodeReady });
+  const list = components({ bin, argocdBin: argocdBinDir(version), paths, ports, adminToken, nodeReady });
   const startedNow: string[] = [];
   for (const c of list) {
-    await beforeStart(c, paths, bin);
+    await beforeStart(c, paths, bin, version);
     let pid = runningPid(paths.pids, c.spec.name);
     if (pid === undefined) {
       await assertPortsFree(c);
@@ -113,10 +150,17 @@ async function assertPortsFree(c: Component): Promise<void> {
   }
 }
 
-/** Objects a component needs in the API before it starts (idempotent server-side applies). */
-async function beforeStart(c: Component, paths: StatePaths, bin: string): Promise<void> {
-  if (c.spec.name === 'kwok') await ensureNodeAndStorage(loadKubeConfig(paths.kubeconfig));
-  if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(loadKubeConfig(paths.kubeconfig), bin, paths);
+/**
+ * Objects a component needs in the API before it starts (idempotent server-side applies), and the
+ * environment Argo CD's own manifests would give it from argocd-cmd-params-cm.
+ */
+async function beforeStart(c: Component, paths: StatePaths, bin: string, version: ArgocdVersion): Promise<void> {
+  const kc = () => loadKubeConfig(paths.kubeconfig);
+  if (c.spec.name === 'kwok') await ensureNodeAndStorage(kc());
+  if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(kc(), bin, paths, version);
+  if (c.spec.name === 'argocd-repo-server' || c.spec.name === 'argocd-application-controller') {
+    c.spec.env = { ...c.spec.env, ...(await cmdParamsEnv(kc(), paths, version, c.spec.name)) };
+  }
 }
 
 export function peakRssMiB(paths: StatePaths = statePaths()): number {
@@ -133,6 +177,7 @@ export async function down(log: (msg: string) => void = console.log): Promise<vo
   const paths = statePaths();
   const order = components({
     bin: binDir(),
+    argocdBin: binDir(),
     paths,
     ports: recordedPorts(paths),
     adminToken: '',
@@ -161,6 +206,7 @@ export function status(): { info?: ClusterInfo; components: StatusLine[]; peakRs
   const info = existsSync(paths.info) ? (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo) : undefined;
   const names = components({
     bin: binDir(),
+    argocdBin: binDir(),
     paths,
     ports: recordedPorts(paths),
     adminToken: '',
