@@ -4,7 +4,8 @@ export const FIELD_MANAGER = 'kubeflow-gitops';
 export const DEFAULT_UPSTREAM = 'https://github.com/kubeflow/manifests';
 export const DEFAULT_BRANCH = 'kubeflow-gitops';
 export const ARGOCD_NAMESPACE = 'argocd';
-export const ARGOCD_VERSION = 'v3.2.12';
+/** The Argo CD installed where there is none: the newest line upstream patches. */
+export const ARGOCD_VERSION = 'v3.5.1';
 export const ROOT_APP_NAME = 'kubeflow';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, ARGOCD_VERSION, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, InterruptedError, UserError } from '../errors.js';
 import { appHealthLuaFrom, configureArgoCd, installArgoCd } from '../execute/ensure-argocd.js';
@@ -117,7 +117,7 @@ export async function runApply(
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: pre.argocd?.present !== false });
     if (pre.argocd?.present === false) {
-      deps.log.step('installing Argo CD v3.2.12 from the fork');
+      deps.log.step(`installing Argo CD ${ARGOCD_VERSION} from the fork`);
       await installArgoCd(kube, await fork.argocdObjects(), deps.log);
     } else if (pre.argocd && (!pre.argocd.appHealthCheck || !pre.argocd.persistsHealth) && cluster.configureArgocd) {
       const lua = appHealthLuaFrom(await fork.argocdObjects());

@@ -5,9 +5,10 @@
 import { RELEASE_INFO, type Release } from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import type { Footprint, Target } from '../catalogue/targets.js';
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
 import { detectArgoCd, type ArgoCdFacts } from '../execute/ensure-argocd.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import { judgeArgoCdVersion } from './argocd-version.js';
 import { detectTarget, type NodeFacts } from './detect-target.js';
 
 export interface Check {
@@ -105,8 +106,13 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
               status: 'ok',
               message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}`,
             }
-          : { name: 'argocd', status: 'ok', message: 'Argo CD is absent; v3.2.12 will be installed from the fork' },
+          : {
+              name: 'argocd',
+              status: 'ok',
+              message: `Argo CD is absent; ${ARGOCD_VERSION} will be installed from the fork`,
+            },
     );
+    if (argocd.present) checks.push({ name: 'argocd-version', ...judgeArgoCdVersion(argocd.version) });
   } catch (err) {
     checks.push(failFrom('argocd', err, 'check that you may read the argoproj.io API group'));
   }

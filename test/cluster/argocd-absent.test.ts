@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKube, type Kube, type KubeObject } from '../../installer/systems/kube.js';
+import { ARGOCD_VERSION } from '../../installer/constants.js';
 import { startBareApiServer, type BareApiServer } from '../local-cluster/bare-apiserver.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { fixturesMissing } from '../support/fixtures.js';
@@ -76,7 +77,7 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
     expect(refs).toBe('');
   });
 
-  it('install puts in Argo CD v3.2.12 from the fork when there is none, configured for the job and recorded as installed by us', async () => {
+  it(`install puts in Argo CD ${ARGOCD_VERSION} from the fork when there is none, configured for the job and recorded as installed by us`, async () => {
     const { server, kube } = await bare('absent');
     // Preflight wants a default StorageClass (Pipelines' volumes); an API object is all it checks.
     await kube.apply({
@@ -86,8 +87,8 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
       provisioner: 'example.com/none',
     });
     const r = await h.cli(installArgs(server.kubeconfig, '20s'));
-    expect(r.stderr).toContain('Argo CD is absent; v3.2.12 will be installed from the fork');
-    expect(r.stderr).toContain('installing Argo CD v3.2.12 from the fork');
+    expect(r.stderr).toContain(`Argo CD is absent; ${ARGOCD_VERSION} will be installed from the fork`);
+    expect(r.stderr).toContain(`installing Argo CD ${ARGOCD_VERSION} from the fork`);
     // No controller runs on a bare API server: the watch can only time out.
     expect(r.code, r.stderr.slice(-2000)).toBe(5);
 
@@ -100,7 +101,7 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
     const controller = await kube.get<
       KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }
     >({ apiVersion: 'apps/v1', kind: 'StatefulSet', namespace: 'argocd', name: 'argocd-application-controller' });
-    expect(controller?.spec?.template?.spec?.containers?.[0]?.image).toMatch(/argocd:v3\.2\.12$/);
+    expect(controller?.spec?.template?.spec?.containers?.[0]?.image).toBe(`quay.io/argoproj/argocd:${ARGOCD_VERSION}`);
     const cm = await kube.get<KubeObject & { data?: Record<string, string> }>({
       apiVersion: 'v1',
       kind: 'ConfigMap',

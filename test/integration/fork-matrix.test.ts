@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFork } from '../../installer/commands/fork.js';
+import { ARGOCD_VERSION } from '../../installer/constants.js';
 import { RELEASES } from '../../installer/catalogue/releases.js';
 import { requestsOf } from '../../installer/catalogue/requests.js';
 import { parseQuantity } from '../../installer/preflight/run-preflight.js';
@@ -170,7 +171,7 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
           });
           expect(stdout).toContain('resource.customizations.health.argoproj.io_Application');
           expect(stdout).toContain('controller.resource.health.persist: "true"');
-          expect(stdout).toContain('quay.io/argoproj/argocd:v3.2.12');
+          expect(stdout).toContain(`quay.io/argoproj/argocd:${ARGOCD_VERSION}`);
         }
       }
     });

@@ -1,0 +1,91 @@
+/**
+ * The Application health check that overlays/argocd gives Argo CD (and --configure-argocd adds), run
+ * by a real Lua 5.1 interpreter (Argo CD runs gopher-lua, a Lua 5.1) on Application documents captured
+ * from real Argo CD. The rule under test: the root's next sync wave may start only on a child whose
+ * Healthy belongs to its current spec, Synced, with no sync requested or running.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { projectRoot } from '../support/fixtures.js';
+import { toolMissing } from '../support/require-tool.js';
+
+const skip = toolMissing('lua5.1', 'runs the Application health check as Argo CD does');
+
+const cm = parse(readFileSync(join(projectRoot, 'overlays', 'argocd', 'argocd-cm.yaml'), 'utf8')) as {
+  data: Record<string, string>;
+};
+const script = cm.data['resource.customizations.health.argoproj.io_Application'] ?? '';
+
+/** A JSON document as a Lua table constructor, as Argo CD hands `obj` to the script. */
+function luaValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nil';
+  if (Array.isArray(v)) return `{${v.map(luaValue).join(',')}}`;
+  if (typeof v === 'object') {
+    return `{${Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => `[${JSON.stringify(k)}]=${luaValue(x)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'kfg-lua-'));
+
+function health(app: unknown): { status: string; message: string } {
+  const file = join(dir, 'check.lua');
+  writeFileSync(
+    file,
+    `obj = ${luaValue(app)}\nlocal function check()\n${script}\nend\nlocal hs = check()\nio.write(hs.status, "\\n", hs.message)`,
+  );
+  const [status = '', message = ''] = execFileSync('lua5.1', [file], { encoding: 'utf8' }).split('\n');
+  return { status, message };
+}
+
+type App = {
+  spec: { source?: { path?: string }; destination?: { namespace?: string } };
+  status: { sync: { status?: string }; operationState?: { phase?: string } };
+  operation?: unknown;
+};
+const captured = (name: string): App =>
+  JSON.parse(readFileSync(join(projectRoot, 'test', 'fixtures', 'app-status', `${name}.json`), 'utf8')) as App;
+
+describe.skipIf(skip)('the Application health check the root uses for its waves', () => {
+  it('passes a Synced, Healthy child whose status compares its current spec', () => {
+    expect(health(captured('synced-healthy')).status).toBe('Healthy');
+    expect(health(captured('multi-source')).status).toBe('Healthy');
+  });
+
+  it('holds a child whose Healthy belongs to an older source, path or destination', () => {
+    const moved = captured('synced-healthy');
+    moved.spec.source = { ...moved.spec.source, path: 'kubeflow-apps/elsewhere' };
+    expect(health(moved)).toEqual({
+      status: 'Progressing',
+      message: 'waiting for Argo CD to compare the current spec',
+    });
+    const elsewhere = captured('synced-healthy');
+    elsewhere.spec.destination = { ...elsewhere.spec.destination, namespace: 'other' };
+    expect(health(elsewhere).status).toBe('Progressing');
+  });
+
+  it('holds a child with a sync requested or running, or Healthy but not Synced', () => {
+    expect(health(captured('operation-running'))).toEqual({ status: 'Progressing', message: 'sync requested' });
+    const running = captured('synced-healthy');
+    running.status.operationState = { ...running.status.operationState, phase: 'Running' };
+    expect(health(running)).toEqual({ status: 'Progressing', message: 'syncing' });
+    expect(health(captured('out-of-sync'))).toEqual({ status: 'Progressing', message: 'healthy but OutOfSync' });
+    expect(health(captured('comparison-error')).status).toBe('Progressing');
+  });
+
+  it("reports the child's own health otherwise", () => {
+    expect(health(captured('degraded')).status).toBe('Degraded');
+    expect(health(captured('progressing')).status).toBe('Progressing');
+    expect(health(captured('suspended')).status).toBe('Suspended');
+    expect(health({ metadata: { name: 'new' }, spec: {} })).toEqual({
+      status: 'Progressing',
+      message: 'waiting for Argo CD to assess the Application',
+    });
+  });
+});
