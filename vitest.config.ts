@@ -28,6 +28,22 @@ export default defineConfig({
           hookTimeout: 3_600_000,
         },
       },
+      // The older Argo CD lines (test/adopt): a cold build of each costs minutes, so they run on request
+      // (`npm run test:adopt`) rather than in every `vitest run`; see docs/testing.md.
+      ...(process.env.KFG_ADOPT_TESTS
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'adopt',
+                include: ['test/adopt/**/*.test.ts'],
+                fileParallelism: false,
+                testTimeout: 1_800_000,
+                hookTimeout: 3_600_000,
+              },
+            },
+          ]
+        : []),
     ],
     reporters: ['default'],
   },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKube, type Kube } from '../../installer/systems/kube.js';
 import { ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
+import type { ArgocdVersion } from '../local-cluster/config.js';
 import { projectRoot } from './fixtures.js';
 
 const CLI = join(projectRoot, 'installer', 'cli.ts');
@@ -63,8 +64,9 @@ export function describeApplications(items: readonly AppReport[]): string {
     .join('\n');
 }
 
-export async function startInstallHarness(): Promise<InstallHarness> {
-  const env = await ensureCluster();
+/** `argocdVersion`: the Argo CD the local cluster runs for this harness (default: the newest line). */
+export async function startInstallHarness(o: { argocdVersion?: ArgocdVersion } = {}): Promise<InstallHarness> {
+  const env = await ensureCluster(o.argocdVersion);
   const kube = createKube({ kubeconfig: env.kubeconfig });
   const fork = env.createForkRepo(`install-${Date.now().toString(36)}`);
   const cli: InstallHarness['cli'] = (args, extra = {}, onStderr) => {
