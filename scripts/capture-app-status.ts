@@ -1,22 +1,23 @@
 /**
  * Records real Argo CD Application documents for the readiness tests: for each recipe in
  * test/support/app-states.ts it builds a repo on the local git server, applies an Application, waits
- * until Argo CD shows the state and writes test/fixtures/app-status/<state>.json (the object as read,
- * minus managedFields) and <state>.meta.json ({ expectedRevision, expectedPhase, note }).
+ * until Argo CD shows the state and writes test/fixtures/app-status/<argo cd version>/<state>.json (the
+ * object as read, minus managedFields) and <state>.meta.json ({ expectedRevision, expectedPhase, note }).
  *
  *   npx tsx scripts/capture-app-status.ts [state ...] [--keep]   # --keep: leave the Applications to inspect
  *   npx tsx scripts/capture-app-status.ts [state ...] --clean    # remove what a --keep run left
+ *   KFG_ARGOCD_VERSION=v3.4.7 npx tsx scripts/capture-app-status.ts   # capture from another Argo CD line
  *
- * Uses the shared local cluster (started if needed) and removes what it created unless --keep.
+ * Uses the shared local cluster (started if needed, with that Argo CD) and removes what it created unless --keep.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCluster } from '../test/local-cluster/cluster.js';
+import { argocdVersion } from '../test/local-cluster/config.js';
 import { forFixture, RECIPES, stateName } from '../test/support/app-states.js';
 import { ArgoLab } from '../test/support/argo-lab.js';
 import { projectRoot } from '../test/support/fixtures.js';
 
-const OUT = join(projectRoot, 'test', 'fixtures', 'app-status');
 
 async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');
@@ -25,7 +26,9 @@ async function main(args: string[]): Promise<number> {
   if (unknown.length > 0)
     throw new Error(`unknown state(s): ${unknown.join(', ')}; known: ${RECIPES.map((r) => r.state).join(', ')}`);
   const recipes = wanted.length > 0 ? RECIPES.filter((r) => wanted.includes(r.state)) : RECIPES;
-  const lab = new ArgoLab(await ensureCluster());
+  const version = argocdVersion();
+  const out = join(projectRoot, 'test', 'fixtures', 'app-status', version);
+  const lab = new ArgoLab(await ensureCluster(version));
   if (args.includes('--clean')) {
     for (const r of recipes) {
       const name = stateName(r.state);
@@ -35,7 +38,7 @@ async function main(args: string[]): Promise<number> {
     await lab.cleanup();
     return 0;
   }
-  mkdirSync(OUT, { recursive: true });
+  mkdirSync(out, { recursive: true });
   let failures = 0;
   try {
     // Each state has its own repo, Application and namespace, so they can settle side by side.
@@ -44,12 +47,12 @@ async function main(args: string[]): Promise<number> {
         const started = Date.now();
         try {
           const { app, expectedRevision } = await r.produce(lab, stateName(r.state));
-          writeFileSync(join(OUT, `${r.state}.json`), `${JSON.stringify(forFixture(app), null, 2)}\n`);
+          writeFileSync(join(out, `${r.state}.json`), `${JSON.stringify(forFixture(app), null, 2)}\n`);
           writeFileSync(
-            join(OUT, `${r.state}.meta.json`),
+            join(out, `${r.state}.meta.json`),
             `${JSON.stringify({ expectedRevision, expectedPhase: r.expectedPhase, note: r.note }, null, 2)}\n`,
           );
-          console.log(`captured ${r.state} in ${Math.round((Date.now() - started) / 1000)}s`);
+          console.log(`captured ${r.state} from Argo CD ${version} in ${Math.round((Date.now() - started) / 1000)}s`);
         } catch (e) {
           failures++;
           console.error(`FAILED ${r.state}: ${e instanceof Error ? e.message : String(e)}`);
