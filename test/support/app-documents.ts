@@ -60,11 +60,3 @@ export function crdNotEstablished(name: string, crd: string, health = 'Degraded'
   );
   return doc;
 }
-
-/** The degraded capture with a new sync of the pushed commit running (its operation changed). */
-export function withOperation(doc: AppDocument, phase: string): AppDocument {
-  const copy = structuredClone(doc);
-  const op = copy.status?.operationState;
-  if (op) op.phase = phase;
-  return copy;
-}
