@@ -1,0 +1,142 @@
+/**
+ * The state of the wait-machine, what it is built from, and the pure helpers it decides with. The
+ * state is plain data: `step` never changes the state it is given (it works on a copy, see draftOf).
+ */
+import type { ComponentState } from './assess-application.js';
+
+/** What to wait for, and for how long: fixed for one wait. */
+export interface WaitPlan {
+  readonly components: readonly { readonly name: string; readonly wave: number }[];
+  readonly expectedRevision: string;
+  readonly componentTimeoutMs: number;
+  readonly overallTimeoutMs: number;
+  readonly failureGraceMs: number;
+  /**
+   * The app-of-apps. A component follows the fork's branch by itself, so it can be Synced at the
+   * pushed revision while still running the Application spec of the commit before (a path, a sync
+   * option the push changed) until the root applies the new one: ready also needs the root ready.
+   */
+  readonly root?: string | undefined;
+}
+
+export type WaitOutcome =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'failed'; readonly components: readonly string[] }
+  | { readonly kind: 'timeout'; readonly components: readonly string[] }
+  | { readonly kind: 'interrupted' }
+  | { readonly kind: 'error'; readonly error: Error };
+
+/** When an Application was last refreshed by a nudge, and how long until the next one may be. */
+export interface Refreshed {
+  readonly at: number;
+  readonly every: number;
+}
+
+export interface WaitState {
+  readonly plan: WaitPlan;
+  /** The components' names, each once, in the plan's order. */
+  readonly names: readonly string[];
+  readonly started: number;
+  readonly listed: boolean;
+  readonly done: boolean;
+  readonly states: ReadonlyMap<string, ComponentState>;
+  /** Counts each component's updates: an API server answer for an older state is dropped. */
+  readonly generations: ReadonlyMap<string, number>;
+  readonly rootState: ComponentState | undefined;
+  readonly readyAt: ReadonlyMap<string, number>;
+  /** When every component last became ready together: the root's own timeout runs from then. */
+  readonly allReadyAt: number | undefined;
+  readonly failingSince: ReadonlyMap<string, number>;
+  /** When every lower wave was ready: a component's own timeout runs from then. */
+  readonly unblockedAt: ReadonlyMap<string, number>;
+  readonly refreshedAt: ReadonlyMap<string, Refreshed>;
+  /** The root's reason last noted, so each is said once. */
+  readonly rootNoted: string;
+  /** Components already noted as waiting on Argo CD's stale view of their CRDs. */
+  readonly staleNoted: ReadonlySet<string>;
+  /** CRDs the API server has said are Established. */
+  readonly established: ReadonlySet<string>;
+}
+
+export function initialWaitState(plan: WaitPlan, now: number): WaitState {
+  return {
+    plan,
+    names: [...new Set(plan.components.map((c) => c.name))],
+    started: now,
+    listed: false,
+    done: false,
+    states: new Map(),
+    generations: new Map(),
+    rootState: undefined,
+    readyAt: new Map(),
+    allReadyAt: undefined,
+    failingSince: new Map(),
+    unblockedAt: new Map(),
+    refreshedAt: new Map(),
+    rootNoted: '',
+    staleNoted: new Set(),
+    established: new Set(),
+  };
+}
+
+/** A copy of the state that one step may change. */
+export interface Draft {
+  readonly plan: WaitPlan;
+  readonly names: readonly string[];
+  readonly started: number;
+  listed: boolean;
+  done: boolean;
+  readonly states: Map<string, ComponentState>;
+  readonly generations: Map<string, number>;
+  rootState: ComponentState | undefined;
+  readonly readyAt: Map<string, number>;
+  allReadyAt: number | undefined;
+  readonly failingSince: Map<string, number>;
+  readonly unblockedAt: Map<string, number>;
+  readonly refreshedAt: Map<string, Refreshed>;
+  rootNoted: string;
+  readonly staleNoted: Set<string>;
+  readonly established: Set<string>;
+}
+
+export function draftOf(s: WaitState): Draft {
+  return {
+    ...s,
+    states: new Map(s.states),
+    generations: new Map(s.generations),
+    readyAt: new Map(s.readyAt),
+    failingSince: new Map(s.failingSince),
+    unblockedAt: new Map(s.unblockedAt),
+    refreshedAt: new Map(s.refreshedAt),
+    staleNoted: new Set(s.staleNoted),
+    established: new Set(s.established),
+  };
+}
+
+/** Waiting or Degraded only on CRD health or diff entries (a failed sync of a CRD is not this). */
+export const crdOnly = (s: ComponentState): boolean =>
+  s.problems.length > 0 &&
+  s.problems.every(
+    (p) =>
+      p.resource.startsWith('CustomResourceDefinition ') &&
+      ['Degraded', 'Progressing', 'Missing', 'OutOfSync'].includes(p.status),
+  );
+
+/** The CRD names a crdOnly state's problems are about. */
+export const crdNamesOf = (s: ComponentState): string[] =>
+  s.problems.map((p) => p.resource.slice(p.resource.lastIndexOf('/') + 1).replace(/^CustomResourceDefinition /, ''));
+
+/**
+ * The next nudge of an Application, or undefined while the last one is too recent: at once, then
+ * after 20 s, 40 s, 80 s and every 2 min. A new sync operation starts the series again.
+ */
+export function nextRefresh(last: Refreshed | undefined, now: number): Refreshed | undefined {
+  if (last !== undefined && now - last.at < last.every) return undefined;
+  return { at: now, every: last === undefined ? 20_000 : Math.min(last.every * 2, 120_000) };
+}
+
+export const rootWaitNote = (root: string, expectedRevision: string, reason: string): string =>
+  `every component is ready; waiting for the root Application "${root}" to apply ${expectedRevision.slice(0, 7)} too: ${reason}`;
+
+export const staleCrdNote = (component: string, crds: readonly string[]): string =>
+  `${component}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`;
