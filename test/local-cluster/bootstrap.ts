@@ -169,13 +169,16 @@ interface EnvVar {
   valueFrom?: { configMapKeyRef?: { name?: string; key?: string } };
 }
 
+/** The ConfigMaps Argo CD's workloads read settings from through env vars. */
+const SETTINGS_CONFIGMAPS = ['argocd-cmd-params-cm', 'argocd-cm'];
+
 /**
- * The environment a real install gives `process` from argocd-cmd-params-cm: Argo CD's own StatefulSet
- * and Deployment map each key to an env var (configMapKeyRef, optional), so the mapping is read from
- * those manifests at the running tag and the values from the live ConfigMap. A key changed later takes
- * effect when the process restarts, as after a rollout in a real cluster.
+ * The environment a real install gives `process` from argocd-cmd-params-cm and argocd-cm: Argo CD's own
+ * StatefulSet and Deployment map each key to an env var (configMapKeyRef, optional), so the mapping is
+ * read from those manifests at the running tag and the values from the live ConfigMaps. A key changed
+ * later takes effect when the process restarts, as after a rollout in a real cluster.
  */
-export async function cmdParamsEnv(
+export async function settingsEnv(
   kc: KubeConfig,
   paths: StatePaths,
   version: ArgocdVersion,
@@ -187,13 +190,14 @@ export async function cmdParamsEnv(
   const spec = workload?.spec as { template?: { spec?: { containers?: { name: string; env?: EnvVar[] }[] } } };
   const container = spec.template?.spec?.containers?.find((c) => c.name === process);
   const core = kc.makeApiClient(CoreV1Api);
-  const cm = await core
-    .readNamespacedConfigMap({ name: 'argocd-cmd-params-cm', namespace: 'argocd' })
-    .catch(() => undefined);
+  const data: Record<string, Record<string, string> | undefined> = {};
+  for (const name of SETTINGS_CONFIGMAPS) {
+    data[name] = (await core.readNamespacedConfigMap({ name, namespace: 'argocd' }).catch(() => undefined))?.data;
+  }
   const env: Record<string, string> = {};
   for (const e of container?.env ?? []) {
     const ref = e.valueFrom?.configMapKeyRef;
-    const value = ref?.name === 'argocd-cmd-params-cm' && ref.key !== undefined ? cm?.data?.[ref.key] : undefined;
+    const value = ref?.name !== undefined && ref.key !== undefined ? data[ref.name]?.[ref.key] : undefined;
     if (value !== undefined) env[e.name] = value;
   }
   return env;

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../support/fixtures.js';
-import type { Ports, StatePaths } from './config.js';
+import type { ArgocdVersion, Ports, StatePaths } from './config.js';
 import type { ManagedSpec } from './processes.js';
 import { httpOk, redisPing } from './probes.js';
 
@@ -21,6 +21,7 @@ export interface ComponentContext {
   bin: string;
   /** The chosen Argo CD version's folder (argocd, argocd-application-controller, argocd-repo-server). */
   argocdBin: string;
+  argocdVersion: ArgocdVersion;
   paths: StatePaths;
   ports: Ports;
   adminToken: string;
@@ -221,6 +222,9 @@ export function components(ctx: ComponentContext): Component[] {
           '--metrics-port',
           String(p.repoServerMetrics),
           '--disable-tls',
+          // From v3.5 the repo-server defaults --client-ca-path to a mounted Secret's path (mTLS), which
+          // it refuses together with --disable-tls; plaintext on loopback needs it empty.
+          ...(ctx.argocdVersion === 'v3.3.14' || ctx.argocdVersion === 'v3.4.7' ? [] : ['--client-ca-path=']),
           '--redis',
           `127.0.0.1:${p.redis}`,
           '--loglevel',

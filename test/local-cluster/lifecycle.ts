@@ -8,7 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { buildAll, type BuildReport } from './build.js';
 import {
   bootstrapArgocd,
-  cmdParamsEnv,
+  settingsEnv,
   ensureCredentials,
   ensureNodeAndStorage,
   NODE_NAME,
@@ -120,7 +120,15 @@ export async function up(opts: UpOptions = {}): Promise<UpReport> {
     const node = await core.readNode({ name: NODE_NAME });
     return node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
   };
-  const list = components({ bin, argocdBin: argocdBinDir(version), paths, ports, adminToken, nodeReady });
+  const list = components({
+    bin,
+    argocdBin: argocdBinDir(version),
+    argocdVersion: version,
+    paths,
+    ports,
+    adminToken,
+    nodeReady,
+  });
   const startedNow: string[] = [];
   for (const c of list) {
     await beforeStart(c, paths, bin, version);
@@ -152,14 +160,14 @@ async function assertPortsFree(c: Component): Promise<void> {
 
 /**
  * Objects a component needs in the API before it starts (idempotent server-side applies), and the
- * environment Argo CD's own manifests would give it from argocd-cmd-params-cm.
+ * environment Argo CD's own manifests would give it from argocd-cmd-params-cm and argocd-cm.
  */
 async function beforeStart(c: Component, paths: StatePaths, bin: string, version: ArgocdVersion): Promise<void> {
   const kc = () => loadKubeConfig(paths.kubeconfig);
   if (c.spec.name === 'kwok') await ensureNodeAndStorage(kc());
   if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(kc(), bin, paths, version);
   if (c.spec.name === 'argocd-repo-server' || c.spec.name === 'argocd-application-controller') {
-    c.spec.env = { ...c.spec.env, ...(await cmdParamsEnv(kc(), paths, version, c.spec.name)) };
+    c.spec.env = { ...c.spec.env, ...(await settingsEnv(kc(), paths, version, c.spec.name)) };
   }
 }
 
@@ -178,6 +186,7 @@ export async function down(log: (msg: string) => void = console.log): Promise<vo
   const order = components({
     bin: binDir(),
     argocdBin: binDir(),
+    argocdVersion: argocdVersion(),
     paths,
     ports: recordedPorts(paths),
     adminToken: '',
@@ -207,6 +216,7 @@ export function status(): { info?: ClusterInfo; components: StatusLine[]; peakRs
   const names = components({
     bin: binDir(),
     argocdBin: binDir(),
+    argocdVersion: argocdVersion(),
     paths,
     ports: recordedPorts(paths),
     adminToken: '',
