@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -42,7 +43,7 @@ interface Target {
   inputs: string[];
   /** The module folder to run `go build` in, prepared just before building. */
   dir: () => string;
-  /** Extra files derived from the build (links, data copied out of the module cache). */
+  /** Extra files derived from the build (links, data copied out of the module cache); idempotent, run on every `up`. */
   after?: (bin: string) => void;
 }
 
@@ -77,12 +78,19 @@ function copyKwokStages(bin: string): void {
   writeFileSync(join(bin, 'kwok-stages.yaml'), files.map((f) => readFileSync(join(root, f), 'utf8')).join('\n---\n'));
 }
 
-/** The trimmed Argo CD main dispatches on argv[0]; git-ask-pass is re-executed as plain `argocd`. */
-function linkArgocd(bin: string): void {
+/**
+ * The trimmed Argo CD main dispatches on argv[0]; git-ask-pass is re-executed as plain `argocd`. From
+ * v3.5 the repo-server runs git-verify-wrapper.sh for every revision it renders (Argo CD's image has it
+ * in /usr/local/bin), so the script comes from the module at that tag to the same folder.
+ */
+function installArgocd(version: ArgocdVersion, bin: string): void {
   for (const name of ['argocd-application-controller', 'argocd-repo-server']) {
     rmSync(join(bin, name), { force: true });
     symlinkSync('argocd', join(bin, name));
   }
+  const module = join(goEnv('GOMODCACHE'), `github.com/argoproj/argo-cd/v3@${version}`);
+  cpSync(join(module, 'hack', 'git-verify-wrapper.sh'), join(bin, 'git-verify-wrapper.sh'));
+  chmodSync(join(bin, 'git-verify-wrapper.sh'), 0o755);
 }
 
 const gitopsEngineTarball = (version: ArgocdVersion): string =>
@@ -125,7 +133,9 @@ function argocdTarget(version: ArgocdVersion): Target {
       gitopsEngineTarball(version),
     ],
     dir: () => argocdBuildDir(version),
-    after: linkArgocd,
+    after: (bin) => {
+      installArgocd(version, bin);
+    },
   };
 }
 
@@ -232,6 +242,7 @@ export async function buildAll(version: ArgocdVersion, log: (msg: string) => voi
     }
     const stamp = stampFor(t, goVersion);
     if (existsSync(join(t.bin, t.name)) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {
+      t.after?.(t.bin);
       report.cached.push(label);
       continue;
     }
