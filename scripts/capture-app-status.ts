@@ -14,10 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCluster } from '../test/local-cluster/cluster.js';
 import { argocdVersion } from '../test/local-cluster/config.js';
-import { forFixture, RECIPES, stateName } from '../test/support/app-states.js';
+import { forFixture, RECIPES, recipesFor, stateName } from '../test/support/app-states.js';
 import { ArgoLab } from '../test/support/argo-lab.js';
 import { projectRoot } from '../test/support/fixtures.js';
-
 
 async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');
@@ -25,8 +24,9 @@ async function main(args: string[]): Promise<number> {
   const unknown = wanted.filter((w) => !RECIPES.some((r) => r.state === w));
   if (unknown.length > 0)
     throw new Error(`unknown state(s): ${unknown.join(', ')}; known: ${RECIPES.map((r) => r.state).join(', ')}`);
-  const recipes = wanted.length > 0 ? RECIPES.filter((r) => wanted.includes(r.state)) : RECIPES;
   const version = argocdVersion();
+  const possible = recipesFor(version);
+  const recipes = wanted.length > 0 ? possible.filter((r) => wanted.includes(r.state)) : possible;
   const out = join(projectRoot, 'test', 'fixtures', 'app-status', version);
   const lab = new ArgoLab(await ensureCluster(version));
   if (args.includes('--clean')) {

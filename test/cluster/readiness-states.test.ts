@@ -14,7 +14,7 @@ import { waitForComponents } from '../../installer/watch/wait-for-components.js'
 import { clusterUnavailable, ensureCluster } from '../local-cluster/cluster.js';
 import { recipe, stateName } from '../support/app-states.js';
 import { ArgoLab, type LiveApp } from '../support/argo-lab.js';
-import { projectRoot } from '../support/fixtures.js';
+import { appStatusDir } from '../support/app-status-fixtures.js';
 
 const skip = clusterUnavailable();
 // The cluster is shared and outlives runs: a run suffix keeps this apart from the capture script and older runs.
@@ -23,9 +23,7 @@ const STATES = ['synced-healthy', 'degraded', 'operation-failed', 'stale-revisio
 type State = (typeof STATES)[number];
 
 const fixture = (state: State) =>
-  JSON.parse(
-    readFileSync(join(projectRoot, 'test', 'fixtures', 'app-status', `${state}.json`), 'utf8'),
-  ) as ArgoApplication;
+  JSON.parse(readFileSync(join(appStatusDir(), `${state}.json`), 'utf8')) as ArgoApplication;
 const statusKeys = (a: ArgoApplication) => Object.keys(a.status ?? {}).sort();
 
 describe.skipIf(skip)('readiness on live Argo CD Applications', () => {

@@ -1,14 +1,12 @@
 /**
- * Application documents for watch tests: the captured Argo CD v3.2.12 fixtures
- * (test/fixtures/app-status), renamed and re-pointed at one pushed commit so several components can
+ * Application documents for watch tests: the fixtures captured from the Argo CD the cluster tier runs
+ * (test/fixtures/app-status/<version>), renamed and re-pointed at one pushed commit so several components can
  * share a wait, plus states derived from them by changing only what the case is about.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArgoApplication, Phase } from '../../installer/watch/assess-application.js';
-import { projectRoot } from './fixtures.js';
-
-const DIR = join(projectRoot, 'test', 'fixtures', 'app-status');
+import { appStatusDir, newestShowing } from './app-status-fixtures.js';
 
 /** The commit every document below is re-pointed to. */
 export const PUSHED = '0123456789abcdef0123456789abcdef01234567';
@@ -18,8 +16,9 @@ export const EARLIER = 'fedcba9876543210fedcba9876543210fedcba98';
 export type AppDocument = ArgoApplication & { metadata: { name: string } };
 
 export function capturedApp(state: string): { app: AppDocument; expectedRevision: string; expectedPhase: Phase } {
-  const app = JSON.parse(readFileSync(join(DIR, `${state}.json`), 'utf8')) as AppDocument;
-  const meta = JSON.parse(readFileSync(join(DIR, `${state}.meta.json`), 'utf8')) as {
+  const dir = appStatusDir(newestShowing(state));
+  const app = JSON.parse(readFileSync(join(dir, `${state}.json`), 'utf8')) as AppDocument;
+  const meta = JSON.parse(readFileSync(join(dir, `${state}.meta.json`), 'utf8')) as {
     expectedRevision: string;
     expectedPhase: Phase;
   };

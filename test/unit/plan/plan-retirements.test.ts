@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMPONENTS } from '../../../installer/catalogue/components.js';
 import type { InstallRecord } from '../../../installer/execute/install-record.js';
+import { join } from 'node:path';
+import { appStatusDir } from '../../support/app-status-fixtures.js';
 import { planRetirements, settle } from '../../../installer/plan/plan-retirements.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 
 /** A live Application as Argo CD keeps it (captured from the local cluster), renamed into a component. */
-const captured = JSON.parse(
-  readFileSync(new URL('../../fixtures/app-status/synced-healthy.json', import.meta.url), 'utf8'),
-) as KubeObject;
+const captured = JSON.parse(readFileSync(join(appStatusDir(), 'synced-healthy.json'), 'utf8')) as KubeObject;
 const component = (name: string, extra: Partial<NonNullable<KubeObject['metadata']>> = {}): KubeObject => ({
   ...captured,
   metadata: {

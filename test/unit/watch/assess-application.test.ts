@@ -1,7 +1,7 @@
 /**
- * The readiness function on Application documents captured from a real Argo CD v3.2.12
- * (test/fixtures/app-status, recorded by scripts/capture-app-status.ts), plus edge cases derived from
- * those documents by changing only what the case is about.
+ * The readiness function on Application documents captured from each Argo CD line the local cluster
+ * runs (test/fixtures/app-status/<version>, recorded by scripts/capture-app-status.ts), plus edge cases
+ * derived from the newest line's documents by changing only what the case is about.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +12,10 @@ import {
   type Phase,
   type Problem,
 } from '../../../installer/watch/assess-application.js';
-import { projectRoot } from '../../support/fixtures.js';
+import { ARGOCD_VERSIONS } from '../../local-cluster/config.js';
+import { APP_STATUS_ROOT, appStatusDir, newestShowing } from '../../support/app-status-fixtures.js';
+import { recipesFor } from '../../support/app-states.js';
 
-const DIR = join(projectRoot, 'test', 'fixtures', 'app-status');
 interface Meta {
   expectedRevision: string;
   expectedPhase: Phase;
@@ -22,10 +23,12 @@ interface Meta {
 }
 type Doc = ArgoApplication & { metadata: { name: string; uid?: string } };
 
-const load = (state: string): { app: Doc; meta: Meta } => ({
-  app: JSON.parse(readFileSync(join(DIR, `${state}.json`), 'utf8')) as Doc,
-  meta: JSON.parse(readFileSync(join(DIR, `${state}.meta.json`), 'utf8')) as Meta,
+const loadFrom = (state: string, dir: string): { app: Doc; meta: Meta } => ({
+  app: JSON.parse(readFileSync(join(dir, `${state}.json`), 'utf8')) as Doc,
+  meta: JSON.parse(readFileSync(join(dir, `${state}.meta.json`), 'utf8')) as Meta,
 });
+/** The newest line's capture of `state`, or the newest that can show it (awaits-deleted: before v3.5). */
+const load = (state: string) => loadFrom(state, appStatusDir(newestShowing(state)));
 const clone = (state: string) => structuredClone(load(state));
 const short = (sha: string) => sha.slice(0, 7);
 const OTHER_SHA = 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed';
@@ -111,13 +114,24 @@ const CASES: Case[] = [
   },
 ];
 
-describe('assessApplication on real Argo CD documents', () => {
+it('has captures from every Argo CD line the local cluster runs, and nothing else', () => {
+  expect(readdirSync(APP_STATUS_ROOT).sort()).toEqual([...ARGOCD_VERSIONS].sort());
+});
+
+describe.each(ARGOCD_VERSIONS)('assessApplication on real Argo CD %s documents', (version) => {
+  const dir = appStatusDir(version);
+  const load = (state: string) => loadFrom(state, dir);
   it('covers every captured fixture, and every fixture is a real capture', () => {
-    const captured = readdirSync(DIR)
+    const captured = readdirSync(dir)
       .filter((f) => f.endsWith('.meta.json'))
       .map((f) => f.replace('.meta.json', ''))
       .sort();
-    expect(captured).toEqual(CASES.map((c) => c.state).sort());
+    expect(captured).toEqual(
+      recipesFor(version)
+        .map((r) => r.state)
+        .sort(),
+    );
+    expect(CASES.map((c) => c.state)).toEqual(expect.arrayContaining(captured));
     for (const state of captured) {
       const { app } = load(state);
       expect(app.metadata.name).toBe(`kfg-rd-${state}`);
@@ -127,7 +141,7 @@ describe('assessApplication on real Argo CD documents', () => {
     }
   });
 
-  for (const c of CASES) {
+  for (const c of CASES.filter((x) => recipesFor(version).some((r) => r.state === x.state))) {
     it(`${c.state}: ${c.phase}`, () => {
       const { app, meta } = load(c.state);
       expect(meta.expectedPhase).toBe(c.phase);
@@ -204,7 +218,7 @@ describe('assessApplication edge cases derived from real documents', () => {
     const op = app.status?.operationState;
     expect(op?.message).toMatch(/containers: Required value/);
     if (!op) throw new Error('fixture has no operationState');
-    // What Argo CD v3.2.12 shows between attempts (seen live on the local cluster).
+    // What Argo CD shows between attempts (seen live on the local cluster with v3.2.12).
     op.phase = 'Running';
     op.retryCount = 3;
     op.message =

@@ -1,0 +1,22 @@
+/**
+ * Where the captured Argo CD Application documents live: test/fixtures/app-status/<Argo CD version>/,
+ * one folder per line the local cluster runs (scripts/capture-app-status.ts writes them).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
+import { projectRoot } from './fixtures.js';
+
+export const APP_STATUS_ROOT = join(projectRoot, 'test', 'fixtures', 'app-status');
+
+/** The captures of `version`, by default those of the Argo CD the cluster tier runs. */
+export function appStatusDir(version: ArgocdVersion = ARGOCD_VERSIONS[0]): string {
+  return join(APP_STATUS_ROOT, version);
+}
+
+/** The newest Argo CD line with a capture of `state` (some states exist only on older lines). */
+export function newestShowing(state: string): ArgocdVersion {
+  const found = ARGOCD_VERSIONS.find((v) => existsSync(join(appStatusDir(v), `${state}.json`)));
+  if (found === undefined) throw new Error(`no Argo CD line has a capture of ${state} in ${APP_STATUS_ROOT}`);
+  return found;
+}
