@@ -1,8 +1,9 @@
 /**
- * The Application health check that overlays/argocd gives Argo CD (and --configure-argocd adds), run
- * by a real Lua 5.1 interpreter (Argo CD runs gopher-lua, a Lua 5.1) on Application documents captured
- * from real Argo CD. The rule under test: the root's next sync wave may start only on a child whose
- * Healthy belongs to its current spec, Synced, with no sync requested or running.
+ * The health checks overlays/argocd gives Argo CD, run by a real Lua 5.1 interpreter (Argo CD runs
+ * gopher-lua, a Lua 5.1) on documents captured from a real cluster and Argo CD. Applications: the
+ * root's next sync wave may start only on a child whose Healthy belongs to its current spec, Synced,
+ * with no sync requested or running. CRDs: Progressing, not Degraded, until the API server has
+ * Established them.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ const skip = toolMissing('lua5.1', 'runs the Application health check as Argo CD
 const cm = parse(readFileSync(join(projectRoot, 'overlays', 'argocd', 'argocd-cm.yaml'), 'utf8')) as {
   data: Record<string, string>;
 };
-const script = cm.data['resource.customizations.health.argoproj.io_Application'] ?? '';
+const APP_CHECK = cm.data['resource.customizations.health.argoproj.io_Application'] ?? '';
+const CRD_CHECK = cm.data['resource.customizations.health.apiextensions.k8s.io_CustomResourceDefinition'] ?? '';
 
 /** A JSON document as a Lua table constructor, as Argo CD hands `obj` to the script. */
 function luaValue(v: unknown): string {
@@ -36,7 +38,7 @@ function luaValue(v: unknown): string {
 
 const dir = mkdtempSync(join(tmpdir(), 'kfg-lua-'));
 
-function health(app: unknown): { status: string; message: string } {
+function health(app: unknown, script = APP_CHECK): { status: string; message: string } {
   const file = join(dir, 'check.lua');
   writeFileSync(
     file,
@@ -97,5 +99,42 @@ describe.skipIf(skip)('the Application health check the root uses for its waves'
       status: 'Progressing',
       message: 'waiting for Argo CD to assess the Application',
     });
+  });
+});
+
+type Crd = {
+  metadata: { deletionTimestamp?: string };
+  status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+};
+
+describe.skipIf(skip)('the CRD health check', () => {
+  const established = () =>
+    JSON.parse(readFileSync(join(projectRoot, 'test', 'fixtures', 'crd-status', 'established.json'), 'utf8')) as Crd;
+  const crdHealth = (crd: Crd) => health(crd, CRD_CHECK);
+
+  it('is Healthy once Established', () => {
+    expect(crdHealth(established())).toEqual({ status: 'Healthy', message: 'CRD is established' });
+  });
+
+  it('is Progressing, not Degraded, while names are accepted but it is not Established yet', () => {
+    const fresh = established();
+    fresh.status!.conditions = fresh.status!.conditions!.filter((c) => c.type !== 'Established');
+    expect(crdHealth(fresh).status).toBe('Progressing');
+    expect(crdHealth({ metadata: {} }).status).toBe('Progressing');
+    const terminating = established();
+    terminating.metadata.deletionTimestamp = '2026-12-02T16:20:00Z';
+    expect(crdHealth(terminating)).toEqual({ status: 'Progressing', message: 'CRD is terminating' });
+  });
+
+  it('is Degraded for what does not pass by itself', () => {
+    const refused = established();
+    refused.status!.conditions = [{ type: 'NamesAccepted', status: 'False', message: 'plural is already in use' }];
+    expect(crdHealth(refused)).toEqual({
+      status: 'Degraded',
+      message: 'CRD names have not been accepted: plural is already in use',
+    });
+    const loose = established();
+    loose.status!.conditions!.push({ type: 'NonStructuralSchema', status: 'True', message: 'spec.x: missing type' });
+    expect(crdHealth(loose).status).toBe('Degraded');
   });
 });
