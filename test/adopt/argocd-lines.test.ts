@@ -27,7 +27,7 @@ describe.skipIf(skip).each(OLDER)('adopting Argo CD %s', (version) => {
 
   it('doctor reports the version as tested', async () => {
     const r = await h.cli(['doctor', '--release', '26.03', '--target', 'local']);
-    expect(r.stderr, r.stderr).toContain(`Argo CD ${version} is tested`);
+    expect(r.stdout + r.stderr, r.stderr).toContain(`Argo CD ${version} is tested`);
   });
 
   it('installs cert-manager and Istio to Synced at the pushed commit and Healthy, and status agrees', async () => {

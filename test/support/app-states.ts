@@ -164,8 +164,10 @@ spec:
 `;
       const sha = await repo.commit({ ...WEB, 'presync-job.yaml': hook });
       await lab.application(name, { sources: single(repo.url), namespace: name });
+      // From v3.4 the operation first waits for the Namespace it creates; the state is the hook's wait.
       const hookRunning = (a: ArgoApplication) =>
-        (a.status?.operationState?.syncResult?.resources ?? []).some((r) => r.hookPhase === 'Running');
+        (a.status?.operationState?.syncResult?.resources ?? []).some((r) => r.hookPhase === 'Running') &&
+        (a.status?.operationState?.message ?? '').includes('hook batch/Job/migrate');
       return {
         app: await lab.waitFor(name, (a) => at(a, sha) && opPhase(a) === 'Running' && hookRunning(a)),
         expectedRevision: sha,

@@ -11,11 +11,13 @@ const WITH_ROOT = { components: [{ name: 'a', wave: 0 }], root: 'root' };
 describe('wait-machine: the root', () => {
   it('is done only when the root has applied the pushed commit, not only when each component follows the branch', () => {
     const m = machine(WITH_ROOT);
-    m.list({ a: appAt('synced-healthy', 'a'), root: appAt('stale-revision', 'root') });
+    const stale = appAt('stale-revision', 'root');
+    m.list({ a: appAt('synced-healthy', 'a'), root: stale });
     m.runUntil(10_000);
     expect(m.finished()).toBeUndefined();
+    const at = (stale.status?.sync?.revision ?? '').slice(0, 7);
     expect(m.notes()).toEqual([
-      'every component is ready; waiting for the root Application "root" to apply 0123456 too: Synced at b606a35, waiting for 0123456',
+      `every component is ready; waiting for the root Application "root" to apply 0123456 too: Synced at ${at}, waiting for 0123456`,
     ]);
     m.app('root', appAt('progressing', 'root'));
     m.app('root', appAt('progressing', 'root'));
