@@ -20,7 +20,7 @@ export interface ReleaseInfo {
   readonly layout: Layout;
   /**
    * Lowest Kubernetes minor preflight accepts, and the one upstream's README names as targeted/tested:
-   * v1.10.2 "targets Kubernetes version 1.32", v1.11.0 "1.34+", 26.03 names none (its CI kept 1.34),
+   * v1.10.2 "targets Kubernetes version 1.32", v1.11.0 "1.34+", 26.03 names none (so it keeps v1.11.0's),
    * 26.03.1 requires 1.35+.
    */
   readonly kubernetes: { readonly min: string; readonly tested: string };
