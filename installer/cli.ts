@@ -23,7 +23,7 @@ import {
   resolveForkOptions,
   type RawForkOptions,
 } from './inputs/fork-options.js';
-import { RELEASES } from './catalogue/releases.js';
+import { NEWEST_RELEASE, RELEASES, describeReleases } from './catalogue/releases.js';
 import { TARGETS } from './catalogue/targets.js';
 import { DEFAULT_ADMIN_EMAIL } from './inputs/settings.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
@@ -221,7 +221,11 @@ async function main(argv: string[]): Promise<number> {
       .command('doctor')
       .description('preflight: every check for installing Kubeflow on this cluster, each with a fix'),
   )
-    .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES).default('26.03'))
+    .addOption(
+      new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`)
+        .choices(RELEASES)
+        .default(NEWEST_RELEASE),
+    )
     .option('--components <list>', 'components to size the check for', 'all')
     .addOption(
       new Option('--target <name>', 'cluster type you intend to install for').choices(TARGETS).default('generic'),

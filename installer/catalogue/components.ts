@@ -3,7 +3,7 @@
  * release (taken from that release's example/kustomization.yaml), its dependency layer and what it
  * needs from Argo CD. Dependencies are data: resolve-components.ts turns a selection into the closure.
  */
-import type { Release } from './releases.js';
+import { RELEASES, RELEASE_INFO, type Layout, type Release } from './releases.js';
 
 /** Dependency layers, in install order; a component's sync wave is derived from its layer. */
 export const LAYERS = [
@@ -18,7 +18,8 @@ export const LAYERS = [
 ] as const;
 export type Layer = (typeof LAYERS)[number];
 
-export type Group = 'Platform' | 'Pipelines' | 'Notebooks' | 'Training' | 'Serving' | 'AutoML' | 'Dashboard' | 'Spark';
+export type Group =
+  'Platform' | 'Pipelines' | 'Notebooks' | 'Training' | 'Serving' | 'AutoML' | 'Dashboard' | 'Spark' | 'Hub';
 
 export interface ComponentSpec {
   readonly name: string;
@@ -41,11 +42,24 @@ export interface ComponentSpec {
   readonly paths: Partial<Readonly<Record<Release, string>>>;
   /** Releases whose upstream example installs it (`--components all`); default: every release it is in. */
   readonly defaultIn?: readonly Release[];
-  /** Where a component went in a release that no longer has it, for clear errors and upgrades. */
+  /**
+   * Where a component went in a release that no longer has it, for clear errors and upgrades: its
+   * home ships its objects there, inherits its dependencies, and on upgrade takes over its objects
+   * while the home's own Application moves in place. User-facing names stay stable this way.
+   */
   readonly mergedInto?: Partial<Readonly<Record<Release, string>>>;
 }
 
-const all = (path: string): Record<Release, string> => ({ 'v1.10.2': path, 'v1.11.0': path, '26.03': path });
+/** One value for every release with this layout of applications/ (releases.ts). */
+function inLayout<T>(layout: Layout, value: T): Partial<Record<Release, T>> {
+  return Object.fromEntries(RELEASES.filter((r) => RELEASE_INFO[r].layout === layout).map((r) => [r, value]));
+}
+/** v1.10.2 … 26.03: the 14 folders under applications/. */
+const upTo2603 = <T>(value: T): Partial<Record<Release, T>> => inLayout('fourteen-folders', value);
+/** 26.03.1 on: the 10 folders (dashboard, notebooks-v1, hub, …). */
+const from26031 = <T>(value: T): Partial<Record<Release, T>> => inLayout('ten-folders', value);
+/** The same path in every release. */
+const all = (path: string): Partial<Record<Release, string>> => ({ ...upTo2603(path), ...from26031(path) });
 
 const platform = (spec: Omit<ComponentSpec, 'group'>): ComponentSpec => ({ group: 'Platform', ...spec });
 
@@ -102,7 +116,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     serverSideApply: true,
     dependsOn: ['kubeflow-namespace'],
     paths: { 'v1.10.2': 'common/networkpolicies/base', 'v1.11.0': 'common/networkpolicies/base' },
-    mergedInto: { '26.03': 'kubeflow-namespace' },
+    mergedInto: { '26.03': 'kubeflow-namespace', ...from26031('kubeflow-namespace') },
   }),
   platform({
     name: 'cert-manager',
@@ -116,6 +130,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
       'v1.10.2': 'common/cert-manager/base',
       'v1.11.0': 'common/cert-manager/base',
       '26.03': 'common/cert-manager/overlays/kubeflow',
+      // 26.03.1: overlays/kubeflow no longer includes the base; example lists both (kubeflow-issuer).
+      ...from26031('common/cert-manager/base'),
     },
   }),
   platform({
@@ -129,6 +145,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     paths: {
       'v1.10.2': 'common/cert-manager/kubeflow-issuer/base',
       'v1.11.0': 'common/cert-manager/kubeflow-issuer/base',
+      // Its own entry again from 26.03.1 on, with cert-manager's NetworkPolicies.
+      ...from26031('common/cert-manager/overlays/kubeflow'),
     },
     mergedInto: { '26.03': 'cert-manager' },
   }),
@@ -214,7 +232,9 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: ['kubeflow-namespace', 'kubeflow-roles', 'kubeflow-istio-resources'],
-    paths: all('applications/profiles/pss'),
+    paths: upTo2603('applications/profiles/pss'),
+    // The Profiles CRD: every profile namespace hangs on it (see plan-retirements.ts for the hand-over).
+    mergedInto: from26031('central-dashboard'),
   }),
   {
     name: 'central-dashboard',
@@ -225,7 +245,11 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: [...KUBEFLOW_BASE, 'profiles'],
-    paths: all('applications/centraldashboard/overlays/oauth2-proxy'),
+    paths: {
+      ...upTo2603('applications/centraldashboard/overlays/oauth2-proxy'),
+      // With the profile controller and the PodDefaults webhook, which merge into it.
+      ...from26031('applications/dashboard/overlays/istio'),
+    },
   },
   {
     name: 'admission-webhook',
@@ -236,7 +260,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: KUBEFLOW_BASE,
-    paths: all('applications/admission-webhook/upstream/overlays/cert-manager'),
+    paths: upTo2603('applications/admission-webhook/upstream/overlays/cert-manager'),
+    mergedInto: from26031('central-dashboard'),
   },
   {
     name: 'pipelines',
@@ -251,6 +276,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
       'v1.10.2': 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
       'v1.11.0': 'applications/pipeline/upstream/env/cert-manager/platform-agnostic-multi-user',
       '26.03': 'applications/pipeline/overlays',
+      ...from26031('applications/pipeline/overlays'),
     },
   },
   {
@@ -273,7 +299,11 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: KUBEFLOW_BASE,
-    paths: all('applications/jupyter/notebook-controller/upstream/overlays/kubeflow'),
+    paths: {
+      ...upTo2603('applications/jupyter/notebook-controller/upstream/overlays/kubeflow'),
+      // Notebooks v1 as one folder: the web apps, PVC viewer and Tensorboards merge into it.
+      ...from26031('applications/notebooks-v1/overlays/istio'),
+    },
   },
   {
     name: 'jupyter-web-app',
@@ -284,7 +314,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: [...KUBEFLOW_BASE, 'notebook-controller', 'admission-webhook', 'profiles'],
-    paths: all('applications/jupyter/jupyter-web-app/upstream/overlays/istio'),
+    paths: upTo2603('applications/jupyter/jupyter-web-app/upstream/overlays/istio'),
+    mergedInto: from26031('notebook-controller'),
   },
   {
     name: 'pvcviewer-controller',
@@ -295,7 +326,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: KUBEFLOW_BASE,
-    paths: all('applications/pvcviewer-controller/upstream/base'),
+    paths: upTo2603('applications/pvcviewer-controller/upstream/base'),
+    mergedInto: from26031('notebook-controller'),
   },
   {
     name: 'volumes-web-app',
@@ -306,7 +338,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: [...KUBEFLOW_BASE, 'pvcviewer-controller', 'profiles'],
-    paths: all('applications/volumes-web-app/upstream/overlays/istio'),
+    paths: upTo2603('applications/volumes-web-app/upstream/overlays/istio'),
+    mergedInto: from26031('notebook-controller'),
   },
   {
     name: 'tensorboard-controller',
@@ -317,7 +350,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: KUBEFLOW_BASE,
-    paths: all('applications/tensorboard/tensorboard-controller/upstream/overlays/kubeflow'),
+    paths: upTo2603('applications/tensorboard/tensorboard-controller/upstream/overlays/kubeflow'),
+    mergedInto: from26031('notebook-controller'),
   },
   {
     name: 'tensorboards-web-app',
@@ -328,7 +362,8 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: [...KUBEFLOW_BASE, 'tensorboard-controller', 'profiles'],
-    paths: all('applications/tensorboard/tensorboards-web-app/upstream/overlays/istio'),
+    paths: upTo2603('applications/tensorboard/tensorboards-web-app/upstream/overlays/istio'),
+    mergedInto: from26031('notebook-controller'),
   },
   {
     // Training Operator v1: upstream's default in v1.10.2, replaced by Trainer (v2) from v1.11.0 on.
@@ -352,7 +387,11 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     createNamespace: true,
     serverSideApply: true,
     dependsOn: KUBEFLOW_BASE,
-    paths: { 'v1.11.0': 'applications/trainer/overlays', '26.03': 'applications/trainer/overlays' },
+    paths: {
+      'v1.11.0': 'applications/trainer/overlays',
+      '26.03': 'applications/trainer/overlays',
+      ...from26031('applications/trainer/overlays'),
+    },
   },
   {
     name: 'kserve',
@@ -397,6 +436,32 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     dependsOn: ['profiles'],
     paths: all('common/user-namespace/base'),
   }),
+  {
+    // Upstream renamed Model Registry to Hub in 26.03.1 (applications/model-registry -> applications/hub);
+    // the component keeps the name users know. Earlier examples did not install it.
+    name: 'model-registry',
+    title: 'Hub: Model Registry (in the example profile namespace)',
+    group: 'Hub',
+    layer: 'tenants',
+    // Upstream deploys it per tenant, into the profile namespace user-namespace creates.
+    namespace: 'kubeflow-user-example-com',
+    // The profile controller owns that namespace and refuses one it did not create.
+    createNamespace: false,
+    serverSideApply: true,
+    dependsOn: [...KUBEFLOW_BASE, 'profiles', 'user-namespace'],
+    paths: from26031('applications/hub/overlays/model-registry'),
+  },
+  {
+    name: 'model-catalog',
+    title: 'Hub: Model Catalog',
+    group: 'Hub',
+    layer: 'apps',
+    namespace: 'kubeflow',
+    createNamespace: true,
+    serverSideApply: true,
+    dependsOn: ['kubeflow-namespace'],
+    paths: from26031('applications/hub/overlays/model-catalog'),
+  },
 ];
 
 /** Whether `--components all` installs a component in a release (upstream's example does). */
@@ -414,4 +479,5 @@ export const BUNDLES: Readonly<Record<string, readonly string[]>> = {
   knative: ['knative-serving'],
   auth: ['oauth2-proxy', 'dex'],
   spark: ['spark-operator'],
+  hub: ['model-registry', 'model-catalog'],
 };

@@ -45,14 +45,16 @@ export function resolveComponents(
     }
     if (chosen.has(target)) return;
     chosen.add(target);
-    for (const dep of byName.get(target)?.dependsOn ?? []) visit(dep, target, [...trail, target]);
+    for (const dep of dependenciesIn(target, release, catalogue)) visit(dep, target, [...trail, target]);
   };
   for (const name of requested) visit(name, undefined, []);
 
   // Waves come from the whole release graph, not the selection, so an Application's wave never
   // depends on what else was picked and re-running with another selection edits nothing.
   const inRelease = new Set(catalogue.filter((c) => c.paths[release] !== undefined).map((c) => c.name));
-  const waves = computeWaves(inRelease, byName, release);
+  const waves = computeWaves(inRelease, byName, release, catalogue);
+  // A bundle member merged into another component makes that one the user's choice.
+  const byUser = new Set([...requested].map((n) => resolveName(n, release, byName) ?? n));
   return [...chosen]
     .map((name): ResolvedComponent => {
       const spec = byName.get(name) as ComponentSpec;
@@ -60,7 +62,7 @@ export function resolveComponents(
         spec,
         path: spec.paths[release] as string,
         wave: waves.get(name) ?? 0,
-        requestedBy: requested.has(name) ? 'user' : [...(requestedBy.get(name) ?? [])].sort(),
+        requestedBy: byUser.has(name) ? 'user' : [...(requestedBy.get(name) ?? [])].sort(),
       };
     })
     .sort((a, b) => a.wave - b.wave || a.spec.name.localeCompare(b.spec.name));
@@ -80,7 +82,16 @@ function expandSelection(
     if (item === 'all') {
       for (const c of catalogue) if (isDefaultIn(c, release)) out.add(c.name);
     } else if (BUNDLES[item]) {
-      for (const n of BUNDLES[item]) out.add(n);
+      // A bundle stands for what its members are in this release (kept, or merged into another).
+      const members = BUNDLES[item].filter((n) => {
+        const spec = byName.get(n);
+        return spec?.paths[release] !== undefined || spec?.mergedInto?.[release] !== undefined;
+      });
+      if (members.length === 0)
+        throw new UserError(
+          `"${item}" (${BUNDLES[item].join(', ')}) is not in Kubeflow ${release}: remove it from --components or choose another --release`,
+        );
+      for (const n of members) out.add(n);
     } else if (byName.has(item)) {
       const spec = byName.get(item) as ComponentSpec;
       if (spec.paths[release] === undefined) {
@@ -121,14 +132,36 @@ function followMerges(
   throw new UserError(`"${from ?? name}" needs "${name}", which Kubeflow ${release} does not have`);
 }
 
-function computeWaves(chosen: Set<string>, byName: Map<string, ComponentSpec>, release: Release): Map<string, number> {
+/**
+ * What a component needs in a release: its own dependencies and those of every component merged into
+ * it there (the dashboard of 26.03.1 ships the PodDefaults webhook, which needs the Kubeflow issuer).
+ */
+export function dependenciesIn(
+  name: string,
+  release: Release,
+  catalogue: readonly ComponentSpec[] = COMPONENTS,
+): readonly string[] {
+  const deps = new Set(catalogue.find((c) => c.name === name)?.dependsOn ?? []);
+  for (const c of catalogue) {
+    if (c.paths[release] === undefined && c.mergedInto?.[release] === name) for (const d of c.dependsOn) deps.add(d);
+  }
+  deps.delete(name);
+  return [...deps];
+}
+
+function computeWaves(
+  chosen: Set<string>,
+  byName: Map<string, ComponentSpec>,
+  release: Release,
+  catalogue: readonly ComponentSpec[],
+): Map<string, number> {
   const waves = new Map<string, number>();
   const waveOf = (name: string): number => {
     const known = waves.get(name);
     if (known !== undefined) return known;
     const spec = byName.get(name) as ComponentSpec;
     let wave = (LAYERS.indexOf(spec.layer) + 1) * LAYER_WAVE_STEP;
-    for (const dep of spec.dependsOn) {
+    for (const dep of dependenciesIn(name, release, catalogue)) {
       const d = resolveName(dep, release, byName);
       if (d === undefined || d === name || !chosen.has(d)) continue;
       const depWave = waveOf(d);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { BUNDLES, COMPONENTS } from '../catalogue/components.js';
-import { RELEASES } from '../catalogue/releases.js';
+import { RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
 
 /** Settings by their option name (camelCase, as commander and RawForkOptions name them). */
@@ -84,7 +84,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('kubeconfig', 'kubeconfig', undefined, text),
   spec('context', 'context', 'KFG_CONTEXT', text),
   spec('target', 'target', 'KFG_TARGET', oneOf(TARGETS)),
-  spec('release', 'release', 'KFG_RELEASE', oneOf(RELEASES)),
+  spec('release', 'release', 'KFG_RELEASE', z.enum(RELEASES, { error: () => `must be one of ${describeReleases()}` })),
   spec('components', 'components', 'KFG_COMPONENTS', components, 'list'),
   spec('footprint', 'footprint', 'KFG_FOOTPRINT', oneOf(['small', 'full'])),
   spec(

@@ -4,6 +4,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { ForkPlan } from './build-fork-plan.js';
+import { releaseLabel } from '../catalogue/releases.js';
 
 /** The plan as JSON: the files' full contents are replaced by their diffs to keep it readable. */
 export function planToJson(plan: ForkPlan): object {
@@ -22,7 +23,7 @@ export function planToJson(plan: ForkPlan): object {
 
 export function renderPlanText(plan: ForkPlan, opts: { diffs: boolean } = { diffs: true }): string {
   const out: string[] = [];
-  out.push(`Kubeflow ${plan.release} for target ${plan.target} (${plan.footprint} footprint)`);
+  out.push(`Kubeflow ${releaseLabel(plan.release)} for target ${plan.target} (${plan.footprint} footprint)`);
   out.push(`fork: ${plan.fork.url}  branch: ${plan.fork.branch}`);
   out.push('', `Components (${plan.components.length}), in sync-wave order:`);
   const width = Math.max(...plan.components.map((c) => c.name.length), 4);

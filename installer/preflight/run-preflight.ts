@@ -2,7 +2,8 @@
  * Preflight (`doctor`, and the first step of install/apply): every check runs and every problem is
  * reported at once, each with a fix. Reads only; nothing in the cluster changes.
  */
-import { RELEASE_INFO, type Release } from '../catalogue/releases.js';
+import { kubernetesFit } from '../catalogue/kubernetes-version.js';
+import { releaseLabel, type Release } from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import type { Footprint, Target } from '../catalogue/targets.js';
 import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
@@ -71,22 +72,27 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   }
   checks.push({ name: 'api', status: 'ok', message: `${where} answers, Kubernetes ${version.gitVersion ?? '?'}` });
 
-  const minor = Number.parseInt(version.minor ?? '0', 10);
-  const min = RELEASE_INFO[inputs.release].kubernetes.min;
-  const minMinor = Number.parseInt(min.split('.')[1] ?? '0', 10);
+  const k8s = kubernetesFit(inputs.release, version);
+  const kubeflow = `Kubeflow ${releaseLabel(inputs.release)}`;
   checks.push(
-    minor >= minMinor
+    k8s.fit === 'ok'
       ? {
           name: 'kubernetes-version',
           status: 'ok',
-          message: `Kubernetes 1.${minor} is supported by Kubeflow ${inputs.release} (upstream tests ${RELEASE_INFO[inputs.release].kubernetes.tested})`,
+          message: `Kubernetes ${k8s.server} is supported by ${kubeflow} (${k8s.min}+, upstream tests ${k8s.tested})`,
         }
-      : {
-          name: 'kubernetes-version',
-          status: 'fail',
-          message: `Kubernetes 1.${minor} is older than Kubeflow ${inputs.release} supports (${min}+)`,
-          fix: `upgrade the cluster, or choose an older --release`,
-        },
+      : k8s.fit === 'too-old'
+        ? {
+            name: 'kubernetes-version',
+            status: 'fail',
+            message: `Kubernetes ${k8s.server} is older than ${kubeflow} supports (${k8s.min}+)`,
+            fix: `upgrade the cluster to Kubernetes ${k8s.min} or newer, or choose an older --release`,
+          }
+        : {
+            name: 'kubernetes-version',
+            status: 'warn',
+            message: `the API server reports no readable version (${version.gitVersion ?? 'none'}); ${kubeflow} needs Kubernetes ${k8s.min}+`,
+          },
   );
 
   let argocd: ArgoCdFacts | undefined;
@@ -166,7 +172,7 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   }
   const detectedTarget = nodes.length > 0 ? detectTarget(nodes) : undefined;
   if (nodes.length > 0) {
-    const want = requestsOf(inputs.components, inputs.footprint);
+    const want = requestsOf(inputs.components, inputs.footprint, inputs.release);
     const cpu = nodes.reduce((a, n) => a + n.cpuMillis, 0);
     const mem = nodes.reduce((a, n) => a + n.memoryMiB, 0);
     const fits = want.cpuMillis <= cpu && want.memoryMiB <= mem;

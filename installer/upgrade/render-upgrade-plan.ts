@@ -4,6 +4,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { ComponentChange, UpgradePlan } from './build-upgrade-plan.js';
+import { releaseLabel } from '../catalogue/releases.js';
 
 export interface UpgradeReport {
   readonly from: string;
@@ -34,8 +35,8 @@ export function renderUpgradeText(r: UpgradeReport, opts: { diffs: boolean }): s
   const p = r.plan;
   out.push(
     r.from === r.to
-      ? `The fork is on Kubeflow ${r.to} already.`
-      : `Upgrade Kubeflow ${r.from} -> ${r.to}${p ? ` (target ${p.target}, branch ${p.fork.branch})` : ''}`,
+      ? `The fork is on Kubeflow ${releaseLabel(r.to)} already.`
+      : `Upgrade Kubeflow ${releaseLabel(r.from)} -> ${releaseLabel(r.to)}${p ? ` (target ${p.target}, branch ${p.fork.branch})` : ''}`,
   );
   if (r.conflicts.length > 0) {
     out.push('', `Conflicts with your changes (${r.conflicts.length}); upgrade stops here for you to resolve them:`);

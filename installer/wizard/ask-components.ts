@@ -5,7 +5,15 @@
  * question, because preflight would refuse it anyway.
  */
 import { COMPONENTS, isDefaultIn, type Group } from '../catalogue/components.js';
-import { NEWEST_RELEASE, RELEASES, RELEASE_INFO, type Release } from '../catalogue/releases.js';
+import { satisfiesKubernetes } from '../catalogue/kubernetes-version.js';
+import {
+  NEWEST_RELEASE,
+  RELEASES,
+  RELEASE_INFO,
+  isPreRelease,
+  releaseLabel,
+  type Release,
+} from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Footprint } from '../catalogue/targets.js';
@@ -22,25 +30,27 @@ const GROUPS: readonly Group[] = [
   'AutoML',
   'Dashboard',
   'Spark',
+  'Hub',
 ];
-
-const minorOf = (version: string): number => Number.parseInt(version.split('.')[1] ?? '0', 10);
 
 export async function askRelease(given: MergedSettings, cluster: ClusterFacts, p: Prompter): Promise<Release> {
   if (given.values.release !== undefined) {
     p.note(givenNote(given, 'release', 'Kubeflow release'));
     return given.values.release as Release;
   }
-  const fits = (r: Release) => cluster.minor === undefined || cluster.minor >= minorOf(RELEASE_INFO[r].kubernetes.min);
-  const newest = [...RELEASES].reverse().find(fits) ?? NEWEST_RELEASE;
+  const fits = (r: Release) =>
+    satisfiesKubernetes(r, { major: '1', minor: cluster.minor?.toString(), gitVersion: cluster.version });
+  // A pre-release is offered, never chosen for the user.
+  const newest = [...RELEASES].reverse().find((r) => fits(r) && !isPreRelease(r)) ?? NEWEST_RELEASE;
+  const width = Math.max(...RELEASES.map((r) => releaseLabel(r).length));
   return p.select(
-    `Kubeflow release (default: the newest ${cluster.version !== undefined ? `Kubernetes ${cluster.version}` : 'this cluster'} supports)`,
+    `Kubeflow release (default: the newest final release ${cluster.version !== undefined ? `Kubernetes ${cluster.version}` : 'this cluster'} supports)`,
     [...RELEASES].reverse().map((r) => {
       const info = RELEASE_INFO[r];
       return {
         value: r,
         short: r,
-        name: `${r.padEnd(8)} released ${info.date}, Kubernetes ${info.kubernetes.min}+ (upstream tests ${info.kubernetes.tested})`,
+        name: `${releaseLabel(r).padEnd(width)} released ${info.date}, Kubernetes ${info.kubernetes.min}+ (upstream tests ${info.kubernetes.tested})`,
         ...(fits(r) ? {} : { disabled: `needs Kubernetes ${info.kubernetes.min}+` }),
       };
     }),
@@ -67,6 +77,7 @@ export function assessSelection(
   const requests = requestsOf(
     resolved.map((c) => c.spec.name),
     footprint,
+    release,
   );
   const fits =
     requests.cpuMillis <= cluster.allocatable.cpuMillis && requests.memoryMiB <= cluster.allocatable.memoryMiB;
@@ -145,7 +156,7 @@ export async function askComponents(
     }
   }
   const chosen = await p.checkbox(
-    `Components for Kubeflow ${release} (preselected: what upstream's example installs; dependencies are added for you)`,
+    `Components for Kubeflow ${releaseLabel(release)} (preselected: what upstream's example installs; dependencies are added for you)`,
     choices,
     {
       footer: (v) => selectionFooter(v, release, footprint, cluster),

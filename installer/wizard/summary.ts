@@ -4,7 +4,7 @@
  * the fork, the admin login and Argo CD) and a final confirmation. Declining changes nothing.
  */
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import type { Release } from '../catalogue/releases.js';
+import { releaseLabel, type Release } from '../catalogue/releases.js';
 import { ARGOCD_VERSION, DEFAULT_BRANCH } from '../constants.js';
 import { InterruptedError } from '../errors.js';
 import type { Settings } from '../inputs/settings.js';
@@ -40,7 +40,7 @@ export function renderSummary(s: SummaryInputs): string {
     '',
     'The plan',
     `  cluster      context ${s.cluster.context} (${s.cluster.server}), target ${target}, ${footprint} footprint`,
-    `  release      Kubeflow ${v.release ?? '?'}`,
+    `  release      Kubeflow ${releaseLabel(v.release ?? '?')}`,
     `  components   ${sel.resolved.length} in sync-wave order (${sel.dependencies.length} added as dependencies):`,
     ...sel.resolved.map(
       (c) =>

@@ -136,13 +136,14 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
                 maxBuffer: 1 << 28,
                 timeout: 120_000,
               });
-              // The sizing table (catalogue/requests.ts) is measured on 26.03, full on generic and small on kind.
+              // The sizing table (catalogue/requests.ts) is measured on 26.03 and 26.03.1-rc.2, full on generic
+              // and small on kind.
               const footprint =
-                release === '26.03'
+                release === '26.03' || release === '26.03.1-rc.2'
                   ? ({ generic: 'full', kind: 'small' } as const)[target as 'generic' | 'kind']
                   : undefined;
               if (footprint !== undefined) {
-                const expected = requestsOf([app.metadata.name], footprint);
+                const expected = requestsOf([app.metadata.name], footprint, release);
                 const got = summedRequests(stdout);
                 if (got.cpuMillis !== expected.cpuMillis || got.memoryMiB !== expected.memoryMiB) {
                   return `${app.metadata.name}: renders ${got.cpuMillis}m CPU / ${got.memoryMiB} MiB of requests (${footprint}), catalogue/requests.ts says ${expected.cpuMillis}m / ${expected.memoryMiB} MiB`;

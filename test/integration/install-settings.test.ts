@@ -60,7 +60,9 @@ describe.skipIf(fixturesMissing())('install settings and the admin login', () =>
     writeFileSync(file, `fork: ${fork}\nrelease: 26.10\nadmin-password: hunter2\n`);
     const bad = await cli(['install', '--config', file, '--yes']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`${file}:2:10: key release: must be one of v1.10.2, v1.11.0, 26.03 (got "26.10")`);
+    expect(bad.stderr).toContain(
+      `${file}:2:10: key release: must be one of v1.10.2, v1.11.0, 26.03 (default), 26.03.1-rc.2 (pre-release) (got "26.10")`,
+    );
     expect(bad.stderr).toContain(`${file}:3:1: key admin-password: secrets never go in config files`);
     expect(bad.stderr).not.toContain('hunter2');
   });

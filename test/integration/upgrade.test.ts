@@ -203,6 +203,47 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     );
   });
 
+  it('26.03 -> 26.03.1-rc.2: the dashboard and notebooks folders move in place under their names, every child renders offline', async () => {
+    const fork = await env.newFork('ten-folders');
+    const opts = env.options({ fork, release: '26.03', target: 'kind', components: 'all' });
+    await runFork(opts, env.deps());
+    const r = await runUpgrade({ fork: opts, to: '26.03.1-rc.2', action: 'start' }, env.deps());
+    if (r.kind !== 'upgraded') throw new Error(`expected an upgrade, got ${r.kind}`);
+    expect(r.plan.components).toContainEqual({
+      name: 'central-dashboard',
+      change: 'moved',
+      from: 'applications/centraldashboard/overlays/oauth2-proxy',
+      to: 'applications/dashboard/overlays/istio',
+    });
+    expect(r.plan.components).toContainEqual({ name: 'profiles', change: 'merged', into: 'central-dashboard' });
+    expect(r.plan.components).toContainEqual({
+      name: 'jupyter-web-app',
+      change: 'merged',
+      into: 'notebook-controller',
+    });
+
+    const up = await clone(fork);
+    const apps = readdirSync(join(up, 'kubeflow-apps'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => parse(readFileSync(join(up, 'kubeflow-apps', f), 'utf8')) as App);
+    expect(apps.map((a) => a.metadata.name).sort()).toEqual(r.plan.selection.map((c) => c.name).sort());
+    expect(existsSync(join(up, 'kubeflow-apps/profiles.yaml'))).toBe(false);
+    expect(existsSync(join(up, 'overlays/kind/profiles'))).toBe(false);
+    expect(readFileSync(join(up, 'overlays/kind/notebook-controller/kustomization.yaml'), 'utf8')).toContain(
+      '  - ../../../applications/notebooks-v1/overlays/istio\n',
+    );
+    const paths = apps.map((a) => a.spec.source.path);
+    expect((await findRemoteResources(up, paths, nodeTreeReader)).remotes).toEqual([]);
+    const rendered = await renderOffline(up, paths);
+    expect([...rendered].filter(([, v]) => v.error !== undefined).map(([p, v]) => `${p}: ${v.error ?? ''}`)).toEqual(
+      [],
+    );
+    // The Profiles CRD now comes from the dashboard's Application, the Notebook CRD still from its own.
+    expect(rendered.get('overlays/kind/central-dashboard')?.yaml).toContain('name: profiles.kubeflow.org');
+    expect(rendered.get('overlays/kind/notebook-controller')?.yaml).toContain('name: notebooks.kubeflow.org');
+    expect(rendered.get('overlays/kind/kubeflow-issuer')?.yaml).toContain('kind: ClusterIssuer');
+  });
+
   it("a conflict in the tool's own vendoring edit is settled automatically: upstream's side, vendored again", async () => {
     // The real releases never touch a vendored line, so make an upstream whose 26.03 does: a line
     // added between the two remote entries that fork rewrote to vendor/ paths conflicts in git.

@@ -22,7 +22,7 @@ export const UPSTREAM_BUNDLES: Record<string, string> = {
   'argoproj/argo-cd': 'argo-cd.bundle',
 };
 
-export const RELEASES = ['v1.10.2', 'v1.11.0', '26.03'] as const;
+export const RELEASES = ['v1.10.2', 'v1.11.0', '26.03', '26.03.1-rc.2'] as const;
 
 /** Why fixture-backed tests cannot run here, or undefined when they can. Throws in CI. */
 export function fixturesMissing(): string | undefined {

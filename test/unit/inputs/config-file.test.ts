@@ -56,7 +56,9 @@ describe('config file', () => {
       ].join('\n'),
     );
     expect(msg).toContain('--config install.yaml has 5 problems');
-    expect(msg).toContain('install.yaml:2:10: key release: must be one of v1.10.2, v1.11.0, 26.03 (got "v2")');
+    expect(msg).toContain(
+      'install.yaml:2:10: key release: must be one of v1.10.2, v1.11.0, 26.03 (default), 26.03.1-rc.2 (pre-release) (got "v2")',
+    );
     expect(msg).toContain('install.yaml:5:5: key components: unknown component "nope"');
     expect(msg).toContain('install.yaml:6:9: key branch: is not a valid git branch name');
     expect(msg).toMatch(/install\.yaml:7:19: key configure-argocd: .* \(got "maybe"\)/);

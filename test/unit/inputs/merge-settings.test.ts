@@ -47,7 +47,7 @@ describe('settings precedence: defaults < config file < environment < flags', ()
       adminEmail: 'a@b.io',
     });
     expect(() => settingsFromEnv({ KFG_RELEASE: '27.01', KFG_FOOTPRINT: 'tiny' })).toThrow(
-      /KFG_RELEASE="27\.01": must be one of v1\.10\.2, v1\.11\.0, 26\.03 \(or unset it\)\nKFG_FOOTPRINT="tiny": must be one of small, full/,
+      /KFG_RELEASE="27\.01": must be one of v1\.10\.2, v1\.11\.0, 26\.03 \(default\), 26\.03\.1-rc\.2 \(pre-release\) \(or unset it\)\nKFG_FOOTPRINT="tiny": must be one of small, full/,
     );
     expect(settingsFromEnv({ KFG_RELEASE: '' }).values).toEqual({});
   });

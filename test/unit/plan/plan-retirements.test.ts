@@ -93,6 +93,35 @@ describe('planRetirements', () => {
   });
 });
 
+describe('planRetirements to 26.03.1-rc.2', () => {
+  it('the dashboard and notebooks folders: what folded into them hands its objects over, the homes stay', () => {
+    const names = [
+      'central-dashboard',
+      'profiles',
+      'admission-webhook',
+      'notebook-controller',
+      'jupyter-web-app',
+      'pvcviewer-controller',
+      'volumes-web-app',
+      'tensorboard-controller',
+      'tensorboards-web-app',
+      'cert-manager',
+    ];
+    const fork = new Set(['central-dashboard', 'notebook-controller', 'cert-manager', 'kubeflow-issuer']);
+    const r = planRetirements([root, ...names.map((n) => component(n))], fork, '26.03.1-rc.2');
+    expect(r.map((x) => [x.app, x.successor])).toEqual([
+      ['admission-webhook', 'central-dashboard'],
+      ['jupyter-web-app', 'notebook-controller'],
+      // The Profiles CRD and every profile namespace hang on this one: held, never cascaded.
+      ['profiles', 'central-dashboard'],
+      ['pvcviewer-controller', 'notebook-controller'],
+      ['tensorboard-controller', 'notebook-controller'],
+      ['tensorboards-web-app', 'notebook-controller'],
+      ['volumes-web-app', 'notebook-controller'],
+    ]);
+  });
+});
+
 describe('settle', () => {
   const obj = (annotations: Record<string, string>, created = '2026-11-22T10:05:00Z'): KubeObject => ({
     apiVersion: 'networking.k8s.io/v1',

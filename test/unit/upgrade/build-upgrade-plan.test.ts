@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { COMPONENTS } from '../../../installer/catalogue/components.js';
-import type { Release } from '../../../installer/catalogue/releases.js';
+import { RELEASES, type Release } from '../../../installer/catalogue/releases.js';
 import { resolveComponents } from '../../../installer/catalogue/resolve-components.js';
 import type { Target } from '../../../installer/catalogue/targets.js';
 import { DEFAULT_UPSTREAM } from '../../../installer/constants.js';
@@ -25,7 +25,7 @@ const HASH = '$2b$12$abcdefghijklmnopqrstuu4yDJVAbW0.F1N1wYI1Zt6fZ0f5W3GvS';
 
 const templates = new Map<Release, Map<string, string>>();
 beforeAll(async () => {
-  for (const r of ['v1.10.2', 'v1.11.0', '26.03'] as const) templates.set(r, await readTemplates(projectRoot, r));
+  for (const r of RELEASES) templates.set(r, await readTemplates(projectRoot, r));
 });
 
 /** The kubeflow-apps/ and overlays/ files `fork` writes for a selection. */
@@ -237,5 +237,95 @@ describe('buildUpgradePlan', () => {
     expect(parse(created?.after ?? '')).toMatchObject({
       spec: { source: { repoURL: FORK, targetRevision: BRANCH, path: 'overlays/generic/kubeflow-roles' } },
     });
+  });
+});
+
+describe('buildUpgradePlan to 26.03.1-rc.2 (ten folders under applications/)', () => {
+  const rc = '26.03.1-rc.2' as const;
+
+  it('26.03 -> rc.2, all on kind: the dashboard and notebooks move in place, what folded into them hands over', () => {
+    const existing = forkFiles('26.03', 'kind', 'all');
+    const plan = upgrade(existing, '26.03', rc);
+    const change = new Map(plan.components.map((c) => [c.name, c]));
+    expect(change.get('central-dashboard')).toEqual({
+      name: 'central-dashboard',
+      change: 'moved',
+      from: 'applications/centraldashboard/overlays/oauth2-proxy',
+      to: 'applications/dashboard/overlays/istio',
+    });
+    expect(change.get('notebook-controller')).toEqual({
+      name: 'notebook-controller',
+      change: 'moved',
+      from: 'applications/jupyter/notebook-controller/upstream/overlays/kubeflow',
+      to: 'applications/notebooks-v1/overlays/istio',
+    });
+    for (const n of ['profiles', 'admission-webhook'])
+      expect(change.get(n)).toEqual({ name: n, change: 'merged', into: 'central-dashboard' });
+    for (const n of [
+      'jupyter-web-app',
+      'pvcviewer-controller',
+      'volumes-web-app',
+      'tensorboard-controller',
+      'tensorboards-web-app',
+    ])
+      expect(change.get(n)).toEqual({ name: n, change: 'merged', into: 'notebook-controller' });
+    expect(change.get('cert-manager')).toMatchObject({ change: 'moved', to: 'common/cert-manager/base' });
+    expect(change.get('kubeflow-issuer')).toMatchObject({
+      change: 'added',
+      path: 'common/cert-manager/overlays/kubeflow',
+    });
+    // The upgrade keeps the team's selection: Hub is new in the release, not in this install.
+    expect(change.has('model-registry')).toBe(false);
+
+    // Moved in place: the same Application file, only its overlay's upstream entry and header change.
+    const files = new Map(plan.files.map((f) => [f.path, f]));
+    expect(files.has('kubeflow-apps/central-dashboard.yaml')).toBe(false);
+    expect(files.has('kubeflow-apps/notebook-controller.yaml')).toBe(false);
+    const dashboard = files.get('overlays/kind/central-dashboard/kustomization.yaml');
+    expect(dashboard?.action).toBe('update');
+    expect(dashboard?.after).toBe(
+      (dashboard?.before ?? '')
+        .replace('(Kubeflow 26.03)', '(Kubeflow 26.03.1-rc.2)')
+        .replace(
+          '../../../applications/centraldashboard/overlays/oauth2-proxy\n',
+          '../../../applications/dashboard/overlays/istio\n',
+        ),
+    );
+    expect(files.get('kubeflow-apps/profiles.yaml')?.action).toBe('delete');
+    expect(files.get('kubeflow-apps/jupyter-web-app.yaml')?.action).toBe('delete');
+    expect(files.get('kubeflow-apps/kubeflow-issuer.yaml')?.action).toBe('create');
+    expect(plan.selection.map((c) => c.name).sort()).toEqual(
+      resolveComponents(['all'], rc)
+        .map((c) => c.spec.name)
+        .filter((n) => n !== 'model-registry' && n !== 'model-catalog')
+        .sort(),
+    );
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('v1.11.0 -> rc.2: kubeflow-issuer keeps its Application and moves to the Kubeflow cert-manager overlay', () => {
+    const plan = upgrade(forkFiles('v1.11.0', 'generic', 'pipelines'), 'v1.11.0', rc);
+    const change = new Map(plan.components.map((c) => [c.name, c]));
+    expect(change.get('kubeflow-issuer')).toEqual({
+      name: 'kubeflow-issuer',
+      change: 'moved',
+      from: 'common/cert-manager/kubeflow-issuer/base',
+      to: 'common/cert-manager/overlays/kubeflow',
+    });
+    expect(change.get('cert-manager')).toEqual({
+      name: 'cert-manager',
+      change: 'kept',
+      path: 'common/cert-manager/base',
+    });
+    expect(change.get('profiles')).toEqual({ name: 'profiles', change: 'merged', into: 'central-dashboard' });
+    expect(change.get('central-dashboard')).toMatchObject({ change: 'added', requestedBy: ['profiles'] });
+  });
+
+  it('is idempotent on rc.2', () => {
+    const existing = forkFiles('26.03', 'generic', 'notebooks,pipelines');
+    const first = upgrade(existing, '26.03', rc);
+    expect(first.files.length).toBeGreaterThan(0);
+    expect(upgrade(after(existing, first), rc, rc).files).toEqual([]);
+    expect(upgrade(after(existing, first), '26.03', rc).files).toEqual([]);
   });
 });

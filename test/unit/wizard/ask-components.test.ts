@@ -13,15 +13,25 @@ describe('question 3: release', () => {
   it('offers the newest first with dates and preselects it', async () => {
     const s = scriptedPrompter([accept(/Kubeflow release/)]);
     expect(await askRelease(given(), KIND, s.prompter)).toBe('26.03');
-    expect(s.screens[0]).toMatch(/❯ 26\.03 {4}released 2026-03-21, Kubernetes 1\.31\+/);
+    expect(s.screens[0]).toMatch(/❯ 26\.03 {22}released 2026-03-21, Kubernetes 1\.31\+/);
     expect(s.screens[1]).toMatch(/✔ Kubeflow release .* 26\.03$/);
+  });
+
+  it('lists a pre-release as such and never preselects it, even on a cluster new enough for it', async () => {
+    const s = scriptedPrompter([accept(/Kubeflow release/)]);
+    expect(await askRelease(given(), { ...KIND, version: 'v1.35.4', minor: 35 }, s.prompter)).toBe('26.03');
+    expect(s.screens[0]).toContain('  26.03.1-rc.2 (pre-release) released 2026-06-05, Kubernetes 1.35+');
+    expect(s.screens[0]).toMatch(/❯ 26\.03 {22}released/);
   });
 
   it('releases the cluster is too old for are shown but disabled; the default is the newest it supports', async () => {
     const s = scriptedPrompter([accept(/Kubeflow release/)]);
     expect(await askRelease(given(), { ...KIND, version: 'v1.30.2', minor: 30 }, s.prompter)).toBe('v1.10.2');
     expect(s.screens[0]).toContain(
-      '- 26.03    released 2026-03-21, Kubernetes 1.31+ (upstream tests 1.34) needs Kubernetes 1.31+',
+      '- 26.03                      released 2026-03-21, Kubernetes 1.31+ (upstream tests 1.34) needs Kubernetes 1.31+',
+    );
+    expect(s.screens[0]).toContain(
+      '- 26.03.1-rc.2 (pre-release) released 2026-06-05, Kubernetes 1.35+ (upstream tests 1.35) needs Kubernetes 1.35+',
     );
   });
 });
