@@ -18,9 +18,9 @@ import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
 import { DEX_CONFIG_FILE } from '../plan/render-dex-user.js';
 import { upstreamPathFor } from '../plan/render-overlay.js';
 import { displayUrl, type GitAuth } from '../systems/git.js';
-import { findRemoteResources } from '../vendor/find-remote-resources.js';
-import { planVendoring } from '../vendor/vendor-plan.js';
-import { applyMirrors, nodeTreeReader, vendorRemoteBases } from '../vendor/vendor-remote-bases.js';
+import { findRemoteResources } from '../hermetic/find-remote-resources.js';
+import { planVendoring } from '../hermetic/vendor-plan.js';
+import { applyMirrors, nodeTreeReader, vendorRemoteBases } from '../hermetic/vendor-remote-bases.js';
 
 export interface ForkResult {
   readonly plan: ForkPlan;

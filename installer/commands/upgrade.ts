@@ -26,7 +26,7 @@ import {
   writeUpgradeState,
   type UpgradeDirs,
 } from '../upgrade/upgrade-state.js';
-import { applyMirrors } from '../vendor/vendor-remote-bases.js';
+import { applyMirrors } from '../hermetic/vendor-remote-bases.js';
 import { locateFork, type Located } from './fork.js';
 
 export interface UpgradeOptions {

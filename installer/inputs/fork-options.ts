@@ -10,10 +10,10 @@ import { parseComponentList } from '../catalogue/resolve-components.js';
 import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
 import { UserError } from '../errors.js';
-import type { Mirror } from '../vendor/vendor-remote-bases.js';
+import type { Mirror } from '../hermetic/vendor-remote-bases.js';
 import { EMAIL, type Settings } from './settings.js';
 
-export type { Mirror } from '../vendor/vendor-remote-bases.js';
+export type { Mirror } from '../hermetic/vendor-remote-bases.js';
 
 export type ForkLocation =
   | { readonly kind: 'git'; readonly url: string }
