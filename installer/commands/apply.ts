@@ -14,7 +14,6 @@ import { appHealthLuaFrom, configureArgoCd, installArgoCd } from '../execute/ens
 import { ensureClusterSecrets } from '../execute/ensure-cluster-secrets.js';
 import { ensureInstallRecord, markArgoCdConfigured } from '../execute/install-record.js';
 import { readForkApplications } from '../execute/read-fork-files.js';
-import { listApplications } from '../execute/list-applications.js';
 import { finishRetirements, prepareRetirements } from '../execute/retire-applications.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { Located } from './fork.js';
@@ -22,12 +21,13 @@ import { clusterSecretsFor } from '../plan/build-fork-plan.js';
 import { planRetirements } from '../plan/plan-retirements.js';
 import { buildRootApplication } from '../plan/render-application.js';
 import { runPreflight, type Check } from '../preflight/run-preflight.js';
+import { listApplications, refreshApplication } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { displayUrl } from '../systems/git.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
 import { inWaveOrder } from '../plan/install-applications.js';
 import { explainFromObjects } from '../watch/explain-from-objects.js';
-import { requestRefresh, waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
+import { waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
 
 export interface ClusterOptions {
   readonly configureArgocd: boolean;
@@ -151,7 +151,7 @@ export async function runApply(
       `applying the root Application "${ROOT_APP_NAME}" (${displayUrl(located.repoURL)} ${opts.branch} @ ${fork.revision.slice(0, 7)})`,
     );
     await kube.apply(buildRootApplication({ repoURL: located.repoURL, targetRevision: opts.branch }) as KubeObject);
-    for (const name of [ROOT_APP_NAME, ...selection]) await requestRefresh(kube, name);
+    for (const name of [ROOT_APP_NAME, ...selection]) await refreshApplication(kube, name);
     // The clone is not needed any more: removing thousands of files takes seconds, so do it during
     // the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();

@@ -6,10 +6,10 @@
 import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
 import { inWaveOrder, isInstallApplication } from '../plan/install-applications.js';
 import type { Deps } from '../deps.js';
-import { listApplications } from '../execute/list-applications.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { GitAuth } from '../systems/git.js';
-import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import { argoCdServed, listApplications } from '../systems/argocd.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
 import { explainFromObjects } from '../watch/explain-from-objects.js';
 import { waitForComponents } from '../watch/wait-for-components.js';
@@ -31,14 +31,11 @@ interface App extends KubeObject {
 }
 
 export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Promise<number> {
-  await kube.request('GET', '/apis/argoproj.io/v1alpha1').catch((err: unknown) => {
-    if (err instanceof KubeApiError && err.code === 404)
-      throw new UserError(
-        `Argo CD is not installed in context "${kube.target.context}" (the argoproj.io API is not served), so there is no install to report on; run install`,
-        ExitCode.preflight,
-      );
-    throw err;
-  });
+  if (!(await argoCdServed(kube)))
+    throw new UserError(
+      `Argo CD is not installed in context "${kube.target.context}" (the argoproj.io API is not served), so there is no install to report on; run install`,
+      ExitCode.preflight,
+    );
   const root = await kube.get<App>({
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',

@@ -3,7 +3,7 @@
  * install created, then (only if kubeflow-gitops installed it) Argo CD. Every step is an ensure-step
  * on what the cluster shows now, so a run that was interrupted is finished by running it again.
  */
-import { ANNOTATION_KEPT, ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
+import { ANNOTATION_KEPT, ARGOCD_NAMESPACE, LABEL_PART_OF } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
@@ -19,7 +19,15 @@ import {
   type UninstallPlan,
 } from '../plan/build-uninstall-plan.js';
 import { isInstallApplication } from '../plan/install-applications.js';
-import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import {
+  APPLICATIONS_PATH,
+  applicationRef,
+  argoCdServed,
+  detachApplication,
+  listApplications,
+  stopAutoSync,
+} from '../systems/argocd.js';
+import { collectionPath, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import { describeStuck } from './describe-stuck.js';
 
@@ -41,22 +49,15 @@ export interface UninstallResult {
   readonly stuck: readonly string[];
 }
 
-const APPS = `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`;
-const mergePatch = 'application/merge-patch+json';
+const NAMESPACES = { apiVersion: 'v1', resource: 'namespaces' } as const;
+const CRDS = { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' } as const;
+const VOLUMES = { apiVersion: 'v1', resource: 'persistentvolumes' } as const;
 
 export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kube): Promise<UninstallResult> {
   deps.log.step(`cluster: context "${kube.target.context}" at ${kube.target.server}`);
-  const argo = await kube.request('GET', '/apis/argoproj.io/v1alpha1').then(
-    () => true,
-    (err: unknown) => {
-      if (err instanceof KubeApiError && err.code === 404) return false;
-      throw err;
-    },
-  );
+  const argo = await argoCdServed(kube);
   // One list of every Application, ours picked from it.
-  const all = argo
-    ? (await kube.request<{ items: KubeObject[] }>('GET', '/apis/argoproj.io/v1alpha1/applications')).items
-    : [];
+  const all = argo ? await listApplications(kube, { allNamespaces: true }) : [];
   const apps = all.filter(isInstallApplication);
   const foreignApps = all
     .filter((a) => !isInstallApplication(a))
@@ -88,48 +89,11 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
   if (plan.root !== undefined) {
     // Without its finalizer the root goes alone: Argo CD does not cascade, and nothing re-creates children.
     deps.log.step(`detaching the root Application "${plan.root}"`);
-    await kube
-      .request('PATCH', `${APPS}/${plan.root}`, { metadata: { finalizers: null } }, mergePatch)
-      .catch(ignoreNotFound);
-    await kube.delete({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      namespace: ARGOCD_NAMESPACE,
-      name: plan.root,
-    });
+    await detachApplication(kube, plan.root);
+    await kube.delete(applicationRef(plan.root));
     deleted.push(`Application ${plan.root}`);
   }
-  for (const a of apps) {
-    const name = a.metadata?.name ?? '';
-    if (name === plan.root) continue;
-    const finalizers = (a.metadata?.['finalizers'] as string[] | undefined) ?? [];
-    const deleting = a.metadata?.['deletionTimestamp'] !== undefined;
-    // Argo CD finalizes a deletion only when no operation is pending, and a sync that keeps failing
-    // (say, a broken commit) stays pending through all its retries: drop the operation.
-    const pending = a['operation'] !== undefined && a['operation'] !== null;
-    if (deleting && !pending) continue;
-    await kube
-      .request(
-        'PATCH',
-        `${APPS}/${name}`,
-        {
-          // An object being deleted takes no new finalizers.
-          ...(deleting
-            ? {}
-            : {
-                metadata: {
-                  finalizers: finalizers.includes(RESOURCES_FINALIZER)
-                    ? finalizers
-                    : [...finalizers, RESOURCES_FINALIZER],
-                },
-              }),
-          spec: { syncPolicy: { automated: null } },
-          ...(pending ? { operation: null } : {}),
-        },
-        mergePatch,
-      )
-      .catch(ignoreNotFound);
-  }
+  for (const a of apps) if (a.metadata?.name !== plan.root) await stopAutoSync(kube, a);
 
   // Before the first cascade: Argo CD adopted what a component shares with what was already there.
   await markPreexisting(
@@ -142,9 +106,8 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
   const stuck: string[] = [];
   for (const w of plan.waves) {
     deps.log.step(`wave ${w.wave}: deleting ${w.apps.join(', ')}`);
-    for (const name of w.apps)
-      await kube.delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: ARGOCD_NAMESPACE, name });
-    const r = await waitUntilGone(kube, APPS, w.apps, {
+    for (const name of w.apps) await kube.delete(applicationRef(name));
+    const r = await waitUntilGone(kube, APPLICATIONS_PATH, w.apps, {
       timeoutMs: opts.waveTimeoutMs,
       signal: opts.signal,
       onGone: (n) => {
@@ -186,10 +149,7 @@ async function removeLeftovers(
   const found: { type: ResourceType; obj: KubeObject }[] = [];
   const kept: { type: ResourceType; obj: KubeObject }[] = [];
   for (const t of types) {
-    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(t)).then(
-      (l) => l.items,
-      () => [],
-    );
+    const items = await kube.list(t).catch(() => []);
     for (const obj of items)
       if (obj.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) kept.push({ type: t, obj });
     // The record goes last, so an interrupted uninstall still knows what it may delete.
@@ -224,8 +184,8 @@ async function removeLeftovers(
   for (const k of kept) await releasePreexisting(kube, k.type, k.obj, new Set(plan.appNames), deps.log);
   const stuck: string[] = [];
   for (const [path, names] of [
-    ['/api/v1/namespaces', namespaces],
-    ['/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crds],
+    [collectionPath(NAMESPACES), namespaces],
+    [collectionPath(CRDS), crds],
   ] as const) {
     const r = await waitUntilGone(kube, path, names, { timeoutMs: opts.waveTimeoutMs, signal: opts.signal });
     if (r.reason === 'aborted')
@@ -253,7 +213,7 @@ interface Volume extends KubeObject {
  */
 async function awaitVolumes(kube: Kube, plan: UninstallPlan, opts: UninstallOptions, deps: Deps): Promise<string[]> {
   if (plan.namespacesBefore.includes('*')) return [];
-  const ours = (await kube.request<{ items: Volume[] }>('GET', '/api/v1/persistentvolumes')).items.filter(
+  const ours = (await kube.list<Volume>(VOLUMES)).filter(
     (v) => v.spec?.claimRef?.namespace !== undefined && !plan.namespacesBefore.includes(v.spec.claimRef.namespace),
   );
   for (const v of ours.filter((x) => x.spec?.persistentVolumeReclaimPolicy !== 'Delete')) {
@@ -264,7 +224,7 @@ async function awaitVolumes(kube: Kube, plan: UninstallPlan, opts: UninstallOpti
   const deleting = ours
     .filter((x) => x.spec?.persistentVolumeReclaimPolicy === 'Delete')
     .map((x) => x.metadata?.name ?? '');
-  const r = await waitUntilGone(kube, '/api/v1/persistentvolumes', deleting, {
+  const r = await waitUntilGone(kube, collectionPath(VOLUMES), deleting, {
     timeoutMs: opts.waveTimeoutMs,
     signal: opts.signal,
   });
@@ -347,12 +307,10 @@ async function finishArgoCd(
   }
   deps.log.step('removing Argo CD (installed by kubeflow-gitops)');
   const clusterScoped = [
-    ...(
-      await kube.request<{ items: KubeObject[] }>('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')
-    ).items
+    ...(await kube.list(CRDS))
       .filter(
         (c) =>
-          c.metadata?.labels?.['app.kubernetes.io/part-of'] === 'argocd' ||
+          c.metadata?.labels?.[LABEL_PART_OF] === 'argocd' ||
           ((c.metadata?.name ?? '').endsWith('.argoproj.io') &&
             ['applications', 'applicationsets', 'appprojects'].includes((c.metadata?.name ?? '').split('.')[0] ?? '')),
       )
@@ -372,7 +330,7 @@ async function finishArgoCd(
   }
   await kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: ARGOCD_NAMESPACE }, 'Background');
   deleted.push(`Namespace ${ARGOCD_NAMESPACE}`);
-  const r = await waitUntilGone(kube, '/api/v1/namespaces', [ARGOCD_NAMESPACE], {
+  const r = await waitUntilGone(kube, collectionPath(NAMESPACES), [ARGOCD_NAMESPACE], {
     timeoutMs: opts.waveTimeoutMs,
     signal: opts.signal,
   });
@@ -380,12 +338,7 @@ async function finishArgoCd(
 }
 
 async function labelled(kube: Kube, apiVersion: string, kind: string, resource: string) {
-  const items = (
-    await kube.request<{ items: KubeObject[] }>(
-      'GET',
-      `${collectionPath({ apiVersion, resource })}?labelSelector=${encodeURIComponent('app.kubernetes.io/part-of=argocd')}`,
-    )
-  ).items;
+  const items = await kube.list({ apiVersion, resource }, { labelSelector: `${LABEL_PART_OF}=argocd` });
   return items.map((o) => ({ apiVersion, kind, name: o.metadata?.name ?? '' }));
 }
 
@@ -405,8 +358,3 @@ const SKIP_KINDS = new Set([
   'SelfSubjectAccessReview',
   'Binding',
 ]);
-
-function ignoreNotFound(err: unknown): void {
-  if (err instanceof KubeApiError && err.code === 404) return;
-  throw err;
-}

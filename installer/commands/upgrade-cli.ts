@@ -14,7 +14,7 @@ import type { MergedSettings } from '../inputs/merge-settings.js';
 import { CLUSTER_DEFAULTS, type SettingName } from '../inputs/settings.js';
 import { readInstallRecord } from '../execute/install-record.js';
 import { readForkApplications } from '../execute/read-fork-files.js';
-import { listApplications } from '../execute/list-applications.js';
+import { listApplications } from '../systems/argocd.js';
 import { prepareRetirements } from '../execute/retire-applications.js';
 import { planRetirements } from '../plan/plan-retirements.js';
 import { runPreflight } from '../preflight/run-preflight.js';

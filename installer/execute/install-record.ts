@@ -70,16 +70,13 @@ export async function ensureInstallRecord(
 ): Promise<InstallRecord> {
   const existing = await readInstallRecord(kube);
   if (existing) return existing;
-  const list = await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces');
-  const namespacesBefore = list.items
+  const namespaces = await kube.list({ apiVersion: 'v1', resource: 'namespaces' });
+  const namespacesBefore = namespaces
     .map((n) => n.metadata?.name ?? '')
     .filter((n) => n !== '')
     .sort();
-  const crds = await kube.request<{ items: KubeObject[] }>(
-    'GET',
-    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-  );
-  const crdsBefore = crds.items
+  const crds = await kube.list({ apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' });
+  const crdsBefore = crds
     .map((n) => n.metadata?.name ?? '')
     .filter((n) => n !== '')
     .sort();
@@ -113,10 +110,5 @@ export async function ensureInstallRecord(
 
 /** Set before the adopted Argo CD's config is changed, so a run killed right after still gets it reverted. */
 export async function markArgoCdConfigured(kube: Kube): Promise<void> {
-  await kube.request(
-    'PATCH',
-    `/api/v1/namespaces/${ARGOCD_NAMESPACE}/configmaps/${INSTALL_RECORD}`,
-    { data: { configuredArgocd: 'true' } },
-    'application/merge-patch+json',
-  );
+  await kube.mergePatch(REF, { data: { configuredArgocd: 'true' } });
 }

@@ -24,11 +24,11 @@ import {
   type ManagedRef,
 } from '../plan/build-uninstall-plan.js';
 import { settle, type Retirement } from '../plan/plan-retirements.js';
+import { APPLICATIONS_PATH, listApplications } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import type { InstallRecord } from './install-record.js';
-import { APPLICATIONS_PATH, listApplications } from './list-applications.js';
 import { markPreexisting, patchAnnotations, releasePreexisting, shown } from './keep-preexisting.js';
 
 export const RETIRED_CONFIGMAP = 'kubeflow-gitops-retired';

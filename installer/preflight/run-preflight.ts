@@ -6,8 +6,8 @@ import { RELEASE_INFO, type Release } from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import type { Footprint, Target } from '../catalogue/targets.js';
 import { ARGOCD_NAMESPACE } from '../constants.js';
-import { detectArgoCd, type ArgoCdFacts } from '../execute/ensure-argocd.js';
-import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import { detectArgoCd, type ArgoCdFacts } from '../systems/argocd.js';
+import { KubeApiError, type Kube, type KubeObject, type ServerVersion } from '../systems/kube.js';
 import { detectTarget, type NodeFacts } from './detect-target.js';
 
 export interface Check {
@@ -55,9 +55,9 @@ const INSTALL_NEEDS: readonly AccessNeed[] = [
 export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise<PreflightResult> {
   const checks: Check[] = [];
   const where = `context "${kube.target.context}" (${kube.target.server})`;
-  let version: { gitVersion?: string; major?: string; minor?: string };
+  let version: ServerVersion;
   try {
-    version = await kube.request('GET', '/version');
+    version = await kube.version();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     checks.push({
@@ -115,22 +115,18 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   const denied: string[] = [];
   for (const n of needs) {
     try {
-      const r = await kube.request<{ status?: { allowed?: boolean } }>(
-        'POST',
-        '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-        {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: {
-            resourceAttributes: {
-              verb: n.verb,
-              group: n.group,
-              resource: n.resource,
-              ...(n.namespace ? { namespace: n.namespace } : {}),
-            },
+      const r = await kube.create<KubeObject & { status?: { allowed?: boolean } }>({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: {
+            verb: n.verb,
+            group: n.group,
+            resource: n.resource,
+            ...(n.namespace ? { namespace: n.namespace } : {}),
           },
         },
-      );
+      });
       if (r.status?.allowed !== true)
         denied.push(`${n.verb} ${n.resource}${n.group ? `.${n.group}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`);
     } catch (err) {
@@ -195,8 +191,8 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   }
 
   try {
-    const sc = await kube.request<{ items: KubeObject[] }>('GET', '/apis/storage.k8s.io/v1/storageclasses');
-    const def = sc.items.find(
+    const classes = await kube.list({ apiVersion: 'storage.k8s.io/v1', resource: 'storageclasses' });
+    const def = classes.find(
       (s) => s.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
     );
     checks.push(
@@ -218,13 +214,13 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
 
 /** Every node with what preflight and the wizard need: labels for the cluster type, allocatable capacity. */
 export async function readNodes(kube: Kube): Promise<NodeFacts[]> {
-  const list = await kube.request<{
-    items: (KubeObject & {
+  const nodes = await kube.list<
+    KubeObject & {
       spec?: { providerID?: string };
       status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } };
-    })[];
-  }>('GET', '/api/v1/nodes');
-  return list.items.map((n) => ({
+    }
+  >({ apiVersion: 'v1', resource: 'nodes' });
+  return nodes.map((n) => ({
     name: n.metadata?.name ?? '',
     labels: n.metadata?.labels ?? {},
     annotations: n.metadata?.annotations ?? {},
