@@ -15,6 +15,19 @@ const SDKS = [
   '@listr2/*',
 ];
 
+// One orchestrator per user command; only cli.ts dispatches to them.
+const COMMANDS = [
+  '**/run-install.js',
+  '**/run-apply.js',
+  '**/run-fork.js',
+  '**/run-plan.js',
+  '**/run-status.js',
+  '**/run-uninstall.js',
+  '**/run-upgrade.js',
+  '**/run-upgrade-plan.js',
+  '**/run-doctor.js',
+];
+
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
   js.configs.recommended,
@@ -42,6 +55,10 @@ export default defineConfig(
             {
               group: SDKS,
               message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.',
+            },
+            {
+              group: COMMANDS,
+              message: 'Commands never call commands: call the shared step functions the command calls instead.',
             },
           ],
         },

@@ -2,16 +2,55 @@
  * Argo CD: adopt the one the cluster has (changing its configuration only with --configure-argocd),
  * or install the pinned version from the fork when there is none.
  */
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
 import { ExternalError } from '../errors.js';
-import { ARGOCD_CONFIG_KEYS } from '../systems/argocd.js';
+import { ARGOCD_CONFIG_KEYS, type ArgoCdFacts } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
+import { markArgoCdConfigured } from './install-record.js';
 
 const { appHealth: APP_HEALTH_KEY, persistHealth: PERSIST_KEY } = ARGOCD_CONFIG_KEYS;
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
+}
+
+export interface ArgoCdOptions {
+  /** --configure-argocd: an adopted Argo CD may get our health check and settings. */
+  readonly configure: boolean;
+}
+
+/** What the run does to Argo CD: install it (absent), configure an adopted one (when allowed), or nothing. */
+export function argoCdAction(facts: ArgoCdFacts | undefined, how: ArgoCdOptions): 'install' | 'configure' | 'none' {
+  if (facts?.present === false) return 'install';
+  if (facts && (!facts.appHealthCheck || !facts.persistsHealth) && how.configure) return 'configure';
+  return 'none';
+}
+
+/** Installs Argo CD from the fork when the cluster has none; configures an adopted one with --configure-argocd. */
+export async function ensureArgoCd(
+  kube: Kube,
+  facts: ArgoCdFacts | undefined,
+  manifests: () => Promise<KubeObject[]>,
+  how: ArgoCdOptions,
+  log: Logger,
+): Promise<void> {
+  switch (argoCdAction(facts, how)) {
+    case 'install':
+      log.step(`installing Argo CD ${ARGOCD_VERSION} from the fork`);
+      await installArgoCd(kube, await manifests(), log);
+      return;
+    case 'configure': {
+      const lua = appHealthLuaFrom(await manifests());
+      if (lua === undefined) return;
+      log.step('configuring the adopted Argo CD (--configure-argocd)');
+      await markArgoCdConfigured(kube);
+      await configureArgoCd(kube, lua);
+      return;
+    }
+    case 'none':
+      return;
+  }
 }
 
 /** Adds only the installer's keys to Argo CD's config (server-side apply owns just those fields). */

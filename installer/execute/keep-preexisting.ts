@@ -7,7 +7,7 @@
  * before was never stored.
  */
 import { ANNOTATION_KEPT, ANNOTATION_TRACKING_ID } from '../constants.js';
-import type { InstallRecord } from './install-record.js';
+import type { InstallRecord } from '../plan/install-record.js';
 import {
   existedBefore,
   keepOnDeletePatch,

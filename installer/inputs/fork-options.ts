@@ -11,11 +11,11 @@ import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/
 import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
 import { UserError } from '../errors.js';
 import type { Mirror } from '../hermetic/vendor-remote-bases.js';
-import { EMAIL, type Settings } from './settings.js';
+import { EMAIL, type SettingName, type Settings } from './settings.js';
 
 export type { Mirror } from '../hermetic/vendor-remote-bases.js';
 
-export type ForkLocation =
+export type ForkSpec =
   | { readonly kind: 'git'; readonly url: string }
   | { readonly kind: 'local'; readonly path: string }
   | {
@@ -31,7 +31,7 @@ export interface ForkOptions {
   readonly components: readonly string[];
   readonly target: Target;
   readonly footprint: Footprint;
-  readonly fork: ForkLocation;
+  readonly fork: ForkSpec;
   readonly branch: string;
   readonly mirrors: readonly Mirror[];
   /** The URL Argo CD reads the fork from, when it differs from the push URL. */
@@ -98,6 +98,44 @@ export function rawForkOptionsFrom(s: Settings, yes: boolean, output: string | u
   };
 }
 
+/** The fork options from merged settings: checked against the schema, then resolved. */
+export function forkOptionsFrom(
+  s: Settings,
+  run: { readonly yes: boolean; readonly output: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ForkOptions {
+  const parsed = rawForkOptionsSchema.safeParse(rawForkOptionsFrom(s, run.yes, run.output));
+  if (!parsed.success)
+    throw new UserError(
+      `invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return resolveForkOptions(parsed.data, env);
+}
+
+/** Upgrade's fork settings: where the fork is; its release and components come from the fork itself. */
+const LOCATION: readonly SettingName[] = [
+  'upstream',
+  'fork',
+  'githubFork',
+  'githubApiUrl',
+  'githubRepoName',
+  'branch',
+  'mirror',
+  'argocdRepoUrl',
+  'sshKey',
+  'tokenEnv',
+];
+
+/** upgrade and `plan --to`: the fork-location part of the settings, validated as fork validates them. */
+export function upgradeForkOptionsFrom(
+  s: Settings,
+  run: { readonly yes: boolean; readonly output: string | undefined },
+  to: Release | undefined,
+): ForkOptions {
+  const location = Object.fromEntries(LOCATION.map((k) => [k, s[k]]));
+  return resolveForkOptions({ ...rawForkOptionsFrom(location, run.yes, run.output), release: to });
+}
+
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]))[\w./-]+$/;
 
 export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv = process.env): ForkOptions {
@@ -150,7 +188,7 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     }
   }
 
-  let fork: ForkLocation | undefined;
+  let fork: ForkSpec | undefined;
   if (raw.fork !== undefined && raw.githubFork !== undefined)
     problems.push('--fork and --github-fork are alternatives: give one');
   else if (raw.githubFork !== undefined) {
@@ -186,7 +224,7 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     components,
     target: target as Target,
     footprint: footprint as Footprint,
-    fork: fork as ForkLocation,
+    fork: fork as ForkSpec,
     branch,
     mirrors,
     argocdRepoUrl: raw.argocdRepoUrl,

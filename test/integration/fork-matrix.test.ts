@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/commands/fork.js';
+import { runFork } from '../../installer/fork/run-fork.js';
 import { RELEASES } from '../../installer/catalogue/releases.js';
 import { requestsOf } from '../../installer/catalogue/requests.js';
 import { parseQuantity } from '../../installer/preflight/run-preflight.js';

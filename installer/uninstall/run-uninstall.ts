@@ -6,7 +6,8 @@
 import { ANNOTATION_KEPT, ARGOCD_NAMESPACE, LABEL_PART_OF } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
-import { INSTALL_RECORD, readInstallRecord } from '../execute/install-record.js';
+import { readInstallRecord } from '../execute/install-record.js';
+import { INSTALL_RECORD } from '../plan/install-record.js';
 import { markPreexisting, releasePreexisting } from '../execute/keep-preexisting.js';
 import { finishRetirements, releaseHolds } from '../execute/retire-applications.js';
 import {
