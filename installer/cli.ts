@@ -5,6 +5,7 @@
  * result into stdout. Errors are handled here only: a UserError prints its message (which names the
  * flag or file to fix), never a stack trace.
  */
+import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
 import { TARGETS } from './catalogue/targets.js';
@@ -64,7 +65,7 @@ async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promi
 /** Logs on stderr (none with --output json); prompts only when `yes` is given and false and a person is there. */
 function depsFor(run: { json: boolean; yes?: boolean }): Deps {
   const prompter = run.yes === undefined ? noPrompter : createPrompter(mayPrompt(run.yes));
-  return createDeps(process.env, createStderrLogger(process.stderr, run.json), prompter);
+  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter);
 }
 
 const runFlags = (o: Flags) => ({ yes: o.yes === true, output: str(o.output) });
@@ -141,7 +142,7 @@ const statusCommand: Adapter = async (o) => {
   const json = o.output === 'json';
   const deps = depsFor({ json });
   const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-  const tokenEnv = str(o.tokenEnv) ?? 'KFG_GIT_TOKEN';
+  const tokenEnv = str(o.tokenEnv) ?? DEFAULT_TOKEN_ENV;
   const token = process.env[tokenEnv];
   return runStatus(
     {
@@ -150,7 +151,7 @@ const statusCommand: Adapter = async (o) => {
       timeoutMs: duration(o.timeout, '--timeout'),
       componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'),
       failureGraceMs: duration(o.failureGrace, '--failure-grace'),
-      progress: progressMode(json ? 'json' : 'text', process.stderr.isTTY, process.env),
+      progress: progressMode(json ? 'json' : 'text', { isTTY: process.stderr.isTTY, env: process.env }),
       auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
       interruptible: withInterrupt,
     },
@@ -208,7 +209,7 @@ const upgradeCommand: Adapter = async (o, cmd) => {
       }
     : undefined;
   const onForkSettled = (settled: UpgradeResult) => {
-    sayForkSettled(settled, json, deps);
+    sayForkSettled(settled, opts.output, deps);
   };
   const r = await runUpgrade({ fork: opts, to, action, cluster, onForkSettled }, deps);
   switch (r.kind) {
@@ -224,7 +225,8 @@ const upgradeCommand: Adapter = async (o, cmd) => {
 };
 
 /** Said once the fork is settled; with apply, watch events follow on stdout one JSON document per line. */
-function sayForkSettled(r: UpgradeResult, json: boolean, deps: Deps): void {
+function sayForkSettled(r: UpgradeResult, output: 'text' | 'json', deps: Deps): void {
+  const json = output === 'json';
   if (json) process.stdout.write(`${JSON.stringify(upgradeResultJson(r))}\n`);
   switch (r.kind) {
     case 'aborted':
@@ -255,7 +257,7 @@ function sayForkSettled(r: UpgradeResult, json: boolean, deps: Deps): void {
 }
 
 function program(setCode: (code: number) => void): Command {
-  const p = new Command('kubeflow-gitops')
+  const p = new Command(TOOL)
     .description('Bootstrap Kubeflow with GitOps: fork the manifests, write Argo CD Applications, apply, watch.')
     .showHelpAfterError()
     .exitOverride();
@@ -310,7 +312,7 @@ function program(setCode: (code: number) => void): Command {
   )
     .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
     .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
-    .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', 'KFG_GIT_TOKEN')
+    .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', DEFAULT_TOKEN_ENV)
     .addOption(
       new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),
     )

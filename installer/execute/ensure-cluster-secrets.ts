@@ -4,7 +4,7 @@
  * earlier run, or rotated by the user) is never changed.
  */
 import { randomBytes } from 'node:crypto';
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, LABEL_SECRET_TYPE, TOOL } from '../constants.js';
 import { clusterSecretsFor, type ForkPlan } from '../plan/build-fork-plan.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
@@ -40,7 +40,7 @@ async function ensureRepoCredential(kube: Kube, remote: ForkRemote): Promise<voi
     metadata: {
       name: `${TOOL}-repo`,
       namespace: ARGOCD_NAMESPACE,
-      labels: { 'argocd.argoproj.io/secret-type': 'repository', [LABEL_MANAGED_BY]: TOOL },
+      labels: { [LABEL_SECRET_TYPE]: 'repository', [LABEL_MANAGED_BY]: TOOL },
     },
     stringData: { type: 'git', url: remote.repoURL, username: 'x-access-token', password: token.value },
   });

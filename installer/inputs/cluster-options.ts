@@ -16,6 +16,6 @@ export function clusterOptionsFrom(settings: Settings, terminal: TerminalFacts):
     timeoutMs: duration(settings.timeout ?? CLUSTER_DEFAULTS.timeout, '--timeout'),
     componentTimeoutMs: duration(settings.componentTimeout ?? CLUSTER_DEFAULTS.componentTimeout, '--component-timeout'),
     failureGraceMs: duration(settings.failureGrace ?? CLUSTER_DEFAULTS.failureGrace, '--failure-grace'),
-    progress: progressMode(terminal.output, terminal.isTTY, terminal.env),
+    progress: progressMode(terminal.output, terminal),
   };
 }

@@ -6,11 +6,10 @@
 import { Command, Option } from 'commander';
 import { RELEASES } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
+import { DEFAULT_BRANCH, DEFAULT_UPSTREAM, DEFAULT_ADMIN_EMAIL } from '../constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';
-import { DEFAULT_ADMIN_EMAIL } from '../inputs/settings.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

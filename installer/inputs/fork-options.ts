@@ -8,7 +8,7 @@ import { BUNDLES, COMPONENTS } from '../catalogue/components.js';
 import { NEWEST_RELEASE, RELEASES, type Release } from '../catalogue/releases.js';
 import { parseComponentList } from '../catalogue/resolve-components.js';
 import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
+import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV } from '../constants.js';
 import { UserError } from '../errors.js';
 import type { Mirror } from '../hermetic/vendor-remote-bases.js';
 import { EMAIL, type SettingName, type Settings } from './settings.js';
@@ -73,7 +73,10 @@ export const rawForkOptionsSchema = z
 export type RawForkOptions = z.infer<typeof rawForkOptionsSchema>;
 
 /** The fork options among the settings (the cluster ones are the install command's). */
-export function rawForkOptionsFrom(s: Settings, yes: boolean, output: string | undefined): RawForkOptions {
+export function rawForkOptionsFrom(
+  s: Settings,
+  run: { readonly yes: boolean; readonly output: string | undefined },
+): RawForkOptions {
   // zod's optional() takes undefined: keys with no value simply stay unset.
   return {
     upstream: s.upstream,
@@ -93,8 +96,8 @@ export function rawForkOptionsFrom(s: Settings, yes: boolean, output: string | u
     oidcIssuer: s.oidcIssuer,
     adminPasswordFile: s.adminPasswordFile,
     adminEmail: s.adminEmail,
-    yes,
-    output,
+    yes: run.yes,
+    output: run.output,
   };
 }
 
@@ -104,7 +107,7 @@ export function forkOptionsFrom(
   run: { readonly yes: boolean; readonly output: string | undefined },
   env: NodeJS.ProcessEnv = process.env,
 ): ForkOptions {
-  const parsed = rawForkOptionsSchema.safeParse(rawForkOptionsFrom(s, run.yes, run.output));
+  const parsed = rawForkOptionsSchema.safeParse(rawForkOptionsFrom(s, run));
   if (!parsed.success)
     throw new UserError(
       `invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
@@ -133,7 +136,7 @@ export function upgradeForkOptionsFrom(
   to: Release | undefined,
 ): ForkOptions {
   const location = Object.fromEntries(LOCATION.map((k) => [k, s[k]]));
-  return resolveForkOptions({ ...rawForkOptionsFrom(location, run.yes, run.output), release: to });
+  return resolveForkOptions({ ...rawForkOptionsFrom(location, run), release: to });
 }
 
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]))[\w./-]+$/;
@@ -229,7 +232,7 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     mirrors,
     argocdRepoUrl: raw.argocdRepoUrl,
     sshKey: raw.sshKey,
-    tokenEnv: raw.tokenEnv ?? (fork?.kind === 'github' ? 'GITHUB_TOKEN' : 'KFG_GIT_TOKEN'),
+    tokenEnv: raw.tokenEnv ?? (fork?.kind === 'github' ? GITHUB_TOKEN_ENV : DEFAULT_TOKEN_ENV),
     oidcIssuer: raw.oidcIssuer,
     adminPasswordFile: raw.adminPasswordFile,
     adminEmail: raw.adminEmail,

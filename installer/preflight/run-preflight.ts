@@ -5,7 +5,7 @@
 import { RELEASE_INFO, type Release } from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import type { Footprint, Target } from '../catalogue/targets.js';
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
 import { detectArgoCd, type ArgoCdFacts } from '../systems/argocd.js';
 import { KubeApiError, type Kube, type KubeObject, type ServerVersion } from '../systems/kube.js';
 import { detectTarget, type NodeFacts } from './detect-target.js';
@@ -91,22 +91,7 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   let argocd: ArgoCdFacts | undefined;
   try {
     argocd = await detectArgoCd(kube);
-    checks.push(
-      argocd.incomplete !== undefined
-        ? {
-            name: 'argocd',
-            status: 'fail',
-            message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
-            fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
-          }
-        : argocd.present
-          ? {
-              name: 'argocd',
-              status: 'ok',
-              message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}`,
-            }
-          : { name: 'argocd', status: 'ok', message: 'Argo CD is absent; v3.2.12 will be installed from the fork' },
-    );
+    checks.push(argoCdCheck(argocd));
   } catch (err) {
     checks.push(failFrom('argocd', err, 'check that you may read the argoproj.io API group'));
   }
@@ -229,6 +214,30 @@ export async function readNodes(kube: Kube): Promise<NodeFacts[]> {
     cpuMillis: parseCpu(n.status?.allocatable?.cpu),
     memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
   }));
+}
+
+/** What the cluster's Argo CD means for the install: adopted, installed from the fork, or in the way. */
+function argoCdCheck(argocd: ArgoCdFacts): Check {
+  if (argocd.incomplete !== undefined)
+    return {
+      name: 'argocd',
+      status: 'fail',
+      message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
+      fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
+    };
+  if (!argocd.present)
+    return {
+      name: 'argocd',
+      status: 'ok',
+      message: `Argo CD is absent; ${ARGOCD_VERSION} will be installed from the fork`,
+    };
+  const version = argocd.version
+    ? ` (${argocd.version})`
+    : ' (its controller runs outside the cluster or under another name)';
+  const healthNote = argocd.appHealthCheck
+    ? ''
+    : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)';
+  return { name: 'argocd', status: 'ok', message: `Argo CD is present${version}; it will be adopted${healthNote}` };
 }
 
 function failFrom(name: string, err: unknown, fix: string): Check {

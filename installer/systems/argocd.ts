@@ -3,15 +3,14 @@
  * installer asks of its Applications (list, refresh, detach, stop auto-sync). Every Application path
  * and patch is spelled here once; the rest of the installer calls these functions.
  */
-import { ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
+import { ANNOTATION_REFRESH, ARGOCD_API_VERSION, ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
 import { KubeApiError, collectionPath, type Kube, type KubeObject, type ObjectRef } from './kube.js';
 
-export const ARGOCD_API = 'argoproj.io/v1alpha1';
-const APPLICATIONS = { apiVersion: ARGOCD_API, resource: 'applications' } as const;
+const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;
 
 /** The ref of an Application in Argo CD's namespace. */
 export const applicationRef = (name: string): ObjectRef => ({
-  apiVersion: ARGOCD_API,
+  apiVersion: ARGOCD_API_VERSION,
   kind: 'Application',
   namespace: ARGOCD_NAMESPACE,
   name,
@@ -22,7 +21,7 @@ export const APPLICATIONS_PATH = collectionPath(APPLICATIONS, ARGOCD_NAMESPACE);
 
 /** Whether the cluster serves Argo CD's API (its CRDs are installed). */
 export function argoCdServed(kube: Kube): Promise<boolean> {
-  return kube.served(ARGOCD_API);
+  return kube.served(ARGOCD_API_VERSION);
 }
 
 /**
@@ -41,7 +40,7 @@ export async function listApplications(kube: Kube, opts: { allNamespaces?: boole
 /** Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no error. */
 export async function refreshApplication(kube: Kube, name: string): Promise<void> {
   await kube
-    .mergePatch(applicationRef(name), { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } })
+    .mergePatch(applicationRef(name), { metadata: { annotations: { [ANNOTATION_REFRESH]: 'normal' } } })
     .catch(() => undefined);
 }
 

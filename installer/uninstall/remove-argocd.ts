@@ -2,7 +2,7 @@
  * Last: our keys out of an adopted Argo CD's config, or Argo CD itself out of the cluster when
  * kubeflow-gitops installed it (its CRDs, cluster roles and namespace). The install record goes here.
  */
-import { ARGOCD_NAMESPACE, LABEL_PART_OF } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_PART_OF, PART_OF_ARGOCD } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { INSTALL_RECORD } from '../plan/install-record.js';
@@ -65,7 +65,7 @@ async function argoCdClusterObjects(kube: Kube): Promise<{ apiVersion: string; k
 
 function isArgoCdCrd(c: KubeObject): boolean {
   const name = c.metadata?.name ?? '';
-  if (c.metadata?.labels?.[LABEL_PART_OF] === 'argocd') return true;
+  if (c.metadata?.labels?.[LABEL_PART_OF] === PART_OF_ARGOCD) return true;
   return (
     name.endsWith('.argoproj.io') &&
     ['applications', 'applicationsets', 'appprojects'].includes(name.split('.')[0] ?? '')
@@ -73,6 +73,6 @@ function isArgoCdCrd(c: KubeObject): boolean {
 }
 
 async function labelled(kube: Kube, apiVersion: string, kind: string, resource: string) {
-  const items = await kube.list({ apiVersion, resource }, { labelSelector: `${LABEL_PART_OF}=argocd` });
+  const items = await kube.list({ apiVersion, resource }, { labelSelector: `${LABEL_PART_OF}=${PART_OF_ARGOCD}` });
   return items.map((o) => ({ apiVersion, kind, name: o.metadata?.name ?? '' }));
 }
