@@ -6,40 +6,29 @@
  * flag or file to fix), never a stack trace.
  */
 import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
-import { TARGETS } from './catalogue/targets.js';
 import { createDeps, type Deps } from './deps.js';
-import { ExitCode, ExternalError, InterruptedError, UserError } from './errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
 import { runPlan } from './fork/run-plan.js';
 import { runApply } from './install/run-apply.js';
 import { runInstall } from './install/run-install.js';
 import { clusterOptionsFrom } from './inputs/cluster-options.js';
-import {
-  mergedSettings,
-  str,
-  withApply,
-  withCluster,
-  withForkLocation,
-  withForkOptions,
-  withRunOptions,
-  withWatch,
-} from './inputs/command-flags.js';
+import { COMMAND_FLAGS, mergedSettings, str } from './inputs/command-flags.js';
 import { duration } from './inputs/duration.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { doctorReport } from './preflight/render-checks.js';
 import { runDoctor } from './preflight/run-doctor.js';
 import { runStatus } from './status/run-status.js';
-import { redact } from './systems/git.js';
-import { KubeApiError } from './systems/kube.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
+import { reportError } from './ui/report-error.js';
 import { progressMode } from './ui/progress.js';
 import { runUninstall } from './uninstall/run-uninstall.js';
-import { conflictText, upgradeResultJson } from './upgrade/describe-upgrade-result.js';
+import { sayForkSettled } from './upgrade/describe-upgrade-result.js';
 import { renderUpgradeText, upgradeReportToJson } from './upgrade/render-upgrade-plan.js';
 import { runUpgradePlan } from './upgrade/run-upgrade-plan.js';
 import type { UpgradeResult } from './upgrade/upgrade-result.js';
@@ -209,7 +198,7 @@ const upgradeCommand: Adapter = async (o, cmd) => {
       }
     : undefined;
   const onForkSettled = (settled: UpgradeResult) => {
-    sayForkSettled(settled, opts.output, deps);
+    sayForkSettled(settled, { output: opts.output, argv: process.argv }, deps.log, process);
   };
   const r = await runUpgrade({ fork: opts, to, action, cluster, onForkSettled }, deps);
   switch (r.kind) {
@@ -224,38 +213,6 @@ const upgradeCommand: Adapter = async (o, cmd) => {
   }
 };
 
-/** Said once the fork is settled; with apply, watch events follow on stdout one JSON document per line. */
-function sayForkSettled(r: UpgradeResult, output: 'text' | 'json', deps: Deps): void {
-  const json = output === 'json';
-  if (json) process.stdout.write(`${JSON.stringify(upgradeResultJson(r))}\n`);
-  switch (r.kind) {
-    case 'aborted':
-      deps.log.info(
-        r.existed
-          ? 'dropped the stopped upgrade and its working copy; the fork was never changed'
-          : 'no stopped upgrade to abort; nothing to do',
-      );
-      return;
-    case 'conflict':
-      process.stderr.write(redact(conflictText(r, process.argv)));
-      return;
-    case 'up-to-date':
-    case 'upgraded':
-      if (!json)
-        process.stderr.write(
-          renderUpgradeText(
-            { from: r.plan.from, to: r.plan.to, plan: r.plan, autoResolved: r.autoResolved, conflicts: [] },
-            { diffs: false },
-          ),
-        );
-      deps.log.info(
-        r.pushed
-          ? `pushed ${r.revision.slice(0, 7)} to ${r.repoURL} ${r.branch}`
-          : `the fork is up to date at ${r.revision.slice(0, 7)}: no new commit, nothing pushed`,
-      );
-  }
-}
-
 function program(setCode: (code: number) => void): Command {
   const p = new Command(TOOL)
     .description('Bootstrap Kubeflow with GitOps: fork the manifests, write Argo CD Applications, apply, watch.')
@@ -265,102 +222,38 @@ function program(setCode: (code: number) => void): Command {
     setCode(await adapter(o, cmd));
   };
 
-  withForkOptions(
-    p
-      .command('plan')
-      .description(
-        'print what fork would do (components, files, vendored bases, Application diffs) and change nothing',
-      ),
-  )
-    .addOption(
-      new Option('--to <release>', 'show the upgrade of the fork to this release instead (see upgrade)').choices(
-        RELEASES,
-      ),
-    )
-    .action(run(planCommand));
-  withForkOptions(
-    p
-      .command('fork')
-      .description('fork the manifests into your repository, vendor remote bases, write the Applications, push'),
-  ).action(run(forkCommand));
-  withApply(
-    withForkOptions(
-      p
-        .command('install')
-        .description(
-          'fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy',
-        ),
-    ),
-  )
-    .option('--save-config <file>', 'write the settings (answers, never secrets) to a YAML file for --config')
-    .action(run(installCommand));
-  withApply(
-    withForkOptions(
-      p
-        .command('apply')
-        .description(
-          'for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component',
-        ),
-    ),
-  ).action(run(applyCommand));
-  withWatch(
-    withCluster(
-      p
-        .command('status')
-        .description('assess every component of the install in the cluster; --watch follows it until ready'),
-    ),
-  )
-    .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
-    .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
-    .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', DEFAULT_TOKEN_ENV)
-    .addOption(
-      new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),
-    )
-    .action(run(statusCommand));
-  withCluster(
-    p
-      .command('uninstall')
-      .description(
-        'delete Kubeflow through Argo CD in reverse wave order, then what this install left; Argo CD last, if kubeflow-gitops installed it',
-      ),
-  )
-    .option('--keep-argocd', 'keep Argo CD even when kubeflow-gitops installed it')
-    .option(
-      '--keep-crds',
-      "keep the components' CustomResourceDefinitions, and with them every custom resource (notebooks, pipeline runs, …)",
-    )
-    .option('--dry-run', 'print what would be deleted and stop')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option(
-      '--wave-timeout <duration>',
-      'how long one wave of components (and then the leftovers) may take to go',
-      '10m',
-    )
-    .action(run(uninstallCommand));
-  withCluster(
-    p.command('doctor').description('preflight: every check for installing Kubeflow on this cluster, each with a fix'),
-  )
-    .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES).default('26.03'))
-    .option('--components <list>', 'components to size the check for', 'all')
-    .addOption(
-      new Option('--target <name>', 'cluster type you intend to install for').choices(TARGETS).default('generic'),
-    )
-    .addOption(new Option('--footprint <size>').choices(['small', 'full']))
-    .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'))
-    .action(run(doctorCommand));
-  const upgrade = p
-    .command('upgrade')
-    .description(
+  const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
+    [
+      'plan',
+      'print what fork would do (components, files, vendored bases, Application diffs) and change nothing',
+      planCommand,
+    ],
+    ['fork', 'fork the manifests into your repository, vendor remote bases, write the Applications, push', forkCommand],
+    [
+      'install',
+      'fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy',
+      installCommand,
+    ],
+    [
+      'apply',
+      'for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component',
+      applyCommand,
+    ],
+    ['status', 'assess every component of the install in the cluster; --watch follows it until ready', statusCommand],
+    [
+      'uninstall',
+      'delete Kubeflow through Argo CD in reverse wave order, then what this install left; Argo CD last, if kubeflow-gitops installed it',
+      uninstallCommand,
+    ],
+    ['doctor', 'preflight: every check for installing Kubeflow on this cluster, each with a fix', doctorCommand],
+    [
+      'upgrade',
       'merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does',
-    )
-    .addOption(new Option('--to <release>', 'the release to upgrade to').choices(RELEASES))
-    .option('--continue', 'finish an upgrade that stopped on conflicts, after you resolved them')
-    .option('--abort', 'drop an upgrade that stopped on conflicts (the fork was not changed)')
-    .option(
-      '--no-apply',
-      'push the upgrade and stop: no cluster access (Argo CD follows the branch; status --watch follows it)',
-    );
-  withApply(withRunOptions(withForkLocation(upgrade))).action(run(upgradeCommand));
+      upgradeCommand,
+    ],
+  ];
+  for (const [name, description, adapter] of commands)
+    COMMAND_FLAGS[name](p.command(name).description(description)).action(run(adapter));
   return p;
 }
 
@@ -371,28 +264,9 @@ async function main(argv: string[]): Promise<number> {
       code = c;
     }).parseAsync(argv);
   } catch (err) {
-    code = report(err);
+    code = reportError(err, process.stderr);
   }
   return code;
-}
-
-function report(err: unknown): number {
-  const e = err as { code?: string; exitCode?: number; name?: string; message?: string };
-  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
-  if (typeof e.code === 'string' && e.code.startsWith('commander.')) return ExitCode.usage;
-  if (err instanceof KubeApiError) {
-    process.stderr.write(`✗ Kubernetes API: ${err.reason}: ${redact(err.message)}\n`);
-    return err.code === 401 || err.code === 403 || err.code === 404 ? ExitCode.preflight : ExitCode.failure;
-  }
-  if (err instanceof UserError || err instanceof ExternalError || err instanceof InterruptedError) {
-    process.stderr.write(`✗ ${redact(err.message)}\n`);
-    return err.exitCode;
-  }
-  if (e.name === 'ExitPromptError' || e.name === 'AbortPromptError') return ExitCode.interrupted;
-  process.stderr.write(
-    `✗ internal error: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n  please report it with the command you ran\n`,
-  );
-  return ExitCode.failure;
 }
 
 process.exitCode = await main(process.argv);

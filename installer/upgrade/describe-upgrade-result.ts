@@ -1,9 +1,48 @@
 /** What an upgrade run says: the stop on conflicts with the way on, and the JSON result. */
 import { TOOL } from '../constants.js';
-import { describeChange, upgradeReportToJson } from './render-upgrade-plan.js';
+import { redact } from '../systems/git.js';
+import type { Logger } from '../ui/logger.js';
+import { describeChange, renderUpgradeText, upgradeReportToJson } from './render-upgrade-plan.js';
 import type { UpgradeResult } from './upgrade-result.js';
 
 type Conflict = Extract<UpgradeResult, { kind: 'conflict' }>;
+
+/** Said once the fork is settled; with apply, watch events follow on stdout one JSON document per line. */
+export function sayForkSettled(
+  r: UpgradeResult,
+  run: { readonly output: 'text' | 'json'; readonly argv: readonly string[] },
+  log: Logger,
+  out: { readonly stdout: NodeJS.WritableStream; readonly stderr: NodeJS.WritableStream },
+): void {
+  const json = run.output === 'json';
+  if (json) out.stdout.write(`${JSON.stringify(upgradeResultJson(r))}\n`);
+  switch (r.kind) {
+    case 'aborted':
+      log.info(
+        r.existed
+          ? 'dropped the stopped upgrade and its working copy; the fork was never changed'
+          : 'no stopped upgrade to abort; nothing to do',
+      );
+      return;
+    case 'conflict':
+      out.stderr.write(redact(conflictText(r, run.argv)));
+      return;
+    case 'up-to-date':
+    case 'upgraded':
+      if (!json)
+        out.stderr.write(
+          renderUpgradeText(
+            { from: r.plan.from, to: r.plan.to, plan: r.plan, autoResolved: r.autoResolved, conflicts: [] },
+            { diffs: false },
+          ),
+        );
+      log.info(
+        r.pushed
+          ? `pushed ${r.revision.slice(0, 7)} to ${r.repoURL} ${r.branch}`
+          : `the fork is up to date at ${r.revision.slice(0, 7)}: no new commit, nothing pushed`,
+      );
+  }
+}
 
 /** The stop, the files, the working copy, and the two commands that go on from here. */
 export function conflictText(r: Conflict, argv: readonly string[]): string {
