@@ -26,7 +26,7 @@ import { ensureUpgraded } from './ensure-upgraded.js';
 import { publishUpgrade } from './publish-upgrade.js';
 import type { UpgradeResult } from './upgrade-result.js';
 import { openSession, verifyResolved, type UpgradeAction, type UpgradeSession } from './upgrade-session.js';
-import { clearUpgrade, upgradeDirs, withUpgradeLock } from './upgrade-state.js';
+import { clearUpgrade, upgradeDirs, withUpgradeLock, type UpgradeDirs } from './upgrade-state.js';
 
 export interface UpgradeOptions {
   /** Where the fork is and how to reach it (its release, components and target are ignored: the fork says). */
@@ -44,7 +44,7 @@ export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<Upgrade
   const remote = await locateFork(o.fork, deps, { create: false });
   const dirs = upgradeDirs(deps.stateDir, remote.pushUrl, o.fork.branch);
   const shown = `${displayUrl(remote.pushUrl)} ${o.fork.branch}`;
-  const settled = await withUpgradeLock(dirs, shown, deps.log, () => upgradeFork(o, deps, remote));
+  const settled = await withUpgradeLock(dirs, shown, deps.log, () => upgradeFork(o, deps, remote, dirs));
   o.onForkSettled?.(settled.result);
   if (settled.result.kind !== 'upgraded' && settled.result.kind !== 'up-to-date') return settled.result;
   if (o.cluster === undefined || settled.fork === undefined || settled.preflight === undefined) return settled.result;
@@ -70,8 +70,7 @@ interface SettledFork {
 }
 
 /** Under the lock: merge, ensure-steps, the cluster check, one commit and push. */
-async function upgradeFork(o: UpgradeOptions, deps: Deps, remote: ForkRemote): Promise<SettledFork> {
-  const dirs = upgradeDirs(deps.stateDir, remote.pushUrl, o.fork.branch);
+async function upgradeFork(o: UpgradeOptions, deps: Deps, remote: ForkRemote, dirs: UpgradeDirs): Promise<SettledFork> {
   const session = await openSession(o.action, o.to, o.fork, deps, remote, dirs);
   if (session.kind !== 'ready') return { result: session };
   const plan = await ensureNewRelease(session, o.fork, remote, deps);
