@@ -15,6 +15,19 @@ const SDKS = [
   '@listr2/*',
 ];
 
+// One orchestrator per user command; only cli.ts dispatches to them.
+const COMMANDS = [
+  '**/run-install.js',
+  '**/run-apply.js',
+  '**/run-fork.js',
+  '**/run-plan.js',
+  '**/run-status.js',
+  '**/run-uninstall.js',
+  '**/run-upgrade.js',
+  '**/run-upgrade-plan.js',
+  '**/run-doctor.js',
+];
+
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
   js.configs.recommended,
@@ -43,7 +56,34 @@ export default defineConfig(
               group: SDKS,
               message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.',
             },
+            {
+              group: COMMANDS,
+              message: 'Commands never call commands: call the shared step functions the command calls instead.',
+            },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Kubernetes REST paths are spelled in installer/systems/ only; everything else uses Kube's typed
+    // verbs and systems/argocd.ts. installer/watch/ is exempt until its state machine (issue 13) lands.
+    files: ['installer/**/*.ts'],
+    ignores: ['installer/systems/**', 'installer/watch/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Literal[value=/^\\/api/]',
+          message: 'Kubernetes API paths belong in installer/systems/; use a Kube verb or systems/argocd.ts.',
+        },
+        {
+          selector: 'TemplateLiteral > TemplateElement:first-child[value.raw=/^\\/api/]',
+          message: 'Kubernetes API paths belong in installer/systems/; use a Kube verb or systems/argocd.ts.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='request']",
+          message: 'Kube.request is private to installer/systems/; use a typed Kube verb or systems/argocd.ts.',
         },
       ],
     },

@@ -1,313 +1,272 @@
 #!/usr/bin/env node
 /**
- * kubeflow-gitops: argv -> typed options -> command -> exit code. Errors are handled here only:
- * a UserError prints its message (which names the flag or file to fix), never a stack trace.
+ * kubeflow-gitops: argv -> typed options -> one orchestrator per command -> exit code. This file only
+ * parses and dispatches: each command's adapter turns flags into the orchestrator's options and its
+ * result into stdout. Errors are handled here only: a UserError prints its message (which names the
+ * flag or file to fix), never a stack trace.
  */
-import { Command, Option } from 'commander';
-import { mergedSettings, str, withApply, withCluster, withForkOptions, withWatch } from './commands/command-options.js';
-import { runFork, runPlan } from './commands/fork.js';
-import { runInstallCommand } from './commands/install.js';
+import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
+import { Command } from 'commander';
+import { RELEASES, type Release } from './catalogue/releases.js';
+import { createDeps, type Deps } from './deps.js';
+import { ExitCode, UserError } from './errors.js';
+import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
+import { runFork } from './fork/run-fork.js';
+import { runPlan } from './fork/run-plan.js';
+import { runApply } from './install/run-apply.js';
+import { runInstall } from './install/run-install.js';
+import { clusterOptionsFrom } from './inputs/cluster-options.js';
+import { COMMAND_FLAGS, mergedSettings, str } from './inputs/command-flags.js';
 import { duration } from './inputs/duration.js';
-import { runStatus } from './commands/status.js';
-import { runUninstall } from './commands/uninstall.js';
-import { registerUpgradeCommand, upgradePlanCommand } from './commands/upgrade-cli.js';
-import { resolveComponents } from './catalogue/resolve-components.js';
-import { runPreflight } from './preflight/run-preflight.js';
-import { KubeApiError } from './systems/kube.js';
-import { progressMode } from './ui/progress.js';
-import { createDeps } from './deps.js';
-import { ExitCode, ExternalError, InterruptedError, UserError } from './errors.js';
-import {
-  rawForkOptionsFrom,
-  rawForkOptionsSchema,
-  resolveForkOptions,
-  type RawForkOptions,
-} from './inputs/fork-options.js';
-import { NEWEST_RELEASE, RELEASES, describeReleases } from './catalogue/releases.js';
-import { TARGETS } from './catalogue/targets.js';
-import { DEFAULT_ADMIN_EMAIL } from './inputs/settings.js';
+import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
-import { redact } from './systems/git.js';
-import { createPrompter, mayPrompt } from './systems/prompter.js';
+import { doctorReport } from './preflight/render-checks.js';
+import { runDoctor } from './preflight/run-doctor.js';
+import { runStatus } from './status/run-status.js';
+import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
+import { reportError } from './ui/report-error.js';
+import { progressMode } from './ui/progress.js';
+import { runUninstall } from './uninstall/run-uninstall.js';
+import { sayForkSettled } from './upgrade/describe-upgrade-result.js';
+import { renderUpgradeText, upgradeReportToJson } from './upgrade/render-upgrade-plan.js';
+import { runUpgradePlan } from './upgrade/run-upgrade-plan.js';
+import type { UpgradeResult } from './upgrade/upgrade-result.js';
+import { runUpgrade } from './upgrade/run-upgrade.js';
 
-async function forkOptions(cmd: Command): Promise<ReturnType<typeof resolveForkOptions>> {
-  const o = cmd.opts<Record<string, unknown>>();
-  const merged = await mergedSettings(cmd);
-  return resolveForkOptions(parseRaw(rawForkOptionsFrom(merged.values, o.yes === true, str(o.output))));
+type Flags = Record<string, unknown>;
+type Adapter = (o: Flags, cmd: Command) => Promise<number>;
+
+/** Ctrl-C aborts the signal `run` gets instead of ending the process, for as long as `run` runs. */
+async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const abort = new AbortController();
+  const onSigint = () => {
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await run(abort.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }
 
-function parseRaw(raw: RawForkOptions): RawForkOptions {
-  const parsed = rawForkOptionsSchema.safeParse(raw);
-  if (!parsed.success)
+/** Logs on stderr (none with --output json); prompts only when `yes` is given and false and a person is there. */
+function depsFor(run: { json: boolean; yes?: boolean }): Deps {
+  const prompter = run.yes === undefined ? noPrompter : createPrompter(mayPrompt(run.yes));
+  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter);
+}
+
+const runFlags = (o: Flags) => ({ yes: o.yes === true, output: str(o.output) });
+
+const planCommand: Adapter = async (o, cmd) => {
+  if (o.to !== undefined) return planUpgradeCommand(o, cmd);
+  const opts = forkOptionsFrom((await mergedSettings(cmd)).values, runFlags(o));
+  const plan = await runPlan(opts, depsFor({ json: opts.output === 'json', yes: opts.yes }));
+  process.stdout.write(
+    opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan),
+  );
+  return ExitCode.ok;
+};
+
+async function planUpgradeCommand(o: Flags, cmd: Command): Promise<number> {
+  const to = o.to as Release;
+  const opts = upgradeForkOptionsFrom((await mergedSettings(cmd)).values, runFlags(o), to);
+  const json = opts.output === 'json';
+  const preview = await runUpgradePlan(opts, to, depsFor({ json, yes: opts.yes }));
+  process.stdout.write(
+    json ? `${JSON.stringify(upgradeReportToJson(preview), null, 2)}\n` : renderUpgradeText(preview, { diffs: true }),
+  );
+  return ExitCode.ok;
+}
+
+const forkCommand: Adapter = async (o, cmd) => {
+  const opts = forkOptionsFrom((await mergedSettings(cmd)).values, runFlags(o));
+  const deps = depsFor({ json: opts.output === 'json', yes: opts.yes });
+  const r = await runFork(opts, deps);
+  if (opts.output === 'json') {
+    process.stdout.write(`${JSON.stringify(forkResultJson(r), null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  deps.log.info(committedSentence(r));
+  if (r.passwordFile !== undefined) deps.log.info(passwordSavedSentence(r, r.passwordFile));
+  process.stdout.write(`${r.repoURL} ${r.branch} ${r.revision}\n`);
+  return ExitCode.ok;
+};
+
+const installCommand: Adapter = async (o, cmd) => {
+  const { yes } = runFlags(o);
+  const output = o.output === 'json' ? 'json' : 'text';
+  return runInstall(
+    {
+      merged: await mergedSettings(cmd),
+      yes,
+      output,
+      saveConfig: str(o.saveConfig),
+      stderr: process.stderr,
+      stdout: process.stdout,
+      interruptible: withInterrupt,
+    },
+    depsFor({ json: output === 'json', yes }),
+  );
+};
+
+const applyCommand: Adapter = async (o, cmd) => {
+  const { yes } = runFlags(o);
+  const output = o.output === 'json' ? 'json' : 'text';
+  return runApply(
+    {
+      merged: await mergedSettings(cmd),
+      yes,
+      output,
+      stderr: process.stderr,
+      stdout: process.stdout,
+      interruptible: withInterrupt,
+    },
+    depsFor({ json: output === 'json', yes }),
+  );
+};
+
+const statusCommand: Adapter = async (o) => {
+  const json = o.output === 'json';
+  const deps = depsFor({ json });
+  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+  const tokenEnv = str(o.tokenEnv) ?? DEFAULT_TOKEN_ENV;
+  const token = process.env[tokenEnv];
+  return runStatus(
+    {
+      watch: o.watch === true,
+      revision: str(o.revision),
+      timeoutMs: duration(o.timeout, '--timeout'),
+      componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'),
+      failureGraceMs: duration(o.failureGrace, '--failure-grace'),
+      progress: progressMode(json ? 'json' : 'text', { isTTY: process.stderr.isTTY, env: process.env }),
+      auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
+      interruptible: withInterrupt,
+    },
+    deps,
+    kube,
+  );
+};
+
+const uninstallCommand: Adapter = async (o) => {
+  const deps = depsFor({ json: false, yes: o.yes === true });
+  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+  const options = {
+    keepArgocd: o.keepArgocd === true,
+    keepCrds: o.keepCrds === true,
+    dryRun: o.dryRun === true,
+    yes: o.yes === true,
+    waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'),
+  };
+  const r = await withInterrupt((signal) => runUninstall({ ...options, signal }, deps, kube));
+  return r.exitCode;
+};
+
+const doctorCommand: Adapter = async (o) => {
+  const output = o.output === 'json' ? 'json' : 'text';
+  const deps = depsFor({ json: output === 'json' });
+  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
+  const r = await runDoctor(
+    { release: str(o.release), components: str(o.components), target: str(o.target), footprint: str(o.footprint) },
+    kube,
+  );
+  process.stdout.write(doctorReport(kube.target, r, output));
+  return r.ok ? ExitCode.ok : ExitCode.preflight;
+};
+
+const upgradeCommand: Adapter = async (o, cmd) => {
+  if (o.continue === true && o.abort === true) throw new UserError('--continue and --abort are alternatives: give one');
+  const action = o.continue === true ? 'continue' : o.abort === true ? 'abort' : 'start';
+  const to = str(o.to) as Release | undefined;
+  if (action === 'start' && to === undefined)
     throw new UserError(
-      `invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'which release? pass --to <release> (one of ' + RELEASES.join(', ') + '), or --continue / --abort',
     );
-  return parsed.data;
-}
+  const settings = (await mergedSettings(cmd)).values;
+  const opts = upgradeForkOptionsFrom(settings, runFlags(o), to);
+  const json = opts.output === 'json';
+  const deps = depsFor({ json, yes: opts.yes });
+  const apply = o.apply !== false && action !== 'abort';
+  const cluster = apply
+    ? {
+        kube: deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context }),
+        options: {
+          ...clusterOptionsFrom(settings, { output: opts.output, isTTY: process.stderr.isTTY, env: process.env }),
+          interruptible: withInterrupt,
+        },
+      }
+    : undefined;
+  const onForkSettled = (settled: UpgradeResult) => {
+    sayForkSettled(settled, { output: opts.output, argv: process.argv }, deps.log, process);
+  };
+  const r = await runUpgrade({ fork: opts, to, action, cluster, onForkSettled }, deps);
+  switch (r.kind) {
+    case 'aborted':
+      return ExitCode.ok;
+    case 'conflict':
+      return ExitCode.conflict;
+    case 'up-to-date':
+    case 'upgraded':
+      if (!json) process.stdout.write(`${r.repoURL} ${r.branch} ${r.delivered?.revision ?? r.revision}\n`);
+      return r.delivered?.exitCode ?? ExitCode.ok;
+  }
+};
 
-async function main(argv: string[]): Promise<number> {
-  const program = new Command('kubeflow-gitops')
+function program(setCode: (code: number) => void): Command {
+  const p = new Command(TOOL)
     .description('Bootstrap Kubeflow with GitOps: fork the manifests, write Argo CD Applications, apply, watch.')
     .showHelpAfterError()
     .exitOverride();
+  const run = (adapter: Adapter) => async (o: Flags, cmd: Command) => {
+    setCode(await adapter(o, cmd));
+  };
+
+  const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
+    [
+      'plan',
+      'print what fork would do (components, files, vendored bases, Application diffs) and change nothing',
+      planCommand,
+    ],
+    ['fork', 'fork the manifests into your repository, vendor remote bases, write the Applications, push', forkCommand],
+    [
+      'install',
+      'fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy',
+      installCommand,
+    ],
+    [
+      'apply',
+      'for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component',
+      applyCommand,
+    ],
+    ['status', 'assess every component of the install in the cluster; --watch follows it until ready', statusCommand],
+    [
+      'uninstall',
+      'delete Kubeflow through Argo CD in reverse wave order, then what this install left; Argo CD last, if kubeflow-gitops installed it',
+      uninstallCommand,
+    ],
+    ['doctor', 'preflight: every check for installing Kubeflow on this cluster, each with a fix', doctorCommand],
+    [
+      'upgrade',
+      'merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does',
+      upgradeCommand,
+    ],
+  ];
+  for (const [name, description, adapter] of commands)
+    COMMAND_FLAGS[name](p.command(name).description(description)).action(run(adapter));
+  return p;
+}
+
+async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
-
-  withForkOptions(
-    program
-      .command('plan')
-      .description(
-        'print what fork would do (components, files, vendored bases, Application diffs) and change nothing',
-      ),
-  )
-    .addOption(
-      new Option('--to <release>', 'show the upgrade of the fork to this release instead (see upgrade)').choices(
-        RELEASES,
-      ),
-    )
-    .action(async (o: Record<string, unknown>, cmd: Command) => {
-      if (o.to !== undefined) {
-        await upgradePlanCommand(cmd);
-        return;
-      }
-      const opts = await forkOptions(cmd);
-      const plan = await runPlan(
-        opts,
-        createDeps(
-          process.env,
-          createStderrLogger(process.stderr, opts.output === 'json'),
-          createPrompter(mayPrompt(opts.yes)),
-        ),
-      );
-      process.stdout.write(
-        opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan),
-      );
-    });
-
-  withForkOptions(
-    program
-      .command('fork')
-      .description('fork the manifests into your repository, vendor remote bases, write the Applications, push'),
-  ).action(async (_o: Record<string, unknown>, cmd: Command) => {
-    const opts = await forkOptions(cmd);
-    const log = createStderrLogger(process.stderr, opts.output === 'json');
-    const r = await runFork(opts, createDeps(process.env, log, createPrompter(mayPrompt(opts.yes))));
-    if (opts.output === 'json') {
-      process.stdout.write(
-        `${JSON.stringify({ repoURL: r.repoURL, branch: r.branch, revision: r.revision, committed: r.committed, pushed: r.pushed, passwordFile: r.passwordFile, plan: planToJson(r.plan) }, null, 2)}\n`,
-      );
-      return;
-    }
-    log.info(
-      r.committed
-        ? `committed ${r.plan.files.length} file(s) and vendored ${r.plan.vendor.sources.length} base(s)`
-        : 'the fork was already up to date: no new commit',
-    );
-    if (r.passwordFile !== undefined)
-      log.info(
-        `generated the Dex admin password (${r.plan.adminEmail ?? DEFAULT_ADMIN_EMAIL}); it is in ${r.passwordFile} (mode 0600) and nowhere else`,
-      );
-    process.stdout.write(`${r.repoURL} ${r.branch} ${r.revision}\n`);
-  });
-
-  withApply(
-    withForkOptions(
-      program
-        .command('install')
-        .description(
-          'fork, then apply: adopt or install Argo CD, apply the root app-of-apps, watch every component to Healthy',
-        ),
-    ),
-  )
-    .option('--save-config <file>', 'write the settings (answers, never secrets) to a YAML file for --config')
-    .action(async (_o: Record<string, unknown>, cmd: Command) => {
-      code = await installCommand(cmd, true);
-    });
-  withApply(
-    withForkOptions(
-      program
-        .command('apply')
-        .description(
-          'for a fork that exists: adopt or install Argo CD, apply the root app-of-apps, watch every component',
-        ),
-    ),
-  ).action(async (_o: Record<string, unknown>, cmd: Command) => {
-    code = await installCommand(cmd, false);
-  });
-  withWatch(
-    withCluster(
-      program
-        .command('status')
-        .description('assess every component of the install in the cluster; --watch follows it until ready'),
-    ),
-  )
-    .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
-    .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
-    .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', 'KFG_GIT_TOKEN')
-    .addOption(
-      new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),
-    )
-    .action(async (o: Record<string, unknown>) => {
-      const json = o.output === 'json';
-      const deps = createDeps(process.env, createStderrLogger(process.stderr, json));
-      const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-      const tokenEnv = str(o.tokenEnv) ?? 'KFG_GIT_TOKEN';
-      const token = process.env[tokenEnv];
-      code = await runStatus(
-        {
-          watch: o.watch === true,
-          revision: str(o.revision),
-          timeoutMs: duration(o.timeout, '--timeout'),
-          componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'),
-          failureGraceMs: duration(o.failureGrace, '--failure-grace'),
-          progress: progressMode(json ? 'json' : 'text', process.stderr.isTTY, process.env),
-          auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
-        },
-        deps,
-        kube,
-      );
-    });
-  withCluster(
-    program
-      .command('uninstall')
-      .description(
-        'delete Kubeflow through Argo CD in reverse wave order, then what this install left; Argo CD last, if kubeflow-gitops installed it',
-      ),
-  )
-    .option('--keep-argocd', 'keep Argo CD even when kubeflow-gitops installed it')
-    .option(
-      '--keep-crds',
-      "keep the components' CustomResourceDefinitions, and with them every custom resource (notebooks, pipeline runs, …)",
-    )
-    .option('--dry-run', 'print what would be deleted and stop')
-    .option('-y, --yes', 'do not ask for confirmation')
-    .option(
-      '--wave-timeout <duration>',
-      'how long one wave of components (and then the leftovers) may take to go',
-      '10m',
-    )
-    .action(async (o: Record<string, unknown>) => {
-      const deps = createDeps(
-        process.env,
-        createStderrLogger(process.stderr),
-        createPrompter(mayPrompt(o.yes === true)),
-      );
-      const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-      const abort = new AbortController();
-      const onSigint = () => {
-        abort.abort();
-      };
-      process.once('SIGINT', onSigint);
-      try {
-        const r = await runUninstall(
-          {
-            keepArgocd: o.keepArgocd === true,
-            keepCrds: o.keepCrds === true,
-            dryRun: o.dryRun === true,
-            yes: o.yes === true,
-            waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'),
-            signal: abort.signal,
-          },
-          deps,
-          kube,
-        );
-        code = r.exitCode;
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
-    });
-  withCluster(
-    program
-      .command('doctor')
-      .description('preflight: every check for installing Kubeflow on this cluster, each with a fix'),
-  )
-    .addOption(
-      new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`)
-        .choices(RELEASES)
-        .default(NEWEST_RELEASE),
-    )
-    .option('--components <list>', 'components to size the check for', 'all')
-    .addOption(
-      new Option('--target <name>', 'cluster type you intend to install for').choices(TARGETS).default('generic'),
-    )
-    .addOption(new Option('--footprint <size>').choices(['small', 'full']))
-    .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'))
-    .action(async (o: Record<string, unknown>) => {
-      const deps = createDeps(process.env, createStderrLogger(process.stderr, o.output === 'json'));
-      const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-      const opts = resolveForkOptions({
-        release: str(o.release),
-        components: str(o.components),
-        target: str(o.target),
-        footprint: str(o.footprint),
-        fork: '/dev/null',
-      });
-      const names = resolveComponents(opts.components, opts.release).map((c) => c.spec.name);
-      const r = await runPreflight(kube, {
-        release: opts.release,
-        target: opts.target,
-        footprint: opts.footprint,
-        components: names,
-      });
-      if (o.output === 'json')
-        process.stdout.write(
-          `${JSON.stringify({ context: kube.target.context, server: kube.target.server, ok: r.ok, checks: r.checks }, null, 2)}\n`,
-        );
-      else {
-        process.stdout.write(`context "${kube.target.context}" (${kube.target.server})\n`);
-        for (const c of r.checks)
-          process.stdout.write(
-            `${c.status === 'ok' ? '✔' : c.status === 'warn' ? '!' : '✗'} ${c.name}: ${c.message}${c.fix ? `\n    fix: ${c.fix}` : ''}\n`,
-          );
-      }
-      code = r.ok ? ExitCode.ok : ExitCode.preflight;
-    });
-
-  registerUpgradeCommand(program, (c) => {
-    code = c;
-  });
-
   try {
-    await program.parseAsync(argv);
+    await program((c) => {
+      code = c;
+    }).parseAsync(argv);
   } catch (err) {
-    code = report(err);
+    code = reportError(err, process.stderr);
   }
   return code;
-}
-
-/** install and apply: the wizard (install on a terminal), then fork and apply. */
-async function installCommand(cmd: Command, fork: boolean): Promise<number> {
-  const o = cmd.opts<Record<string, unknown>>();
-  const merged = await mergedSettings(cmd);
-  const output = o.output === 'json' ? 'json' : 'text';
-  const deps = createDeps(
-    process.env,
-    createStderrLogger(process.stderr, output === 'json'),
-    createPrompter(mayPrompt(o.yes === true)),
-  );
-  return runInstallCommand(
-    { merged, yes: o.yes === true, output, saveConfig: str(o.saveConfig), fork, stderr: process.stderr },
-    deps,
-  );
-}
-
-function report(err: unknown): number {
-  const e = err as { code?: string; exitCode?: number; name?: string; message?: string };
-  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
-  if (typeof e.code === 'string' && e.code.startsWith('commander.')) return ExitCode.usage;
-  if (err instanceof KubeApiError) {
-    process.stderr.write(`✗ Kubernetes API: ${err.reason}: ${redact(err.message)}\n`);
-    return err.code === 401 || err.code === 403 || err.code === 404 ? ExitCode.preflight : ExitCode.failure;
-  }
-  if (err instanceof UserError || err instanceof ExternalError || err instanceof InterruptedError) {
-    process.stderr.write(`✗ ${redact(err.message)}\n`);
-    return err.exitCode;
-  }
-  if (e.name === 'ExitPromptError' || e.name === 'AbortPromptError') return ExitCode.interrupted;
-  process.stderr.write(
-    `✗ internal error: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n  please report it with the command you ran\n`,
-  );
-  return ExitCode.failure;
 }
 
 process.exitCode = await main(process.argv);

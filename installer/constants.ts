@@ -28,3 +28,18 @@ export const ANNOTATION_KEPT = 'kubeflow-gitops.io/kept-on-uninstall';
 /** On an object a retiring Application hands to its successor: its sync-options before we added Delete=false. */
 export const ANNOTATION_HELD = 'kubeflow-gitops.io/held-for-successor';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+/** Asks Argo CD to compare an Application with git now. */
+export const ANNOTATION_REFRESH = 'argocd.argoproj.io/refresh';
+/** Marks a Secret as an Argo CD repository credential. */
+export const LABEL_SECRET_TYPE = 'argocd.argoproj.io/secret-type';
+
+/** The Dex static user of upstream's manifests, kept unless --admin-email says otherwise. */
+export const DEFAULT_ADMIN_EMAIL = 'user@example.com';
+/** Where the HTTPS token for the fork is read from by default, and for --github-fork. */
+export const DEFAULT_TOKEN_ENV = 'KFG_GIT_TOKEN';
+export const GITHUB_TOKEN_ENV = 'GITHUB_TOKEN';
+/** Argo CD's API group version (Applications). */
+export const ARGOCD_API_VERSION = 'argoproj.io/v1alpha1';
+/** LABEL_PART_OF values: what the installer labels as Kubeflow's, and what Argo CD's own manifests carry. */
+export const PART_OF_KUBEFLOW = 'kubeflow';
+export const PART_OF_ARGOCD = 'argocd';

@@ -2,6 +2,7 @@
  * Everything commands need from outside, passed in explicitly: tests build real instances pointed
  * at loopback servers and temporary directories instead of mocking modules.
  */
+import { FORK_APPS_DIR, TOOL } from './constants.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,7 +43,7 @@ export interface TypedSecrets {
 /** The installer package's root (where kubeflow-apps/ and overlays/ are), from source or from dist/. */
 export function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'kubeflow-apps')) || !existsSync(join(dir, 'package.json'))) {
+  while (!existsSync(join(dir, FORK_APPS_DIR)) || !existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
     if (up === dir) throw new Error('kubeflow-gitops: cannot find its kubeflow-apps/ folder; reinstall the package');
     dir = up;
@@ -65,6 +66,6 @@ export function createDeps(
     log,
     env,
     packageRoot: findPackageRoot(),
-    stateDir: env.KFG_STATE_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'kubeflow-gitops'),
+    stateDir: env.KFG_STATE_DIR ?? join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), TOOL),
   };
 }

@@ -2,94 +2,55 @@
  * Argo CD: adopt the one the cluster has (changing its configuration only with --configure-argocd),
  * or install the pinned version from the fork when there is none.
  */
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
 import { ExternalError } from '../errors.js';
-import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import { ARGOCD_CONFIG_KEYS, type ArgoCdFacts } from '../systems/argocd.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
+import { markArgoCdConfigured } from './install-record.js';
 
-const APP_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
-const PERSIST_KEY = 'controller.resource.health.persist';
-
-export interface ArgoCdFacts {
-  readonly present: boolean;
-  /** Absent as an API (no argoproj.io CRDs) yet its namespace holds Argo CD's config or workloads. */
-  readonly incomplete?: string | undefined;
-  /** From the application-controller's image, when it runs in the cluster. */
-  readonly version?: string | undefined;
-  /** Child Application health gates sync waves of the root. */
-  readonly appHealthCheck: boolean;
-  /** Resource health is kept in Application status. */
-  readonly persistsHealth: boolean;
-}
+const { appHealth: APP_HEALTH_KEY, persistHealth: PERSIST_KEY } = ARGOCD_CONFIG_KEYS;
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
 }
 
-export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
-  try {
-    await kube.request('GET', '/apis/argoproj.io/v1alpha1');
-  } catch (err) {
-    if (!(err instanceof KubeApiError && err.code === 404)) throw err;
-    // Installing over a half-removed Argo CD would take over objects someone else manages.
-    const leftovers = await Promise.all([
-      kube
-        .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' })
-        .then((o) => (o ? 'ConfigMap argocd-cm' : undefined)),
-      kube
-        .get({
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          namespace: ARGOCD_NAMESPACE,
-          name: 'argocd-application-controller',
-        })
-        .then((o) => (o ? 'StatefulSet argocd-application-controller' : undefined)),
-      kube
-        .get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ARGOCD_NAMESPACE, name: 'argocd-server' })
-        .then((o) => (o ? 'Deployment argocd-server' : undefined)),
-    ]);
-    const found = leftovers.filter((x) => x !== undefined);
-    return {
-      present: false,
-      incomplete: found.length > 0 ? found.join(', ') : undefined,
-      appHealthCheck: false,
-      persistsHealth: false,
-    };
-  }
-  const cm = await kube.get<ConfigMap>({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    namespace: ARGOCD_NAMESPACE,
-    name: 'argocd-cm',
-  });
-  const params = await kube.get<ConfigMap>({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    namespace: ARGOCD_NAMESPACE,
-    name: 'argocd-cmd-params-cm',
-  });
-  let version: string | undefined;
-  for (const kind of ['StatefulSet', 'Deployment']) {
-    const w = await kube
-      .get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>({
-        apiVersion: 'apps/v1',
-        kind,
-        namespace: ARGOCD_NAMESPACE,
-        name: 'argocd-application-controller',
-      })
-      .catch(() => undefined);
-    const image = w?.spec?.template?.spec?.containers?.[0]?.image;
-    if (image) {
-      version = image.split(':').pop();
-      break;
+export interface ArgoCdOptions {
+  /** --configure-argocd: an adopted Argo CD may get our health check and settings. */
+  readonly configure: boolean;
+}
+
+/** What the run does to Argo CD: install it (absent), configure an adopted one (when allowed), or nothing. */
+export function argoCdAction(facts: ArgoCdFacts | undefined, how: ArgoCdOptions): 'install' | 'configure' | 'none' {
+  if (facts?.present === false) return 'install';
+  if (facts && (!facts.appHealthCheck || !facts.persistsHealth) && how.configure) return 'configure';
+  return 'none';
+}
+
+/** Installs Argo CD from the fork when the cluster has none; configures an adopted one with --configure-argocd. */
+export async function ensureArgoCd(
+  kube: Kube,
+  facts: ArgoCdFacts | undefined,
+  manifests: () => Promise<KubeObject[]>,
+  how: ArgoCdOptions,
+  log: Logger,
+): Promise<void> {
+  switch (argoCdAction(facts, how)) {
+    case 'install':
+      log.step(`installing Argo CD ${ARGOCD_VERSION} from the fork`);
+      await installArgoCd(kube, await manifests(), log);
+      return;
+    case 'configure': {
+      const lua = appHealthLuaFrom(await manifests());
+      if (lua === undefined) return;
+      log.step('configuring the adopted Argo CD (--configure-argocd)');
+      await markArgoCdConfigured(kube);
+      await configureArgoCd(kube, lua);
+      return;
     }
+    case 'none':
+      return;
   }
-  return {
-    present: true,
-    version,
-    appHealthCheck: Boolean(cm?.data?.[APP_HEALTH_KEY]),
-    persistsHealth: params?.data?.[PERSIST_KEY] === 'true',
-  };
 }
 
 /** Adds only the installer's keys to Argo CD's config (server-side apply owns just those fields). */

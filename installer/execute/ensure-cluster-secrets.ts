@@ -4,15 +4,46 @@
  * earlier run, or rotated by the user) is never changed.
  */
 import { randomBytes } from 'node:crypto';
-import { LABEL_MANAGED_BY, TOOL } from '../constants.js';
-import type { ForkPlan } from '../plan/build-fork-plan.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, LABEL_SECRET_TYPE, TOOL } from '../constants.js';
+import { clusterSecretsFor, type ForkPlan } from '../plan/build-fork-plan.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
+import type { Logger } from '../ui/logger.js';
+import type { ForkRemote } from './locate-fork.js';
 
 const CLIENT_ID = 'kubeflow-oidc-authservice';
 const labels = { [LABEL_MANAGED_BY]: TOOL };
 
 interface Secret extends KubeObject {
   data?: Record<string, string>;
+}
+
+/** The components' secrets, then Argo CD's credential for the fork (when it is read with a token). */
+export async function ensureCredentials(
+  kube: Kube,
+  selection: readonly string[],
+  remote: ForkRemote,
+  log: Logger,
+): Promise<void> {
+  const created = await ensureClusterSecrets(kube, clusterSecretsFor(selection));
+  if (created.length > 0) log.step(`created secrets with fresh random values: ${created.join(', ')}`);
+  await ensureRepoCredential(kube, remote);
+}
+
+/** Argo CD's repository Secret for the fork, holding the HTTPS token; none without a token. */
+async function ensureRepoCredential(kube: Kube, remote: ForkRemote): Promise<void> {
+  const token = remote.auth.token;
+  if (!token) return;
+  await kube.apply({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: `${TOOL}-repo`,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { [LABEL_SECRET_TYPE]: 'repository', [LABEL_MANAGED_BY]: TOOL },
+    },
+    stringData: { type: 'git', url: remote.repoURL, username: 'x-access-token', password: token.value },
+  });
 }
 
 export async function ensureClusterSecrets(kube: Kube, wanted: ForkPlan['clusterSecrets']): Promise<string[]> {

@@ -6,54 +6,14 @@
  * It lives in the cluster, not on the machine that ran install, so any machine can uninstall.
  */
 import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import { INSTALL_RECORD, parseInstallRecord, type InstallRecord } from '../plan/install-record.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
-
-export const INSTALL_RECORD = 'kubeflow-gitops-install';
-
-export interface InstallRecord {
-  /** Namespaces that existed before the first install step. */
-  readonly namespacesBefore: readonly string[];
-  /** CRDs that existed before: Argo CD never deletes CRDs, so uninstall does, except these. */
-  readonly crdsBefore: readonly string[];
-  readonly argocd: 'installed' | 'adopted';
-  /** The adopted Argo CD's config was given our keys (--configure-argocd). */
-  readonly configuredArgocd: boolean;
-  readonly createdAt: string;
-  /**
-   * When the API server stored the record (its creationTimestamp; `createdAt`, the installing
-   * machine's clock, when absent): an object created before it existed before the install.
-   */
-  readonly recordedAt: string;
-}
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
 }
 
 const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: INSTALL_RECORD } as const;
-
-export function parseInstallRecord(cm: ConfigMap | undefined): InstallRecord | undefined {
-  const d = cm?.data;
-  if (!d) return undefined;
-  return {
-    namespacesBefore: nameList(d.namespacesBefore),
-    crdsBefore: nameList(d.crdsBefore),
-    argocd: d.argocd === 'installed' ? 'installed' : 'adopted',
-    configuredArgocd: d.configuredArgocd === 'true',
-    createdAt: d.createdAt ?? '',
-    recordedAt: (cm.metadata?.['creationTimestamp'] as string | undefined) ?? d.createdAt ?? '',
-  };
-}
-
-/** A JSON list of names; a hand-edited record must not make uninstall delete more, so unreadable means "keep all". */
-function nameList(json: string | undefined): string[] {
-  try {
-    const parsed: unknown = JSON.parse(json ?? '["*"]');
-    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : ['*'];
-  } catch {
-    return ['*'];
-  }
-}
 
 export async function readInstallRecord(kube: Kube): Promise<InstallRecord | undefined> {
   return parseInstallRecord(await kube.get<ConfigMap>(REF));
@@ -70,16 +30,13 @@ export async function ensureInstallRecord(
 ): Promise<InstallRecord> {
   const existing = await readInstallRecord(kube);
   if (existing) return existing;
-  const list = await kube.request<{ items: KubeObject[] }>('GET', '/api/v1/namespaces');
-  const namespacesBefore = list.items
+  const namespaces = await kube.list({ apiVersion: 'v1', resource: 'namespaces' });
+  const namespacesBefore = namespaces
     .map((n) => n.metadata?.name ?? '')
     .filter((n) => n !== '')
     .sort();
-  const crds = await kube.request<{ items: KubeObject[] }>(
-    'GET',
-    '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
-  );
-  const crdsBefore = crds.items
+  const crds = await kube.list({ apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' });
+  const crdsBefore = crds
     .map((n) => n.metadata?.name ?? '')
     .filter((n) => n !== '')
     .sort();
@@ -113,10 +70,5 @@ export async function ensureInstallRecord(
 
 /** Set before the adopted Argo CD's config is changed, so a run killed right after still gets it reverted. */
 export async function markArgoCdConfigured(kube: Kube): Promise<void> {
-  await kube.request(
-    'PATCH',
-    `/api/v1/namespaces/${ARGOCD_NAMESPACE}/configmaps/${INSTALL_RECORD}`,
-    { data: { configuredArgocd: 'true' } },
-    'application/merge-patch+json',
-  );
+  await kube.mergePatch(REF, { data: { configuredArgocd: 'true' } });
 }

@@ -7,7 +7,7 @@
  * before was never stored.
  */
 import { ANNOTATION_KEPT, ANNOTATION_TRACKING_ID } from '../constants.js';
-import type { InstallRecord } from './install-record.js';
+import type { InstallRecord } from '../plan/install-record.js';
 import {
   existedBefore,
   keepOnDeletePatch,
@@ -16,10 +16,9 @@ import {
   restoreSyncOptionsPatch,
 } from '../plan/build-uninstall-plan.js';
 import { trackedBy } from '../plan/install-applications.js';
-import { collectionPath, KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 
-const mergePatch = 'application/merge-patch+json';
 type Kind = Pick<ResourceType, 'apiVersion' | 'kind'>;
 export const shown = (kind: string, o: KubeObject) =>
   `${kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? ''}`;
@@ -48,10 +47,7 @@ export async function markPreexisting(
       (t) => `${t.apiVersion.includes('/') ? (t.apiVersion.split('/')[0] ?? '') : ''}/${t.kind}` === key,
     );
     if (type === undefined) continue; // its CRD is gone, and with it every such object
-    const items = await kube.request<{ items: KubeObject[] }>('GET', collectionPath(type)).then(
-      (l) => l.items,
-      () => [],
-    );
+    const items = await kube.list(type).catch(() => []);
     const byName = new Map(
       items.map((o) => [`${type.namespaced ? (o.metadata?.namespace ?? '') : ''}/${o.metadata?.name ?? ''}`, o]),
     );
@@ -94,8 +90,13 @@ export async function patchAnnotations(
   annotations: Record<string, string | null>,
 ): Promise<void> {
   try {
-    const path = await kube.pathFor(type.apiVersion, type.kind, o.metadata?.namespace, o.metadata?.name ?? '');
-    await kube.request('PATCH', path, { metadata: { annotations } }, mergePatch);
+    const ref = {
+      apiVersion: type.apiVersion,
+      kind: type.kind,
+      namespace: o.metadata?.namespace,
+      name: o.metadata?.name ?? '',
+    };
+    await kube.mergePatch(ref, { metadata: { annotations } });
   } catch (err) {
     if (!(err instanceof KubeApiError && err.code === 404)) throw err;
   }

@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Release } from '../catalogue/releases.js';
 import { parse } from 'yaml';
-import { FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
+import { ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
 import type { KubeObject } from '../systems/kube.js';
 
 async function walk(root: string, dir: string, out: Map<string, string>, rename: (p: string) => string): Promise<void> {
@@ -27,9 +27,9 @@ async function walk(root: string, dir: string, out: Map<string, string>, rename:
 /** Templates keyed by their path inside the installer package (the fork uses the same paths). */
 export async function readTemplates(packageRoot: string, release: Release): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  await walk(packageRoot, join('kubeflow-apps', release), out, (p) => p);
-  await walk(packageRoot, join('overlays', 'components'), out, (p) => p);
-  await walk(packageRoot, join('overlays', 'argocd'), out, (p) => p);
+  await walk(packageRoot, join(FORK_APPS_DIR, release), out, (p) => p);
+  await walk(packageRoot, join(FORK_OVERLAYS_DIR, 'components'), out, (p) => p);
+  await walk(packageRoot, ARGOCD_OVERLAY_DIR, out, (p) => p);
   return out;
 }
 

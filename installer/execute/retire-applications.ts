@@ -23,12 +23,13 @@ import {
   restoreSyncOptionsPatch,
   type ManagedRef,
 } from '../plan/build-uninstall-plan.js';
-import { settle, type Retirement } from '../plan/plan-retirements.js';
+import type { Release } from '../catalogue/releases.js';
+import { planRetirements, settle, type Retirement } from '../plan/plan-retirements.js';
+import { APPLICATIONS_PATH, listApplications } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
-import type { InstallRecord } from './install-record.js';
-import { APPLICATIONS_PATH, listApplications } from './list-applications.js';
+import type { InstallRecord } from '../plan/install-record.js';
 import { markPreexisting, patchAnnotations, releasePreexisting, shown } from './keep-preexisting.js';
 
 export const RETIRED_CONFIGMAP = 'kubeflow-gitops-retired';
@@ -69,6 +70,38 @@ async function writeRetirements(kube: Kube, entries: ReadonlyMap<string, Entry>)
     metadata: { name: RETIRED_CONFIGMAP, namespace: ARGOCD_NAMESPACE, labels: { [LABEL_MANAGED_BY]: TOOL } },
     data: Object.fromEntries([...entries].map(([app, e]) => [app, JSON.stringify(e)])),
   });
+}
+
+/** How long a ready install waits for the root to prune the Applications the fork dropped. */
+const RETIRE_WAIT_MS = 120_000;
+
+/**
+ * Before the root sees the commit that drops an Application (an upgrade folds a component into
+ * another): retire what the cluster runs and the fork no longer has.
+ */
+export async function retireDroppedApplications(
+  kube: Kube,
+  forkApps: ReadonlySet<string>,
+  release: Release,
+  record: InstallRecord | undefined,
+  log: Logger,
+): Promise<void> {
+  const live = await listApplications(kube);
+  await prepareRetirements(kube, planRetirements(live, forkApps, release), live, record, log);
+}
+
+/** Once every component is ready: settle the retirements the root has pruned, and say which it has not yet. */
+export async function settleRetirements(
+  kube: Kube,
+  forkApps: ReadonlySet<string>,
+  record: InstallRecord | undefined,
+  log: Logger,
+): Promise<void> {
+  const pending = await finishRetirements(kube, forkApps, record, log, { timeoutMs: RETIRE_WAIT_MS });
+  if (pending.length > 0)
+    log.warn(
+      `the root has not pruned ${pending.join(', ')} yet; what they deployed is settled by the next run of this command`,
+    );
 }
 
 /** Before the root sees the new commit: record, then hold the objects (successor) or mark what existed before. */

@@ -8,14 +8,14 @@ import { BUNDLES, COMPONENTS } from '../catalogue/components.js';
 import { NEWEST_RELEASE, RELEASES, type Release } from '../catalogue/releases.js';
 import { parseComponentList } from '../catalogue/resolve-components.js';
 import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
+import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV } from '../constants.js';
 import { UserError } from '../errors.js';
-import type { Mirror } from '../vendor/vendor-remote-bases.js';
-import { EMAIL, type Settings } from './settings.js';
+import type { Mirror } from '../hermetic/vendor-remote-bases.js';
+import { EMAIL, type SettingName, type Settings } from './settings.js';
 
-export type { Mirror } from '../vendor/vendor-remote-bases.js';
+export type { Mirror } from '../hermetic/vendor-remote-bases.js';
 
-export type ForkLocation =
+export type ForkSpec =
   | { readonly kind: 'git'; readonly url: string }
   | { readonly kind: 'local'; readonly path: string }
   | {
@@ -31,7 +31,7 @@ export interface ForkOptions {
   readonly components: readonly string[];
   readonly target: Target;
   readonly footprint: Footprint;
-  readonly fork: ForkLocation;
+  readonly fork: ForkSpec;
   readonly branch: string;
   readonly mirrors: readonly Mirror[];
   /** The URL Argo CD reads the fork from, when it differs from the push URL. */
@@ -73,7 +73,10 @@ export const rawForkOptionsSchema = z
 export type RawForkOptions = z.infer<typeof rawForkOptionsSchema>;
 
 /** The fork options among the settings (the cluster ones are the install command's). */
-export function rawForkOptionsFrom(s: Settings, yes: boolean, output: string | undefined): RawForkOptions {
+export function rawForkOptionsFrom(
+  s: Settings,
+  run: { readonly yes: boolean; readonly output: string | undefined },
+): RawForkOptions {
   // zod's optional() takes undefined: keys with no value simply stay unset.
   return {
     upstream: s.upstream,
@@ -93,9 +96,47 @@ export function rawForkOptionsFrom(s: Settings, yes: boolean, output: string | u
     oidcIssuer: s.oidcIssuer,
     adminPasswordFile: s.adminPasswordFile,
     adminEmail: s.adminEmail,
-    yes,
-    output,
+    yes: run.yes,
+    output: run.output,
   };
+}
+
+/** The fork options from merged settings: checked against the schema, then resolved. */
+export function forkOptionsFrom(
+  s: Settings,
+  run: { readonly yes: boolean; readonly output: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ForkOptions {
+  const parsed = rawForkOptionsSchema.safeParse(rawForkOptionsFrom(s, run));
+  if (!parsed.success)
+    throw new UserError(
+      `invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return resolveForkOptions(parsed.data, env);
+}
+
+/** Upgrade's fork settings: where the fork is; its release and components come from the fork itself. */
+const LOCATION: readonly SettingName[] = [
+  'upstream',
+  'fork',
+  'githubFork',
+  'githubApiUrl',
+  'githubRepoName',
+  'branch',
+  'mirror',
+  'argocdRepoUrl',
+  'sshKey',
+  'tokenEnv',
+];
+
+/** upgrade and `plan --to`: the fork-location part of the settings, validated as fork validates them. */
+export function upgradeForkOptionsFrom(
+  s: Settings,
+  run: { readonly yes: boolean; readonly output: string | undefined },
+  to: Release | undefined,
+): ForkOptions {
+  const location = Object.fromEntries(LOCATION.map((k) => [k, s[k]]));
+  return resolveForkOptions({ ...rawForkOptionsFrom(location, run), release: to });
 }
 
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]))[\w./-]+$/;
@@ -150,7 +191,7 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     }
   }
 
-  let fork: ForkLocation | undefined;
+  let fork: ForkSpec | undefined;
   if (raw.fork !== undefined && raw.githubFork !== undefined)
     problems.push('--fork and --github-fork are alternatives: give one');
   else if (raw.githubFork !== undefined) {
@@ -186,12 +227,12 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     components,
     target: target as Target,
     footprint: footprint as Footprint,
-    fork: fork as ForkLocation,
+    fork: fork as ForkSpec,
     branch,
     mirrors,
     argocdRepoUrl: raw.argocdRepoUrl,
     sshKey: raw.sshKey,
-    tokenEnv: raw.tokenEnv ?? (fork?.kind === 'github' ? 'GITHUB_TOKEN' : 'KFG_GIT_TOKEN'),
+    tokenEnv: raw.tokenEnv ?? (fork?.kind === 'github' ? GITHUB_TOKEN_ENV : DEFAULT_TOKEN_ENV),
     oidcIssuer: raw.oidcIssuer,
     adminPasswordFile: raw.adminPasswordFile,
     adminEmail: raw.adminEmail,

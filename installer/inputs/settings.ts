@@ -141,7 +141,6 @@ export const SETTING_BY_NAME: ReadonlyMap<SettingName, SettingSpec> = new Map(SE
 export const SETTING_BY_KEY: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((s) => [s.key, s]));
 
 /** Values used when no flag, config key or variable gives one (the wizard offers them as defaults). */
-export const DEFAULT_ADMIN_EMAIL = 'user@example.com';
 export const CLUSTER_DEFAULTS = { timeout: '60m', componentTimeout: '20m', failureGrace: '90s' } as const;
 
 /** Where a setting is named for people: "--release (config key release, KFG_RELEASE)". */

@@ -8,12 +8,11 @@ import { parse } from 'yaml';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Release } from '../catalogue/releases.js';
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { DEFAULT_UPSTREAM, FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL } from '../constants.js';
+import { DEFAULT_UPSTREAM, FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL, DEFAULT_ADMIN_EMAIL } from '../constants.js';
 import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
-import type { VendorPlan } from '../vendor/vendor-plan.js';
+import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
 import { UserError } from '../errors.js';
-import { DEFAULT_ADMIN_EMAIL } from '../inputs/settings.js';
 import { readDexUser, renderDexUser } from './render-dex-user.js';
 import { dexPasswordFile, overlayDir, renderComponentOverlay, upstreamPathFor } from './render-overlay.js';
 

@@ -16,7 +16,7 @@ import {
   ROOT_APP_NAME,
   TOOL,
 } from '../constants.js';
-import type { InstallRecord } from '../execute/install-record.js';
+import type { InstallRecord } from './install-record.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
 import { syncWave, trackedBy } from './install-applications.js';
 

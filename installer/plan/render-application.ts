@@ -8,11 +8,13 @@ import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import {
   ANNOTATION_COMPONENT,
   ANNOTATION_SYNC_WAVE,
+  ARGOCD_API_VERSION,
   ARGOCD_NAMESPACE,
   FORK_APPS_DIR,
   IN_CLUSTER,
   LABEL_MANAGED_BY,
   LABEL_PART_OF,
+  PART_OF_KUBEFLOW,
   RESOURCES_FINALIZER,
   ROOT_APP_NAME,
   TOOL,
@@ -71,12 +73,12 @@ export function buildComponentApplication(c: ResolvedComponent, source: SourceRe
     'RespectIgnoreDifferences=true',
   ];
   return {
-    apiVersion: 'argoproj.io/v1alpha1',
+    apiVersion: ARGOCD_API_VERSION,
     kind: 'Application',
     metadata: {
       name: c.spec.name,
       namespace: ARGOCD_NAMESPACE,
-      labels: { [LABEL_PART_OF]: 'kubeflow', [LABEL_MANAGED_BY]: TOOL },
+      labels: { [LABEL_PART_OF]: PART_OF_KUBEFLOW, [LABEL_MANAGED_BY]: TOOL },
       annotations: { [ANNOTATION_SYNC_WAVE]: String(c.wave), [ANNOTATION_COMPONENT]: c.spec.name },
       finalizers: [RESOURCES_FINALIZER],
     },
@@ -131,12 +133,12 @@ function commentKey(map: YAMLMap, key: string, comment: string): void {
  */
 export function buildRootApplication(source: SourceRef): object {
   return {
-    apiVersion: 'argoproj.io/v1alpha1',
+    apiVersion: ARGOCD_API_VERSION,
     kind: 'Application',
     metadata: {
       name: ROOT_APP_NAME,
       namespace: ARGOCD_NAMESPACE,
-      labels: { [LABEL_PART_OF]: 'kubeflow', [LABEL_MANAGED_BY]: TOOL },
+      labels: { [LABEL_PART_OF]: PART_OF_KUBEFLOW, [LABEL_MANAGED_BY]: TOOL },
       finalizers: [RESOURCES_FINALIZER],
     },
     spec: {

@@ -7,8 +7,8 @@ import { releaseLabel, type Release } from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import type { Footprint, Target } from '../catalogue/targets.js';
 import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
-import { detectArgoCd, type ArgoCdFacts } from '../execute/ensure-argocd.js';
-import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import { detectArgoCd, type ArgoCdFacts } from '../systems/argocd.js';
+import { KubeApiError, type Kube, type KubeObject, type ServerVersion } from '../systems/kube.js';
 import { judgeArgoCdVersion } from './argocd-version.js';
 import { detectTarget, type NodeFacts } from './detect-target.js';
 
@@ -57,9 +57,9 @@ const INSTALL_NEEDS: readonly AccessNeed[] = [
 export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise<PreflightResult> {
   const checks: Check[] = [];
   const where = `context "${kube.target.context}" (${kube.target.server})`;
-  let version: { gitVersion?: string; major?: string; minor?: string };
+  let version: ServerVersion;
   try {
-    version = await kube.request('GET', '/version');
+    version = await kube.version();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     checks.push({
@@ -98,26 +98,7 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   let argocd: ArgoCdFacts | undefined;
   try {
     argocd = await detectArgoCd(kube);
-    checks.push(
-      argocd.incomplete !== undefined
-        ? {
-            name: 'argocd',
-            status: 'fail',
-            message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
-            fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
-          }
-        : argocd.present
-          ? {
-              name: 'argocd',
-              status: 'ok',
-              message: `Argo CD is present${argocd.version ? ` (${argocd.version})` : ' (its controller runs outside the cluster or under another name)'}; it will be adopted${argocd.appHealthCheck ? '' : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)'}`,
-            }
-          : {
-              name: 'argocd',
-              status: 'ok',
-              message: `Argo CD is absent; ${ARGOCD_VERSION} will be installed from the fork`,
-            },
-    );
+    checks.push(argoCdCheck(argocd));
     if (argocd.present) checks.push({ name: 'argocd-version', ...judgeArgoCdVersion(argocd.version) });
   } catch (err) {
     checks.push(failFrom('argocd', err, 'check that you may read the argoproj.io API group'));
@@ -127,22 +108,18 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   const denied: string[] = [];
   for (const n of needs) {
     try {
-      const r = await kube.request<{ status?: { allowed?: boolean } }>(
-        'POST',
-        '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
-        {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: {
-            resourceAttributes: {
-              verb: n.verb,
-              group: n.group,
-              resource: n.resource,
-              ...(n.namespace ? { namespace: n.namespace } : {}),
-            },
+      const r = await kube.create<KubeObject & { status?: { allowed?: boolean } }>({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: {
+          resourceAttributes: {
+            verb: n.verb,
+            group: n.group,
+            resource: n.resource,
+            ...(n.namespace ? { namespace: n.namespace } : {}),
           },
         },
-      );
+      });
       if (r.status?.allowed !== true)
         denied.push(`${n.verb} ${n.resource}${n.group ? `.${n.group}` : ''}${n.namespace ? ` in ${n.namespace}` : ''}`);
     } catch (err) {
@@ -207,8 +184,8 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
   }
 
   try {
-    const sc = await kube.request<{ items: KubeObject[] }>('GET', '/apis/storage.k8s.io/v1/storageclasses');
-    const def = sc.items.find(
+    const classes = await kube.list({ apiVersion: 'storage.k8s.io/v1', resource: 'storageclasses' });
+    const def = classes.find(
       (s) => s.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
     );
     checks.push(
@@ -230,13 +207,13 @@ export async function runPreflight(kube: Kube, inputs: PreflightInputs): Promise
 
 /** Every node with what preflight and the wizard need: labels for the cluster type, allocatable capacity. */
 export async function readNodes(kube: Kube): Promise<NodeFacts[]> {
-  const list = await kube.request<{
-    items: (KubeObject & {
+  const nodes = await kube.list<
+    KubeObject & {
       spec?: { providerID?: string };
       status?: { allocatable?: Record<string, string>; nodeInfo?: { architecture?: string } };
-    })[];
-  }>('GET', '/api/v1/nodes');
-  return list.items.map((n) => ({
+    }
+  >({ apiVersion: 'v1', resource: 'nodes' });
+  return nodes.map((n) => ({
     name: n.metadata?.name ?? '',
     labels: n.metadata?.labels ?? {},
     annotations: n.metadata?.annotations ?? {},
@@ -245,6 +222,30 @@ export async function readNodes(kube: Kube): Promise<NodeFacts[]> {
     cpuMillis: parseCpu(n.status?.allocatable?.cpu),
     memoryMiB: parseMemMiB(n.status?.allocatable?.memory),
   }));
+}
+
+/** What the cluster's Argo CD means for the install: adopted, installed from the fork, or in the way. */
+function argoCdCheck(argocd: ArgoCdFacts): Check {
+  if (argocd.incomplete !== undefined)
+    return {
+      name: 'argocd',
+      status: 'fail',
+      message: `Argo CD is incomplete: the argoproj.io CRDs are missing, but namespace ${ARGOCD_NAMESPACE} has ${argocd.incomplete}`,
+      fix: `restore its CRDs (kubectl apply --server-side -k "https://github.com/argoproj/argo-cd/manifests/crds?ref=<its version>") to adopt it, or delete namespace ${ARGOCD_NAMESPACE} so kubeflow-gitops installs Argo CD`,
+    };
+  if (!argocd.present)
+    return {
+      name: 'argocd',
+      status: 'ok',
+      message: `Argo CD is absent; ${ARGOCD_VERSION} will be installed from the fork`,
+    };
+  const version = argocd.version
+    ? ` (${argocd.version})`
+    : ' (its controller runs outside the cluster or under another name)';
+  const healthNote = argocd.appHealthCheck
+    ? ''
+    : '. It has no Application health check, so sync waves do not wait for child health; the installer still waits for each component (--configure-argocd adds it)';
+  return { name: 'argocd', status: 'ok', message: `Argo CD is present${version}; it will be adopted${healthNote}` };
 }
 
 function failFrom(name: string, err: unknown, fix: string): Check {

@@ -3,6 +3,7 @@
  * all this needs, so it uses Node's fetch: @octokit/rest 22 pulls a dependency that requires Node 22.
  * The token goes in the Authorization header only and never appears in errors.
  */
+import { TOOL } from '../constants.js';
 import { ExternalError, UserError } from '../errors.js';
 
 export interface GitHubFork {
@@ -69,7 +70,7 @@ export function createGitHub(options: GitHubOptions): GitHost {
           Accept: 'application/vnd.github+json',
           Authorization: `Bearer ${token.value}`,
           'X-GitHub-Api-Version': '2022-11-28',
-          'User-Agent': 'kubeflow-gitops',
+          'User-Agent': TOOL,
           ...(body ? { 'Content-Type': 'application/json' } : {}),
         },
         body: body ? JSON.stringify(body) : null,

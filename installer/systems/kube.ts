@@ -51,9 +51,21 @@ export interface ResourceType {
   readonly verbs: readonly string[];
 }
 
-/** REST path of every object of one kind, across namespaces (`/api/v1/pods`, `/apis/apps/v1/deployments`). */
-export const collectionPath = (t: Pick<ResourceType, 'apiVersion' | 'resource'>): string =>
-  `${groupVersionPath(t.apiVersion)}/${t.resource}`;
+/** One resource of one API version: what a list or a watch reads (a `ResourceType` is one). */
+export type Collection = Pick<ResourceType, 'apiVersion' | 'resource'>;
+
+/** Which objects of a collection a list returns: one namespace (default all), a label selector. */
+export interface ListOptions {
+  readonly namespace?: string | undefined;
+  readonly labelSelector?: string | undefined;
+}
+
+/**
+ * REST path of every object of one kind, across namespaces (`/api/v1/pods`, `/apis/apps/v1/deployments`)
+ * or in one (`/apis/argoproj.io/v1alpha1/namespaces/argocd/applications`).
+ */
+export const collectionPath = (t: Collection, namespace?: string): string =>
+  `${groupVersionPath(t.apiVersion)}${namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${t.resource}`;
 const groupVersionPath = (apiVersion: string): string =>
   apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 
@@ -61,10 +73,31 @@ export type WatchEvent =
   | { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject }
   | { type: 'ERROR'; object: { code?: number; message?: string } };
 
+/** What `GET /version` says. */
+export interface ServerVersion {
+  readonly gitVersion?: string;
+  readonly major?: string;
+  readonly minor?: string;
+}
+
 export interface Kube {
   readonly target: KubeTarget;
   readonly stats: KubeStats;
+  /**
+   * Raw REST, for installer/systems/ only (lint refuses calls elsewhere): everything else uses the
+   * typed verbs below, so no API path is spelled outside this folder.
+   */
   request<T = unknown>(method: string, path: string, body?: unknown, contentType?: string): Promise<T>;
+  /** The server's Kubernetes version. */
+  version(): Promise<ServerVersion>;
+  /** Whether the API server serves this group version (`argoproj.io/v1alpha1`); discovery, cached once served. */
+  served(apiVersion: string): Promise<boolean>;
+  /** Every object of a collection (one namespace's or all), as the server lists them. */
+  list<T extends KubeObject = KubeObject>(collection: Collection, opts?: ListOptions): Promise<T[]>;
+  /** JSON merge patch (RFC 7386) of one object; `null` removes a field. */
+  mergePatch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T>;
+  /** Creates an object and returns what the server answered (reviews such as SelfSubjectAccessReview too). */
+  create<T extends KubeObject = KubeObject>(obj: KubeObject): Promise<T>;
   /** REST path of an object or collection, found through discovery (cached). */
   pathFor(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string>;
   get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
@@ -285,6 +318,28 @@ export function createKube(opts: KubeOptions): Kube {
     stats: { byVerb },
     request,
     pathFor,
+    version: () => request<ServerVersion>('GET', '/version'),
+    async served(apiVersion) {
+      try {
+        await resources(apiVersion);
+        return true;
+      } catch (err) {
+        if (err instanceof KubeApiError && err.code === 404) return false;
+        throw err;
+      }
+    },
+    async list<T extends KubeObject>(collection: Collection, o: ListOptions = {}) {
+      const q = o.labelSelector !== undefined ? `?labelSelector=${encodeURIComponent(o.labelSelector)}` : '';
+      return (await request<{ items: T[] }>('GET', `${collectionPath(collection, o.namespace)}${q}`)).items;
+    },
+    async mergePatch<T extends KubeObject>(ref: ObjectRef, patch: object) {
+      const path = await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+      return request<T>('PATCH', path, patch, 'application/merge-patch+json');
+    },
+    async create<T extends KubeObject>(obj: KubeObject) {
+      const r = refOf(obj);
+      return request<T>('POST', await pathFor(r.apiVersion, r.kind, r.namespace), obj);
+    },
     async get<T extends KubeObject>(ref: ObjectRef) {
       try {
         return await request<T>('GET', await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name));

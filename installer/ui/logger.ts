@@ -5,7 +5,15 @@ export interface Logger {
   warn(message: string): void;
 }
 
-export function createStderrLogger(stream: NodeJS.WritableStream = process.stderr, quiet = false): Logger {
+export interface LoggerOptions {
+  /** Say nothing (--output json keeps stderr for errors only). */
+  readonly quiet?: boolean;
+}
+
+export function createStderrLogger(
+  stream: NodeJS.WritableStream = process.stderr,
+  { quiet = false }: LoggerOptions = {},
+): Logger {
   const write = (prefix: string, m: string) => {
     if (!quiet) stream.write(`${prefix} ${m}\n`);
   };

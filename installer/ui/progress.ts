@@ -16,9 +16,12 @@ export interface ProgressReporter {
   finish(states: ReadonlyMap<string, ComponentState>): Promise<void>;
 }
 
-export function progressMode(output: 'text' | 'json', isTTY: boolean, env: NodeJS.ProcessEnv): ProgressMode {
+export function progressMode(
+  output: 'text' | 'json',
+  terminal: { readonly isTTY: boolean; readonly env: NodeJS.ProcessEnv },
+): ProgressMode {
   if (output === 'json') return 'json';
-  return isTTY && !env.CI ? 'tty' : 'lines';
+  return terminal.isTTY && !terminal.env.CI ? 'tty' : 'lines';
 }
 
 const counts = (s: ComponentState) =>

@@ -15,9 +15,9 @@ import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
 import { templatePath } from '../plan/kubeflow-apps.js';
 import { overlayDir, renderComponentOverlay, upstreamPathFor } from '../plan/render-overlay.js';
 import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
-import { readEntries } from '../vendor/find-remote-resources.js';
-import { rewriteKustomizationEntries } from '../vendor/rewrite-kustomization-entries.js';
-import type { VendorPlan } from '../vendor/vendor-plan.js';
+import { readEntries } from '../hermetic/find-remote-resources.js';
+import { rewriteKustomizationEntries } from '../hermetic/rewrite-kustomization-entries.js';
+import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import type { Installation } from './read-installation.js';
 
 export const UPGRADE_PLAN_VERSION = 1;

@@ -8,10 +8,10 @@
  */
 import { posix } from 'node:path';
 import { FORK_APPS_DIR, FORK_OVERLAYS_DIR, FORK_VENDOR_DIR } from '../constants.js';
-import { KUSTOMIZATION_NAMES, readEntries } from '../vendor/find-remote-resources.js';
-import { parseKustomizeEntry } from '../vendor/kustomize-remote-url.js';
-import { rewriteKustomizationEntries } from '../vendor/rewrite-kustomization-entries.js';
-import { planVendoring } from '../vendor/vendor-plan.js';
+import { KUSTOMIZATION_NAMES, readEntries } from '../hermetic/find-remote-resources.js';
+import { parseKustomizeEntry } from '../hermetic/kustomize-remote-url.js';
+import { rewriteKustomizationEntries } from '../hermetic/rewrite-kustomization-entries.js';
+import { planVendoring } from '../hermetic/vendor-plan.js';
 
 /** The three sides of a conflicted path; undefined when that side has no file. */
 export interface ConflictSides {

@@ -8,8 +8,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { ARGOCD_OVERLAY_DIR, FORK_VENDOR_DIR } from '../constants.js';
-import { findRemoteResources, kustomizationFileIn } from '../vendor/find-remote-resources.js';
-import { nodeTreeReader } from '../vendor/vendor-remote-bases.js';
+import { findRemoteResources, kustomizationFileIn } from '../hermetic/find-remote-resources.js';
+import { nodeTreeReader } from '../hermetic/vendor-remote-bases.js';
 
 /** Vendored source directories under vendor/, relative to the repository root, sorted. */
 export async function listVendorRoots(repoDir: string): Promise<string[]> {

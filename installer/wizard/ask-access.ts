@@ -3,11 +3,11 @@
  * or generated and shown once at the end) and Argo CD (install the pinned version when the cluster
  * has none, or adopt the one found, leaving its configuration alone unless asked to configure it).
  */
-import { ARGOCD_VERSION } from '../constants.js';
+import { ARGOCD_VERSION, DEFAULT_ADMIN_EMAIL } from '../constants.js';
 import { InterruptedError } from '../errors.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import { passwordProblem } from '../inputs/password-strength.js';
-import { DEFAULT_ADMIN_EMAIL, EMAIL } from '../inputs/settings.js';
+import { EMAIL } from '../inputs/settings.js';
 import type { Prompter } from '../systems/prompter.js';
 import { givenNote, type ClusterFacts, type WizardFacts, type WizardSecrets } from './facts.js';
 
@@ -16,12 +16,12 @@ export type PasswordSource = 'typed' | 'file' | 'environment' | 'kept-or-generat
 
 export async function askAccess(
   given: MergedSettings,
-  withDex: boolean,
+  selection: { readonly withDex: boolean },
   facts: WizardFacts,
   p: Prompter,
   secrets: WizardSecrets,
 ): Promise<{ adminEmail?: string; password: PasswordSource }> {
-  if (!withDex) {
+  if (!selection.withDex) {
     p.note('✔ Admin login: none (Dex is not in this selection)');
     return { password: 'none' };
   }

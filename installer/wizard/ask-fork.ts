@@ -4,7 +4,7 @@
  * checked with `git ls-remote` at the question, so a wrong URL, token or key is caught here.
  */
 import { join } from 'node:path';
-import { DEFAULT_BRANCH } from '../constants.js';
+import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV } from '../constants.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import { SETTING_BY_NAME, type Settings } from '../inputs/settings.js';
 import type { Prompter } from '../systems/prompter.js';
@@ -93,7 +93,7 @@ async function askRemote(
   out: Settings,
 ): Promise<void> {
   const g = given.values;
-  const tokenEnv = g.tokenEnv ?? 'KFG_GIT_TOKEN';
+  const tokenEnv = g.tokenEnv ?? DEFAULT_TOKEN_ENV;
   let url = g.fork;
   let sshKey = g.sshKey;
   for (;;) {

@@ -4,7 +4,7 @@
  * facts as data. Reading facts never changes anything.
  */
 import type { Target } from '../catalogue/targets.js';
-import type { ArgoCdFacts } from '../execute/ensure-argocd.js';
+import type { ArgoCdFacts } from '../systems/argocd.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import type { Settings } from '../inputs/settings.js';
 import type { GitAuth } from '../systems/git.js';

@@ -7,9 +7,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_BRANCH } from '../constants.js';
 import type { Deps } from '../deps.js';
-import { detectArgoCd } from '../execute/ensure-argocd.js';
 import { explainTarget } from '../preflight/detect-target.js';
 import { readNodes } from '../preflight/run-preflight.js';
+import { detectArgoCd } from '../systems/argocd.js';
 import { listContexts } from '../systems/kube.js';
 import type { WizardFacts } from './facts.js';
 
@@ -18,7 +18,7 @@ export function createWizardFacts(deps: Deps, kubeconfig: string | undefined): W
     contexts: listContexts(kubeconfig),
     async cluster(context) {
       const kube = deps.kube({ kubeconfig, context });
-      const version = await kube.request<{ gitVersion?: string; minor?: string }>('GET', '/version');
+      const version = await kube.version();
       const nodes = await readNodes(kube);
       return {
         context,

@@ -4,6 +4,7 @@
  * non-interactive run with the same settings do the same thing. Ctrl-C at any question rejects with
  * inquirer's ExitPromptError, which the CLI turns into a quiet exit 130; nothing has changed by then.
  */
+import { DEFAULT_TOKEN_ENV, GITHUB_TOKEN_ENV } from '../constants.js';
 import { resolveComponents } from '../catalogue/resolve-components.js';
 import { TARGET_INFO, type Footprint } from '../catalogue/targets.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
@@ -25,7 +26,7 @@ export async function runWizard(given: MergedSettings, facts: WizardFacts, p: Pr
   const components = await askComponents(given, release, footprint, cluster, p);
   const fork = await askFork(given, facts, p, secrets);
   const withDex = resolveComponents(components, release).some((c) => c.spec.name === 'dex');
-  const access = await askAccess(given, withDex, facts, p, secrets);
+  const access = await askAccess(given, { withDex }, facts, p, secrets);
   const configureArgocd = await askArgoCd(given, cluster, p);
 
   const settings: Settings = {
@@ -38,7 +39,7 @@ export async function runWizard(given: MergedSettings, facts: WizardFacts, p: Pr
     ...(access.adminEmail !== undefined ? { adminEmail: access.adminEmail } : {}),
     ...(cluster.argocd.present || configureArgocd ? { configureArgocd } : {}),
   };
-  const tokenEnv = settings.tokenEnv ?? (settings.githubFork !== undefined ? 'GITHUB_TOKEN' : 'KFG_GIT_TOKEN');
+  const tokenEnv = settings.tokenEnv ?? (settings.githubFork !== undefined ? GITHUB_TOKEN_ENV : DEFAULT_TOKEN_ENV);
   const needsToken =
     settings.githubFork !== undefined || (/^https?:/.test(settings.fork ?? '') && settings.sshKey === undefined);
   const tokenSource = !needsToken ? undefined : secrets.gitToken !== undefined ? 'the prompt' : tokenEnv;

@@ -5,7 +5,7 @@
  */
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
 import { releaseLabel, type Release } from '../catalogue/releases.js';
-import { ARGOCD_VERSION, DEFAULT_BRANCH } from '../constants.js';
+import { ARGOCD_VERSION, DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH } from '../constants.js';
 import { InterruptedError } from '../errors.js';
 import type { Settings } from '../inputs/settings.js';
 import type { Prompter } from '../systems/prompter.js';
@@ -32,10 +32,7 @@ export function renderSummary(s: SummaryInputs): string {
     v.githubFork !== undefined
       ? `GitHub fork under ${v.githubFork}${v.githubRepoName ? ` (${v.githubRepoName})` : ''}`
       : (v.fork ?? '?');
-  const admin =
-    s.password === 'none'
-      ? 'none (no Dex)'
-      : `${v.adminEmail ?? 'user@example.com'}, password ${{ typed: 'as typed', file: `from ${v.adminPasswordFile ?? ''}`, environment: 'from KFG_ADMIN_PASSWORD', 'kept-or-generated': 'kept if the fork has one, else generated and shown once at the end', none: '' }[s.password]}`;
+  const admin = adminLine(v, s.password);
   return [
     '',
     'The plan',
@@ -49,7 +46,7 @@ export function renderSummary(s: SummaryInputs): string {
     `  requests     ${cpus(sel.requests.cpuMillis)} CPU and ${gib(sel.requests.memoryMiB)} GiB of ${cpus(s.cluster.allocatable.cpuMillis)} CPU and ${gib(s.cluster.allocatable.memoryMiB)} GiB allocatable`,
     `  fork         ${fork}, branch ${v.branch ?? DEFAULT_BRANCH}${s.tokenSource ? ` (token from ${s.tokenSource})` : ''}`,
     `  admin        ${admin}`,
-    `  Argo CD      ${a.present ? `adopt ${a.version ?? 'the one found'}${v.configureArgocd ? ' and configure it (--configure-argocd)' : ', configuration left alone'}` : `install ${ARGOCD_VERSION} from the fork`}`,
+    `  Argo CD      ${argoCdLine(a, v)}`,
     ...TARGET_INFO[target].notes.map((n) => `  note         ${n}`),
     '',
   ].join('\n');
@@ -59,4 +56,24 @@ export async function confirmPlan(s: SummaryInputs, p: Prompter): Promise<void> 
   p.note(renderSummary(s));
   const go = await p.confirm('Fork, push and install this now?', true);
   if (!go) throw new InterruptedError('cancelled at the summary: nothing was changed');
+}
+
+/** The admin login as the summary shows it: the email and where the password comes from. */
+function adminLine(v: Settings, password: PasswordSource): string {
+  if (password === 'none') return 'none (no Dex)';
+  const from: Record<PasswordSource, string> = {
+    typed: 'as typed',
+    file: `from ${v.adminPasswordFile ?? ''}`,
+    environment: 'from KFG_ADMIN_PASSWORD',
+    'kept-or-generated': 'kept if the fork has one, else generated and shown once at the end',
+    none: '',
+  };
+  return `${v.adminEmail ?? DEFAULT_ADMIN_EMAIL}, password ${from[password]}`;
+}
+
+/** What happens to Argo CD: adopt the one found (configured or left alone), or install the pinned one. */
+function argoCdLine(a: ClusterFacts['argocd'], v: Settings): string {
+  if (!a.present) return `install ${ARGOCD_VERSION} from the fork`;
+  const config = v.configureArgocd ? ' and configure it (--configure-argocd)' : ', configuration left alone';
+  return `adopt ${a.version ?? 'the one found'}${config}`;
 }

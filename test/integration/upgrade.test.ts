@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/commands/fork.js';
-import { runUpgrade } from '../../installer/commands/upgrade.js';
-import { findRemoteResources } from '../../installer/vendor/find-remote-resources.js';
-import { nodeTreeReader } from '../../installer/vendor/vendor-remote-bases.js';
+import { runFork } from '../../installer/fork/run-fork.js';
+import { runUpgrade } from '../../installer/upgrade/run-upgrade.js';
+import { findRemoteResources } from '../../installer/hermetic/find-remote-resources.js';
+import { nodeTreeReader } from '../../installer/hermetic/vendor-remote-bases.js';
 import { fixturesMissing, projectRoot } from '../support/fixtures.js';
 import { run, startForkEnv, TOKEN, type ForkEnv } from '../support/fork-env.js';
 import { renderOffline } from '../support/render-offline.js';

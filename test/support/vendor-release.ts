@@ -10,8 +10,8 @@ import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemoteFetcher } from '../../installer/systems/remote-sources.js';
-import { findRemoteResources, readEntries } from '../../installer/vendor/find-remote-resources.js';
-import { nodeTreeReader, vendorRemoteBases, type VendorResult } from '../../installer/vendor/vendor-remote-bases.js';
+import { findRemoteResources, readEntries } from '../../installer/hermetic/find-remote-resources.js';
+import { nodeTreeReader, vendorRemoteBases, type VendorResult } from '../../installer/hermetic/vendor-remote-bases.js';
 import { fixtureFileRoot, fixturesMissing, prepareUpstreamRepos } from './fixtures.js';
 import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 

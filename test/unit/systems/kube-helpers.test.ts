@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { APPLICATIONS_PATH, cascadePatch } from '../../../installer/systems/argocd.js';
 import { collectionPath, retryDelayMs } from '../../../installer/systems/kube.js';
 
 describe('collectionPath', () => {
@@ -8,6 +9,30 @@ describe('collectionPath', () => {
     expect(collectionPath({ apiVersion: 'argoproj.io/v1alpha1', resource: 'applications' })).toBe(
       '/apis/argoproj.io/v1alpha1/applications',
     );
+  });
+  it('puts a namespace before the resource when given one', () => {
+    expect(APPLICATIONS_PATH).toBe('/apis/argoproj.io/v1alpha1/namespaces/argocd/applications');
+    expect(collectionPath({ apiVersion: 'v1', resource: 'secrets' }, 'a b')).toBe('/api/v1/namespaces/a%20b/secrets');
+  });
+});
+
+describe('cascadePatch', () => {
+  it('turns auto-sync off and adds the resources finalizer once', () => {
+    expect(cascadePatch({ metadata: { name: 'a', finalizers: ['x'] } })).toEqual({
+      metadata: { finalizers: ['x', 'resources-finalizer.argocd.argoproj.io'] },
+      spec: { syncPolicy: { automated: null } },
+    });
+    expect(cascadePatch({ metadata: { name: 'a', finalizers: ['resources-finalizer.argocd.argoproj.io'] } })).toEqual({
+      metadata: { finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+      spec: { syncPolicy: { automated: null } },
+    });
+  });
+  it('leaves an Application being deleted alone unless an operation is pending, which it drops', () => {
+    expect(cascadePatch({ metadata: { name: 'a', deletionTimestamp: 'now' } })).toBeUndefined();
+    expect(cascadePatch({ metadata: { name: 'a', deletionTimestamp: 'now' }, operation: { sync: {} } })).toEqual({
+      spec: { syncPolicy: { automated: null } },
+      operation: null,
+    });
   });
 });
 

@@ -16,7 +16,7 @@ describe('question 6: admin login', () => {
       accept(/Admin email .*\(user@example\.com\)/),
       accept(/Admin password[\s\S]*❯ generate one \(shown once at the end\)/),
     ]);
-    expect(await askAccess(given(), true, fakeFacts(), s.prompter, {})).toEqual({
+    expect(await askAccess(given(), { withDex: true }, fakeFacts(), s.prompter, {})).toEqual({
       adminEmail: 'user@example.com',
       password: 'kept-or-generated',
     });
@@ -75,7 +75,7 @@ describe('question 6: admin login', () => {
       },
     ]);
     const secrets: WizardSecrets = {};
-    expect(await askAccess(given(), true, fakeFacts(), s.prompter, secrets)).toEqual({
+    expect(await askAccess(given(), { withDex: true }, fakeFacts(), s.prompter, secrets)).toEqual({
       adminEmail: 'ada@example.org',
       password: 'typed',
     });
@@ -86,9 +86,11 @@ describe('question 6: admin login', () => {
 
   it('nothing is asked without Dex, and no password question with KFG_ADMIN_PASSWORD or a password file', async () => {
     const none = scriptedPrompter([]);
-    expect(await askAccess(given(), false, fakeFacts(), none.prompter, {})).toEqual({ password: 'none' });
+    expect(await askAccess(given(), { withDex: false }, fakeFacts(), none.prompter, {})).toEqual({ password: 'none' });
     const env = scriptedPrompter([accept(/Admin email/)]);
-    expect(await askAccess(given(), true, fakeFacts({ env: { KFG_ADMIN_PASSWORD: 'x' } }), env.prompter, {})).toEqual({
+    expect(
+      await askAccess(given(), { withDex: true }, fakeFacts({ env: { KFG_ADMIN_PASSWORD: 'x' } }), env.prompter, {}),
+    ).toEqual({
       adminEmail: 'user@example.com',
       password: 'environment',
     });
@@ -96,7 +98,7 @@ describe('question 6: admin login', () => {
     expect(
       await askAccess(
         given({ adminEmail: 'a@b.io', adminPasswordFile: '/run/pw' }),
-        true,
+        { withDex: true },
         fakeFacts(),
         file.prompter,
         {},

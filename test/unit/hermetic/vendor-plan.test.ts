@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RemoteEntry } from '../../../installer/vendor/find-remote-resources.js';
-import { parseKustomizeEntry } from '../../../installer/vendor/kustomize-remote-url.js';
-import { planVendoring, relativeEntry } from '../../../installer/vendor/vendor-plan.js';
+import type { RemoteEntry } from '../../../installer/hermetic/find-remote-resources.js';
+import { parseKustomizeEntry } from '../../../installer/hermetic/kustomize-remote-url.js';
+import { planVendoring, relativeEntry } from '../../../installer/hermetic/vendor-plan.js';
 
 function remote(file: string, index: number, entry: string, field: RemoteEntry['field'] = 'resources'): RemoteEntry {
   const parsed = parseKustomizeEntry(entry);

@@ -2,7 +2,7 @@
  * Why a deletion does not finish, in words a person can act on: the Application's own error
  * conditions and the resources it still lists, or a Terminating namespace's conditions and finalizers.
  */
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { applicationRef } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 
 interface Condition {
@@ -29,23 +29,9 @@ export async function describeStuck(
 ): Promise<string[]> {
   const out: string[] = [];
   for (const name of apps) {
-    const a = await kube.get<StuckApp>({
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      namespace: ARGOCD_NAMESPACE,
-      name,
-    });
+    const a = await kube.get<StuckApp>(applicationRef(name));
     if (!a) continue;
-    const why = [
-      ...(a.status?.conditions ?? []).map((c) => `${c.type ?? ''}: ${c.message ?? ''}`),
-      ...(a.status?.operationState?.message ? [a.status.operationState.message] : []),
-    ];
-    const left = (a.status?.resources ?? [])
-      .slice(0, 8)
-      .map((r) => `${r.kind ?? ''} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? ''}`);
-    out.push(
-      `Application ${name} is still being deleted${why.length > 0 ? `: ${why.join('; ')}` : ''}${left.length > 0 ? ` (still has ${left.join(', ')}${(a.status?.resources?.length ?? 0) > 8 ? ', …' : ''})` : ''}`,
-    );
+    out.push(stuckApplicationSentence(name, a));
     for (const ns of new Set(
       (a.status?.resources ?? []).filter((r) => r.kind === 'Namespace').map((r) => r.name ?? ''),
     ))
@@ -60,11 +46,30 @@ async function describeNamespaces(kube: Kube, names: readonly string[]): Promise
   for (const name of names) {
     const ns = await kube.get<StuckNamespace>({ apiVersion: 'v1', kind: 'Namespace', name });
     if (ns?.status?.phase !== 'Terminating') continue;
-    const why = (ns.status.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.message ?? c.type ?? '');
-    const finalizers = ns.spec?.finalizers ?? [];
-    out.push(
-      `namespace ${name} is Terminating${why.length > 0 ? `: ${why.join('; ')}` : ''}${finalizers.length > 0 ? ` (finalizers: ${finalizers.join(', ')})` : ''}`,
-    );
+    out.push(terminatingSentence(name, ns));
   }
   return out;
+}
+
+function stuckApplicationSentence(name: string, a: StuckApp): string {
+  const why = [
+    ...(a.status?.conditions ?? []).map((c) => `${c.type ?? ''}: ${c.message ?? ''}`),
+    ...(a.status?.operationState?.message ? [a.status.operationState.message] : []),
+  ];
+  const resources = a.status?.resources ?? [];
+  const left = resources
+    .slice(0, 8)
+    .map((r) => `${r.kind ?? ''} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? ''}`);
+  const because = why.length > 0 ? `: ${why.join('; ')}` : '';
+  const more = resources.length > 8 ? ', …' : '';
+  const holding = left.length > 0 ? ` (still has ${left.join(', ')}${more})` : '';
+  return `Application ${name} is still being deleted${because}${holding}`;
+}
+
+function terminatingSentence(name: string, ns: StuckNamespace): string {
+  const why = (ns.status?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.message ?? c.type ?? '');
+  const finalizers = ns.spec?.finalizers ?? [];
+  const because = why.length > 0 ? `: ${why.join('; ')}` : '';
+  const holding = finalizers.length > 0 ? ` (finalizers: ${finalizers.join(', ')})` : '';
+  return `namespace ${name} is Terminating${because}${holding}`;
 }

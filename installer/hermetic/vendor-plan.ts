@@ -2,12 +2,13 @@
  * The pure half of vendoring: where each remote source goes in the fork and how each entry is
  * rewritten. Serialisable and deterministic, so that a dry run can print it and tests can compare it.
  */
+import { FORK_VENDOR_DIR } from '../constants.js';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { EntryField, FoundResources } from './find-remote-resources.js';
 
 /** Everything vendored lives below this directory of the fork. */
-export const VENDOR_DIR = 'vendor';
+export const VENDOR_DIR = FORK_VENDOR_DIR;
 
 /** A git remote base: the repository at `ref`, of which the part needed by `subPath` is copied. */
 export interface GitSource {

@@ -3,7 +3,7 @@ import {
   parseKustomizeEntry,
   RemoteUrlError,
   type KustomizeEntry,
-} from '../../../installer/vendor/kustomize-remote-url.js';
+} from '../../../installer/hermetic/kustomize-remote-url.js';
 
 const gh = (
   owner: string,

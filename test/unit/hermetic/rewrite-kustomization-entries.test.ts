@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   EntryRewriteError,
   rewriteKustomizationEntries,
-} from '../../../installer/vendor/rewrite-kustomization-entries.js';
+} from '../../../installer/hermetic/rewrite-kustomization-entries.js';
 
 describe('rewriteKustomizationEntries', () => {
   it('changes only the entry scalars: comments, indentation, quotes and other bytes stay', () => {

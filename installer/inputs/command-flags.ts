@@ -4,13 +4,12 @@
  * `--config` and KFG_* through the same merge (installer/inputs/merge-settings.ts).
  */
 import { Command, Option } from 'commander';
-import { RELEASES } from '../catalogue/releases.js';
+import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_UPSTREAM } from '../constants.js';
+import { DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM } from '../constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';
-import { DEFAULT_ADMIN_EMAIL } from '../inputs/settings.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -55,7 +54,7 @@ export function withRunOptions(cmd: Command): Command {
 export function withForkOptions(cmd: Command): Command {
   return withRunOptions(
     withForkLocation(cmd)
-      .addOption(new Option('--release <tag>', 'Kubeflow release').choices(RELEASES))
+      .addOption(new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`).choices(RELEASES))
       .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
       .addOption(new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS))
       .addOption(
@@ -100,6 +99,73 @@ export function withApply(cmd: Command): Command {
     'let kubeflow-gitops add its health check and settings to an adopted Argo CD',
   );
 }
+
+/** Each command's flags, in the order --help lists them. */
+export const COMMAND_FLAGS = {
+  plan: (cmd: Command) =>
+    withForkOptions(cmd).addOption(
+      new Option('--to <release>', 'show the upgrade of the fork to this release instead (see upgrade)').choices(
+        RELEASES,
+      ),
+    ),
+  fork: withForkOptions,
+  install: (cmd: Command) =>
+    withApply(withForkOptions(cmd)).option(
+      '--save-config <file>',
+      'write the settings (answers, never secrets) to a YAML file for --config',
+    ),
+  apply: (cmd: Command) => withApply(withForkOptions(cmd)),
+  status: (cmd: Command) =>
+    withWatch(withCluster(cmd))
+      .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
+      .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
+      .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', DEFAULT_TOKEN_ENV)
+      .addOption(
+        new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),
+      ),
+  uninstall: (cmd: Command) =>
+    withCluster(cmd)
+      .option('--keep-argocd', 'keep Argo CD even when kubeflow-gitops installed it')
+      .option(
+        '--keep-crds',
+        "keep the components' CustomResourceDefinitions, and with them every custom resource (notebooks, pipeline runs, …)",
+      )
+      .option('--dry-run', 'print what would be deleted and stop')
+      .option('-y, --yes', 'do not ask for confirmation')
+      .option(
+        '--wave-timeout <duration>',
+        'how long one wave of components (and then the leftovers) may take to go',
+        '10m',
+      ),
+  doctor: (cmd: Command) =>
+    withCluster(cmd)
+      .addOption(
+        new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`)
+          .choices(RELEASES)
+          .default(NEWEST_RELEASE),
+      )
+      .option('--components <list>', 'components to size the check for', 'all')
+      .addOption(
+        new Option('--target <name>', 'cluster type you intend to install for').choices(TARGETS).default('generic'),
+      )
+      .addOption(new Option('--footprint <size>').choices(['small', 'full']))
+      .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text')),
+  upgrade: (cmd: Command) =>
+    withApply(
+      withRunOptions(
+        withForkLocation(
+          cmd
+            .addOption(new Option('--to <release>', 'the release to upgrade to').choices(RELEASES))
+            .option('--continue', 'finish an upgrade that stopped on conflicts, after you resolved them')
+            .option('--abort', 'drop an upgrade that stopped on conflicts (the fork was not changed)')
+            .option(
+              '--no-apply',
+              'push the upgrade and stop: no cluster access (Argo CD follows the branch; status --watch follows it)',
+            ),
+        ),
+      ),
+    ),
+} satisfies Record<string, (cmd: Command) => Command>;
 
 /** defaults < --config file < KFG_* environment < flags. */
 export async function mergedSettings(cmd: Command): Promise<MergedSettings> {

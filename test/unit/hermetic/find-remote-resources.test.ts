@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findRemoteResources, KustomizationParseError } from '../../../installer/vendor/find-remote-resources.js';
-import { nodeTreeReader } from '../../../installer/vendor/vendor-remote-bases.js';
+import { findRemoteResources, KustomizationParseError } from '../../../installer/hermetic/find-remote-resources.js';
+import { nodeTreeReader } from '../../../installer/hermetic/vendor-remote-bases.js';
 import { writeTree } from '../../support/temp-tree.js';
 
 const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';

@@ -2,13 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RemoteFetcher } from '../../../installer/systems/remote-sources.js';
-import { findRemoteResources } from '../../../installer/vendor/find-remote-resources.js';
+import { findRemoteResources } from '../../../installer/hermetic/find-remote-resources.js';
 import {
   commonAncestor,
   nodeTreeReader,
   VendorError,
   vendorRemoteBases,
-} from '../../../installer/vendor/vendor-remote-bases.js';
+} from '../../../installer/hermetic/vendor-remote-bases.js';
 import { writeTree } from '../../support/temp-tree.js';
 
 const cm = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;

@@ -1,0 +1,72 @@
+/**
+ * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
+ * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
+ * retire what the fork dropped, apply the root, watch every component. Every step is an ensure-step:
+ * re-running continues from wherever an earlier run stopped.
+ */
+import type { Release } from '../catalogue/releases.js';
+import type { Deps } from '../deps.js';
+import type { PreflightResult } from '../preflight/run-preflight.js';
+import type { Kube } from '../systems/kube.js';
+import type { ProgressMode } from '../ui/progress.js';
+import type { WaitResult } from '../watch/wait-for-components.js';
+import { applyRoot } from './apply-root.js';
+import { ensureArgoCd } from './ensure-argocd.js';
+import { ensureCredentials } from './ensure-cluster-secrets.js';
+import type { ForkBranch } from './fork-branch.js';
+import { ensureInstallRecord } from './install-record.js';
+import type { ForkRemote } from './locate-fork.js';
+import { retireDroppedApplications, settleRetirements } from './retire-applications.js';
+import { exitCodeOf, watchComponents, type Interruptible } from './watch-components.js';
+
+/** How the cluster half runs: flags of install, apply and upgrade. */
+export interface ClusterOptions {
+  readonly configureArgocd: boolean;
+  readonly componentTimeoutMs: number;
+  readonly timeoutMs: number;
+  readonly failureGraceMs: number;
+  readonly progress: ProgressMode;
+  /** How Ctrl-C reaches the watch (the CLI's withInterrupt); without it the watch runs to its end. */
+  readonly interruptible?: Interruptible | undefined;
+}
+
+export interface Delivery {
+  readonly remote: ForkRemote;
+  readonly branch: string;
+  readonly release: Release;
+  readonly fork: ForkBranch;
+  readonly preflight: PreflightResult;
+}
+
+export interface DeliveryResult {
+  readonly exitCode: number;
+  readonly revision: string;
+  readonly wait: WaitResult;
+}
+
+export async function deliverToCluster(
+  kube: Kube,
+  d: Delivery,
+  cluster: ClusterOptions,
+  deps: Deps,
+): Promise<DeliveryResult> {
+  const { fork, remote } = d;
+  const forkApps = new Set(fork.components.map((c) => c.name));
+  let removing: Promise<void> | undefined;
+  try {
+    // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
+    const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
+    await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
+    await ensureCredentials(kube, [...forkApps], remote, deps.log);
+    await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
+    await applyRoot(kube, remote, d.branch, fork, deps.log);
+    // The working copy is not needed any more: removing thousands of files takes seconds, so do it
+    // during the watch rather than between the last component turning ready and the exit.
+    removing = fork.cleanup();
+    const wait = await watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
+    if (wait.outcome.kind === 'ready') await settleRetirements(kube, forkApps, record, deps.log);
+    return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
+  } finally {
+    await (removing ?? fork.cleanup());
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Watches every component to Synced-at-the-revision and Healthy with a progress view, then explains
+ * what is not ready from the workloads themselves. install, apply, upgrade and status share it.
+ */
+import { ROOT_APP_NAME } from '../constants.js';
+import { ExitCode, InterruptedError } from '../errors.js';
+import type { Kube } from '../systems/kube.js';
+import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
+import { explainFromObjects } from '../watch/explain-from-objects.js';
+import { waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
+
+/** Runs `wait` with Ctrl-C turned into an abort of its signal (the CLI's withInterrupt). */
+export type Interruptible = <T>(wait: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
+/** For callers without a terminal to interrupt them (tests): the signal never fires. */
+export const uninterruptible: Interruptible = (wait) => wait(new AbortController().signal);
+
+export interface WatchOptions {
+  readonly components: readonly { readonly name: string; readonly wave: number }[];
+  readonly revision: string;
+  readonly componentTimeoutMs: number;
+  readonly timeoutMs: number;
+  readonly failureGraceMs: number;
+  readonly progress: ProgressMode;
+  readonly interruptible?: Interruptible | undefined;
+}
+
+export async function watchComponents(kube: Kube, o: WatchOptions): Promise<WaitResult> {
+  const reporter = createProgressReporter(o.progress);
+  reporter.start(o.components);
+  const wait = await (o.interruptible ?? uninterruptible)((signal) =>
+    waitForComponents(kube, {
+      components: o.components,
+      root: ROOT_APP_NAME,
+      expectedRevision: o.revision,
+      componentTimeoutMs: o.componentTimeoutMs,
+      overallTimeoutMs: o.timeoutMs,
+      failureGraceMs: o.failureGraceMs,
+      signal,
+      onState: (n, s) => {
+        reporter.update(n, s);
+      },
+      onNote: (m) => {
+        reporter.note(m);
+      },
+    }),
+  );
+  // Said per workload when Argo CD keeps no per-resource health (see explain-from-objects).
+  await reporter.finish(await explainFromObjects(kube, wait.states));
+  return wait;
+}
+
+export function exitCodeOf(wait: WaitResult): number {
+  switch (wait.outcome.kind) {
+    case 'ready':
+      return ExitCode.ok;
+    case 'failed':
+      return ExitCode.degraded;
+    case 'timeout':
+      return ExitCode.timeout;
+    case 'interrupted':
+      throw new InterruptedError(
+        'interrupted: the cluster and the fork are as they were; run the same command again to continue',
+      );
+    case 'error':
+      throw wait.outcome.error;
+  }
+}

@@ -1,0 +1,18 @@
+/** `plan`: everything `fork` would do (components, files, vendored bases, Application diffs), done nowhere. */
+import { resolveComponents } from '../catalogue/resolve-components.js';
+import type { Deps } from '../deps.js';
+import { locateFork } from '../execute/locate-fork.js';
+import type { ForkOptions } from '../inputs/fork-options.js';
+import type { ForkPlan } from '../plan/build-fork-plan.js';
+import { openForkWorkspace, writeForkChanges } from './fork-workspace.js';
+
+export async function runPlan(opts: ForkOptions, deps: Deps): Promise<ForkPlan> {
+  const components = resolveComponents(opts.components, opts.release);
+  const remote = await locateFork(opts, deps, { create: false });
+  const ws = await openForkWorkspace(opts, deps, remote);
+  try {
+    return (await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'preview' })).plan;
+  } finally {
+    await ws.cleanup();
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * `install`: the fork, then the cluster, in one run. Settings come from flags, a config file and the
+ * environment; on a terminal the wizard asks for everything else before any task starts. The cluster
+ * is checked before the fork is touched, so a wrong context changes nothing; the fork is cloned once
+ * and the cluster steps read the commit they sync from that same working copy.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
+import type { Deps } from '../deps.js';
+import { checkCluster } from '../execute/check-cluster.js';
+import { deliverToCluster } from '../execute/deliver-to-cluster.js';
+import { forkBranchIn, type ForkBranch } from '../execute/fork-branch.js';
+import { locateFork, type ForkRemote } from '../execute/locate-fork.js';
+import type { Interruptible } from '../execute/watch-components.js';
+import { adminEmailOf, passwordSavedSentence, pushedSentence } from '../fork/describe-fork-result.js';
+import { openForkWorkspace, writeForkChanges } from '../fork/fork-workspace.js';
+import { publishFork, type ForkResult } from '../fork/publish-fork.js';
+import { clusterOptionsFrom } from '../inputs/cluster-options.js';
+import { renderConfigFile } from '../inputs/config-file.js';
+import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
+import type { MergedSettings } from '../inputs/merge-settings.js';
+import type { Settings } from '../inputs/settings.js';
+import type { Logger } from '../ui/logger.js';
+import { createWizardFacts } from '../wizard/gather-facts.js';
+import { runWizard } from '../wizard/run-wizard.js';
+
+export interface InstallInvocation {
+  readonly merged: MergedSettings;
+  readonly yes: boolean;
+  readonly output: 'text' | 'json';
+  /** Write the settings (never secrets) here before anything runs, for `--config … --yes` in CI. */
+  readonly saveConfig?: string | undefined;
+  /** The wizard runs only when a person can answer (deps.prompter.canPrompt). */
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: NodeJS.WritableStream;
+  readonly interruptible?: Interruptible | undefined;
+}
+
+export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promise<number> {
+  const { settings, deps } = await askWhatIsMissing(inv, baseDeps);
+  const opts = forkOptionsFrom(settings, inv, deps.env);
+  await saveSettings(inv.saveConfig, settings, deps.log);
+  const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
+  const cluster = clusterOptionsFrom(settings, {
+    output: opts.output,
+    isTTY: inv.stderr.isTTY === true,
+    env: deps.env,
+  });
+  const components = resolveComponents(opts.components, opts.release);
+
+  // Reach the cluster before touching the fork: a wrong context or a dead API server stops here.
+  const preflight = await checkCluster(kube, preflightInputs(opts, components), deps.log, {
+    unchanged: 'nothing was changed',
+  });
+  const remote = await locateFork(opts, deps, { create: true });
+  const { published, fork } = await updateFork(opts, deps, remote, components);
+  reportPublished(published, deps.log);
+
+  const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
+  let delivered;
+  try {
+    delivered = await deliverToCluster(
+      kube,
+      { remote, branch: opts.branch, release: opts.release, fork, preflight },
+      { ...cluster, interruptible: inv.interruptible },
+      deps,
+    );
+  } finally {
+    // Shown once, on the terminal of the person who ran the wizard, after the task list has ended
+    // (also when it failed: the password is already in the fork).
+    if (login) inv.stderr.write(loginMessage(login));
+  }
+  if (opts.output !== 'json') inv.stdout.write(`${remote.repoURL} ${opts.branch} ${delivered.revision}\n`);
+  return delivered.exitCode;
+}
+
+/** On a terminal, the wizard; its typed secrets stay in memory (deps.typed). */
+async function askWhatIsMissing(inv: InstallInvocation, deps: Deps): Promise<{ settings: Settings; deps: Deps }> {
+  if (!deps.prompter.canPrompt) return { settings: inv.merged.values, deps };
+  const facts = createWizardFacts(deps, inv.merged.values.kubeconfig);
+  const answered = await runWizard(inv.merged, facts, deps.prompter);
+  return { settings: answered.settings, deps: { ...deps, typed: answered.secrets } };
+}
+
+async function saveSettings(file: string | undefined, settings: Settings, log: Logger): Promise<void> {
+  if (file === undefined) return;
+  await writeFile(file, renderConfigFile(settings));
+  log.info(`saved the settings to ${file} (no secrets); repeat with: kubeflow-gitops install --config ${file} --yes`);
+}
+
+const preflightInputs = (opts: ForkOptions, components: readonly ResolvedComponent[]) => ({
+  release: opts.release,
+  target: opts.target,
+  footprint: opts.footprint,
+  components: components.map((c) => c.spec.name),
+});
+
+/** One working copy: changed, vendored, committed and pushed, then read by the cluster steps. */
+async function updateFork(
+  opts: ForkOptions,
+  deps: Deps,
+  remote: ForkRemote,
+  components: readonly ResolvedComponent[],
+): Promise<{ published: ForkResult; fork: ForkBranch }> {
+  const ws = await openForkWorkspace(opts, deps, remote);
+  try {
+    const changes = await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'fetch' });
+    const published = await publishFork(opts, deps, ws, remote, changes);
+    return { published, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
+  } catch (err) {
+    await ws.cleanup();
+    throw err;
+  }
+}
+
+function reportPublished(r: ForkResult, log: Logger): void {
+  log.info(pushedSentence(r));
+  if (r.passwordFile !== undefined) log.info(passwordSavedSentence(r, r.passwordFile));
+}
+
+interface Login {
+  readonly email: string;
+  readonly password: string;
+  readonly file: string;
+}
+
+function loginToShow(r: ForkResult): Login | undefined {
+  if (r.passwordFile === undefined || r.generatedPassword === undefined) return undefined;
+  return { email: adminEmailOf(r), password: r.generatedPassword, file: r.passwordFile };
+}
+
+function loginMessage(l: Login): string {
+  return `\nKubeflow login: ${l.email} / ${l.password}\n  (shown once; a copy is in ${l.file}, mode 0600)\n`;
+}

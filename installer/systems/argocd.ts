@@ -1,0 +1,172 @@
+/**
+ * Argo CD as an outside system: whether its API is served, what it runs, and the few things the
+ * installer asks of its Applications (list, refresh, detach, stop auto-sync). Every Application path
+ * and patch is spelled here once; the rest of the installer calls these functions.
+ */
+import { ANNOTATION_REFRESH, ARGOCD_API_VERSION, ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
+import { KubeApiError, collectionPath, type Kube, type KubeObject, type ObjectRef } from './kube.js';
+
+const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;
+
+/** The ref of an Application in Argo CD's namespace. */
+export const applicationRef = (name: string): ObjectRef => ({
+  apiVersion: ARGOCD_API_VERSION,
+  kind: 'Application',
+  namespace: ARGOCD_NAMESPACE,
+  name,
+});
+
+/** REST path of the Applications in Argo CD's namespace, for the watches that follow them. */
+export const APPLICATIONS_PATH = collectionPath(APPLICATIONS, ARGOCD_NAMESPACE);
+
+/** Whether the cluster serves Argo CD's API (its CRDs are installed). */
+export function argoCdServed(kube: Kube): Promise<boolean> {
+  return kube.served(ARGOCD_API_VERSION);
+}
+
+/**
+ * The Applications in Argo CD's namespace, or with `allNamespaces` every one in the cluster (apps in
+ * any namespace); none when Argo CD's CRDs are not there.
+ */
+export async function listApplications(kube: Kube, opts: { allNamespaces?: boolean } = {}): Promise<KubeObject[]> {
+  try {
+    return await kube.list(APPLICATIONS, { namespace: opts.allNamespaces === true ? undefined : ARGOCD_NAMESPACE });
+  } catch (err) {
+    if (err instanceof KubeApiError && err.code === 404) return [];
+    throw err;
+  }
+}
+
+/** Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no error. */
+export async function refreshApplication(kube: Kube, name: string): Promise<void> {
+  await kube
+    .mergePatch(applicationRef(name), { metadata: { annotations: { [ANNOTATION_REFRESH]: 'normal' } } })
+    .catch(() => undefined);
+}
+
+/** Takes an Application's finalizers off, so deleting it deletes nothing it deployed. */
+export async function detachApplication(kube: Kube, name: string): Promise<void> {
+  await kube.mergePatch(applicationRef(name), { metadata: { finalizers: null } }).catch(ignoreNotFound);
+}
+
+/**
+ * Before deleting an Application so that it cascades: auto-sync off (nothing re-creates what goes),
+ * the resources finalizer on, and a pending operation dropped. Argo CD finalizes a deletion only
+ * when no operation is pending, and a sync that keeps failing (say, a broken commit) stays pending
+ * through all its retries. An Application already being deleted with nothing pending is left as is.
+ */
+export async function stopAutoSync(kube: Kube, app: KubeObject): Promise<void> {
+  const patch = cascadePatch(app);
+  if (patch !== undefined) await kube.mergePatch(applicationRef(app.metadata?.name ?? ''), patch).catch(ignoreNotFound);
+}
+
+export function cascadePatch(app: KubeObject): object | undefined {
+  const finalizers = (app.metadata?.['finalizers'] as string[] | undefined) ?? [];
+  const deleting = app.metadata?.['deletionTimestamp'] !== undefined;
+  const pending = app['operation'] !== undefined && app['operation'] !== null;
+  if (deleting && !pending) return undefined;
+  return {
+    // An object being deleted takes no new finalizers.
+    ...(deleting
+      ? {}
+      : {
+          metadata: {
+            finalizers: finalizers.includes(RESOURCES_FINALIZER) ? finalizers : [...finalizers, RESOURCES_FINALIZER],
+          },
+        }),
+    spec: { syncPolicy: { automated: null } },
+    ...(pending ? { operation: null } : {}),
+  };
+}
+
+const APP_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
+const PERSIST_KEY = 'controller.resource.health.persist';
+
+/** The keys kubeflow-gitops adds to an adopted Argo CD's config (--configure-argocd). */
+export const ARGOCD_CONFIG_KEYS = { appHealth: APP_HEALTH_KEY, persistHealth: PERSIST_KEY } as const;
+
+export interface ArgoCdFacts {
+  readonly present: boolean;
+  /** Absent as an API (no argoproj.io CRDs) yet its namespace holds Argo CD's config or workloads. */
+  readonly incomplete?: string | undefined;
+  /** From the application-controller's image, when it runs in the cluster. */
+  readonly version?: string | undefined;
+  /** Child Application health gates sync waves of the root. */
+  readonly appHealthCheck: boolean;
+  /** Resource health is kept in Application status. */
+  readonly persistsHealth: boolean;
+}
+
+interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+}
+
+/** What the cluster runs of Argo CD: served or not, a half-removed one, its version and our two settings. */
+export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
+  if (!(await argoCdServed(kube))) {
+    // Installing over a half-removed Argo CD would take over objects someone else manages.
+    const leftovers = await Promise.all([
+      kube
+        .get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, name: 'argocd-cm' })
+        .then((o) => (o ? 'ConfigMap argocd-cm' : undefined)),
+      kube
+        .get({
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          namespace: ARGOCD_NAMESPACE,
+          name: 'argocd-application-controller',
+        })
+        .then((o) => (o ? 'StatefulSet argocd-application-controller' : undefined)),
+      kube
+        .get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ARGOCD_NAMESPACE, name: 'argocd-server' })
+        .then((o) => (o ? 'Deployment argocd-server' : undefined)),
+    ]);
+    const found = leftovers.filter((x) => x !== undefined);
+    return {
+      present: false,
+      incomplete: found.length > 0 ? found.join(', ') : undefined,
+      appHealthCheck: false,
+      persistsHealth: false,
+    };
+  }
+  const cm = await kube.get<ConfigMap>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: ARGOCD_NAMESPACE,
+    name: 'argocd-cm',
+  });
+  const params = await kube.get<ConfigMap>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace: ARGOCD_NAMESPACE,
+    name: 'argocd-cmd-params-cm',
+  });
+  return {
+    present: true,
+    version: await controllerVersion(kube),
+    appHealthCheck: Boolean(cm?.data?.[APP_HEALTH_KEY]),
+    persistsHealth: params?.data?.[PERSIST_KEY] === 'true',
+  };
+}
+
+/** The application-controller's image tag (a StatefulSet, or a Deployment in older installs). */
+async function controllerVersion(kube: Kube): Promise<string | undefined> {
+  for (const kind of ['StatefulSet', 'Deployment']) {
+    const w = await kube
+      .get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>({
+        apiVersion: 'apps/v1',
+        kind,
+        namespace: ARGOCD_NAMESPACE,
+        name: 'argocd-application-controller',
+      })
+      .catch(() => undefined);
+    const image = w?.spec?.template?.spec?.containers?.[0]?.image;
+    if (image) return image.split(':').pop();
+  }
+  return undefined;
+}
+
+function ignoreNotFound(err: unknown): void {
+  if (err instanceof KubeApiError && err.code === 404) return;
+  throw err;
+}
