@@ -18,7 +18,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** A mistake the user can fix: printed without a stack trace. */
 export class UserError extends Error {
-  override readonly name = 'UserError';
+  // Widened so that subclasses (RewriteError) keep their own name in messages and logs.
+  override readonly name: string = 'UserError';
   constructor(
     message: string,
     readonly exitCode: ExitCode = ExitCode.usage,

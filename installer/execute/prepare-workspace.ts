@@ -42,17 +42,22 @@ export async function prepareWorkspace(inputs: WorkspaceInputs, git: Git): Promi
     return { dir, remoteSha, releaseSha };
   }
 
-  for (const other of RELEASES) {
-    if (other === release) continue;
-    const sha = await git.fetchTag(dir, upstreamFetchUrl, other).catch(() => undefined);
-    if (sha !== undefined && (await git.isAncestor(dir, sha, 'HEAD'))) {
-      throw new UserError(
-        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${other}, not ${release}. Nothing was changed.\n` +
-          `To move it to ${release} keeping your changes, run: kubeflow-gitops upgrade --to ${release}\n` +
-          `To keep it as it is, pass --release ${other}; to start a separate install, pass another --branch.`,
-        ExitCode.conflict,
-      );
-    }
+  const other = await newestReleaseIn(inputs, git, RELEASES);
+  if (other !== undefined && RELEASES.indexOf(other.release) > RELEASES.indexOf(release)) {
+    // Not a descendant of the requested release, yet on a later one: upgrade cannot go back.
+    throw new UserError(
+      `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${other.release}, not ${release}. Nothing was changed.\n` +
+        `Pass --release ${other.release} to work on it; to start a separate ${release} install, pass another --branch.`,
+      ExitCode.conflict,
+    );
+  }
+  if (other !== undefined) {
+    throw new UserError(
+      `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${other.release}, not ${release}. Nothing was changed.\n` +
+        `To move it to ${release} keeping your changes, run: kubeflow-gitops upgrade --to ${release}\n` +
+        `To keep it as it is, pass --release ${other.release}; to start a separate install, pass another --branch.`,
+      ExitCode.conflict,
+    );
   }
   throw new UserError(
     `branch "${branch}" of ${displayUrl(forkPushUrl)} has history unrelated to ${displayUrl(upstreamFetchUrl)} ${release}. Nothing was changed.\n` +
@@ -62,19 +67,37 @@ export async function prepareWorkspace(inputs: WorkspaceInputs, git: Git): Promi
 }
 
 /**
- * A branch upgraded to a later release still contains the older tag, but forking it again as the
- * older release would write Applications and overlays for paths the branch no longer has.
+ * The newest of `candidates` whose tag the branch (checked out in `dir`) contains: that is the
+ * release it is on, as `upgrade` reads it. Upstream history is linear, so a v1.11.0 branch also
+ * contains v1.10.2; the oldest would name a release whose advice then fails.
+ */
+async function newestReleaseIn(
+  inputs: WorkspaceInputs,
+  git: Git,
+  candidates: readonly Release[],
+): Promise<{ release: Release; sha: string } | undefined> {
+  for (const r of [...candidates].reverse()) {
+    if (r === inputs.release) continue;
+    const sha = await git.fetchTag(inputs.dir, inputs.upstreamFetchUrl, r).catch(() => undefined);
+    if (sha !== undefined && (await git.isAncestor(inputs.dir, sha, 'HEAD'))) return { release: r, sha };
+  }
+  return undefined;
+}
+
+/**
+ * A branch on a later release still contains the older tag, but forking it again as the older
+ * release would write Applications and overlays for paths the branch no longer has. It is
+ * "upgraded" only when the later release came in by a merge (how `upgrade` brings one in); a
+ * branch forked from that release has its tag on its first-parent line.
  */
 async function refuseNewerRelease(inputs: WorkspaceInputs, git: Git): Promise<void> {
-  const { dir, forkPushUrl, branch, upstreamFetchUrl, release } = inputs;
-  for (const newer of RELEASES.slice(RELEASES.indexOf(release) + 1)) {
-    const sha = await git.fetchTag(dir, upstreamFetchUrl, newer).catch(() => undefined);
-    if (sha !== undefined && (await git.isAncestor(dir, sha, 'HEAD'))) {
-      throw new UserError(
-        `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${newer} (upgraded), not ${release}. Nothing was changed.\n` +
-          `Pass --release ${newer} to work on it; to start a separate ${release} install, pass another --branch.`,
-        ExitCode.conflict,
-      );
-    }
-  }
+  const { dir, forkPushUrl, branch, release } = inputs;
+  const newer = await newestReleaseIn(inputs, git, RELEASES.slice(RELEASES.indexOf(release) + 1));
+  if (newer === undefined) return;
+  const upgraded = !(await git.isFirstParentAncestor(dir, newer.sha, 'HEAD'));
+  throw new UserError(
+    `branch "${branch}" of ${displayUrl(forkPushUrl)} is on Kubeflow ${newer.release}${upgraded ? ' (upgraded)' : ''}, not ${release}. Nothing was changed.\n` +
+      `Pass --release ${newer.release} to work on it; to start a separate ${release} install, pass another --branch.`,
+    ExitCode.conflict,
+  );
 }

@@ -3,6 +3,7 @@
  * not applied here (resolveForkOptions and the wizard own them), so a value here was given by the
  * user, and the wizard asks exactly for what is missing. Each value remembers where it came from.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { ConfigFile } from './config-file.js';
 import { SETTINGS, SETTING_BY_NAME, type SettingName, type Settings } from './settings.js';
@@ -45,6 +46,8 @@ export function mergeSettings(sources: {
   config?: ConfigFile | undefined;
   env: NodeJS.ProcessEnv;
   flags: Settings;
+  /** How files named by settings are checked; the real filesystem unless a test says otherwise. */
+  isReadableFile?: (path: string) => boolean;
 }): MergedSettings {
   const layers: { values: Settings; origin: (name: SettingName) => Origin }[] = [];
   if (sources.config) {
@@ -76,5 +79,29 @@ export function mergeSettings(sources: {
       origins.set(name, layer.origin(name));
     }
   }
-  return { values: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)), origins };
+  const merged = { values: Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)), origins };
+  refuseMissingSshKey(merged, sources.isReadableFile ?? isReadableFile);
+  return merged;
+}
+
+/**
+ * A named SSH key that is not there would only surface as git's generic "could not read from remote
+ * repository" after the run started; say which file, and which flag, variable or key named it.
+ */
+function refuseMissingSshKey(merged: MergedSettings, readable: (path: string) => boolean): void {
+  const key = merged.values.sshKey;
+  if (key === undefined || readable(key)) return;
+  const origin = merged.origins.get('sshKey')?.label ?? '--ssh-key';
+  throw new UserError(
+    `${origin}: the SSH key ${key} does not exist or is not a readable file; pass the path of your private key (e.g. ~/.ssh/id_ed25519)`,
+  );
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

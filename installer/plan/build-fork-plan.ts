@@ -4,12 +4,19 @@
  * `plan` only prints it. Files the user may have edited are never re-rendered: a file is created
  * when absent, otherwise only the installer-managed values in it are rewritten in place.
  */
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Release } from '../catalogue/releases.js';
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { DEFAULT_UPSTREAM, FORK_APPS_DIR, FORK_ROOT_APP_FILE, TOOL, DEFAULT_ADMIN_EMAIL } from '../constants.js';
-import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
+import {
+  ANNOTATION_COMPONENT,
+  DEFAULT_ADMIN_EMAIL,
+  DEFAULT_UPSTREAM,
+  FORK_APPS_DIR,
+  FORK_ROOT_APP_FILE,
+  TOOL,
+} from '../constants.js';
+import { rewriteApplications, type AppIdentity, type ScalarChange } from '../rewrite/rewrite-applications.js';
 import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
 import { UserError } from '../errors.js';
@@ -118,10 +125,10 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     managedRepoURLs: [DEFAULT_UPSTREAM, inputs.upstreamUrl, ...previousForkUrls],
     repoURL: inputs.forkUrl,
     targetRevision: inputs.branch,
-    pathFor: (app: string) => pathByApp.get(app),
+    pathFor: (_name: string, app: AppIdentity) => componentPath(pathByApp, app),
   };
   const rewrite = (path: string, src: string): string => {
-    const { text, changes } = rewriteApplications(src, rules, path);
+    const { text, changes } = rewriteApplications(src, rules, path, path.endsWith('.json') ? 'json' : 'yaml');
     put(path, text, changes);
     return text;
   };
@@ -227,17 +234,33 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
   };
 }
 
+/**
+ * The path of the component an Application is, by its component annotation: a team Application
+ * that shares a component's name (in another namespace, say) is not that component.
+ */
+function componentPath(pathByComponent: ReadonlyMap<string, string>, app: AppIdentity): string | undefined {
+  const component = app.annotations[ANNOTATION_COMPONENT];
+  return component === undefined ? undefined : pathByComponent.get(component);
+}
+
+/** A file the root's directory source reads: directly in kubeflow-apps/, YAML or JSON, as Argo CD does. */
 function isTopLevelApp(path: string): boolean {
   return (
-    path.startsWith(`${FORK_APPS_DIR}/`) && !path.slice(FORK_APPS_DIR.length + 1).includes('/') && /\.ya?ml$/.test(path)
+    path.startsWith(`${FORK_APPS_DIR}/`) &&
+    !path.slice(FORK_APPS_DIR.length + 1).includes('/') &&
+    /\.(ya?ml|json)$/.test(path)
   );
 }
 
-/** Fork URLs written by an earlier run, read from the root Application in the fork. */
+/**
+ * Fork URLs written by an earlier run, read from the root Application in the fork. A root that does
+ * not parse gives none here: rewriting it then reports the error with its file, line and column.
+ */
 function forkUrlsIn(rootApp: string | undefined): string[] {
   if (rootApp === undefined) return [];
-  const app = parse(rootApp) as { spec?: { source?: { repoURL?: unknown } } } | null;
-  const url = app?.spec?.source?.repoURL;
+  const doc = parseDocument(rootApp);
+  if (doc.errors.length > 0) return [];
+  const url: unknown = doc.getIn(['spec', 'source', 'repoURL']);
   return typeof url === 'string' ? [url] : [];
 }
 

@@ -17,9 +17,10 @@ import {
 /**
  * An edit adding `targetRevision: <value>` right after the `repoURL` pair of `map`: on its own
  * line with the indentation of the map's keys (block map), or as `, targetRevision: <value>`
- * (flow map). The value takes repoURL's quote style when that reads back as a string.
+ * (flow map). The value takes repoURL's quote style when that reads back as a string; in a JSON
+ * file (`json`) key and value are JSON strings.
  */
-export function insertTargetRevision(src: string, map: YAMLMap, value: string, locate: Locate): TextEdit {
+export function insertTargetRevision(src: string, map: YAMLMap, value: string, locate: Locate, json = false): TextEdit {
   const pair = map.items.find((p) => isScalar(p.key) && p.key.value === 'repoURL');
   const key = pair?.key as Scalar | undefined;
   const repo = pair?.value;
@@ -28,6 +29,10 @@ export function insertTargetRevision(src: string, map: YAMLMap, value: string, l
   const where = locate(map.range?.[0] ?? 0);
   if (!keyToken || !valueToken) throw new RewriteError(`${where}: cannot find repoURL to add targetRevision after`);
   const style = styleOf(valueToken);
+  if (json) {
+    const end = tokenEnd(valueToken);
+    return { start: end, end, text: `, "targetRevision": ${JSON.stringify(value)}` };
+  }
   if (map.flow) {
     const end = tokenEnd(valueToken);
     return { start: end, end, text: `, targetRevision: ${scalarText(value, style, true, 0)}` };

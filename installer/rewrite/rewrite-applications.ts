@@ -16,7 +16,12 @@
  * - Plain values are checked under YAML 1.2 and 1.1 (Argo CD reads 1.1-ish Go YAML), so `yes`,
  *   `0777` and `2024-01-01` are quoted too.
  * - ApplicationSets: only `spec.template.spec` sources; generators are data and stay as they are;
- *   `pathFor` gets the ApplicationSet's own metadata.name (the template's name is templated).
+ *   `pathFor` gets the ApplicationSet's own metadata (the template's name is templated).
+ * - Lists: a document with an `items` sequence (`kind: List`) is expanded by Argo CD into its
+ *   items, so each item is rewritten as a document of its own (fields `items[0].spec…`).
+ * - JSON (`format: 'json'`): Argo CD reads `*.json` too. JSON is YAML, so the same CST splice
+ *   applies; written values and an inserted targetRevision are JSON strings, and the output must
+ *   still be JSON.
  * - The output is parsed again and every written value checked; a mismatch is an internal error.
  */
 import {
@@ -35,7 +40,7 @@ import {
 import { normaliseRepoURL, redactRepoURL } from './repo-url.js';
 import { insertTargetRevision } from './insert-pair.js';
 import { RewriteError } from './rewrite-error.js';
-import { replaceScalar, type Locate, type TextEdit } from './scalar-text.js';
+import { replaceJsonScalar, replaceScalar, type Locate, type TextEdit } from './scalar-text.js';
 
 export { normaliseRepoURL } from './repo-url.js';
 export { RewriteError } from './rewrite-error.js';
@@ -51,9 +56,23 @@ export interface RewriteRules {
   repoURL: string;
   /** The fork branch. */
   targetRevision: string;
-  /** New `path` for an Application (by metadata.name); undefined leaves the path as it is. */
-  pathFor?: (appName: string) => string | undefined;
+  /**
+   * New `path` for an Application, given its metadata.name and its identity (namespace,
+   * annotations); undefined leaves the path as it is.
+   */
+  pathFor?: (appName: string, app: AppIdentity) => string | undefined;
 }
+
+/** What an Application says about itself, for {@link RewriteRules.pathFor} to decide by. */
+export interface AppIdentity {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  /** metadata.annotations with string values. */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** How the file is written: YAML (any), or JSON, which must stay JSON. */
+export type SourceFormat = 'yaml' | 'json';
 
 /** One value written. Userinfo in repoURLs is shown as `***`. */
 export interface ScalarChange {
@@ -82,6 +101,7 @@ interface Expectation {
 
 interface Context {
   src: string;
+  format: SourceFormat;
   rules: RewriteRules;
   managed: ReadonlySet<string>;
   locate: Locate;
@@ -94,6 +114,7 @@ interface DocContext extends Context {
   doc: Document.Parsed;
   index: number;
   app: string;
+  identity: AppIdentity;
   aliased: ReadonlySet<string>;
 }
 
@@ -112,10 +133,17 @@ const FIELDS = ['repoURL', 'targetRevision', 'path'] as const;
  * Idempotent: rewriting the output again with the same rules returns it unchanged.
  *
  * @param fileName used in error messages only.
- * @throws RewriteError on YAML errors, and when a managed source is reached through an alias,
- *   uses a merge key (`<<`), or has a value the rewriter cannot edit in place.
+ * @param format `json` for a `.json` file: values are written as JSON strings.
+ * @throws RewriteError on YAML (or JSON) errors, and when a managed source is reached through an
+ *   alias, uses a merge key (`<<`), or has a value the rewriter cannot edit in place.
  */
-export function rewriteApplications(src: string, rules: RewriteRules, fileName = '<input>'): RewriteResult {
+export function rewriteApplications(
+  src: string,
+  rules: RewriteRules,
+  fileName = '<input>',
+  format: SourceFormat = 'yaml',
+): RewriteResult {
+  if (format === 'json') refuseInvalidJson(src, fileName);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(src, { keepSourceTokens: true, lineCounter, prettyErrors: false });
   const locate: Locate = (offset) => {
@@ -128,6 +156,7 @@ export function rewriteApplications(src: string, rules: RewriteRules, fileName =
   }
   const ctx: Context = {
     src,
+    format,
     rules,
     managed: new Set([...rules.managedRepoURLs, rules.repoURL].map(normaliseRepoURL)),
     locate,
@@ -139,39 +168,97 @@ export function rewriteApplications(src: string, rules: RewriteRules, fileName =
     rewriteDocument(ctx, doc, index);
   });
   const text = applyEdits(src, ctx.edits);
-  verify(text, ctx.expected, fileName);
+  verify(text, ctx.expected, fileName, format);
   return { text, changes: ctx.changes };
 }
 
+/** Argo CD reads a `.json` file with a JSON decoder: YAML that is not JSON would not deploy. */
+function refuseInvalidJson(src: string, fileName: string): void {
+  if (src.trim() === '') return;
+  try {
+    JSON.parse(src);
+  } catch (err) {
+    throw new RewriteError(`${fileName}: not valid JSON (${(err as Error).message}); Argo CD cannot read it either`, {
+      cause: err,
+    });
+  }
+}
+
 function rewriteDocument(ctx: Context, doc: Document.Parsed, index: number): void {
-  const apiVersion: unknown = doc.get('apiVersion');
-  const kind: unknown = doc.get('kind');
-  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('argoproj.io/')) return;
-  const specPath =
-    kind === 'Application' ? ['spec'] : kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : undefined;
-  if (!specPath) return;
-  const name: unknown = doc.getIn(['metadata', 'name']);
   const aliased = new Set<string>();
   visit(doc, {
     Alias(_, node) {
       aliased.add(node.source);
     },
   });
-  const dc: DocContext = { ...ctx, doc, index, app: typeof name === 'string' ? name : '', aliased };
-  const spec = deref(dc, doc.getIn(specPath, true));
+  const base = { ...ctx, doc, index, aliased };
+  const items = listItems(doc);
+  if (items === undefined) {
+    rewriteObject(base, doc.contents, [], false);
+    return;
+  }
+  items.forEach((item, k) => {
+    const { node, viaAlias } = derefIn(doc, item);
+    rewriteObject(base, node, ['items', k], viaAlias);
+  });
+}
+
+/**
+ * The items of a list document (`kind: List` and the like), which Argo CD expands as it reads a
+ * directory: any document whose `items` is a sequence, as apimachinery's IsList decides.
+ */
+function listItems(doc: Document.Parsed): unknown[] | undefined {
+  if (!isMap(doc.contents)) return undefined;
+  const items = derefIn(doc, doc.contents.get('items', true)).node;
+  return isSeq(items) ? items.items : undefined;
+}
+
+type DocBase = Omit<DocContext, 'app' | 'identity'>;
+
+/** One Application or ApplicationSet: a whole document, or an item of a list at `at`. */
+function rewriteObject(base: DocBase, node: unknown, at: (string | number)[], objectAliased: boolean): void {
+  if (!isMap(node)) return;
+  const apiVersion: unknown = node.get('apiVersion');
+  const kind: unknown = node.get('kind');
+  if (typeof apiVersion !== 'string' || !apiVersion.startsWith('argoproj.io/')) return;
+  const specPath =
+    kind === 'Application' ? ['spec'] : kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : undefined;
+  if (!specPath) return;
+  const identity = identityOf(node);
+  const dc: DocContext = { ...base, app: identity.name, identity };
+  const spec = deref(dc, node.getIn(specPath, true));
+  const inherited = objectAliased || spec.viaAlias;
   if (!isMap(spec.node)) return;
   const single = spec.node.get('source', true);
-  if (single !== undefined) rewriteSource(dc, single, [...specPath, 'source'], spec.viaAlias);
+  if (single !== undefined) rewriteSource(dc, single, [...at, ...specPath, 'source'], inherited);
   const multi = deref(dc, spec.node.get('sources', true));
   if (isSeq(multi.node)) {
     multi.node.items.forEach((item, k) => {
-      rewriteSource(dc, item, [...specPath, 'sources', k], spec.viaAlias || multi.viaAlias);
+      rewriteSource(dc, item, [...at, ...specPath, 'sources', k], inherited || multi.viaAlias);
     });
   }
 }
 
+function identityOf(node: YAMLMap): AppIdentity {
+  const meta: unknown = node.get('metadata');
+  const m = (isMap(meta) ? meta.toJSON() : {}) as { name?: unknown; namespace?: unknown; annotations?: unknown };
+  const annotations: Record<string, string> = {};
+  if (typeof m.annotations === 'object' && m.annotations !== null) {
+    for (const [k, v] of Object.entries(m.annotations)) if (typeof v === 'string') annotations[k] = v;
+  }
+  return {
+    name: typeof m.name === 'string' ? m.name : '',
+    namespace: typeof m.namespace === 'string' ? m.namespace : undefined,
+    annotations,
+  };
+}
+
+function derefIn(doc: Document.Parsed, node: unknown): { node: unknown; viaAlias: boolean } {
+  return isAlias(node) ? { node: node.resolve(doc), viaAlias: true } : { node, viaAlias: false };
+}
+
 function deref(dc: DocContext, node: unknown): { node: unknown; viaAlias: boolean } {
-  return isAlias(node) ? { node: node.resolve(dc.doc), viaAlias: true } : { node, viaAlias: false };
+  return derefIn(dc.doc, node);
 }
 
 function rewriteSource(dc: DocContext, item: unknown, path: (string | number)[], parentAliased: boolean): void {
@@ -198,7 +285,7 @@ function rewriteSource(dc: DocContext, item: unknown, path: (string | number)[],
     );
   }
   const { rules } = dc;
-  const newPath = map.has('path') && dc.app !== '' ? rules.pathFor?.(dc.app) : undefined;
+  const newPath = map.has('path') && dc.app !== '' ? rules.pathFor?.(dc.app, dc.identity) : undefined;
   const wanted: Record<(typeof FIELDS)[number], string | undefined> = {
     repoURL: rules.repoURL,
     targetRevision: rules.targetRevision,
@@ -209,7 +296,7 @@ function rewriteSource(dc: DocContext, item: unknown, path: (string | number)[],
     if (value === undefined) continue;
     dc.expected.push({ doc: dc.index, path: [...path, key], value });
     if (key === 'targetRevision' && !map.has(key)) {
-      dc.edits.push(insertTargetRevision(dc.src, map, value, dc.locate));
+      dc.edits.push(insertTargetRevision(dc.src, map, value, dc.locate, dc.format === 'json'));
       record(dc, `${field}.${key}`, undefined, value);
       continue;
     }
@@ -238,7 +325,11 @@ function setValue(dc: DocContext, map: YAMLMap, key: string, value: string, fiel
       `${at}: ${field} carries the anchor &${node.anchor}, which is used elsewhere; editing it would change those values too`,
     );
   }
-  dc.edits.push(...replaceScalar(dc.src, node, value, !!map.flow, dc.locate));
+  dc.edits.push(
+    ...(dc.format === 'json'
+      ? replaceJsonScalar(node, value, dc.locate)
+      : replaceScalar(dc.src, node, value, !!map.flow, dc.locate)),
+  );
   record(dc, field, fromValue(node), value);
 }
 
@@ -273,8 +364,15 @@ function applyEdits(src: string, edits: TextEdit[]): string {
 }
 
 /** Re-reads the output: a value that did not come out as the intended string is a bug, not a file problem. */
-function verify(text: string, expected: Expectation[], fileName: string): void {
+function verify(text: string, expected: Expectation[], fileName: string, format: SourceFormat): void {
   if (expected.length === 0) return;
+  if (format === 'json') {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      throw new Error(`${fileName}: internal error: after rewriting, the file is no longer JSON`, { cause: err });
+    }
+  }
   const docs = parseAllDocuments(text, { prettyErrors: false });
   for (const e of expected) {
     const doc = docs[e.doc];

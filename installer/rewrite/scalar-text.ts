@@ -110,6 +110,14 @@ export function replaceScalar(src: string, node: Scalar, value: string, inFlow: 
   }
 }
 
+/** In a JSON file: the value's token (a string, number, boolean or null) becomes a JSON string. */
+export function replaceJsonScalar(node: Scalar, value: string, locate: Locate): TextEdit[] {
+  const token = node.srcToken;
+  if (token?.type !== 'double-quoted-scalar' && token?.type !== 'scalar')
+    throw new RewriteError(`${locate(node.range?.[0] ?? 0)}: expected a JSON value`);
+  return [{ start: token.offset, end: token.offset + token.source.length, text: JSON.stringify(value) }];
+}
+
 /**
  * Keeps `|`/`>` and the body's indentation. The header's chomping becomes `-` so the value has no
  * trailing newline; blank lines after the body stay where they are.

@@ -6,10 +6,11 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { ExternalError, UserError } from '../errors.js';
+import { ExitCode, ExternalError, UserError } from '../errors.js';
 import { redact } from '../redact-url.js';
+import { isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
 
 export { redact };
 
@@ -32,6 +33,8 @@ export interface Git {
   /** Fetches a tag into the clone and returns the commit it names. */
   fetchTag(dir: string, url: string, tag: string): Promise<string>;
   isAncestor(dir: string, ancestor: string, descendant: string): Promise<boolean>;
+  /** Whether `ancestor` is on the first-parent line of `descendant` (not brought in by a merge). */
+  isFirstParentAncestor(dir: string, ancestor: string, descendant: string): Promise<boolean>;
   headSha(dir: string): Promise<string>;
   /** Stages everything and commits; undefined when there was nothing to commit. */
   commitAll(dir: string, message: string): Promise<string | undefined>;
@@ -67,6 +70,21 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
+/** The Authorization: Basic value git sends for a token (the user name is ignored by git hosts). */
+function basicCredentials(token: string): string {
+  return Buffer.from(`x-access-token:${token}`).toString('base64');
+}
+
+/**
+ * Every spelling of a token this module puts on the wire, so that a server echoing any of them
+ * (e.g. "access denied for credentials <base64>") cannot get it printed: raw, URL-encoded, and the
+ * base64 basic-auth pair (with and without padding, since servers trim it).
+ */
+export function tokenForms(token: string): string[] {
+  const basic = basicCredentials(token);
+  return [...new Set([token, encodeURIComponent(token), basic, basic.replace(/=+$/, '')])];
+}
+
 /** The URL prefix an HTTPS token is scoped to: scheme, host and path of the fork. */
 function scopeOf(url: string): string {
   const u = new URL(url);
@@ -78,7 +96,7 @@ function client(dir: string, auth: GitAuth | undefined, url: string | undefined)
   const allowEnvironment = ['GIT_TERMINAL_PROMPT'];
   const unsafe: Record<string, boolean> = {};
   if (auth?.token && url && /^https?:/.test(url)) {
-    const basic = Buffer.from(`x-access-token:${auth.token.value}`).toString('base64');
+    const basic = basicCredentials(auth.token.value);
     Object.assign(env, {
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: `http.${scopeOf(url)}.extraHeader`,
@@ -109,7 +127,7 @@ export function displayUrl(url: string): string {
 
 function wrap(action: string, url: string | undefined, auth: GitAuth | undefined, err: unknown): Error {
   const raw = err instanceof Error ? err.message : String(err);
-  const msg = redact(raw, auth?.token ? [auth.token.value] : []).trim();
+  const msg = redact(raw, auth?.token ? tokenForms(auth.token.value) : []).trim();
   const where = url ? ` ${displayUrl(url)}` : '';
   if (
     /Authentication failed|could not read Username|HTTP 401|HTTP 403|returned error: 40[13]|Permission denied \(publickey/i.test(
@@ -156,6 +174,8 @@ async function unmergedPaths(dir: string): Promise<string[]> {
 export function createGit(): Git {
   return {
     async remoteBranchSha(url, branch, auth) {
+      // An empty directory is where `fork` creates the bare repository: no branch yet.
+      if (isAbsolute(url) && isEmptyDirectory(url)) return undefined;
       try {
         const out = await client(process.cwd(), auth, url).listRemote([url, `refs/heads/${branch}`]);
         return out
@@ -224,6 +244,14 @@ export function createGit(): Git {
       ]);
       return base !== '' && base === a;
     },
+    async isFirstParentAncestor(dir, ancestor, descendant) {
+      const git = client(dir, undefined, undefined);
+      const [a, line] = await Promise.all([
+        git.revparse([`${ancestor}^{commit}`]),
+        git.raw(['rev-list', '--first-parent', descendant]),
+      ]);
+      return line.split('\n').includes(a);
+    },
     async headSha(dir) {
       return client(dir, undefined, undefined).revparse(['HEAD']);
     },
@@ -290,7 +318,7 @@ export function createGit(): Git {
       return git.revparse(['HEAD']);
     },
     async initBareIfMissing(dir) {
-      if (existsSync(dir)) {
+      if (existsSync(dir) && !isEmptyDirectory(dir)) {
         if (!existsSync(join(dir, 'HEAD')) && !existsSync(join(dir, '.git'))) {
           throw new UserError(
             `--fork ${dir} exists but is not a git repository; give an empty or missing path, or a repository`,
@@ -298,8 +326,23 @@ export function createGit(): Git {
         }
         return;
       }
-      await mkdir(dir, { recursive: true });
-      await client(dir, undefined, undefined).init(true);
+      // A missing path and an empty directory are the same request: a new bare repository there.
+      await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+        throw unwritableForkPath(dir, err);
+      });
+      await client(dir, undefined, undefined)
+        .init(true)
+        .catch((err: unknown) => {
+          throw new UserError(
+            `--fork ${dir}: git could not create a bare repository there (${redact((err as Error).message)
+              .trim()
+              .split('\n')
+              .slice(-1)
+              .join('')}); choose a path you can write`,
+            ExitCode.usage,
+            { cause: err },
+          );
+        });
     },
   };
 }

@@ -16,6 +16,28 @@ import { startGitHttpServer, type GitHttpServer } from './git-http-server.js';
 
 export const run = promisify(execFile);
 export const TOKEN = 'kfg-test-token-0123456789';
+const CLI = join(projectRoot, 'installer', 'cli.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as a user would (tsx, a fresh process), returning its exit code and output. */
+export async function runCli(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: projectRoot,
+      maxBuffer: 1 << 26,
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
 
 export interface ForkEnv {
   server: GitHttpServer;
@@ -40,6 +62,7 @@ export async function startForkEnv(): Promise<ForkEnv> {
     fileRoot: fixtureFileRoot,
     token: TOKEN,
     publicPrefixes: ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'],
+    echoCredentialsPrefixes: ['echo/'],
   });
   const authEnv = {
     GIT_TERMINAL_PROMPT: '0',

@@ -19,6 +19,11 @@ export interface GitHttpServerOptions {
   fileRoot?: string;
   token?: string;
   publicPrefixes?: string[];
+  /**
+   * Repositories (by prefix) that refuse every client by echoing its Authorization credentials in a
+   * git protocol error, as some servers do: "access denied for credentials <base64>".
+   */
+  echoCredentialsPrefixes?: string[];
   port?: number;
 }
 
@@ -88,6 +93,10 @@ function serveGit(
   opts: GitHttpServerOptions,
 ): void {
   const write = rest === '/git-receive-pack' || url.searchParams.get('service') === 'git-receive-pack';
+  if ((opts.echoCredentialsPrefixes ?? []).some((p) => repo.startsWith(p)) && rest === '/info/refs') {
+    refuseEchoingCredentials(req, res, url.searchParams.get('service') ?? 'git-upload-pack');
+    return;
+  }
   if (!isAuthorized(req, opts, repo, write)) {
     res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end('authentication required\n');
     return;
@@ -156,6 +165,14 @@ function serveGit(
     }
     res.end();
   });
+}
+
+/** A smart-HTTP advertisement that is only an ERR packet, quoting the credentials the client sent. */
+function refuseEchoingCredentials(req: IncomingMessage, res: ServerResponse, service: string): void {
+  const credentials = (req.headers.authorization ?? '').split(/\s+/, 2)[1] ?? '(none)';
+  const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
+  res.writeHead(200, { 'Content-Type': `application/x-${service}-advertisement`, 'Cache-Control': 'no-cache' });
+  res.end(`${pkt(`# service=${service}\n`)}0000${pkt(`ERR access denied for credentials ${credentials}\n`)}`);
 }
 
 function findHeaderEnd(buf: Buffer): number {

@@ -67,4 +67,20 @@ describe('settings precedence: defaults < config file < environment < flags', ()
     });
     expect(flagSettings(explicit)).toEqual({ branch: 'mine', components: ['katib', 'pipelines'] });
   });
+
+  it('an SSH key that is not a readable file is named with the flag, variable or config key that gave it', () => {
+    const none = () => false;
+    expect(() => mergeSettings({ env: {}, flags: { sshKey: '/k' }, isReadableFile: none })).toThrow(
+      /^--ssh-key: the SSH key \/k does not exist or is not a readable file/,
+    );
+    expect(() => mergeSettings({ env: { KFG_SSH_KEY: '/k' }, flags: {}, isReadableFile: none })).toThrow(
+      /^KFG_SSH_KEY: /,
+    );
+    expect(() => mergeSettings({ config: config('ssh-key: /k\n'), env: {}, flags: {}, isReadableFile: none })).toThrow(
+      /^install\.yaml:1 \(key ssh-key\): the SSH key \/k/,
+    );
+    expect(mergeSettings({ env: {}, flags: { sshKey: '/k' }, isReadableFile: () => true }).values).toEqual({
+      sshKey: '/k',
+    });
+  });
 });

@@ -270,3 +270,54 @@ describe('more shapes', () => {
     });
   });
 });
+
+describe('lists, JSON and what pathFor is told', () => {
+  it('pathFor gets the name, namespace and annotations, so callers need not match by name alone', () => {
+    const seen: unknown[] = [];
+    const src =
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: kserve\n  namespace: team-a\n` +
+      `  annotations: {kubeflow-gitops.io/component: kserve, n: 3}\nspec:\n  source:\n    repoURL: ${UPSTREAM}\n    path: p\n`;
+    rewriteApplications(src, {
+      ...baseRules(),
+      pathFor: (name, identity) => {
+        seen.push([name, identity]);
+        return undefined;
+      },
+    });
+    expect(seen).toEqual([
+      ['kserve', { name: 'kserve', namespace: 'team-a', annotations: { 'kubeflow-gitops.io/component': 'kserve' } }],
+    ]);
+  });
+
+  it('a list item reached through an alias is refused, as a source is', () => {
+    const src =
+      `x: &a {apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a}, spec: {source: {repoURL: ${UPSTREAM}}}}\n` +
+      `kind: List\nitems: [*a]\n`;
+    expect(() => rewrite(src)).toThrow(/alias/);
+  });
+
+  it('lists inside list items are not expanded (Argo CD expands one level)', () => {
+    const inner = `{apiVersion: argoproj.io/v1alpha1, kind: Application, metadata: {name: a}, spec: {source: {repoURL: ${UPSTREAM}}}}`;
+    const src = `kind: List\nitems:\n- kind: List\n  items: [${inner}]\n`;
+    expect(rewrite(src)).toBe(src);
+  });
+
+  it('a .json file that is not JSON is refused with its name', () => {
+    const src = app(`    repoURL: ${UPSTREAM}\n`);
+    expect(() => rewriteApplications(src, baseRules(), 'kubeflow-apps/team.json', 'json')).toThrow(
+      /^kubeflow-apps\/team\.json: not valid JSON/,
+    );
+  });
+
+  it('JSON values are written as JSON strings, escapes included', () => {
+    const src = `{"apiVersion":"argoproj.io/v1alpha1","kind":"Application","metadata":{"name":"a"},"spec":{"source":{"repoURL":"${UPSTREAM}","targetRevision":null}}}`;
+    const out = rewriteApplications(src, baseRules({ targetRevision: 'a"b\\c\u2028' }), 'a.json', 'json').text;
+    expect(JSON.parse(out)).toEqual({
+      ...JSON.parse(src),
+      spec: { source: { repoURL: FORK, targetRevision: 'a"b\\c\u2028' } },
+    });
+    expect(out.replace(/"repoURL":"[^"]*","targetRevision":"(?:[^"\\]|\\.)*"/, '')).toBe(
+      src.replace(`"repoURL":"${UPSTREAM}","targetRevision":null`, ''),
+    );
+  });
+});

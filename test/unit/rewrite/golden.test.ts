@@ -1,5 +1,5 @@
 /**
- * Golden tests: each `test/fixtures/rewrite/<case>.yaml` rewritten must equal `<case>.golden.yaml`
+ * Golden tests: each `test/fixtures/rewrite/<case>.yaml` (or `.json`) rewritten must equal `<case>.golden.yaml`
  * byte for byte. `UPDATE_GOLDEN=1 npx vitest run test/unit/rewrite` writes the goldens instead;
  * review their diff before committing.
  */
@@ -14,6 +14,8 @@ const update = process.env.UPDATE_GOLDEN === '1';
 
 interface Case {
   name: string;
+  /** The fixture's extension; `json` files are rewritten as JSON. */
+  ext?: 'yaml' | 'json';
   rules?: Partial<RewriteRules>;
   /** Every field the rewrite must report, as `doc:field`, in order. */
   changed: string[];
@@ -88,15 +90,33 @@ const CASES: Case[] = [
       .flatMap((i) => src(0, `spec.sources[${i}]`, ['repoURL', 'targetRevision', 'path']))
       .concat(src(0, 'spec.sources[4]', ['repoURL', 'path'])),
   },
+  {
+    name: 'list',
+    // items[1] is a ConfigMap, items[2] points elsewhere; the ApplicationSet's templated path stays.
+    changed: [
+      ...src(0, 'items[0].spec.source', ['repoURL', 'targetRevision', 'path']),
+      ...src(0, 'items[3].spec.template.spec.sources[0]', ['repoURL', 'targetRevision']),
+    ],
+  },
+  {
+    name: 'json-app',
+    ext: 'json',
+    changed: [
+      ...src(0, 'spec.sources[0]', ['repoURL', 'targetRevision', 'path']),
+      ...src(0, 'spec.sources[1]', ['repoURL', 'targetRevision', 'path']),
+    ],
+  },
+  { name: 'json-list', ext: 'json', changed: src(0, 'items[0].spec.source', ['repoURL', 'targetRevision', 'path']) },
 ];
 
 describe('rewriteApplications golden files', () => {
   for (const c of CASES) {
     describe(c.name, () => {
-      const input = readFileSync(`${dir}${c.name}.yaml`, 'utf8');
-      const goldenFile = `${dir}${c.name}.golden.yaml`;
+      const ext = c.ext ?? 'yaml';
+      const input = readFileSync(`${dir}${c.name}.${ext}`, 'utf8');
+      const goldenFile = `${dir}${c.name}.golden.${ext}`;
       const rules = baseRules(c.rules);
-      const result = rewriteApplications(input, rules, `${c.name}.yaml`);
+      const result = rewriteApplications(input, rules, `${c.name}.${ext}`, ext);
 
       it('matches the golden file byte for byte', () => {
         if (update || !existsSync(goldenFile)) writeFileSync(goldenFile, result.text);
@@ -111,19 +131,25 @@ describe('rewriteApplications golden files', () => {
         expect(toJS(result.text)).toEqual(applyChanges(toJS(input), result.changes));
       });
 
+      if (ext === 'json')
+        it('stays JSON', () => {
+          expect(JSON.parse(result.text)).toEqual(applyChanges([JSON.parse(input)], result.changes)[0]);
+        });
+
       it('is idempotent', () => {
-        const again = rewriteApplications(result.text, rules, `${c.name}.golden.yaml`);
+        const again = rewriteApplications(result.text, rules, `${c.name}.golden.${ext}`, ext);
         expect(again.changes).toEqual([]);
         expect(again.text).toBe(result.text);
       });
 
       it('moves to a newer fork when the earlier one is listed as managed', () => {
         const next = 'git@git.example.com:acme/manifests-v2.git';
-        const moved = rewriteApplications(result.text, {
-          ...rules,
-          managedRepoURLs: [...rules.managedRepoURLs, FORK],
-          repoURL: next,
-        });
+        const moved = rewriteApplications(
+          result.text,
+          { ...rules, managedRepoURLs: [...rules.managedRepoURLs, FORK], repoURL: next },
+          `${c.name}.${ext}`,
+          ext,
+        );
         const repoChanges = result.changes.filter((ch) => ch.field.endsWith('.repoURL'));
         expect(moved.changes.map((ch) => [ch.doc, ch.field, ch.to])).toEqual(
           repoChanges.map((ch) => [ch.doc, ch.field, next]),

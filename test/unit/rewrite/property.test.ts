@@ -67,7 +67,7 @@ function tokenSlot(node: unknown): Slot {
 }
 
 function pathFor(rules: RewriteRules, name: string, hasPath: boolean): string | undefined {
-  return hasPath ? rules.pathFor?.(name) : undefined;
+  return hasPath ? rules.pathFor?.(name, { name, namespace: undefined, annotations: {} }) : undefined;
 }
 
 /**
