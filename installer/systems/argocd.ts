@@ -16,8 +16,10 @@ export const applicationRef = (name: string): ObjectRef => ({
   name,
 });
 
-/** REST path of the Applications in Argo CD's namespace, for the watches that follow them. */
-export const APPLICATIONS_PATH = collectionPath(APPLICATIONS, ARGOCD_NAMESPACE);
+/** REST path of the Applications in a namespace (Argo CD's by default), for the watches that follow them. */
+export const applicationsPath = (namespace: string = ARGOCD_NAMESPACE): string =>
+  collectionPath(APPLICATIONS, namespace);
+export const APPLICATIONS_PATH = applicationsPath();
 
 /** Whether the cluster serves Argo CD's API (its CRDs are installed). */
 export function argoCdServed(kube: Kube): Promise<boolean> {

@@ -94,6 +94,11 @@ export interface Kube {
   served(apiVersion: string): Promise<boolean>;
   /** Every object of a collection (one namespace's or all), as the server lists them. */
   list<T extends KubeObject = KubeObject>(collection: Collection, opts?: ListOptions): Promise<T[]>;
+  /** One list of the collection at `path` (as `watch` takes it), with the resourceVersion to watch from. */
+  listForWatch(
+    path: string,
+    labelSelector?: string,
+  ): Promise<{ items: KubeObject[]; metadata: { resourceVersion: string } }>;
   /** JSON merge patch (RFC 7386) of one object; `null` removes a field. */
   mergePatch<T extends KubeObject = KubeObject>(ref: ObjectRef, patch: object): Promise<T>;
   /** Creates an object and returns what the server answered (reviews such as SelfSubjectAccessReview too). */
@@ -331,6 +336,10 @@ export function createKube(opts: KubeOptions): Kube {
     async list<T extends KubeObject>(collection: Collection, o: ListOptions = {}) {
       const q = o.labelSelector !== undefined ? `?labelSelector=${encodeURIComponent(o.labelSelector)}` : '';
       return (await request<{ items: T[] }>('GET', `${collectionPath(collection, o.namespace)}${q}`)).items;
+    },
+    listForWatch(path: string, labelSelector?: string) {
+      const q = labelSelector !== undefined ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
+      return request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>('GET', `${path}${q}`);
     },
     async mergePatch<T extends KubeObject>(ref: ObjectRef, patch: object) {
       const path = await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name);

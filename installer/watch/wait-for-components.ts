@@ -3,7 +3,7 @@
  * decisions are the pure machine's (wait-machine.ts); this driver feeds it the Application watch, a
  * one-second tick, the abort signal and the API server's answers, and carries out its actions.
  */
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { refreshApplication } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { ComponentState } from './assess-application.js';
 import {
@@ -35,18 +35,6 @@ export interface WaitResult {
 
 interface CrdObject extends KubeObject {
   status?: { conditions?: { type: string; status: string }[] };
-}
-
-/** Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no error. */
-export function requestRefresh(kube: Kube, name: string): Promise<unknown> {
-  return kube
-    .request(
-      'PATCH',
-      `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications/${name}`,
-      { metadata: { annotations: { 'argocd.argoproj.io/refresh': 'normal' } } },
-      'application/merge-patch+json',
-    )
-    .catch(() => undefined);
 }
 
 /** Whether the API server has each CRD Established; one it cannot read is not. */
@@ -87,7 +75,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     const perform = (a: WaitAction) => {
       switch (a.kind) {
         case 'refresh':
-          void requestRefresh(kube, a.name);
+          void refreshApplication(kube, a.name);
           return;
         case 'check-crds':
           void establishedCrds(kube, a.crds).then((results) => {

@@ -3,7 +3,7 @@
  * last resourceVersion (relisted when the server ends it or answers 410). Deletion can take minutes
  * (finalizers, namespace content), and a watch says "gone" the moment it happens, without polling.
  */
-import type { Kube, KubeObject, WatchEvent } from '../systems/kube.js';
+import type { Kube, WatchEvent } from '../systems/kube.js';
 
 export interface GoneResult {
   /** Names still present when the wait ended (empty when all went). */
@@ -49,10 +49,7 @@ export async function waitUntilGone(
 
     const cycle = async (): Promise<void> => {
       if (finished) return;
-      const list = await kube.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>(
-        'GET',
-        collectionPath,
-      );
+      const list = await kube.listForWatch(collectionPath);
       const present = new Set(list.items.map((o) => o.metadata?.name ?? ''));
       for (const n of [...remaining]) if (!present.has(n)) drop(n);
       if (remaining.size === 0) {

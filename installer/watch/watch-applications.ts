@@ -5,6 +5,7 @@
  * that stopped delivering (half-open connections). It never polls with periodic GETs.
  */
 import { ARGOCD_NAMESPACE } from '../constants.js';
+import { applicationsPath } from '../systems/argocd.js';
 import { KubeApiError, type Kube, type KubeObject, type WatchEvent } from '../systems/kube.js';
 import type { ArgoApplication } from './assess-application.js';
 
@@ -32,7 +33,7 @@ const MAX_BACKOFF_MS = 30_000;
 
 export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWatch {
   const ns = opts.namespace ?? ARGOCD_NAMESPACE;
-  const path = `/apis/argoproj.io/v1alpha1/namespaces/${ns}/applications`;
+  const path = applicationsPath(ns);
   const apps = new Map<string, ArgoApplication>();
   const stats = { lists: 0, watches: 0, restarts: 0 };
   let rv = '';
@@ -56,11 +57,7 @@ export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWa
 
   async function list(): Promise<void> {
     stats.lists += 1;
-    const q = opts.labelSelector ? `?labelSelector=${encodeURIComponent(opts.labelSelector)}` : '';
-    const res = await kube.request<{ items: KubeObject[]; metadata: { resourceVersion: string } }>(
-      'GET',
-      `${path}${q}`,
-    );
+    const res = await kube.listForWatch(path, opts.labelSelector);
     const seen = new Set<string>();
     for (const item of res.items) {
       seen.add(nameOf(item));
