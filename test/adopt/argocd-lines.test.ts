@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { fixturesMissing } from '../support/fixtures.js';
-import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
+import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';
 import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
 
 const skip = clusterUnavailable() ?? fixturesMissing();
@@ -41,14 +41,6 @@ describe.skipIf(skip).each(OLDER)('adopting Argo CD %s', (version) => {
   it('uninstall leaves exactly the objects that were there before', async () => {
     const r = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
     expect(r.code, await h.explain(r)).toBe(0);
-    const after = await listingSettledTo(h.kube, before);
-    expect(
-      after.filter((x) => !before.includes(x)),
-      'left behind',
-    ).toEqual([]);
-    expect(
-      before.filter((x) => !after.includes(x)),
-      'deleted but not ours',
-    ).toEqual([]);
+    await expectListingAsBefore(h.kube, before);
   });
 });

@@ -17,7 +17,7 @@ import { up } from '../local-cluster/lifecycle.js';
 import { statePaths } from '../local-cluster/config.js';
 import { stopManaged } from '../local-cluster/processes.js';
 import { fixturesMissing } from '../support/fixtures.js';
-import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
+import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';
 
 const run = promisify(execFile);
 const skip = clusterUnavailable() ?? fixturesMissing();
@@ -134,15 +134,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
       r.stderr.indexOf('kubeflow-namespace and its resources are gone'),
     );
     expect(r.stderr).toContain('kept Argo CD: it was there before kubeflow-gitops');
-    const after = await listingSettledTo(h.kube, before);
-    expect(
-      after.filter((x) => !before.includes(x)),
-      'left behind',
-    ).toEqual([]);
-    expect(
-      before.filter((x) => !after.includes(x)),
-      'deleted but not ours',
-    ).toEqual([]);
+    await expectListingAsBefore(h.kube, before);
     // Adopted by Argo CD, kept, and handed back without our marks or Argo CD's tracking.
     expect(r.stderr).toContain('kept Namespace kubeflow: it was there before the install');
     expect(r.stderr).toContain('kept ClusterRole cert-manager-view: it was there before the install');

@@ -17,7 +17,7 @@ import { listedResources, objectRefOf } from '../../installer/plan/build-uninsta
 import { trackedBy } from '../../installer/plan/install-applications.js';
 import type { KubeObject } from '../../installer/systems/kube.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
-import { listingSettledTo, quietListing } from '../support/cluster-listing.js';
+import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { startInstallHarness, type CliRun, type InstallHarness } from '../support/installer-harness.js';
 
@@ -307,14 +307,6 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
         name: 'team-quota',
       }),
     ).toBeUndefined();
-    const after = await listingSettledTo(h.kube, before);
-    expect(
-      after.filter((x) => !before.includes(x)),
-      'left behind',
-    ).toEqual([]);
-    expect(
-      before.filter((x) => !after.includes(x)),
-      'deleted but not ours',
-    ).toEqual([]);
+    await expectListingAsBefore(h.kube, before);
   });
 });

@@ -4,6 +4,7 @@
  * leases, endpoints) are left out: they say nothing about what an installer created.
  */
 import { collectionPath, type Kube, type KubeObject } from '../../installer/systems/kube.js';
+import { expect } from 'vitest';
 
 const CHURN = new Set(['Event', 'Lease', 'Endpoints', 'EndpointSlice']);
 
@@ -70,4 +71,17 @@ export async function listingSettledTo(kube: Kube, before: readonly string[], se
     after = await listEverything(kube);
   }
   return after;
+}
+
+/** Asserts that once the cluster settles it lists exactly `before`: nothing left behind, nothing of others deleted. */
+export async function expectListingAsBefore(kube: Kube, before: readonly string[]): Promise<void> {
+  const after = await listingSettledTo(kube, before);
+  expect(
+    after.filter((x) => !before.includes(x)),
+    'left behind',
+  ).toEqual([]);
+  expect(
+    before.filter((x) => !after.includes(x)),
+    'deleted but not ours',
+  ).toEqual([]);
 }
