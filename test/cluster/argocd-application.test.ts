@@ -97,7 +97,9 @@ describe.skipIf(skip)('Argo CD on the local cluster', () => {
     const status = await waitForApp(kc, BROKEN, failed);
     expect(status.sync?.status).toBe('OutOfSync');
     expect(status.operationState?.message).toMatch(
-      /one or more objects failed to apply, reason: Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
+      // v3.5 words it "one or more synchronization tasks completed unsuccessfully"; earlier lines
+      // "one or more objects failed to apply".
+      /one or more (objects failed to apply|synchronization tasks completed unsuccessfully), reason: Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
     );
     expect(status.conditions?.find((c) => c.type === 'SyncError')?.message).toContain(
       'spec.template.spec.containers: Required value',
