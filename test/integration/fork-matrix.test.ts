@@ -17,20 +17,7 @@ import { findRemoteResources } from '../../installer/hermetic/find-remote-resour
 import { nodeTreeReader } from '../../installer/hermetic/vendor-remote-bases.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { run, startForkEnv, type ForkEnv } from '../support/fork-env.js';
-import { mapLimit } from '../support/render-offline.js';
-
-/** An environment in which any attempt to reach the network fails fast. */
-const OFFLINE = {
-  ...process.env,
-  HTTP_PROXY: 'http://127.0.0.1:9',
-  HTTPS_PROXY: 'http://127.0.0.1:9',
-  ALL_PROXY: 'http://127.0.0.1:9',
-  http_proxy: 'http://127.0.0.1:9',
-  https_proxy: 'http://127.0.0.1:9',
-  NO_PROXY: '',
-  no_proxy: '',
-  GIT_TERMINAL_PROMPT: '0',
-};
+import { mapLimit, OFFLINE } from '../support/render-offline.js';
 
 /** What each target must visibly change in the rendered output (component -> check). */
 const TARGET_EFFECTS: Partial<Record<string, Record<string, (yaml: string) => boolean>>> = {
