@@ -1,7 +1,7 @@
 /**
  * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
  * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
- * retire what the fork dropped, apply the root, watch every component. Every step is an ensure-step:
+ * retire what the fork dropped, create the missing CRDs, apply the root, watch every component. Every step is an ensure-step:
  * re-running continues from wherever an earlier run stopped.
  */
 import type { Release } from '../catalogue/releases.js';
@@ -13,6 +13,7 @@ import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
+import { ensureCrdsAhead } from './ensure-crds-ahead.js';
 import type { ForkBranch } from './fork-branch.js';
 import { ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
@@ -53,12 +54,15 @@ export async function deliverToCluster(
   const { fork, remote } = d;
   const forkApps = new Set(fork.components.map((c) => c.name));
   let removing: Promise<void> | undefined;
+  // Renders run while the steps before the root talk to the cluster; a render that fails is Argo CD's to report.
+  const rendered = fork.rendered().catch(() => []);
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
+    await ensureCrdsAhead(kube, await rendered, deps.log);
     await applyRoot(kube, remote, d.branch, fork, deps.log);
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.

@@ -6,9 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARGOCD_OVERLAY_DIR } from '../constants.js';
+import { ANNOTATION_COMPONENT, ARGOCD_OVERLAY_DIR } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
+import type { RenderedComponent } from '../plan/crds-ahead.js';
 import { inWaveOrder } from '../plan/install-applications.js';
 import type { KubeObject } from '../systems/kube.js';
 import type { ForkRemote } from './locate-fork.js';
@@ -18,6 +19,8 @@ export interface ForkBranch {
   readonly revision: string;
   readonly components: { name: string; wave: number }[];
   readonly argocdObjects: () => Promise<KubeObject[]>;
+  /** Each component rendered as Argo CD will render it (kustomize of its path); started once, on first call. */
+  readonly rendered: () => Promise<RenderedComponent[]>;
   /** Removes the working copy it was read from; safe to call more than once. */
   readonly cleanup: () => Promise<void>;
 }
@@ -29,12 +32,31 @@ export async function forkBranchIn(
   deps: Deps,
   cleanup: () => Promise<void>,
 ): Promise<ForkBranch> {
+  const apps = await readForkApplications(dir);
+  let rendering: Promise<RenderedComponent[]> | undefined;
   return {
     revision,
-    components: inWaveOrder(await readForkApplications(dir)),
+    components: inWaveOrder(apps),
     argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)),
+    rendered: () => (rendering ??= renderComponents(dir, apps, deps)),
     cleanup,
   };
+}
+
+/** The installer's components whose source is a path in the fork, two renders at a time (kustomize is CPU-bound). */
+async function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Promise<RenderedComponent[]> {
+  const todo = apps.flatMap((a) => {
+    const path = (a as { spec?: { source?: { path?: unknown } } }).spec?.source?.path;
+    const component = a.metadata?.annotations?.[ANNOTATION_COMPONENT];
+    return typeof path === 'string' && component !== undefined ? [{ component, path }] : [];
+  });
+  const out: RenderedComponent[] = [];
+  const next = async (): Promise<void> => {
+    for (let job = todo.shift(); job !== undefined; job = todo.shift())
+      out.push({ component: job.component, objects: await deps.kustomize.build(join(dir, job.path)) });
+  };
+  await Promise.all([next(), next()]);
+  return out;
 }
 
 /** Clones the fork branch as pushed (apply: the fork exists already). */
@@ -65,5 +87,7 @@ export async function snapshotForkBranch(
 ): Promise<ForkBranch> {
   const read = await forkBranchIn(dir, revision, deps, () => Promise.resolve());
   const objects = how.renderArgoCd ? await read.argocdObjects() : [];
-  return { ...read, argocdObjects: () => Promise.resolve(objects) };
+  // Rendered now, while the working copy is certainly there.
+  const rendered = await read.rendered().catch(() => []);
+  return { ...read, argocdObjects: () => Promise.resolve(objects), rendered: () => Promise.resolve(rendered) };
 }

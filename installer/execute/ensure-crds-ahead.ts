@@ -1,0 +1,87 @@
+/**
+ * Creates the components' missing CRDs before the root Application, waits until the API server
+ * serves them, and has Argo CD rebuild its cluster cache once (see plan/crds-ahead.ts for why).
+ * An optimisation only: whatever fails here is left to Argo CD's own sync, which reports it.
+ */
+import { crdsToCreate, isEstablished, type RenderedComponent } from '../plan/crds-ahead.js';
+import { ARGOCD_SSA_MANAGER, invalidateClusterCache } from '../systems/argocd.js';
+import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import type { Logger } from '../ui/logger.js';
+
+const CRDS = { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' } as const;
+const crdRef = (name: string) => ({
+  apiVersion: CRDS.apiVersion,
+  kind: 'CustomResourceDefinition',
+  name,
+});
+
+export interface CrdsAheadOptions {
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** How long to wait for Established before leaving the rest to Argo CD. */
+  readonly establishTimeoutMs?: number;
+}
+
+export interface CrdsAheadResult {
+  readonly created: readonly string[];
+  readonly failed: readonly string[];
+  readonly invalidated?: 'annotated' | 'created' | undefined;
+}
+
+export async function ensureCrdsAhead(
+  kube: Kube,
+  rendered: readonly RenderedComponent[],
+  log: Logger,
+  opts: CrdsAheadOptions = {},
+): Promise<CrdsAheadResult> {
+  const now = opts.now ?? Date.now;
+  const existing = new Set((await kube.list(CRDS)).map((c) => c.metadata?.name ?? ''));
+  const wanted = crdsToCreate(rendered, existing);
+  if (wanted.length === 0) return { created: [], failed: [] };
+  const t0 = now();
+  log.step(`creating ${wanted.length} CRDs ahead of their components, as Argo CD would apply them`);
+  const created: string[] = [];
+  const failed: string[] = [];
+  await inBatches(wanted, 4, async (c) => {
+    try {
+      await kube.apply(c.object, { fieldManager: ARGOCD_SSA_MANAGER, force: true });
+      created.push(c.name);
+    } catch (err) {
+      failed.push(c.name);
+      log.warn(
+        `CRD ${c.name} (${c.component}) left to Argo CD's sync: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+  });
+  const pending = await waitEstablished(kube, created, opts);
+  if (pending.length > 0) log.warn(`not Established yet, left to Argo CD: ${pending.join(', ')}`);
+  // A cache that does not exist yet ignores this; one that does rebuilds once instead of per CRD event.
+  const invalidated = created.length > 0 ? await invalidateClusterCache(kube, new Date(now())) : undefined;
+  log.info(
+    `${created.length - pending.length} CRDs Established in ${((now() - t0) / 1000).toFixed(1)} s; Argo CD asked to rebuild its cluster cache once`,
+  );
+  return { created, failed, invalidated };
+}
+
+async function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsAheadOptions): Promise<string[]> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = now() + (opts.establishTimeoutMs ?? 60_000);
+  let pending = [...names];
+  while (pending.length > 0) {
+    const states = await Promise.all(pending.map((n) => kube.get(crdRef(n)).catch(notFound)));
+    pending = pending.filter((_, i) => !isEstablished(states[i]));
+    if (pending.length === 0 || now() >= deadline) break;
+    await sleep(250);
+  }
+  return pending;
+}
+
+function notFound(err: unknown): KubeObject | undefined {
+  if (err instanceof KubeApiError && err.code === 404) return undefined;
+  throw err;
+}
+
+async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
