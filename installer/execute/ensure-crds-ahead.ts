@@ -42,7 +42,7 @@ export async function ensureCrdsAhead(
   log.step(`creating ${wanted.length} CRDs ahead of their components, as Argo CD would apply them`);
   const created: string[] = [];
   const failed: string[] = [];
-  await inBatches(wanted, 4, async (c) => {
+  await inBatches(wanted, 8, async (c) => {
     try {
       await kube.apply(c.object, { fieldManager: ARGOCD_SSA_MANAGER, force: true });
       created.push(c.name);
@@ -67,12 +67,13 @@ async function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsA
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = now() + (opts.establishTimeoutMs ?? 60_000);
-  let pending = [...names];
+  // One at a time: by the time the first is Established most others are, so each costs one GET.
+  const pending = [...names];
   while (pending.length > 0) {
-    const states = await Promise.all(pending.map((n) => kube.get(crdRef(n)).catch(notFound)));
-    pending = pending.filter((_, i) => !isEstablished(states[i]));
-    if (pending.length === 0 || now() >= deadline) break;
-    await sleep(250);
+    const crd = await kube.get(crdRef(pending[0] ?? '')).catch(notFound);
+    if (isEstablished(crd)) pending.shift();
+    else if (now() >= deadline) break;
+    else await sleep(200);
   }
   return pending;
 }
