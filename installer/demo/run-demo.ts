@@ -113,7 +113,8 @@ async function installUnlessInPlace(
 
 /** What `status` reports: every component of the fork, assessed once at the fork's commit. */
 async function showStatus(kube: Kube, fork: ForkBranch, cluster: ClusterOptions, deps: Deps): Promise<number> {
-  deps.log.step(`status: ${fork.components.length} components at ${fork.revision.slice(0, 7)}`);
+  const n = fork.components.length;
+  deps.log.step(`status: ${n} component${n === 1 ? '' : 's'} at ${fork.revision.slice(0, 7)}`);
   const wait = await watchComponents(kube, {
     components: fork.components,
     revision: fork.revision,

@@ -64,6 +64,9 @@ describe('installInPlace', () => {
     expect(installInPlace([root({ branch: 'main' }), ...comps], expected)).toBe(false);
     expect(installInPlace([root({ repoURL: 'https://example.com/x.git' }), ...comps], expected)).toBe(false);
     expect(installInPlace([root(), ...comps], { ...expected, revision: 'f'.repeat(40) })).toBe(false);
+    const syncing = ours('operation-running', 'kubeflow');
+    syncing.spec.source = { ...syncing.spec.source, repoURL: REPO, targetRevision: 'kubeflow-gitops' };
+    expect(installInPlace([syncing, ...comps], expected)).toBe(false);
   });
 
   it('is false when the root still deploys a component the fork no longer has (it must be retired)', () => {
