@@ -68,7 +68,9 @@ export async function loadLocalCluster(packageRoot: string): Promise<LocalCluste
     try {
       return (await import(pathToFileURL(file(name)).href)) as T;
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'ERR_UNKNOWN_FILE_EXTENSION')
+      // Plain node cannot load .ts (Node 20), or strips the types but not the .js specifiers (Node 22+).
+      const code = (err as { code?: unknown }).code;
+      if (code === 'ERR_UNKNOWN_FILE_EXTENSION' || code === 'ERR_MODULE_NOT_FOUND')
         throw new UserError(
           `demo loads the local cluster's TypeScript from ${dir}: run it through tsx, as \`npm run demo\` does`,
           ExitCode.preflight,
