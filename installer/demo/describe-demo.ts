@@ -31,7 +31,7 @@ export const IN_PLACE =
   'everything was already in place: the fork is unchanged (no new commit) and every component is ready at it, so nothing was applied';
 
 /** The closing notes: what is simulated, and the commands to try next and to tear it all down. */
-export function closingNotes(o: { kubeconfig: string; clusterDir: string; forkPath: string }): string {
+export function closingNotes(o: { kubeconfig: string; clusterDir: string; forkPath: string }): string[] {
   return [
     '',
     'What is real: kube-apiserver, controller-manager and scheduler, etcd, and Argo CD syncing every component',
@@ -46,6 +46,5 @@ export function closingNotes(o: { kubeconfig: string; clusterDir: string; forkPa
     'Tear everything down:',
     `  scripts/local-cluster down                  # stops every process and removes ${o.clusterDir}`,
     `  (the demo fork stays in ${o.forkPath}; delete it to start from a new one)`,
-    '',
-  ].join('\n');
+  ];
 }

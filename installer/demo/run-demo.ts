@@ -59,7 +59,8 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
   const delivery = { remote, branch: opts.branch, release: opts.release, fork, preflight };
   const installed = await installUnlessInPlace(kube, delivery, published.pushed, cluster, deps);
   const status = await showStatus(kube, fork, cluster, deps);
-  deps.log.info(closingNotes({ kubeconfig: up.kubeconfig, clusterDir: up.stateDir, forkPath }));
+  for (const line of closingNotes({ kubeconfig: up.kubeconfig, clusterDir: up.stateDir, forkPath }))
+    deps.log.info(line);
   inv.stdout.write(`${remote.repoURL} ${opts.branch} ${fork.revision}\n`);
   return installed ?? status;
 }
