@@ -13,6 +13,7 @@ import { ExitCode, UserError } from './errors.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
 import { runPlan } from './fork/run-plan.js';
+import { runDemo } from './demo/run-demo.js';
 import { runApply } from './install/run-apply.js';
 import { runInstall } from './install/run-install.js';
 import { clusterOptionsFrom } from './inputs/cluster-options.js';
@@ -127,6 +128,12 @@ const applyCommand: Adapter = async (o, cmd) => {
   );
 };
 
+const demoCommand: Adapter = async (_o, cmd) =>
+  runDemo(
+    { merged: await mergedSettings(cmd), stderr: process.stderr, stdout: process.stdout, interruptible: withInterrupt },
+    depsFor({ json: false }),
+  );
+
 const statusCommand: Adapter = async (o) => {
   const json = o.output === 'json';
   const deps = depsFor({ json });
@@ -223,6 +230,11 @@ function program(setCode: (code: number) => void): Command {
   };
 
   const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
+    [
+      'demo',
+      'the whole install on the embedded local cluster: build and start it, fork locally, install Pipelines, Notebooks and KServe, show the status',
+      demoCommand,
+    ],
     [
       'plan',
       'print what fork would do (components, files, vendored bases, Application diffs) and change nothing',

@@ -11,6 +11,7 @@ import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
 import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
+import { loadLocalCluster, type LocalCluster } from './systems/local-cluster.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
 import { noPrompter, type Prompter } from './systems/prompter.js';
 import { createStderrLogger, type Logger } from './ui/logger.js';
@@ -31,6 +32,8 @@ export interface Deps {
   readonly kustomize: Kustomize;
   /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
   readonly kube: (opts: KubeOptions) => Kube;
+  /** The embedded local cluster of a source checkout at `packageRoot` (only `demo` calls it). */
+  readonly localCluster: (packageRoot: string) => Promise<LocalCluster>;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
   readonly typed?: TypedSecrets | undefined;
 }
@@ -63,6 +66,7 @@ export function createDeps(
     github: (apiUrl) => createGitHub({ apiUrl }),
     kustomize: createKustomize(),
     kube: (opts) => createKube(opts),
+    localCluster: loadLocalCluster,
     log,
     env,
     packageRoot: findPackageRoot(),

@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
+import { DEMO_COMPONENTS } from '../demo/demo-settings.js';
 import { DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM } from '../constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
@@ -150,6 +151,27 @@ export const COMMAND_FLAGS = {
       )
       .addOption(new Option('--footprint <size>').choices(['small', 'full']))
       .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text')),
+  demo: (cmd: Command) =>
+    withWatch(
+      cmd
+        .option('--upstream <url>', 'Kubeflow manifests repository the fork comes from', DEFAULT_UPSTREAM)
+        .option(
+          '--mirror <from>=<to>',
+          'fetch URLs starting with <from> from <to> instead (repeatable; http(s) or file://)',
+          collect,
+        )
+        .addOption(new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`).choices(RELEASES))
+        .option(
+          '--components <list>',
+          'comma-separated components or bundles to install, or "all"',
+          DEMO_COMPONENTS.join(','),
+        )
+        .option('--branch <name>', 'branch in the demo fork that Argo CD follows', DEFAULT_BRANCH)
+        .option(
+          '--config <file>',
+          'YAML file of settings (keys are the flag names); flags and KFG_* variables override it',
+        ),
+    ),
   upgrade: (cmd: Command) =>
     withApply(
       withRunOptions(

@@ -9,12 +9,11 @@ import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-
 import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
-import { forkBranchIn, type ForkBranch } from '../execute/fork-branch.js';
-import { locateFork, type ForkRemote } from '../execute/locate-fork.js';
+import { locateFork } from '../execute/locate-fork.js';
+import { updateFork } from '../execute/update-fork.js';
 import type { Interruptible } from '../execute/watch-components.js';
-import { adminEmailOf, passwordSavedSentence, pushedSentence } from '../fork/describe-fork-result.js';
-import { openForkWorkspace, writeForkChanges } from '../fork/fork-workspace.js';
-import { publishFork, type ForkResult } from '../fork/publish-fork.js';
+import { adminEmailOf } from '../fork/describe-fork-result.js';
+import type { ForkResult } from '../fork/publish-fork.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { renderConfigFile } from '../inputs/config-file.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
@@ -54,7 +53,6 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   });
   const remote = await locateFork(opts, deps, { create: true });
   const { published, fork } = await updateFork(opts, deps, remote, components);
-  reportPublished(published, deps.log);
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
   let delivered;
@@ -94,29 +92,6 @@ const preflightInputs = (opts: ForkOptions, components: readonly ResolvedCompone
   footprint: opts.footprint,
   components: components.map((c) => c.spec.name),
 });
-
-/** One working copy: changed, vendored, committed and pushed, then read by the cluster steps. */
-async function updateFork(
-  opts: ForkOptions,
-  deps: Deps,
-  remote: ForkRemote,
-  components: readonly ResolvedComponent[],
-): Promise<{ published: ForkResult; fork: ForkBranch }> {
-  const ws = await openForkWorkspace(opts, deps, remote);
-  try {
-    const changes = await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'fetch' });
-    const published = await publishFork(opts, deps, ws, remote, changes);
-    return { published, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
-  } catch (err) {
-    await ws.cleanup();
-    throw err;
-  }
-}
-
-function reportPublished(r: ForkResult, log: Logger): void {
-  log.info(pushedSentence(r));
-  if (r.passwordFile !== undefined) log.info(passwordSavedSentence(r, r.passwordFile));
-}
 
 interface Login {
   readonly email: string;
