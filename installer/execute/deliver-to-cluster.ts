@@ -54,15 +54,21 @@ export async function deliverToCluster(
   const { fork, remote } = d;
   const forkApps = new Set(fork.components.map((c) => c.name));
   let removing: Promise<void> | undefined;
-  // Renders run while the steps before the root talk to the cluster; a render that fails is Argo CD's to report.
-  const rendered = fork.rendered().catch(() => []);
+  const renders = fork.renders();
+  let crdsAhead: Promise<{ err: unknown } | undefined> | undefined;
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
+    // Renders and CRD creation run while the next steps talk to the cluster; awaited before the root.
+    crdsAhead = ensureCrdsAhead(kube, renders, deps.log).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
-    await ensureCrdsAhead(kube, await rendered, deps.log);
+    const failed = await crdsAhead;
+    if (failed) throw failed.err;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.
@@ -71,6 +77,7 @@ export async function deliverToCluster(
     if (wait.outcome.kind === 'ready') await settleRetirements(kube, forkApps, record, deps.log);
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
   } finally {
+    await crdsAhead;
     await (removing ?? fork.cleanup());
   }
 }

@@ -30,37 +30,66 @@ export interface CrdsAheadResult {
 
 export async function ensureCrdsAhead(
   kube: Kube,
-  rendered: readonly RenderedComponent[],
+  renders: readonly Promise<RenderedComponent>[],
   log: Logger,
   opts: CrdsAheadOptions = {},
 ): Promise<CrdsAheadResult> {
   const now = opts.now ?? Date.now;
-  const existing = new Set((await kube.list(CRDS)).map((c) => c.metadata?.name ?? ''));
-  const wanted = crdsToCreate(rendered, existing);
-  if (wanted.length === 0) return { created: [], failed: [] };
   const t0 = now();
-  log.step(`creating ${wanted.length} CRDs ahead of their components, as Argo CD would apply them`);
+  // Names already there or already taken by an earlier component: each CRD is created once.
+  const claimed = new Set((await kube.list(CRDS)).map((c) => c.metadata?.name ?? ''));
   const created: string[] = [];
   const failed: string[] = [];
-  await inBatches(wanted, 8, async (c) => {
-    try {
-      await kube.apply(c.object, { fieldManager: ARGOCD_SSA_MANAGER, force: true });
-      created.push(c.name);
-    } catch (err) {
-      failed.push(c.name);
-      log.warn(
-        `CRD ${c.name} (${c.component}) left to Argo CD's sync: ${err instanceof Error ? err.message : String(err)}`,
+  const apply = limiter(8);
+  // Each component's CRDs go as soon as its render lands, so applying overlaps the renders still running.
+  await Promise.all(
+    renders.map(async (render) => {
+      const r = await render.catch(() => undefined);
+      if (r === undefined) return;
+      const wanted = crdsToCreate([r], claimed);
+      for (const c of wanted) claimed.add(c.name);
+      await Promise.all(
+        wanted.map((c) =>
+          apply(async () => {
+            try {
+              await kube.apply(c.object, { fieldManager: ARGOCD_SSA_MANAGER, force: true });
+              created.push(c.name);
+            } catch (err) {
+              failed.push(c.name);
+              const why = err instanceof Error ? err.message : String(err);
+              log.warn(`CRD ${c.name} (${c.component}) left to Argo CD's sync: ${why}`);
+            }
+          }),
+        ),
       );
-    }
-  });
+    }),
+  );
+  if (created.length === 0) return { created, failed };
   const pending = await waitEstablished(kube, created, opts);
   if (pending.length > 0) log.warn(`not Established yet, left to Argo CD: ${pending.join(', ')}`);
   // A cache that does not exist yet ignores this; one that does rebuilds once instead of per CRD event.
-  const invalidated = created.length > 0 ? await invalidateClusterCache(kube, new Date(now())) : undefined;
-  log.info(
-    `${created.length - pending.length} CRDs Established in ${((now() - t0) / 1000).toFixed(1)} s; Argo CD asked to rebuild its cluster cache once`,
+  const invalidated = await invalidateClusterCache(kube, new Date(now()));
+  log.step(
+    `created ${created.length} CRDs ahead of their components, as Argo CD applies them; ` +
+      `Established in ${((now() - t0) / 1000).toFixed(1)} s`,
   );
   return { created, failed, invalidated };
+}
+
+/** Runs at most `n` of the given tasks at a time. */
+function limiter(n: number): (task: () => Promise<void>) => Promise<void> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
 }
 
 async function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsAheadOptions): Promise<string[]> {
@@ -81,8 +110,4 @@ async function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsA
 function notFound(err: unknown): KubeObject | undefined {
   if (err instanceof KubeApiError && err.code === 404) return undefined;
   throw err;
-}
-
-async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }

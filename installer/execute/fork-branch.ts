@@ -19,8 +19,11 @@ export interface ForkBranch {
   readonly revision: string;
   readonly components: { name: string; wave: number }[];
   readonly argocdObjects: () => Promise<KubeObject[]>;
-  /** Each component rendered as Argo CD will render it (kustomize of its path); started once, on first call. */
-  readonly rendered: () => Promise<RenderedComponent[]>;
+  /**
+   * Each component rendered as Argo CD will render it (kustomize of its path), one promise per component
+   * so a caller can act on each as it lands; started once, on first call. A failed render rejects its own.
+   */
+  readonly renders: () => readonly Promise<RenderedComponent>[];
   /** Removes the working copy it was read from; safe to call more than once. */
   readonly cleanup: () => Promise<void>;
 }
@@ -33,30 +36,40 @@ export async function forkBranchIn(
   cleanup: () => Promise<void>,
 ): Promise<ForkBranch> {
   const apps = await readForkApplications(dir);
-  let rendering: Promise<RenderedComponent[]> | undefined;
+  let rendering: readonly Promise<RenderedComponent>[] | undefined;
   return {
     revision,
     components: inWaveOrder(apps),
     argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)),
-    rendered: () => (rendering ??= renderComponents(dir, apps, deps)),
+    renders: () => (rendering ??= renderComponents(dir, apps, deps)),
     cleanup,
   };
 }
 
 /** The installer's components whose source is a path in the fork, two renders at a time (kustomize is CPU-bound). */
-async function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Promise<RenderedComponent[]> {
-  const todo = apps.flatMap((a) => {
+function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Promise<RenderedComponent>[] {
+  const jobs = apps.flatMap((a) => {
     const path = (a as { spec?: { source?: { path?: unknown } } }).spec?.source?.path;
     const component = a.metadata?.annotations?.[ANNOTATION_COMPONENT];
     return typeof path === 'string' && component !== undefined ? [{ component, path }] : [];
   });
-  const out: RenderedComponent[] = [];
-  const next = async (): Promise<void> => {
-    for (let job = todo.shift(); job !== undefined; job = todo.shift())
-      out.push({ component: job.component, objects: await deps.kustomize.build(join(dir, job.path)) });
-  };
-  await Promise.all([next(), next()]);
-  return out;
+  let running = Promise.resolve();
+  let other = Promise.resolve();
+  return jobs.map((job, i) => {
+    // Two lanes: each render waits for the one two places before it.
+    const after = i % 2 === 0 ? running : other;
+    const p = after.then(async () => ({
+      component: job.component,
+      objects: await deps.kustomize.build(join(dir, job.path)),
+    }));
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (i % 2 === 0) running = settled;
+    else other = settled;
+    return p;
+  });
 }
 
 /** Clones the fork branch as pushed (apply: the fork exists already). */
@@ -87,7 +100,8 @@ export async function snapshotForkBranch(
 ): Promise<ForkBranch> {
   const read = await forkBranchIn(dir, revision, deps, () => Promise.resolve());
   const objects = how.renderArgoCd ? await read.argocdObjects() : [];
-  // Rendered now, while the working copy is certainly there.
-  const rendered = await read.rendered().catch(() => []);
-  return { ...read, argocdObjects: () => Promise.resolve(objects), rendered: () => Promise.resolve(rendered) };
+  // Rendered now, while the working copy is certainly there; a failed render is left to Argo CD to report.
+  const rendered = await Promise.allSettled(read.renders());
+  const done = rendered.flatMap((r) => (r.status === 'fulfilled' ? [Promise.resolve(r.value)] : []));
+  return { ...read, argocdObjects: () => Promise.resolve(objects), renders: () => done };
 }
