@@ -26,6 +26,7 @@ const COMMANDS = [
   '**/run-upgrade.js',
   '**/run-upgrade-plan.js',
   '**/run-doctor.js',
+  '**/run-open.js',
 ];
 
 export default defineConfig(
