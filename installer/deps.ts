@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
+import { openInBrowser } from './systems/browser.js';
 import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
+import { createPortForwarder, type PortForwarder } from './systems/port-forward.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
 import { noPrompter, type Prompter } from './systems/prompter.js';
@@ -31,6 +33,10 @@ export interface Deps {
   readonly kustomize: Kustomize;
   /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
   readonly kube: (opts: KubeOptions) => Kube;
+  /** Forwards local ports to pods of that cluster (`open`). */
+  readonly portForward: (opts: KubeOptions) => PortForwarder;
+  /** Starts the person's browser on a URL; `onError` hears when there was none to start. */
+  readonly openBrowser: (url: string, onError: (message: string) => void) => void;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
   readonly typed?: TypedSecrets | undefined;
 }
@@ -63,6 +69,10 @@ export function createDeps(
     github: (apiUrl) => createGitHub({ apiUrl }),
     kustomize: createKustomize(),
     kube: (opts) => createKube(opts),
+    portForward: (opts) => createPortForwarder(opts),
+    openBrowser: (url, onError) => {
+      openInBrowser(url, onError);
+    },
     log,
     env,
     packageRoot: findPackageRoot(),

@@ -77,7 +77,8 @@ const EXPOSE: Readonly<Partial<Record<Target, string>>> = {
   generic: "a Service type: LoadBalancer (or NodePort) patch, or an Ingress of your cluster's controller",
 };
 
-const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
+/** `s` as one shell word (contexts such as EKS ARNs are fine bare; anything else is single-quoted). */
+export const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
 
 /** The gateway's HTTP port: the one named http2 or http (upstream: 80, named http2), else 80. */
 export function httpPort(gateway: GatewayFacts | undefined): GatewayPort {
