@@ -70,6 +70,13 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, await h.explain(r)).toBe(0);
     expect(restarted).toBeDefined();
+    // The run ends by saying how to reach the dashboard on this (workstation) target, and the login.
+    expect(r.stderr).toContain(
+      'Open the Kubeflow dashboard from this machine:\n  kubeflow-gitops open --context kfg-local\n',
+    );
+    expect(r.stderr).toMatch(
+      /Log in as user@example\.com with the password in \S+\/credentials\/\S+\.admin-password\./,
+    );
     const [, branch, revision] = r.stdout.trim().split(' ');
     const remote = (
       await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })
