@@ -5,8 +5,9 @@
  *
  * Workstation clusters (kind, minikube, MicroK8s, the local test cluster) are reached through a
  * port-forward from the machine that ran the command. Cloud and generic clusters are reached through
- * the gateway Service's LoadBalancer address or an Ingress in front of it; upstream's gateway Service
- * is ClusterIP, so until it is exposed the port-forward is the way in there too.
+ * an HTTPS Ingress in front of the gateway, or the gateway Service's LoadBalancer address or node
+ * port; upstream's gateway Service is ClusterIP and serves plain HTTP, which Kubeflow's login accepts
+ * only on localhost, so until it is exposed over HTTPS the port-forward is the way in there too.
  */
 import type { Target } from '../catalogue/targets.js';
 import { GATEWAY_NAMESPACE, GATEWAY_SERVICE, OPEN_DEFAULT_PORT, TOOL } from '../constants.js';
@@ -114,6 +115,15 @@ export function describeReach(target: Target, facts: ReachFacts): Reach {
     ],
   });
 
+  // Kubeflow's web apps set secure cookies, which browsers keep over plain HTTP only for localhost.
+  const plainHttp = (way: ReachWay, url: string, via: string): Reach => ({
+    ...portForward([
+      `The gateway answers at ${url} ${via}, but over plain HTTP, and Kubeflow's login needs HTTPS anywhere but localhost: put TLS in front of it (see docs/reaching-kubeflow.md). Until then:`,
+    ]),
+    way,
+    url,
+  });
+
   if (facts.gateway === undefined)
     return {
       way: 'no-gateway',
@@ -128,18 +138,19 @@ export function describeReach(target: Target, facts: ReachFacts): Reach {
   const ing = facts.ingress;
   if (ing !== undefined && (ing.host ?? ing.address) !== undefined) {
     const url = urlFor(ing.tls ? 'https' : 'http', ing.host ?? ing.address ?? '');
-    return reachAt('ingress', url, `(Ingress ${ing.namespace}/${ing.name} in front of the gateway)`, facts, login);
+    const via = `(Ingress ${ing.namespace}/${ing.name} in front of the gateway)`;
+    return ing.tls ? reachAt('ingress', url, via, facts, login) : plainHttp('ingress', url, via);
   }
   const gw = facts.gateway;
-  if (gw.type === 'LoadBalancer' && gw.loadBalancer !== undefined) {
-    const url = urlFor('http', gw.loadBalancer, httpPort(gw).port);
-    return reachAt('load-balancer', url, `(the LoadBalancer of ${service})`, facts, login, [
-      'It serves plain HTTP: put TLS in front of it before it is reachable beyond a private network.',
-    ]);
-  }
+  if (gw.type === 'LoadBalancer' && gw.loadBalancer !== undefined)
+    return plainHttp(
+      'load-balancer',
+      urlFor('http', gw.loadBalancer, httpPort(gw).port),
+      `(the LoadBalancer of ${service})`,
+    );
   if (gw.type === 'NodePort' && httpPort(gw).nodePort !== undefined) {
     const url = `http://<node-address>:${String(httpPort(gw).nodePort)}/`;
-    return reachAt('node-port', url, `(any node's address: kubectl --context ${ctx} get nodes -o wide)`, facts, login);
+    return plainHttp('node-port', url, `(any node's address: kubectl --context ${ctx} get nodes -o wide)`);
   }
   if (gw.type === 'LoadBalancer' || ing !== undefined) {
     const what =
@@ -175,20 +186,13 @@ export function reachJson(target: Target, facts: ReachFacts): object {
   };
 }
 
-function reachAt(
-  way: ReachWay,
-  url: string,
-  via: string,
-  facts: ReachFacts,
-  login: string[],
-  notes: string[] = [],
-): Reach {
+function reachAt(way: ReachWay, url: string, via: string, facts: ReachFacts, login: string[]): Reach {
   return {
     way,
     url,
     commands: [],
     login: facts.login,
-    lines: [`Open the Kubeflow dashboard: ${url} ${via}`, ...notes, ...login],
+    lines: [`Open the Kubeflow dashboard: ${url} ${via}`, ...login],
   };
 }
 

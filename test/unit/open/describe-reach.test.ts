@@ -62,13 +62,31 @@ describe('reaching the dashboard on a workstation cluster', () => {
 });
 
 describe('reaching the dashboard on a cloud or generic cluster', () => {
-  it.each(CLOUD)('%s: the LoadBalancer address of the gateway, over plain HTTP', (t) => {
-    const gateway = { ...UPSTREAM, type: 'LoadBalancer', loadBalancer: 'k8s-istio-abc.elb.amazonaws.com' };
-    expect(reachLines(t, facts({ gateway }))).toEqual([
-      'Open the Kubeflow dashboard: http://k8s-istio-abc.elb.amazonaws.com/ (the LoadBalancer of Service istio-system/istio-ingressgateway)',
-      'It serves plain HTTP: put TLS in front of it before it is reachable beyond a private network.',
-      `Log in as user@example.com with the password in ${PASSWORD}.`,
-    ]);
+  it.each(CLOUD)(
+    '%s: the LoadBalancer address of the gateway, which is plain HTTP: TLS first, the port-forward until then',
+    (t) => {
+      const gateway = { ...UPSTREAM, type: 'LoadBalancer', loadBalancer: 'k8s-istio-abc.elb.amazonaws.com' };
+      expect(describeReach(t, facts({ gateway }))).toMatchObject({
+        way: 'load-balancer',
+        url: 'http://k8s-istio-abc.elb.amazonaws.com/',
+        commands: ['kubeflow-gitops open --context kind-kubeflow'],
+      });
+      expect(reachLines(t, facts({ gateway }))).toEqual([
+        "The gateway answers at http://k8s-istio-abc.elb.amazonaws.com/ (the LoadBalancer of Service istio-system/istio-ingressgateway), but over plain HTTP, and Kubeflow's login needs HTTPS anywhere but localhost: put TLS in front of it (see docs/reaching-kubeflow.md). Until then:",
+        'Open the Kubeflow dashboard from this machine:',
+        '  kubeflow-gitops open --context kind-kubeflow',
+        '  (or: kubectl --context kind-kubeflow port-forward svc/istio-ingressgateway -n istio-system 8080:80, then browse http://localhost:8080/)',
+        `Log in as user@example.com with the password in ${PASSWORD}.`,
+      ]);
+    },
+  );
+
+  it('an Ingress without TLS is plain HTTP too', () => {
+    const ingress = { namespace: 'istio-system', name: 'kubeflow', address: '203.0.113.7', tls: false };
+    expect(describeReach('generic', facts({ ingress }))).toMatchObject({ way: 'ingress', url: 'http://203.0.113.7/' });
+    expect(reachLines('generic', facts({ ingress }))[0]).toMatch(
+      /^The gateway answers at http:\/\/203\.0\.113\.7\/ \(Ingress istio-system\/kubeflow in front of the gateway\), but over plain HTTP/,
+    );
   });
 
   it('an IPv6 LoadBalancer address is bracketed', () => {
