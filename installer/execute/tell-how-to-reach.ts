@@ -140,9 +140,19 @@ async function ingressToGateway(kube: Kube): Promise<IngressFacts | undefined> {
     name: ing.metadata?.name ?? '',
     host: ing.spec?.rules?.find((r) => r.host !== undefined)?.host,
     address: lb?.hostname ?? lb?.ip,
-    tls: (ing.spec?.tls ?? []).length > 0,
+    tls:
+      (ing.spec?.tls ?? []).length > 0 ||
+      Object.keys(ing.metadata?.annotations ?? {}).some((k) => TLS_ANNOTATIONS.has(k)),
   };
 }
+
+/** Cloud Ingress controllers take the certificate from an annotation rather than spec.tls. */
+const TLS_ANNOTATIONS = new Set([
+  'alb.ingress.kubernetes.io/certificate-arn',
+  'networking.gke.io/managed-certificates',
+  'ingress.gcp.kubernetes.io/pre-shared-cert',
+  'appgw.ingress.kubernetes.io/appgw-ssl-certificate',
+]);
 
 /** The static user's email from Dex's configuration as deployed (upstream: ConfigMap auth/dex). */
 async function dexEmail(kube: Kube): Promise<string | undefined> {
