@@ -106,6 +106,18 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
         `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
       ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${remote ?? ''}`);
     }
+
+    // status ends the same way; with --output json that is the last event on stdout.
+    const st = await h.cli(['status', '--output', 'json']);
+    expect(st.code, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      event: 'reach',
+      target: 'local',
+      way: 'port-forward',
+      url: 'http://localhost:8080/',
+      commands: ['kubeflow-gitops open --context kfg-local'],
+      email: 'user@example.com',
+    });
   });
 
   it('status names a component broken by a new commit, with the reason, and exits non-zero', async () => {
