@@ -27,6 +27,7 @@ const COMMANDS = [
   '**/run-upgrade-plan.js',
   '**/run-doctor.js',
   '**/run-demo.js',
+  '**/run-open.js',
 ];
 
 export default defineConfig(

@@ -20,6 +20,7 @@ import { clusterOptionsFrom } from './inputs/cluster-options.js';
 import { COMMAND_FLAGS, mergedSettings, str } from './inputs/command-flags.js';
 import { duration } from './inputs/duration.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
+import { runOpen } from './open/run-open.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { doctorReport } from './preflight/render-checks.js';
 import { runDoctor } from './preflight/run-doctor.js';
@@ -220,6 +221,28 @@ const upgradeCommand: Adapter = async (o, cmd) => {
   }
 };
 
+const openCommand: Adapter = async (o) => {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UserError(`--port ${String(o.port)}: give a port number from 1 to 65535 (or 0 for any free one)`);
+  return runOpen(
+    {
+      kubeconfig: str(o.kubeconfig),
+      context: str(o.context),
+      port,
+      browser: {
+        browser: o.browser !== false,
+        isTTY: process.stdout.isTTY,
+        env: process.env,
+        platform: process.platform,
+      },
+      stdout: process.stdout,
+      interruptible: withInterrupt,
+    },
+    depsFor({ json: false }),
+  );
+};
+
 function program(setCode: (code: number) => void): Command {
   const p = new Command(TOOL)
     .description('Bootstrap Kubeflow with GitOps: fork the manifests, write Argo CD Applications, apply, watch.')
@@ -262,6 +285,11 @@ function program(setCode: (code: number) => void): Command {
       'upgrade',
       'merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does',
       upgradeCommand,
+    ],
+    [
+      'open',
+      'open the Kubeflow dashboard: forward a local port to the Istio ingress gateway until Ctrl-C',
+      openCommand,
     ],
   ];
   for (const [name, description, adapter] of commands)

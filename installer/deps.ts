@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
+import { openInBrowser } from './systems/browser.js';
 import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
+import { createPortForwarder, type PortForwarder } from './systems/port-forward.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
 import { loadLocalCluster, type LocalCluster } from './systems/local-cluster.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
@@ -34,6 +36,10 @@ export interface Deps {
   readonly kube: (opts: KubeOptions) => Kube;
   /** The embedded local cluster of a source checkout at `packageRoot` (only `demo` calls it). */
   readonly localCluster: (packageRoot: string) => Promise<LocalCluster>;
+  /** Forwards local ports to pods of that cluster (`open`). */
+  readonly portForward: (opts: KubeOptions) => PortForwarder;
+  /** Starts the person's browser on a URL; `onError` hears when there was none to start. */
+  readonly openBrowser: (url: string, onError: (message: string) => void) => void;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
   readonly typed?: TypedSecrets | undefined;
 }
@@ -67,6 +73,10 @@ export function createDeps(
     kustomize: createKustomize(),
     kube: (opts) => createKube(opts),
     localCluster: loadLocalCluster,
+    portForward: (opts) => createPortForwarder(opts),
+    openBrowser: (url, onError) => {
+      openInBrowser(url, onError);
+    },
     log,
     env,
     packageRoot: findPackageRoot(),

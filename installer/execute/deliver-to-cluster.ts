@@ -1,8 +1,9 @@
 /**
  * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
  * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
- * retire what the fork dropped, create the missing CRDs, apply the root, watch every component. Every step is an ensure-step:
- * re-running continues from wherever an earlier run stopped.
+ * retire what the fork dropped, create the missing CRDs, apply the root, watch every component, and once
+ * all are ready say how to open the dashboard. Every step is an ensure-step: re-running continues from
+ * wherever an earlier run stopped.
  */
 import type { Release } from '../catalogue/releases.js';
 import type { Deps } from '../deps.js';
@@ -18,6 +19,7 @@ import type { ForkBranch } from './fork-branch.js';
 import { ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
 import { retireDroppedApplications, settleRetirements } from './retire-applications.js';
+import { tellHowToReach } from './tell-how-to-reach.js';
 import { exitCodeOf, watchComponents, type Interruptible } from './watch-components.js';
 
 /** How the cluster half runs: flags of install, apply and upgrade. */
@@ -74,7 +76,10 @@ export async function deliverToCluster(
     // during the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();
     const wait = await watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
-    if (wait.outcome.kind === 'ready') await settleRetirements(kube, forkApps, record, deps.log);
+    if (wait.outcome.kind === 'ready') {
+      await settleRetirements(kube, forkApps, record, deps.log);
+      await tellHowToReach(kube, deps, { json: cluster.progress === 'json' });
+    }
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
   } finally {
     await crdsAhead;

@@ -7,7 +7,13 @@ import { Command, Option } from 'commander';
 import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
 import { DEMO_COMPONENTS } from '../demo/demo-settings.js';
-import { DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM } from '../constants.js';
+import {
+  DEFAULT_ADMIN_EMAIL,
+  DEFAULT_BRANCH,
+  DEFAULT_TOKEN_ENV,
+  DEFAULT_UPSTREAM,
+  OPEN_DEFAULT_PORT,
+} from '../constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';
@@ -187,6 +193,14 @@ export const COMMAND_FLAGS = {
         ),
       ),
     ),
+  open: (cmd: Command) =>
+    withCluster(cmd)
+      .option(
+        '--port <number>',
+        'local port to forward (0: any free one; the URL on stdout says which)',
+        String(OPEN_DEFAULT_PORT),
+      )
+      .option('--no-browser', 'only print the URL, never start a browser'),
 } satisfies Record<string, (cmd: Command) => Command>;
 
 /** defaults < --config file < KFG_* environment < flags. */

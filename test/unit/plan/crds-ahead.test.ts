@@ -44,9 +44,9 @@ describe('isEstablished', () => {
       readFileSync(join(projectRoot, 'test/fixtures/crd-status/established.json'), 'utf8'),
     ) as KubeObject;
     expect(isEstablished(captured)).toBe(true);
-    expect(
-      isEstablished({ ...captured, status: { conditions: [{ type: 'Established', status: 'False' }] } }),
-    ).toBe(false);
+    expect(isEstablished({ ...captured, status: { conditions: [{ type: 'Established', status: 'False' }] } })).toBe(
+      false,
+    );
     expect(isEstablished(undefined)).toBe(false);
   });
 });
