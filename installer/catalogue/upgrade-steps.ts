@@ -119,7 +119,8 @@ const TO_TEN_FOLDERS: ReleasePair = {
     },
     {
       action: 'remove',
-      components: ['central-dashboard'],
+      // Its NetworkPolicy came with the namespace (26.03) or with network-policies (v1.11.0).
+      components: ['central-dashboard', 'kubeflow-namespace', 'network-policies'],
       objects: [
         core('ConfigMap', 'centraldashboard-config', 'kubeflow'),
         core('ConfigMap', 'centraldashboard-parameters', 'kubeflow'),
