@@ -72,6 +72,8 @@ const crd = (name: string): ObjectRef => ({
   name,
 });
 const DATA_CRDS = ['profiles.kubeflow.org', 'notebooks.kubeflow.org', 'inferenceservices.serving.kserve.io'];
+/** KServe 0.17 (26.03) ships it, 0.18 (26.03.1) does not: the upgrade keeps it instead of pruning it. */
+const DROPPED_CRD = 'inferencemodels.inference.networking.x-k8s.io';
 const ISSUER: ObjectRef = {
   apiVersion: 'cert-manager.io/v1',
   kind: 'ClusterIssuer',
@@ -111,6 +113,8 @@ describe.skipIf(skip)('upgrade 26.03 -> 26.03.1-rc.2 on the local cluster, with 
     await h.kube.delete(refOf(profile), 'Background').catch(() => undefined);
     await h.kube.delete({ apiVersion: 'v1', kind: 'Namespace', name: NS }, 'Background').catch(() => undefined);
     await h.cleanup();
+    // Kept by the upgrade, untracked (26.03.1 no longer ships it), so not uninstall's to delete.
+    await h.kube.delete(crd(DROPPED_CRD), 'Background').catch(() => undefined);
   });
 
   const uidOf = async (r: ObjectRef): Promise<string | undefined> => (await h.kube.get(r))?.metadata?.uid;
@@ -163,6 +167,8 @@ describe.skipIf(skip)('upgrade 26.03 -> 26.03.1-rc.2 on the local cluster, with 
     const before = new Map<string, string | undefined>();
     for (const r of data) before.set(`${r.kind} ${r.name}`, await uidOf(r));
     for (const [what, uid] of before) expect(uid, what).toBeDefined();
+    const droppedUid = await uidOf(crd(DROPPED_CRD));
+    expect(droppedUid).toBeDefined();
     // What upstream's README deletes by hand is there with its old immutable fields.
     expect((await h.kube.get<Workload>(JOBSET))?.spec?.selector?.matchLabels).toEqual({
       'control-plane': 'controller-manager',
@@ -214,6 +220,11 @@ describe.skipIf(skip)('upgrade 26.03 -> 26.03.1-rc.2 on the local cluster, with 
 
     // Users' data: the same objects, never deleted and re-created.
     for (const r2 of data) expect(await uidOf(r2), `${r2.kind} ${r2.name}`).toBe(before.get(`${r2.kind} ${r2.name}`));
+    // A CRD users' data lives in that the new release drops: kept (same uid), no longer Argo CD's.
+    const dropped = await h.kube.get(crd(DROPPED_CRD));
+    expect(dropped?.metadata?.uid).toBe(droppedUid);
+    expect(trackedBy(dropped ?? {})).toBeUndefined();
+    expect(r.stderr).toContain(`kept CustomResourceDefinition ${DROPPED_CRD}`);
     // Handed over in place, now tracked by their new homes.
     expect(trackedBy((await h.kube.get(ISSUER)) ?? {})).toBe('kubeflow-issuer');
     expect(trackedBy((await h.kube.get(WEBHOOK_NP)) ?? {})).toBe('kubeflow-issuer');
