@@ -18,8 +18,10 @@ import { ensureCrdsAhead } from './ensure-crds-ahead.js';
 import type { ForkBranch } from './fork-branch.js';
 import { ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
+import { planUpgradeSteps } from '../plan/plan-upgrade-steps.js';
 import { retireDroppedApplications, settleRetirements } from './retire-applications.js';
 import { tellHowToReach } from './tell-how-to-reach.js';
+import { finishUpgradeSteps, prepareUpgradeSteps } from './upgrade-steps.js';
 import { exitCodeOf, watchComponents, type Interruptible } from './watch-components.js';
 
 /** How the cluster half runs: flags of install, apply and upgrade. */
@@ -69,6 +71,10 @@ export async function deliverToCluster(
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
+    // Upstream's manual steps for any release this one follows, each only where the live object needs
+    // it: a fork upgraded elsewhere (--no-apply) or a run killed after its push gets them here.
+    const steps = planUpgradeSteps(undefined, d.release, forkApps, { holdData: false });
+    await prepareUpgradeSteps(kube, steps, deps.log);
     const failed = await crdsAhead;
     if (failed) throw failed.err;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
@@ -78,6 +84,7 @@ export async function deliverToCluster(
     const wait = await watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
     if (wait.outcome.kind === 'ready') {
       await settleRetirements(kube, forkApps, record, deps.log);
+      await finishUpgradeSteps(kube, steps, forkApps, deps.log);
       await tellHowToReach(kube, deps, { json: cluster.progress === 'json' });
     }
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
