@@ -3,7 +3,7 @@
  * serves them, and has Argo CD rebuild its cluster cache once (see plan/crds-ahead.ts for why).
  * An optimisation only: whatever fails here is left to Argo CD's own sync, which reports it.
  */
-import { crdsToCreate, isEstablished, type RenderedComponent } from '../plan/crds-ahead.js';
+import { crdsToApply, isEstablished, type RenderedComponent } from '../plan/crds-ahead.js';
 import { ARGOCD_SSA_MANAGER, invalidateClusterCache } from '../systems/argocd.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
@@ -36,8 +36,9 @@ export async function ensureCrdsAhead(
 ): Promise<CrdsAheadResult> {
   const now = opts.now ?? Date.now;
   const t0 = now();
-  // Names already there or already taken by an earlier component: each CRD is created once.
-  const claimed = new Set((await kube.list(CRDS)).map((c) => c.metadata?.name ?? ''));
+  const live = new Map((await kube.list(CRDS)).map((c) => [c.metadata?.name ?? '', c]));
+  // Names taken by an earlier component: each CRD is applied once.
+  const claimed = new Set<string>();
   const created: string[] = [];
   const failed: string[] = [];
   const apply = limiter(8);
@@ -46,7 +47,7 @@ export async function ensureCrdsAhead(
     renders.map(async (render) => {
       const r = await render.catch(() => undefined);
       if (r === undefined) return;
-      const wanted = crdsToCreate([r], claimed);
+      const wanted = crdsToApply([r], live, ARGOCD_SSA_MANAGER).filter((c) => !claimed.has(c.name));
       for (const c of wanted) claimed.add(c.name);
       await Promise.all(
         wanted.map((c) =>
@@ -70,7 +71,7 @@ export async function ensureCrdsAhead(
   // A cache that does not exist yet ignores this; one that does rebuilds once instead of per CRD event.
   const invalidated = await invalidateClusterCache(kube, new Date(now()));
   log.step(
-    `created ${created.length} CRDs ahead of their components, as Argo CD applies them; ` +
+    `applied ${created.length} new or changed CRDs ahead of their components, as Argo CD applies them; ` +
       `Established in ${((now() - t0) / 1000).toFixed(1)} s`,
   );
   return { created, failed, invalidated };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crdsToCreate, isEstablished } from '../../../installer/plan/crds-ahead.js';
+import { crdsToApply, isEstablished } from '../../../installer/plan/crds-ahead.js';
 import { refreshStamp } from '../../../installer/systems/argocd.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 import { readFileSync } from 'node:fs';
@@ -13,9 +13,15 @@ const crd = (name: string): KubeObject => ({
 });
 const deployment: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'k' } };
 
-describe('crdsToCreate', () => {
-  it('takes only the missing CRDs of the rendered components, once each, by name', () => {
-    const out = crdsToCreate(
+const live = (name: string, manager: string, spec: object = {}, labels: Record<string, string> = {}) => ({
+  ...crd(name),
+  metadata: { name, labels, managedFields: [{ manager, operation: 'Apply' }] },
+  spec,
+});
+
+describe('crdsToApply', () => {
+  it('creates the missing CRDs of the rendered components, once each, by name', () => {
+    const out = crdsToApply(
       [
         { component: 'istio-crds', objects: [crd('gateways.networking.istio.io'), deployment] },
         {
@@ -24,17 +30,38 @@ describe('crdsToCreate', () => {
         },
         { component: 'cert-manager', objects: [crd('certificates.cert-manager.io')] },
       ],
-      new Set(['certificates.cert-manager.io']),
+      new Map([['certificates.cert-manager.io', live('certificates.cert-manager.io', 'helm')]]),
+      'argocd-controller',
     );
-    expect(out.map((c) => [c.name, c.component])).toEqual([
-      ['gateways.networking.istio.io', 'kserve'],
-      ['inferenceservices.serving.kserve.io', 'kserve'],
+    expect(out.map((c) => [c.name, c.component, c.action])).toEqual([
+      ['gateways.networking.istio.io', 'kserve', 'create'],
+      ['inferenceservices.serving.kserve.io', 'kserve', 'create'],
     ]);
+  });
+
+  it('updates one Argo CD applies when the commit changes it, and leaves it when the API server only added defaults', () => {
+    const want = { ...crd('a.example.com'), spec: { group: 'example.com', versions: [{ name: 'v2' }] } };
+    const same = live('a.example.com', 'argocd-controller', {
+      group: 'example.com',
+      versions: [{ name: 'v2', served: true }],
+      conversion: { strategy: 'None' },
+    });
+    const older = live('a.example.com', 'argocd-controller', { group: 'example.com', versions: [{ name: 'v1' }] });
+    const someoneElses = live('a.example.com', 'helm', { group: 'example.com', versions: [{ name: 'v1' }] });
+    const relabelled = { ...want, metadata: { name: 'a.example.com', labels: { version: '2' } } };
+    const run = (w: typeof want, l: ReturnType<typeof live>) =>
+      crdsToApply([{ component: 'c', objects: [w] }], new Map([['a.example.com', l]]), 'argocd-controller').map(
+        (c) => c.action,
+      );
+    expect(run(want, same)).toEqual([]);
+    expect(run(want, older)).toEqual(['update']);
+    expect(run(want, someoneElses)).toEqual([]);
+    expect(run(relabelled, same)).toEqual(['update']);
   });
 
   it('leaves objects of other groups that happen to be called CustomResourceDefinition alone', () => {
     const other = { ...crd('x.example.com'), apiVersion: 'example.com/v1' };
-    expect(crdsToCreate([{ component: 'c', objects: [other] }], new Set())).toEqual([]);
+    expect(crdsToApply([{ component: 'c', objects: [other] }], new Map(), 'argocd-controller')).toEqual([]);
   });
 });
 
