@@ -15,6 +15,7 @@ import { applyRoot } from './apply-root.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
 import { ensureCrdsAhead } from './ensure-crds-ahead.js';
+import { cacheInvalidationSafe } from '../preflight/argocd-version.js';
 import type { ForkBranch } from './fork-branch.js';
 import { ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
@@ -64,7 +65,10 @@ export async function deliverToCluster(
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
     // Renders and CRD creation run while the next steps talk to the cluster; awaited before the root.
-    crdsAhead = ensureCrdsAhead(kube, renders, deps.log).then(
+    crdsAhead = ensureCrdsAhead(kube, renders, deps.log, {
+      // Argo CD installed now starts with every CRD there; an adopted one may hold a cache to rebuild.
+      invalidate: d.preflight.argocd?.present === true && cacheInvalidationSafe(d.preflight.argocd.version),
+    }).then(
       () => undefined,
       (err: unknown) => ({ err }),
     );

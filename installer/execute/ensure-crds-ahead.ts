@@ -18,6 +18,8 @@ const crdRef = (name: string) => ({
 export interface CrdsAheadOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Ask Argo CD to rebuild its cluster cache afterwards (see preflight/argocd-version.ts for when it is not safe). */
+  readonly invalidate?: boolean;
   /** How long to wait for Established before leaving the rest to Argo CD. */
   readonly establishTimeoutMs?: number;
 }
@@ -69,7 +71,7 @@ export async function ensureCrdsAhead(
   const pending = await waitEstablished(kube, created, opts);
   if (pending.length > 0) log.warn(`not Established yet, left to Argo CD: ${pending.join(', ')}`);
   // A cache that does not exist yet ignores this; one that does rebuilds once instead of per CRD event.
-  const invalidated = await invalidateClusterCache(kube, new Date(now()));
+  const invalidated = opts.invalidate === true ? await invalidateClusterCache(kube, new Date(now())) : undefined;
   log.step(
     `applied ${created.length} new or changed CRDs ahead of their components, as Argo CD applies them; ` +
       `Established in ${((now() - t0) / 1000).toFixed(1)} s`,

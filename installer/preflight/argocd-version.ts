@@ -66,3 +66,14 @@ export function judgeArgoCdVersion(version: string | undefined): ArgoCdVersionVe
       : `Argo CD ${version ?? ''} no longer gets fixes upstream and is not tested here (tested: ${tested})`,
   };
 }
+
+/**
+ * Whether asking this Argo CD to rebuild its cluster cache is safe. From v3.5 gitops-engine starts
+ * watches again in a goroutine after each APIService event, and creating CRDs registers APIServices:
+ * an invalidation in that window leaves the goroutine a nil map, and the controller panics ("assignment
+ * to entry in nil map" in startMissingWatches, seen on v3.5.1). Unknown versions are not risked.
+ */
+export function cacheInvalidationSafe(version: string | undefined): boolean {
+  const v = parseArgoCdVersion(version);
+  return v !== undefined && compare(v, { major: 3, minor: 5, patch: 0 }) < 0;
+}

@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARGOCD_VERSION } from '../../../installer/constants.js';
 import { projectRoot } from '../../support/fixtures.js';
-import { ARGOCD_TESTED, judgeArgoCdVersion, parseArgoCdVersion } from '../../../installer/preflight/argocd-version.js';
+import {
+  ARGOCD_TESTED,
+  cacheInvalidationSafe,
+  judgeArgoCdVersion,
+  parseArgoCdVersion,
+} from '../../../installer/preflight/argocd-version.js';
 
 describe('judgeArgoCdVersion', () => {
   it('accepts every tested release as it is', () => {
@@ -52,5 +57,15 @@ describe('the Argo CD the fork installs', () => {
     const kustomization = readFileSync(join(projectRoot, 'overlays', 'argocd', 'kustomization.yaml'), 'utf8');
     expect(kustomization).toContain(`manifests/cluster-install?ref=${ARGOCD_VERSION}`);
     expect(ARGOCD_TESTED[0]).toBe(ARGOCD_VERSION);
+  });
+});
+
+describe('cacheInvalidationSafe', () => {
+  it('is safe before v3.5 only: v3.5 panics when an invalidation meets an APIService reconcile', () => {
+    expect(cacheInvalidationSafe('v3.4.7')).toBe(true);
+    expect(cacheInvalidationSafe('v3.3.14')).toBe(true);
+    expect(cacheInvalidationSafe('v3.5.1')).toBe(false);
+    expect(cacheInvalidationSafe('latest')).toBe(false);
+    expect(cacheInvalidationSafe(undefined)).toBe(false);
   });
 });
