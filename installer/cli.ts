@@ -6,9 +6,9 @@
  * flag or file to fix), never a stack trace.
  */
 import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
-import { createDeps, type Deps } from './deps.js';
+import { createDeps, toolVersion, type Deps } from './deps.js';
 import { ExitCode, UserError } from './errors.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
@@ -26,6 +26,7 @@ import { runStatus } from './status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
 import { reportError } from './ui/report-error.js';
+import { renderVersion, versionReport } from './ui/version-report.js';
 import { progressMode } from './ui/progress.js';
 import { runUninstall } from './uninstall/run-uninstall.js';
 import { sayForkSettled } from './upgrade/describe-upgrade-result.js';
@@ -213,14 +214,29 @@ const upgradeCommand: Adapter = async (o, cmd) => {
   }
 };
 
+/** No command: `--version` (with `--output json`, also the releases and Argo CD versions); else the help. */
+const versionCommand: Adapter = (o, cmd) => {
+  const [word] = cmd.args;
+  if (word !== undefined) cmd.error(`error: unknown command '${word}'`, { code: 'commander.unknownCommand' });
+  if (o.version !== true) cmd.help({ error: true });
+  process.stdout.write(renderVersion(versionReport(toolVersion()), o.output === 'json' ? 'json' : 'text'));
+  return Promise.resolve(ExitCode.ok);
+};
+
 function program(setCode: (code: number) => void): Command {
   const p = new Command(TOOL)
     .description('Bootstrap Kubeflow with GitOps: fork the manifests, write Argo CD Applications, apply, watch.')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // The program's own --output belongs to --version; each command's --output comes after its name.
+    .enablePositionalOptions()
+    .allowExcessArguments()
+    .option('-V, --version', 'print the version (with --output json: also the Kubeflow releases and Argo CD versions)')
+    .addOption(new Option('--output <format>', 'with --version: text, or json on stdout').choices(['text', 'json']));
   const run = (adapter: Adapter) => async (o: Flags, cmd: Command) => {
     setCode(await adapter(o, cmd));
   };
+  p.action(run(versionCommand));
 
   const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
     [

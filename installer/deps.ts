@@ -3,7 +3,7 @@
  * at loopback servers and temporary directories instead of mocking modules.
  */
 import { FORK_APPS_DIR, TOOL } from './constants.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,12 @@ export function findPackageRoot(): string {
     dir = up;
   }
   return dir;
+}
+
+/** This installer's version, from its package.json. */
+export function toolVersion(packageRoot: string = findPackageRoot()): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 export function createDeps(
