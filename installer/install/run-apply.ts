@@ -31,7 +31,7 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
     isTTY: inv.stderr.isTTY === true,
     env: deps.env,
   });
-  const remote = await locateFork(opts, deps, { create: false });
+  const remote = await locateFork(opts, deps);
   const fork = await cloneForkBranch(opts, deps, remote);
   const preflight = await checkCluster(kube, preflightInputs(opts, fork), deps.log, {
     unchanged: 'nothing was changed',

@@ -1,16 +1,20 @@
 /**
  * `install`: the fork, then the cluster, in one run. Settings come from flags, a config file and the
- * environment; on a terminal the wizard asks for everything else before any task starts. The cluster
- * is checked before the fork is touched, so a wrong context changes nothing; the fork is cloned once
- * and the cluster steps read the commit they sync from that same working copy.
+ * environment; on a terminal the wizard asks for everything else before any task starts. Every check
+ * that can fail without a side effect runs first (the admin password, the fork path, upstream's
+ * release tag, then the cluster: a wrong context changes nothing); the fork is created only right
+ * before its first push, so a failed run leaves no repository. The fork is cloned once and the
+ * cluster steps read the commit they sync from that same working copy.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
+import { checkUpstreamRelease } from '../execute/check-upstream.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
 import { forkBranchIn, type ForkBranch } from '../execute/fork-branch.js';
-import { locateFork, type ForkRemote } from '../execute/locate-fork.js';
+import { givenAdminPassword } from '../execute/ensure-dex-password.js';
+import { createForkIfMissing, locateFork, type ForkRemote } from '../execute/locate-fork.js';
 import type { Interruptible } from '../execute/watch-components.js';
 import { adminEmailOf, passwordSavedSentence, pushedSentence } from '../fork/describe-fork-result.js';
 import { openForkWorkspace, writeForkChanges } from '../fork/fork-workspace.js';
@@ -48,12 +52,15 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   });
   const components = resolveComponents(opts.components, opts.release);
 
-  // Reach the cluster before touching the fork: a wrong context or a dead API server stops here.
+  // Every check that can fail without a side effect, inputs first, then the cluster: a wrong
+  // password file, fork path or upstream, a wrong context or a dead API server stops here.
+  await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
+  const found = await locateFork(opts, deps);
+  await checkUpstreamRelease(opts, deps);
   const preflight = await checkCluster(kube, preflightInputs(opts, components), deps.log, {
     unchanged: 'nothing was changed',
   });
-  const remote = await locateFork(opts, deps, { create: true });
-  const { published, fork } = await updateFork(opts, deps, remote, components);
+  const { published, fork, remote } = await updateFork(opts, deps, found, components);
   reportPublished(published, deps.log);
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
@@ -95,18 +102,22 @@ const preflightInputs = (opts: ForkOptions, components: readonly ResolvedCompone
   components: components.map((c) => c.spec.name),
 });
 
-/** One working copy: changed, vendored, committed and pushed, then read by the cluster steps. */
+/**
+ * One working copy: changed, vendored, committed and pushed, then read by the cluster steps. The
+ * fork is created (when missing) only once the working copy is ready to push.
+ */
 async function updateFork(
   opts: ForkOptions,
   deps: Deps,
-  remote: ForkRemote,
+  found: ForkRemote,
   components: readonly ResolvedComponent[],
-): Promise<{ published: ForkResult; fork: ForkBranch }> {
-  const ws = await openForkWorkspace(opts, deps, remote);
+): Promise<{ published: ForkResult; fork: ForkBranch; remote: ForkRemote }> {
+  const ws = await openForkWorkspace(opts, deps, found);
   try {
-    const changes = await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'fetch' });
+    const changes = await writeForkChanges(opts, deps, ws, found, components, { vendoring: 'fetch' });
+    const remote = await createForkIfMissing(opts, deps, found);
     const published = await publishFork(opts, deps, ws, remote, changes);
-    return { published, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
+    return { published, remote, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
   } catch (err) {
     await ws.cleanup();
     throw err;

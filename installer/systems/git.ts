@@ -4,13 +4,12 @@
  * through GIT_CONFIG_* environment variables and scoped to the fork's URL (so the upstream host
  * never sees it); an SSH key through GIT_SSH_COMMAND.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ExitCode, ExternalError, UserError } from '../errors.js';
 import { redact } from '../redact-url.js';
-import { isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
+import { inspectForkPath, isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
 
 export { redact };
 
@@ -26,6 +25,8 @@ export interface GitAuth {
 export interface Git {
   /** The commit a branch points at on a remote, or undefined when the branch does not exist. */
   remoteBranchSha(url: string, branch: string, auth?: GitAuth): Promise<string | undefined>;
+  /** The commit a tag names on a remote, or undefined when the remote has no such tag. */
+  remoteTagSha(url: string, tag: string): Promise<string | undefined>;
   /** Full-history clone of one branch (pushable anywhere: never shallow). */
   cloneBranch(url: string, branch: string, dir: string, auth?: GitAuth): Promise<void>;
   /** Full-history clone of a tag, checked out on a new local branch. */
@@ -42,6 +43,11 @@ export interface Git {
   push(dir: string, url: string, branch: string, auth?: GitAuth): Promise<void>;
   /** Creates a bare repository at a local path unless one (or any git repository) is already there. */
   initBareIfMissing(dir: string): Promise<void>;
+  /**
+   * What is at a local fork path, creating nothing: `missing` (nothing, or an empty directory) or
+   * `repository`; a path that is neither, or where none could be created, is refused (exit 2).
+   */
+  inspectForkPath(dir: string): 'missing' | 'repository';
   /**
    * Merges `commit` into HEAD without committing (`--no-ff --no-commit`), leaving conflicts in the
    * working tree and index for whoever resolves them. Returns the conflicted paths, sorted (empty
@@ -186,6 +192,19 @@ export function createGit(): Git {
         throw wrap('ls-remote', url, auth, err);
       }
     },
+    async remoteTagSha(url, tag) {
+      try {
+        const out = await client(process.cwd(), undefined, url).listRemote([
+          url,
+          `refs/tags/${tag}`,
+          `refs/tags/${tag}^{}`,
+        ]);
+        const refs = new Map(out.split('\n').map((l) => [l.split('\t')[1], l.split('\t')[0]] as const));
+        return refs.get(`refs/tags/${tag}^{}`) ?? refs.get(`refs/tags/${tag}`);
+      } catch (err) {
+        throw wrap('ls-remote', url, undefined, err);
+      }
+    },
     async cloneBranch(url, branch, dir, auth) {
       try {
         await client(process.cwd(), auth, url).clone(url, dir, [`--branch=${branch}`, '--single-branch', '--no-tags']);
@@ -317,15 +336,9 @@ export function createGit(): Git {
       await git.raw(['commit', '--quiet', '--allow-empty', '--no-verify', '-m', message]);
       return git.revparse(['HEAD']);
     },
+    inspectForkPath,
     async initBareIfMissing(dir) {
-      if (existsSync(dir) && !isEmptyDirectory(dir)) {
-        if (!existsSync(join(dir, 'HEAD')) && !existsSync(join(dir, '.git'))) {
-          throw new UserError(
-            `--fork ${dir} exists but is not a git repository; give an empty or missing path, or a repository`,
-          );
-        }
-        return;
-      }
+      if (inspectForkPath(dir) === 'repository') return;
       // A missing path and an empty directory are the same request: a new bare repository there.
       await mkdir(dir, { recursive: true }).catch((err: unknown) => {
         throw unwritableForkPath(dir, err);

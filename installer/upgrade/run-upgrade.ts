@@ -41,7 +41,7 @@ export interface UpgradeOptions {
 }
 
 export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<UpgradeResult> {
-  const remote = await locateFork(o.fork, deps, { create: false });
+  const remote = await locateFork(o.fork, deps);
   const dirs = upgradeDirs(deps.stateDir, remote.pushUrl, o.fork.branch);
   const shown = `${displayUrl(remote.pushUrl)} ${o.fork.branch}`;
   const settled = await withUpgradeLock(dirs, shown, deps.log, () => upgradeFork(o, deps, remote, dirs));

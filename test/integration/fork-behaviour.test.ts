@@ -294,7 +294,11 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
       expect(planned.notes.join('\n')).toMatch(
         /octo\/manifests\.git does not exist yet: fork creates it as a GitHub fork of https:\/\/github\.com\/kubeflow\/manifests/,
       );
-      expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /repos/octo/manifests']);
+      // The fork's URL goes into the Applications before it is created: beside the upstream, as the API names it.
+      expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        'GET /repos/octo/manifests',
+        'GET /repos/kubeflow/manifests',
+      ]);
       const r = await runFork(opts, { ...deps, github: (url) => ({ ...deps.github(url) }) });
       expect(r.repoURL).toBe(`${env.server.url}/octo/manifests.git`);
       expect(api.calls.some((c) => c.method === 'POST' && c.path === '/repos/kubeflow/manifests/forks')).toBe(true);
