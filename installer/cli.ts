@@ -167,13 +167,19 @@ const uninstallCommand: Adapter = async (o) => {
 const doctorCommand: Adapter = async (o) => {
   const output = o.output === 'json' ? 'json' : 'text';
   const deps = depsFor({ json: output === 'json' });
-  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-  const r = await runDoctor(
-    { release: str(o.release), components: str(o.components), target: str(o.target), footprint: str(o.footprint) },
-    kube,
+  const { target, result } = await runDoctor(
+    {
+      release: str(o.release),
+      components: str(o.components),
+      target: str(o.target),
+      footprint: str(o.footprint),
+      fork: str(o.fork),
+      argocdRepoUrl: str(o.argocdRepoUrl),
+    },
+    () => deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) }),
   );
-  process.stdout.write(doctorReport(kube.target, r, output));
-  return r.ok ? ExitCode.ok : ExitCode.preflight;
+  process.stdout.write(doctorReport(target, result, output));
+  return result.ok ? ExitCode.ok : ExitCode.preflight;
 };
 
 const upgradeCommand: Adapter = async (o, cmd) => {

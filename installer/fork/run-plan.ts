@@ -2,6 +2,7 @@
 import { resolveComponents } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { locateFork } from '../execute/locate-fork.js';
+import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { ForkPlan } from '../plan/build-fork-plan.js';
 import { displayUrl } from '../systems/git.js';
@@ -9,6 +10,7 @@ import { openForkWorkspace, writeForkChanges } from './fork-workspace.js';
 
 export async function runPlan(opts: ForkOptions, deps: Deps): Promise<ForkPlan> {
   const components = resolveComponents(opts.components, opts.release);
+  refuseUnreadableFork(opts);
   const remote = await locateFork(opts, deps);
   const ws = await openForkWorkspace(opts, deps, remote);
   try {

@@ -1,7 +1,7 @@
 /**
  * `install`: the fork, then the cluster, in one run. Settings come from flags, a config file and the
  * environment; on a terminal the wizard asks for everything else before any task starts. Every check
- * that can fail without a side effect runs first (the admin password, the fork path, upstream's
+ * that can fail without a side effect runs first (a fork Argo CD can read, the admin password, the fork path, upstream's
  * release tag, then the cluster: a wrong context changes nothing); the fork is created only right
  * before its first push, so a failed run leaves no repository. The fork is cloned once and the
  * cluster steps read the commit they sync from that same working copy.
@@ -19,6 +19,7 @@ import type { Interruptible } from '../execute/watch-components.js';
 import { adminEmailOf, passwordSavedSentence, pushedSentence } from '../fork/describe-fork-result.js';
 import { openForkWorkspace, writeForkChanges } from '../fork/fork-workspace.js';
 import { publishFork, type ForkResult } from '../fork/publish-fork.js';
+import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { renderConfigFile } from '../inputs/config-file.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
@@ -43,6 +44,7 @@ export interface InstallInvocation {
 export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promise<number> {
   const { settings, deps } = await askWhatIsMissing(inv, baseDeps);
   const opts = forkOptionsFrom(settings, inv, deps.env);
+  refuseUnreadableFork(opts);
   await saveSettings(inv.saveConfig, settings, deps.log);
   const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
   const cluster = clusterOptionsFrom(settings, {

@@ -386,8 +386,9 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
 
   it('a local path fork (air-gapped): plan reads a missing one as empty and creates nothing; fork creates it as a bare repository, Applications use file://', async () => {
     const path = join(mkdtempSync(join(env.root, 'local-')), 'fork.git');
+    // Planned for the target whose Argo CD reads local paths (any other needs --argocd-repo-url).
     const planned = await runPlan(
-      env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }),
+      env.options({ fork: path, release: 'v1.10.2', target: 'local', components: 'katib' }),
       env.deps(),
     );
     expect(planned.notes).toContain(`${path} does not exist yet: fork creates it as a bare repository`);
