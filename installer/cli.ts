@@ -9,7 +9,8 @@ import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
 import { createDeps, toolVersion, type Deps } from './deps.js';
-import { ExitCode, UserError } from './errors.js';
+import { ExitCode, InterruptedError, UserError } from './errors.js';
+import type { Interruptible } from './execute/watch-components.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
 import { runPlan } from './fork/run-plan.js';
@@ -38,24 +39,34 @@ import { runUpgrade } from './upgrade/run-upgrade.js';
 type Flags = Record<string, unknown>;
 type Adapter = (o: Flags, cmd: Command) => Promise<number>;
 
-/** Ctrl-C aborts the signal `run` gets instead of ending the process, for as long as `run` runs. */
-async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const onSigint = () => {
-    abort.abort();
+/**
+ * Ctrl-C (SIGINT) and SIGTERM abort one signal for the whole run instead of ending the process: the
+ * git, kubectl and downloads it runs are killed, the watch stops, and the run unwinds through its
+ * cleanups (temporary clones, a fresh upgrade's working copy) before it exits 130. A second signal
+ * exits at once.
+ */
+const interrupt = new AbortController();
+
+function listenForInterrupts(): void {
+  const onSignal = (name: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      process.stderr.write(`\n✗ ${name} again: exiting now, without cleaning up\n`);
+      process.exit(ExitCode.interrupted);
+    }
+    process.stderr.write(`\n${name}: stopping; removing what this run made (again to exit at once)\n`);
+    interrupt.abort(new InterruptedError(`interrupted (${name})`));
   };
-  process.once('SIGINT', onSigint);
-  try {
-    return await run(abort.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
+
+/** The watch and uninstall's waits stop on the run's signal (see listenForInterrupts). */
+const withInterrupt: Interruptible = (run) => run(interrupt.signal);
 
 /** Logs on stderr (none with --output json); prompts only when `yes` is given and false and a person is there. */
 function depsFor(run: { json: boolean; yes?: boolean }): Deps {
   const prompter = run.yes === undefined ? noPrompter : createPrompter(mayPrompt(run.yes));
-  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter);
+  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter, interrupt.signal);
 }
 
 const runFlags = (o: Flags) => ({ yes: o.yes === true, output: str(o.output) });
@@ -160,7 +171,7 @@ const uninstallCommand: Adapter = async (o) => {
     yes: o.yes === true,
     waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'),
   };
-  const r = await withInterrupt((signal) => runUninstall({ ...options, signal }, deps, kube));
+  const r = await runUninstall({ ...options, signal: interrupt.signal }, deps, kube);
   return r.exitCode;
 };
 
@@ -281,14 +292,24 @@ function program(setCode: (code: number) => void): Command {
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
+  listenForInterrupts();
   try {
     await program((c) => {
       code = c;
     }).parseAsync(argv);
   } catch (err) {
-    code = reportError(err, process.stderr);
+    code = reportError(interrupted(err), process.stderr);
   }
   return code;
+}
+
+/** An error that came from killing the run's subprocesses is the interrupt, not a failure of theirs. */
+function interrupted(err: unknown): unknown {
+  if (!interrupt.signal.aborted || (err as { exitCode?: unknown }).exitCode === ExitCode.interrupted) return err;
+  return new InterruptedError(
+    'interrupted: stopped and removed the temporary files this run made; run the same command again to continue',
+    { cause: err },
+  );
 }
 
 process.exitCode = await main(process.argv);

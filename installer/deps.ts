@@ -33,6 +33,11 @@ export interface Deps {
   readonly kube: (opts: KubeOptions) => Kube;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
   readonly typed?: TypedSecrets | undefined;
+  /**
+   * Aborted when the run is interrupted (Ctrl-C, SIGTERM): the git, kubectl and downloads it runs are
+   * stopped, so the run unwinds through its cleanups (temporary clones, a fresh upgrade's working copy).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface TypedSecrets {
@@ -61,13 +66,15 @@ export function createDeps(
   env: NodeJS.ProcessEnv = process.env,
   log: Logger = createStderrLogger(),
   prompter: Prompter = noPrompter,
+  signal?: AbortSignal,
 ): Deps {
   return {
     prompter,
-    git: createGit(),
-    fetcher: createRemoteFetcher(),
+    git: createGit({ signal }),
+    fetcher: createRemoteFetcher({ signal }),
     github: (apiUrl) => createGitHub({ apiUrl }),
-    kustomize: createKustomize(),
+    kustomize: createKustomize({ signal }),
+    signal,
     kube: (opts) => createKube(opts),
     log,
     env,

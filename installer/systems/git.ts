@@ -97,7 +97,15 @@ function scopeOf(url: string): string {
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
-function client(dir: string, auth: GitAuth | undefined, url: string | undefined): SimpleGit {
+type Client = (dir: string, auth: GitAuth | undefined, url: string | undefined) => SimpleGit;
+
+/** simple-git instances that kill their git (SIGINT) when `signal` aborts, so an interrupted run can clean up. */
+const clientsFor =
+  (signal: AbortSignal | undefined): Client =>
+  (dir, auth, url) =>
+    client(dir, auth, url, signal);
+
+function client(dir: string, auth: GitAuth | undefined, url: string | undefined, signal?: AbortSignal): SimpleGit {
   const env: Record<string, string> = { ...baseEnv(), GIT_TERMINAL_PROMPT: '0' };
   const allowEnvironment = ['GIT_TERMINAL_PROMPT'];
   const unsafe: Record<string, boolean> = {};
@@ -123,6 +131,7 @@ function client(dir: string, auth: GitAuth | undefined, url: string | undefined)
     unsafe,
     trimmed: true,
     timeout: { block: 300_000 },
+    ...(signal ? { abort: signal } : {}),
   }).env(env);
 }
 
@@ -159,14 +168,14 @@ function wrap(action: string, url: string | undefined, auth: GitAuth | undefined
   });
 }
 
-async function isMerging(dir: string): Promise<boolean> {
+async function isMerging(client: Client, dir: string): Promise<boolean> {
   const out = await client(dir, undefined, undefined)
     .raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD'])
     .catch(() => '');
   return out.trim() !== '';
 }
 
-async function unmergedPaths(dir: string): Promise<string[]> {
+async function unmergedPaths(client: Client, dir: string): Promise<string[]> {
   const out = await client(dir, undefined, undefined).raw(['ls-files', '--unmerged', '-z']);
   const paths = new Set<string>();
   // Records are "<mode> <sha> <stage>\t<path>", NUL-terminated.
@@ -177,7 +186,13 @@ async function unmergedPaths(dir: string): Promise<string[]> {
   return [...paths].sort();
 }
 
-export function createGit(): Git {
+export interface GitOptions {
+  /** Aborted when the run is interrupted: a running git is killed, the next one refused. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export function createGit(options: GitOptions = {}): Git {
+  const client = clientsFor(options.signal);
   return {
     async remoteBranchSha(url, branch, auth) {
       // An empty directory is where `fork` creates the bare repository: no branch yet.
@@ -299,7 +314,7 @@ export function createGit(): Git {
         .catch((err: unknown) => {
           failure = err;
         });
-      if (!(await isMerging(dir))) {
+      if (!(await isMerging(client, dir))) {
         throw new ExternalError(
           `git merge of ${commit.slice(0, 12)} could not start${
             failure === undefined
@@ -314,16 +329,16 @@ export function createGit(): Git {
           { cause: failure },
         );
       }
-      return unmergedPaths(dir);
+      return unmergedPaths(client, dir);
     },
-    isMerging,
-    unmergedPaths,
+    isMerging: (dir) => isMerging(client, dir),
+    unmergedPaths: (dir) => unmergedPaths(client, dir),
     async conflictStage(dir, path, stage) {
       const git = client(dir, undefined, undefined);
       const staged = await git.raw(['ls-files', '--unmerged', '-z', '--', path]);
       if (!staged.split('\0').some((rec) => rec.split('\t')[0]?.endsWith(` ${stage}`))) return undefined;
       // `git show` of a blob gives its bytes verbatim (no trimming, unlike revparse output).
-      return simpleGit({ baseDir: dir, trimmed: false })
+      return simpleGit({ baseDir: dir, trimmed: false, ...(options.signal ? { abort: options.signal } : {}) })
         .env(baseEnv())
         .raw(['show', `:${stage}:${path}`]);
     },

@@ -25,7 +25,13 @@ import type { UpgradePlan } from './build-upgrade-plan.js';
 import { ensureUpgraded } from './ensure-upgraded.js';
 import { publishUpgrade } from './publish-upgrade.js';
 import type { UpgradeResult } from './upgrade-result.js';
-import { openSession, verifyResolved, type UpgradeAction, type UpgradeSession } from './upgrade-session.js';
+import {
+  openSession,
+  ownedUntilStopped,
+  verifyResolved,
+  type UpgradeAction,
+  type UpgradeSession,
+} from './upgrade-session.js';
 import { clearUpgrade, upgradeDirs, withUpgradeLock, type UpgradeDirs } from './upgrade-state.js';
 
 export interface UpgradeOptions {
@@ -73,9 +79,13 @@ interface SettledFork {
 async function upgradeFork(o: UpgradeOptions, deps: Deps, remote: ForkRemote, dirs: UpgradeDirs): Promise<SettledFork> {
   const session = await openSession(o.action, o.to, o.fork, deps, remote, dirs);
   if (session.kind !== 'ready') return { result: session };
-  const plan = await ensureNewRelease(session, o.fork, remote, deps);
-  const preflight = o.cluster ? await checkBeforePush(o.cluster.kube, plan, session, deps) : undefined;
-  const published = await publishUpgrade(session, plan, remote, o.fork.branch, deps);
+  // A continued upgrade's working copy holds the user's resolution: kept when this run fails.
+  const owned = o.action === 'start' ? ownedUntilStopped : <T>(_: UpgradeDirs, work: () => Promise<T>) => work();
+  const { plan, preflight, published } = await owned(dirs, async () => {
+    const plan = await ensureNewRelease(session, o.fork, remote, deps);
+    const preflight = o.cluster ? await checkBeforePush(o.cluster.kube, plan, session, deps) : undefined;
+    return { plan, preflight, published: await publishUpgrade(session, plan, remote, o.fork.branch, deps) };
+  });
   let fork: ForkBranch | undefined;
   try {
     if (o.cluster && preflight) {
