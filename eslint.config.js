@@ -26,6 +26,8 @@ const COMMANDS = [
   '**/run-upgrade.js',
   '**/run-upgrade-plan.js',
   '**/run-doctor.js',
+  '**/run-demo.js',
+  '**/run-open.js',
 ];
 
 export default defineConfig(

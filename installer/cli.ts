@@ -14,12 +14,14 @@ import type { Interruptible } from './execute/watch-components.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
 import { runPlan } from './fork/run-plan.js';
+import { runDemo } from './demo/run-demo.js';
 import { runApply } from './install/run-apply.js';
 import { runInstall } from './install/run-install.js';
 import { clusterOptionsFrom } from './inputs/cluster-options.js';
 import { COMMAND_FLAGS, mergedSettings, str } from './inputs/command-flags.js';
 import { duration } from './inputs/duration.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
+import { runOpen } from './open/run-open.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { doctorReport } from './preflight/render-checks.js';
 import { runDoctor } from './preflight/run-doctor.js';
@@ -53,7 +55,7 @@ function listenForInterrupts(): void {
       process.stderr.write(`\n✗ ${name} again: exiting now, without cleaning up\n`);
       process.exit(ExitCode.interrupted);
     }
-    process.stderr.write(`\n${name}: stopping; removing what this run made (again to exit at once)\n`);
+    process.stderr.write(`\n${name}: stopping and cleaning up (again to exit at once)\n`);
     interrupt.abort(new InterruptedError(`interrupted (${name})`));
   };
   process.on('SIGINT', onSignal);
@@ -138,6 +140,12 @@ const applyCommand: Adapter = async (o, cmd) => {
     depsFor({ json: output === 'json', yes }),
   );
 };
+
+const demoCommand: Adapter = async (_o, cmd) =>
+  runDemo(
+    { merged: await mergedSettings(cmd), stderr: process.stderr, stdout: process.stdout, interruptible: withInterrupt },
+    depsFor({ json: false }),
+  );
 
 const statusCommand: Adapter = async (o) => {
   const json = o.output === 'json';
@@ -231,6 +239,28 @@ const upgradeCommand: Adapter = async (o, cmd) => {
   }
 };
 
+const openCommand: Adapter = async (o) => {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UserError(`--port ${String(o.port)}: give a port number from 1 to 65535 (or 0 for any free one)`);
+  return runOpen(
+    {
+      kubeconfig: str(o.kubeconfig),
+      context: str(o.context),
+      port,
+      browser: {
+        browser: o.browser !== false,
+        isTTY: process.stdout.isTTY,
+        env: process.env,
+        platform: process.platform,
+      },
+      stdout: process.stdout,
+      interruptible: withInterrupt,
+    },
+    depsFor({ json: false }),
+  );
+};
+
 /** No command: `--version` (with `--output json`, also the releases and Argo CD versions); else the help. */
 const versionCommand: Adapter = (o, cmd) => {
   const [word] = cmd.args;
@@ -256,6 +286,11 @@ function program(setCode: (code: number) => void): Command {
   p.action(run(versionCommand));
 
   const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
+    [
+      'demo',
+      'the whole install on the embedded local cluster: build and start it, fork locally, install Pipelines, Notebooks and KServe, show the status',
+      demoCommand,
+    ],
     [
       'plan',
       'print what fork would do (components, files, vendored bases, Application diffs) and change nothing',
@@ -283,6 +318,11 @@ function program(setCode: (code: number) => void): Command {
       'upgrade',
       'merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does',
       upgradeCommand,
+    ],
+    [
+      'open',
+      'open the Kubeflow dashboard: forward a local port to the Istio ingress gateway until Ctrl-C',
+      openCommand,
     ],
   ];
   for (const [name, description, adapter] of commands)

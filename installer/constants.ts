@@ -43,3 +43,8 @@ export const ARGOCD_API_VERSION = 'argoproj.io/v1alpha1';
 /** LABEL_PART_OF values: what the installer labels as Kubeflow's, and what Argo CD's own manifests carry. */
 export const PART_OF_KUBEFLOW = 'kubeflow';
 export const PART_OF_ARGOCD = 'argocd';
+
+/** The Istio ingress gateway every Kubeflow page is served through, and the local port `open` forwards to it. */
+export const GATEWAY_NAMESPACE = 'istio-system';
+export const GATEWAY_SERVICE = 'istio-ingressgateway';
+export const OPEN_DEFAULT_PORT = 8080;

@@ -9,8 +9,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
+import { openInBrowser } from './systems/browser.js';
 import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
+import { createPortForwarder, type PortForwarder } from './systems/port-forward.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
+import { loadLocalCluster, type LocalCluster } from './systems/local-cluster.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
 import { noPrompter, type Prompter } from './systems/prompter.js';
 import { createStderrLogger, type Logger } from './ui/logger.js';
@@ -31,6 +34,12 @@ export interface Deps {
   readonly kustomize: Kustomize;
   /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
   readonly kube: (opts: KubeOptions) => Kube;
+  /** The embedded local cluster of a source checkout at `packageRoot` (only `demo` calls it). */
+  readonly localCluster: (packageRoot: string) => Promise<LocalCluster>;
+  /** Forwards local ports to pods of that cluster (`open`). */
+  readonly portForward: (opts: KubeOptions) => PortForwarder;
+  /** Starts the person's browser on a URL; `onError` hears when there was none to start. */
+  readonly openBrowser: (url: string, onError: (message: string) => void) => void;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
   readonly typed?: TypedSecrets | undefined;
   /**
@@ -76,6 +85,11 @@ export function createDeps(
     kustomize: createKustomize({ signal }),
     signal,
     kube: (opts) => createKube(opts),
+    localCluster: loadLocalCluster,
+    portForward: (opts) => createPortForwarder(opts),
+    openBrowser: (url, onError) => {
+      openInBrowser(url, onError);
+    },
     log,
     env,
     packageRoot: findPackageRoot(),

@@ -19,5 +19,6 @@ export async function applyRoot(
     `applying the root Application "${ROOT_APP_NAME}" (${displayUrl(remote.repoURL)} ${branchName} @ ${fork.revision.slice(0, 7)})`,
   );
   await kube.apply(buildRootApplication({ repoURL: remote.repoURL, targetRevision: branchName }) as KubeObject);
-  for (const name of [ROOT_APP_NAME, ...fork.components.map((c) => c.name)]) await refreshApplication(kube, name);
+  // At once: on a first install most children do not exist yet and each answer is a quick 404.
+  await Promise.all([ROOT_APP_NAME, ...fork.components.map((c) => c.name)].map((n) => refreshApplication(kube, n)));
 }

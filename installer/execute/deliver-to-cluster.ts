@@ -1,8 +1,9 @@
 /**
  * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
  * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
- * retire what the fork dropped, apply the root, watch every component. Every step is an ensure-step:
- * re-running continues from wherever an earlier run stopped.
+ * retire what the fork dropped, create the missing CRDs, apply the root, watch every component, and once
+ * all are ready say how to open the dashboard. Every step is an ensure-step: re-running continues from
+ * wherever an earlier run stopped.
  */
 import type { Release } from '../catalogue/releases.js';
 import type { Deps } from '../deps.js';
@@ -13,10 +14,14 @@ import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
+import { ensureCrdsAhead } from './ensure-crds-ahead.js';
 import type { ForkBranch } from './fork-branch.js';
 import { ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
+import { planUpgradeSteps } from '../plan/plan-upgrade-steps.js';
 import { retireDroppedApplications, settleRetirements } from './retire-applications.js';
+import { tellHowToReach } from './tell-how-to-reach.js';
+import { finishUpgradeSteps, prepareUpgradeSteps } from './upgrade-steps.js';
 import { exitCodeOf, watchComponents, type Interruptible } from './watch-components.js';
 
 /** How the cluster half runs: flags of install, apply and upgrade. */
@@ -53,20 +58,38 @@ export async function deliverToCluster(
   const { fork, remote } = d;
   const forkApps = new Set(fork.components.map((c) => c.name));
   let removing: Promise<void> | undefined;
+  const renders = fork.renders();
+  let crdsAhead: Promise<{ err: unknown } | undefined> | undefined;
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
+    // Renders and CRD creation run while the next steps talk to the cluster; awaited before the root.
+    crdsAhead = ensureCrdsAhead(kube, renders, deps.log).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
+    // Upstream's manual steps for any release this one follows, each only where the live object needs
+    // it: a fork upgraded elsewhere (--no-apply) or a run killed after its push gets them here.
+    const steps = planUpgradeSteps(undefined, d.release, forkApps, { holdData: false });
+    await prepareUpgradeSteps(kube, steps, deps.log);
+    const failed = await crdsAhead;
+    if (failed) throw failed.err;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();
     const wait = await watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
-    if (wait.outcome.kind === 'ready') await settleRetirements(kube, forkApps, record, deps.log);
+    if (wait.outcome.kind === 'ready') {
+      await settleRetirements(kube, forkApps, record, deps.log);
+      await finishUpgradeSteps(kube, steps, forkApps, deps.log);
+      await tellHowToReach(kube, deps, { json: cluster.progress === 'json' });
+    }
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
   } finally {
+    await crdsAhead;
     await (removing ?? fork.cleanup());
   }
 }

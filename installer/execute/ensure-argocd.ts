@@ -9,7 +9,7 @@ import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { markArgoCdConfigured } from './install-record.js';
 
-const { appHealth: APP_HEALTH_KEY, persistHealth: PERSIST_KEY } = ARGOCD_CONFIG_KEYS;
+const { appHealth: APP_HEALTH_KEY, crdHealth: CRD_HEALTH_KEY, persistHealth: PERSIST_KEY } = ARGOCD_CONFIG_KEYS;
 
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
@@ -41,11 +41,11 @@ export async function ensureArgoCd(
       await installArgoCd(kube, await manifests(), log);
       return;
     case 'configure': {
-      const lua = appHealthLuaFrom(await manifests());
-      if (lua === undefined) return;
+      const health = healthChecksFrom(await manifests());
+      if (health[APP_HEALTH_KEY] === undefined) return;
       log.step('configuring the adopted Argo CD (--configure-argocd)');
       await markArgoCdConfigured(kube);
-      await configureArgoCd(kube, lua);
+      await configureArgoCd(kube, health);
       return;
     }
     case 'none':
@@ -53,13 +53,16 @@ export async function ensureArgoCd(
   }
 }
 
-/** Adds only the installer's keys to Argo CD's config (server-side apply owns just those fields). */
-export async function configureArgoCd(kube: Kube, appHealthLua: string): Promise<void> {
+/**
+ * Adds only the installer's keys to Argo CD's config (server-side apply owns just those fields): the
+ * health checks, which Argo CD reads live, and health persistence (read at the controller's start).
+ */
+export async function configureArgoCd(kube: Kube, healthChecks: Record<string, string>): Promise<void> {
   await kube.apply({
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'argocd-cm', namespace: ARGOCD_NAMESPACE },
-    data: { [APP_HEALTH_KEY]: appHealthLua },
+    data: healthChecks,
   });
   await kube.apply({
     apiVersion: 'v1',
@@ -69,10 +72,19 @@ export async function configureArgoCd(kube: Kube, appHealthLua: string): Promise
   });
 }
 
-/** The Application health check shipped in the fork's Argo CD overlay. */
-export function appHealthLuaFrom(objects: readonly KubeObject[]): string | undefined {
+/**
+ * The health checks shipped in the fork's Argo CD overlay: Applications (a child gates the root's
+ * waves) and CRDs (Progressing until Established, where Argo CD's own says Degraded and fails the
+ * root's sync, which then restarts from the first wave).
+ */
+export function healthChecksFrom(objects: readonly KubeObject[]): Record<string, string> {
   const cm: ConfigMap | undefined = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'argocd-cm');
-  return cm?.data?.[APP_HEALTH_KEY];
+  const out: Record<string, string> = {};
+  for (const key of [APP_HEALTH_KEY, CRD_HEALTH_KEY]) {
+    const v = cm?.data?.[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 /** Installs Argo CD from rendered manifests: CRDs first (until Established), then the rest, then waits for its workloads. */

@@ -6,9 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARGOCD_OVERLAY_DIR } from '../constants.js';
+import { ANNOTATION_COMPONENT, ARGOCD_OVERLAY_DIR } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
+import type { RenderedComponent } from '../plan/crds-ahead.js';
 import { inWaveOrder } from '../plan/install-applications.js';
 import type { KubeObject } from '../systems/kube.js';
 import type { ForkRemote } from './locate-fork.js';
@@ -18,6 +19,11 @@ export interface ForkBranch {
   readonly revision: string;
   readonly components: { name: string; wave: number }[];
   readonly argocdObjects: () => Promise<KubeObject[]>;
+  /**
+   * Each component rendered as Argo CD will render it (kustomize of its path), one promise per component
+   * so a caller can act on each as it lands; started once, on first call. A failed render rejects its own.
+   */
+  readonly renders: () => readonly Promise<RenderedComponent>[];
   /** Removes the working copy it was read from; safe to call more than once. */
   readonly cleanup: () => Promise<void>;
 }
@@ -29,12 +35,41 @@ export async function forkBranchIn(
   deps: Deps,
   cleanup: () => Promise<void>,
 ): Promise<ForkBranch> {
+  const apps = await readForkApplications(dir);
+  let rendering: readonly Promise<RenderedComponent>[] | undefined;
   return {
     revision,
-    components: inWaveOrder(await readForkApplications(dir)),
+    components: inWaveOrder(apps),
     argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)),
+    renders: () => (rendering ??= renderComponents(dir, apps, deps)),
     cleanup,
   };
+}
+
+/** The installer's components whose source is a path in the fork, two renders at a time (kustomize is CPU-bound). */
+function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Promise<RenderedComponent>[] {
+  const jobs = apps.flatMap((a) => {
+    const path = (a as { spec?: { source?: { path?: unknown } } }).spec?.source?.path;
+    const component = a.metadata?.annotations?.[ANNOTATION_COMPONENT];
+    return typeof path === 'string' && component !== undefined ? [{ component, path }] : [];
+  });
+  let running = Promise.resolve();
+  let other = Promise.resolve();
+  return jobs.map((job, i) => {
+    // Two lanes: each render waits for the one two places before it.
+    const after = i % 2 === 0 ? running : other;
+    const p = after.then(async () => ({
+      component: job.component,
+      objects: await deps.kustomize.build(join(dir, job.path)),
+    }));
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    if (i % 2 === 0) running = settled;
+    else other = settled;
+    return p;
+  });
 }
 
 /** Clones the fork branch as pushed (apply: the fork exists already). */
@@ -65,5 +100,8 @@ export async function snapshotForkBranch(
 ): Promise<ForkBranch> {
   const read = await forkBranchIn(dir, revision, deps, () => Promise.resolve());
   const objects = how.renderArgoCd ? await read.argocdObjects() : [];
-  return { ...read, argocdObjects: () => Promise.resolve(objects) };
+  // Rendered now, while the working copy is certainly there; a failed render is left to Argo CD to report.
+  const rendered = await Promise.allSettled(read.renders());
+  const done = rendered.flatMap((r) => (r.status === 'fulfilled' ? [Promise.resolve(r.value)] : []));
+  return { ...read, argocdObjects: () => Promise.resolve(objects), renders: () => done };
 }

@@ -25,7 +25,9 @@ export interface ForkRemote {
  */
 export async function locateFork(opts: ForkOptions, deps: Deps): Promise<ForkRemote> {
   const f = opts.fork;
-  const token = await tokenFor(opts, deps);
+  // Argo CD reads a local path with file://, which takes no credential: none goes into the cluster,
+  // even when a token is in the environment for something else (the local cluster's git server).
+  const token = f.kind === 'local' && opts.argocdRepoUrl === undefined ? undefined : await tokenFor(opts, deps);
   const auth: GitAuth = { token, sshKeyPath: opts.sshKey, tokenHint: opts.tokenEnv };
   if (f.kind === 'local') {
     const path = resolve(f.path);

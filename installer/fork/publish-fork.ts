@@ -63,11 +63,16 @@ function commitMessage(opts: ForkOptions, remote: ForkRemote, plan: ForkPlan): s
   );
 }
 
-async function savePassword(deps: Deps, repoURL: string, branch: string, password: string): Promise<string> {
+/** Where the generated admin password of a fork branch is kept: one file per fork URL and branch. */
+export function adminPasswordFile(stateDir: string, repoURL: string, branch: string): string {
   const id = Buffer.from(`${displayUrl(repoURL)}#${branch}`)
     .toString('base64url')
     .slice(-40);
-  const file = join(deps.stateDir, 'credentials', `${id}.admin-password`);
+  return join(stateDir, 'credentials', `${id}.admin-password`);
+}
+
+async function savePassword(deps: Deps, repoURL: string, branch: string, password: string): Promise<string> {
+  const file = adminPasswordFile(deps.stateDir, repoURL, branch);
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   return file;

@@ -6,7 +6,14 @@
 import { Command, Option } from 'commander';
 import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
-import { DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM } from '../constants.js';
+import { DEMO_COMPONENTS } from '../demo/demo-settings.js';
+import {
+  DEFAULT_ADMIN_EMAIL,
+  DEFAULT_BRANCH,
+  DEFAULT_TOKEN_ENV,
+  DEFAULT_UPSTREAM,
+  OPEN_DEFAULT_PORT,
+} from '../constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';
@@ -152,6 +159,27 @@ export const COMMAND_FLAGS = {
       .option('--fork <git-url-or-path>', 'the fork you will install from: a local path must be one Argo CD can read')
       .option('--argocd-repo-url <url>', 'URL Argo CD reads the fork from, when it differs from --fork')
       .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text')),
+  demo: (cmd: Command) =>
+    withWatch(
+      cmd
+        .option('--upstream <url>', 'Kubeflow manifests repository the fork comes from', DEFAULT_UPSTREAM)
+        .option(
+          '--mirror <from>=<to>',
+          'fetch URLs starting with <from> from <to> instead (repeatable; http(s) or file://)',
+          collect,
+        )
+        .addOption(new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`).choices(RELEASES))
+        .option(
+          '--components <list>',
+          'comma-separated components or bundles to install, or "all"',
+          DEMO_COMPONENTS.join(','),
+        )
+        .option('--branch <name>', 'branch in the demo fork that Argo CD follows', DEFAULT_BRANCH)
+        .option(
+          '--config <file>',
+          'YAML file of settings (keys are the flag names); flags and KFG_* variables override it',
+        ),
+    ),
   upgrade: (cmd: Command) =>
     withApply(
       withRunOptions(
@@ -167,6 +195,14 @@ export const COMMAND_FLAGS = {
         ),
       ),
     ),
+  open: (cmd: Command) =>
+    withCluster(cmd)
+      .option(
+        '--port <number>',
+        'local port to forward (0: any free one; the URL on stdout says which)',
+        String(OPEN_DEFAULT_PORT),
+      )
+      .option('--no-browser', 'only print the URL, never start a browser'),
 } satisfies Record<string, (cmd: Command) => Command>;
 
 /** defaults < --config file < KFG_* environment < flags. */

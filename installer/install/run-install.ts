@@ -12,13 +12,12 @@ import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
 import { checkUpstreamRelease } from '../execute/check-upstream.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
-import { forkBranchIn, type ForkBranch } from '../execute/fork-branch.js';
 import { givenAdminPassword } from '../execute/ensure-dex-password.js';
-import { createForkIfMissing, locateFork, type ForkRemote } from '../execute/locate-fork.js';
+import { locateFork } from '../execute/locate-fork.js';
+import { updateFork } from '../execute/update-fork.js';
 import type { Interruptible } from '../execute/watch-components.js';
-import { adminEmailOf, passwordSavedSentence, pushedSentence } from '../fork/describe-fork-result.js';
-import { openForkWorkspace, writeForkChanges } from '../fork/fork-workspace.js';
-import { publishFork, type ForkResult } from '../fork/publish-fork.js';
+import { adminEmailOf } from '../fork/describe-fork-result.js';
+import type { ForkResult } from '../fork/publish-fork.js';
 import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { renderConfigFile } from '../inputs/config-file.js';
@@ -63,7 +62,6 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
     unchanged: 'nothing was changed',
   });
   const { published, fork, remote } = await updateFork(opts, deps, found, components);
-  reportPublished(published, deps.log);
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
   let delivered;
@@ -103,33 +101,6 @@ const preflightInputs = (opts: ForkOptions, components: readonly ResolvedCompone
   footprint: opts.footprint,
   components: components.map((c) => c.spec.name),
 });
-
-/**
- * One working copy: changed, vendored, committed and pushed, then read by the cluster steps. The
- * fork is created (when missing) only once the working copy is ready to push.
- */
-async function updateFork(
-  opts: ForkOptions,
-  deps: Deps,
-  found: ForkRemote,
-  components: readonly ResolvedComponent[],
-): Promise<{ published: ForkResult; fork: ForkBranch; remote: ForkRemote }> {
-  const ws = await openForkWorkspace(opts, deps, found);
-  try {
-    const changes = await writeForkChanges(opts, deps, ws, found, components, { vendoring: 'fetch' });
-    const remote = await createForkIfMissing(opts, deps, found);
-    const published = await publishFork(opts, deps, ws, remote, changes);
-    return { published, remote, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
-  } catch (err) {
-    await ws.cleanup();
-    throw err;
-  }
-}
-
-function reportPublished(r: ForkResult, log: Logger): void {
-  log.info(pushedSentence(r));
-  if (r.passwordFile !== undefined) log.info(passwordSavedSentence(r, r.passwordFile));
-}
 
 interface Login {
   readonly email: string;

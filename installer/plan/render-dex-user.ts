@@ -78,6 +78,11 @@ export function withStaticUserEmail(config: string, email: string): string {
   return `${config.slice(0, start)}${scalar}${config.slice(end)}`;
 }
 
+/** The email of the static user whose hash comes from the password Secret, in Dex's config text. */
+export function dexStaticUserEmail(config: string): string | undefined {
+  return staticUserEmail(config)?.value;
+}
+
 function staticUserEmail(config: string): { value: string; range?: [number, number] } | undefined {
   const doc = parseDocument(config);
   const list = doc.get('staticPasswords', true) as Node | undefined;

@@ -1,11 +1,13 @@
 /**
  * `status [--watch]`: the same assessment `install` makes, for an existing install. The root
  * Application says which fork and branch Argo CD follows; the branch's commit on the fork is the
- * revision every component must be synced at. Without --watch it reports once and exits.
+ * revision every component must be synced at. Without --watch it reports once and exits; when
+ * everything is ready it ends with how to open the dashboard.
  */
 import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
+import { tellHowToReach } from '../execute/tell-how-to-reach.js';
 import { exitCodeOf, watchComponents, type Interruptible } from '../execute/watch-components.js';
 import { inWaveOrder, isInstallApplication } from '../plan/install-applications.js';
 import { applicationRef, argoCdServed, listApplications } from '../systems/argocd.js';
@@ -47,6 +49,7 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
     progress: opts.progress,
     interruptible: opts.interruptible,
   });
+  if (wait.outcome.kind === 'ready') await tellHowToReach(kube, deps, { json: opts.progress === 'json' });
   return exitCodeOf(wait);
 }
 

@@ -3,7 +3,16 @@
  * installer asks of its Applications (list, refresh, detach, stop auto-sync). Every Application path
  * and patch is spelled here once; the rest of the installer calls these functions.
  */
-import { ANNOTATION_REFRESH, ARGOCD_API_VERSION, ARGOCD_NAMESPACE, RESOURCES_FINALIZER } from '../constants.js';
+import {
+  ANNOTATION_REFRESH,
+  ARGOCD_API_VERSION,
+  ARGOCD_NAMESPACE,
+  IN_CLUSTER,
+  LABEL_MANAGED_BY,
+  LABEL_SECRET_TYPE,
+  RESOURCES_FINALIZER,
+  TOOL,
+} from '../constants.js';
 import { KubeApiError, collectionPath, type Kube, type KubeObject, type ObjectRef } from './kube.js';
 
 const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;
@@ -85,7 +94,11 @@ const APP_HEALTH_KEY = 'resource.customizations.health.argoproj.io_Application';
 const PERSIST_KEY = 'controller.resource.health.persist';
 
 /** The keys kubeflow-gitops adds to an adopted Argo CD's config (--configure-argocd). */
-export const ARGOCD_CONFIG_KEYS = { appHealth: APP_HEALTH_KEY, persistHealth: PERSIST_KEY } as const;
+export const ARGOCD_CONFIG_KEYS = {
+  appHealth: APP_HEALTH_KEY,
+  crdHealth: 'resource.customizations.health.apiextensions.k8s.io_CustomResourceDefinition',
+  persistHealth: PERSIST_KEY,
+} as const;
 
 export interface ArgoCdFacts {
   readonly present: boolean;
@@ -171,4 +184,59 @@ async function controllerVersion(kube: Kube): Promise<string | undefined> {
 function ignoreNotFound(err: unknown): void {
   if (err instanceof KubeApiError && err.code === 404) return;
   throw err;
+}
+
+/** The manager Argo CD's server-side apply writes as: applying as it lets its own later apply be a no-op. */
+export const ARGOCD_SSA_MANAGER = 'argocd-controller';
+
+const CLUSTER_SECRET_NAME = 'kubeflow-gitops-in-cluster';
+
+interface Secret extends KubeObject {
+  data?: Record<string, string>;
+}
+
+/**
+ * Makes Argo CD's controller drop its cache of the in-cluster destination and rebuild it once (one
+ * discovery, one OpenAPI load, one relist), as `argocd cluster invalidate-cache` does: the refresh
+ * annotation on the cluster's Secret. Without a Secret for that destination one is created, as
+ * Argo CD's own CLI would (labelled ours, so uninstall removes it).
+ */
+export async function invalidateClusterCache(kube: Kube, now: Date): Promise<'annotated' | 'created'> {
+  const secrets = await kube.list<Secret>(
+    { apiVersion: 'v1', resource: 'secrets' },
+    { namespace: ARGOCD_NAMESPACE, labelSelector: `${LABEL_SECRET_TYPE}=cluster` },
+  );
+  const decode = (v: string | undefined) => (v === undefined ? '' : Buffer.from(v, 'base64').toString('utf8'));
+  const existing = secrets.find((s) => decode(s.data?.server).replace(/\/+$/, '') === IN_CLUSTER);
+  let outcome: 'annotated' | 'created' = 'annotated';
+  let name = existing?.metadata?.name;
+  if (name === undefined) {
+    name = CLUSTER_SECRET_NAME;
+    await kube.createIfAbsent({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: {
+        name,
+        namespace: ARGOCD_NAMESPACE,
+        labels: { [LABEL_SECRET_TYPE]: 'cluster', [LABEL_MANAGED_BY]: TOOL },
+      },
+      stringData: { name: 'in-cluster', server: IN_CLUSTER, config: '{"tlsClientConfig":{"insecure":false}}' },
+    });
+    outcome = 'created';
+  }
+  // A separate change after the create: Argo CD acts on the refresh annotation only in an update event.
+  await kube.mergePatch(
+    { apiVersion: 'v1', kind: 'Secret', namespace: ARGOCD_NAMESPACE, name },
+    { metadata: { annotations: { [ANNOTATION_REFRESH]: refreshStamp(now) } } },
+  );
+  return outcome;
+}
+
+/**
+ * Argo CD reads the stamp to the second and rebuilds only when its last sync is before it: rounded up,
+ * so a cache synced earlier in the same second is rebuilt too.
+ */
+export function refreshStamp(now: Date): string {
+  return new Date(Math.ceil(now.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

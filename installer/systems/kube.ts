@@ -106,8 +106,8 @@ export interface Kube {
   /** REST path of an object or collection, found through discovery (cached). */
   pathFor(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string>;
   get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
-  /** Server-side apply with the installer's field manager. */
-  apply<T extends KubeObject = KubeObject>(obj: KubeObject, opts?: { force?: boolean; dryRun?: boolean }): Promise<T>;
+  /** Server-side apply, with the installer's field manager unless another is named. */
+  apply<T extends KubeObject = KubeObject>(obj: KubeObject, opts?: ApplyOptions): Promise<T>;
   /** Creates the object unless one with that name exists; never changes an existing one. */
   createIfAbsent(obj: KubeObject): Promise<'created' | 'exists'>;
   delete(ref: ObjectRef, propagation?: 'Foreground' | 'Background'): Promise<'deleted' | 'absent'>;
@@ -119,6 +119,13 @@ export interface Kube {
   ): Promise<AbortController>;
   /** Every kind the server serves that can be listed, from discovery (not cached: CRDs come and go). */
   resourceTypes(): Promise<ResourceType[]>;
+}
+
+export interface ApplyOptions {
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+  /** Apply as another manager (Argo CD's, so that its own later apply of the same object is a no-op). */
+  readonly fieldManager?: string;
 }
 
 export interface KubeOptions {
@@ -357,10 +364,10 @@ export function createKube(opts: KubeOptions): Kube {
         throw err;
       }
     },
-    async apply<T extends KubeObject>(obj: KubeObject, o: { force?: boolean; dryRun?: boolean } = {}) {
+    async apply<T extends KubeObject>(obj: KubeObject, o: ApplyOptions = {}) {
       const r = refOf(obj);
       const q = new URLSearchParams({
-        fieldManager: FIELD_MANAGER,
+        fieldManager: o.fieldManager ?? FIELD_MANAGER,
         force: String(o.force ?? true),
         fieldValidation: 'Strict',
       });

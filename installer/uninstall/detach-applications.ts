@@ -6,6 +6,7 @@
 import type { Deps } from '../deps.js';
 import { markPreexisting } from '../execute/keep-preexisting.js';
 import { finishRetirements, releaseHolds } from '../execute/retire-applications.js';
+import { releaseUpgradeHolds } from '../execute/upgrade-steps.js';
 import type { UninstallPlan } from '../plan/build-uninstall-plan.js';
 import type { InstallRecord } from '../plan/install-record.js';
 import { applicationRef, detachApplication, stopAutoSync } from '../systems/argocd.js';
@@ -24,6 +25,8 @@ export async function detachApplications(
   await finishRetirements(kube, new Set(), record, deps.log, { timeoutMs: 0 });
   // What an unfinished hand-over still holds goes with whichever Application tracks it.
   await releaseHolds(kube);
+  // And what an unfinished upgrade holds (users' data CRDs, namespaces): uninstall removes them too.
+  await releaseUpgradeHolds(kube, deps.log);
   if (plan.root !== undefined) {
     // Without its finalizer the root goes alone: Argo CD does not cascade, and nothing re-creates children.
     deps.log.step(`detaching the root Application "${plan.root}"`);

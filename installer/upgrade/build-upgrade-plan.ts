@@ -12,6 +12,7 @@ import type { Release } from '../catalogue/releases.js';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import { DEFAULT_UPSTREAM } from '../constants.js';
 import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
+import { planUpgradeSteps, type UpgradeStep } from '../plan/plan-upgrade-steps.js';
 import { templatePath } from '../plan/kubeflow-apps.js';
 import { overlayDir, renderComponentOverlay, upstreamPathFor } from '../plan/render-overlay.js';
 import { rewriteApplications, type ScalarChange } from '../rewrite/rewrite-applications.js';
@@ -73,6 +74,8 @@ export interface UpgradePlan {
   readonly vendor: VendorPlan;
   /** Vendored sources (vendor/… directories) nothing uses any more, removed. */
   readonly vendorRemoved: readonly string[];
+  /** Upstream's manual steps for this release pair and the hold on users' data, done in the cluster. */
+  readonly steps: readonly UpgradeStep[];
 }
 
 const OVERLAY_TO_REPO_ROOT = '../../..';
@@ -159,6 +162,7 @@ export function buildUpgradePlan(
     warnings,
     vendor: { sources: [], rewrites: [] },
     vendorRemoved: [],
+    steps: planUpgradeSteps(from, to, new Set(resolved.map((c) => c.spec.name)), { holdData: true }),
   };
 }
 

@@ -5,6 +5,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { ComponentChange, UpgradePlan } from './build-upgrade-plan.js';
 import { releaseLabel } from '../catalogue/releases.js';
+import { describeStep } from '../plan/plan-upgrade-steps.js';
 
 export interface UpgradeReport {
   readonly from: string;
@@ -58,6 +59,11 @@ export function renderUpgradeText(r: UpgradeReport, opts: { diffs: boolean }): s
     out.push('', 'Vendored remote bases:');
     for (const s of p.vendor.sources) out.push(`  + ${s.url}\n      -> ${s.dest}`);
     for (const v of p.vendorRemoved) out.push(`  - ${v} (no longer used)`);
+  }
+  if (p.steps.length > 0) {
+    // Upstream's README lists these as manual steps; done in the cluster, before and after the sync.
+    out.push('', `In the cluster (${p.steps.length}; not with --no-apply):`);
+    for (const s of p.steps) out.push(`  ${describeStep(s)}`);
   }
   if (p.warnings.length > 0) out.push('', 'Look at:', ...p.warnings.map((w) => `  - ${w}`));
   if (opts.diffs) {

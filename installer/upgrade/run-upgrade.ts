@@ -17,6 +17,7 @@ import { readInstallRecord } from '../execute/install-record.js';
 import { locateFork, type ForkRemote } from '../execute/locate-fork.js';
 import { readForkApplications } from '../execute/read-fork-files.js';
 import { retireDroppedApplications } from '../execute/retire-applications.js';
+import { prepareUpgradeSteps } from '../execute/upgrade-steps.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { PreflightResult } from '../preflight/run-preflight.js';
 import { displayUrl } from '../systems/git.js';
@@ -122,8 +123,8 @@ async function ensureNewRelease(s: UpgradeSession, opts: ForkOptions, remote: Fo
 
 /**
  * Reach the cluster before the fork changes: a wrong context or a dead API server stops here. The
- * retirements go before the push too: Argo CD may see the new commit at once (a webhook), and
- * would then cascade.
+ * retirements and the upgrade steps go before the push too: Argo CD may see the new commit at once
+ * (a webhook), and would then cascade, prune or fail on an immutable field.
  */
 async function checkBeforePush(kube: Kube, plan: UpgradePlan, s: UpgradeSession, deps: Deps): Promise<PreflightResult> {
   const preflight = await checkCluster(
@@ -139,5 +140,7 @@ async function checkBeforePush(kube: Kube, plan: UpgradePlan, s: UpgradeSession,
   );
   const forkApps = new Set((await readForkApplications(s.dirs.workDir)).map((a) => a.metadata?.name ?? ''));
   await retireDroppedApplications(kube, forkApps, plan.to, await readInstallRecord(kube), deps.log);
+  // Upstream's manual steps and the hold on users' data, after the retirements' holds (it lifts some).
+  await prepareUpgradeSteps(kube, plan.steps, deps.log);
   return preflight;
 }

@@ -81,7 +81,24 @@ export interface ComponentState {
    * the API server) that sync cannot finish.
    */
   readonly awaitsMissing?: AppResource | undefined;
+  /**
+   * Argo CD cannot read the Application's repository at all (not found, credentials refused, host
+   * unknown): nothing it does by itself changes that, so a root in this state ends the wait at once.
+   */
+  readonly repoUnreachable?: boolean;
 }
+
+/**
+ * How Argo CD (and the git it runs) words a repository it cannot read, in a ComparisonError:
+ * "repository not found", "authentication required: ...", "Unable to resolve '<branch>' to a commit
+ * SHA", "... Could not resolve host", "dial tcp: lookup <host>: no such host", "connection refused",
+ * "Permission denied (publickey)".
+ */
+const REPO_UNREACHABLE =
+  /repository not found|authentication required|authentication failed|unable to resolve|could not resolve host|no such host|connection refused|permission denied \(publickey\)|ssh: handshake failed/i;
+
+export const isRepoUnreachable = (condition: { type?: string; message?: string }): boolean =>
+  condition.type === 'ComparisonError' && REPO_UNREACHABLE.test(condition.message ?? '');
 
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
 
@@ -122,6 +139,7 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
       phase: 'failed',
       reason: errors.map((c) => `${c.type ?? ''}: ${firstLine(c.message)}`).join('; '),
       problems: syncFailures(app).concat(resourceProblems(app)),
+      ...(errors.some(isRepoUnreachable) ? { repoUnreachable: true } : {}),
     };
   }
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {

@@ -14,10 +14,12 @@ import { objectRefOf } from '../plan/build-uninstall-plan.js';
 import type { ObjectRef } from '../systems/kube.js';
 import { assessApplication, type ArgoApplication, type ComponentState } from './assess-application.js';
 import {
+  comparedDuringWait,
   crdNamesOf,
   crdOnly,
   draftOf,
   nextRefresh,
+  repoUnreachableNote,
   rootWaitNote,
   staleCrdNote,
   type Draft,
@@ -81,6 +83,10 @@ export function step(state: WaitState, event: WaitEvent, now: number): Step {
       if (d.names.includes(event.name)) update(d, out, event.name, assess(d, event.app), now);
       else if (event.name === d.plan.root) {
         d.rootState = assess(d, event.app);
+        const compared = event.app?.status?.reconciledAt;
+        d.rootComparedNow = comparedDuringWait(compared, d.rootFirstCompared, d.started);
+        d.rootFirstCompared ??= compared;
+        d.rootRepoURL = event.app?.spec?.source?.repoURL;
         evaluate(d, out, now);
       }
       break;
@@ -146,6 +152,12 @@ function update(d: Draft, out: WaitAction[], name: string, state: ComponentState
 function evaluate(d: Draft, out: WaitAction[], now: number): void {
   if (!d.listed) return;
   const { plan } = d;
+  // Argo CD cannot read the fork at all: nothing will change by waiting (see rootUnreachable).
+  if (plan.root !== undefined && rootUnreachable(d)) {
+    out.push({ kind: 'note', message: repoUnreachableNote(plan.root, d.rootRepoURL, d.rootState?.reason ?? '') });
+    finish(d, out, { kind: 'failed', components: [plan.root] });
+    return;
+  }
   for (const c of plan.components) {
     if (d.unblockedAt.has(c.name)) continue;
     if (plan.components.every((o) => o.wave >= c.wave || d.readyAt.has(o.name))) d.unblockedAt.set(c.name, now);
@@ -209,6 +221,15 @@ function judgeRoot(d: Draft, out: WaitAction[], root: string, allReady: boolean,
     d.rootNoted = s.reason;
     out.push({ kind: 'note', message: rootWaitNote(root, d.plan.expectedRevision, s.reason) });
   }
+}
+
+/**
+ * The root's repository is unreachable by a comparison made during this wait. A condition left from
+ * before (say, a run whose credentials were wrong, fixed since) counts only once Argo CD has compared
+ * again: the root's failure asks for that refresh at once (judgeRoot, startFailing).
+ */
+function rootUnreachable(d: Draft): boolean {
+  return d.rootState?.repoUnreachable === true && d.rootComparedNow;
 }
 
 function startFailing(d: Draft, out: WaitAction[], name: string, now: number): void {

@@ -43,6 +43,15 @@ export interface WaitState {
   /** Counts each component's updates: an API server answer for an older state is dropped. */
   readonly generations: ReadonlyMap<string, number>;
   readonly rootState: ComponentState | undefined;
+  /**
+   * When Argo CD compared the root first seen by this wait (its status.reconciledAt), and whether the
+   * root's state comes from a comparison made during this wait: a stale one (a run before fixed the
+   * credentials) must not end it.
+   */
+  readonly rootFirstCompared: string | undefined;
+  readonly rootComparedNow: boolean;
+  /** The repository the root reads, for the message when Argo CD cannot. */
+  readonly rootRepoURL: string | undefined;
   readonly readyAt: ReadonlyMap<string, number>;
   /** When every component last became ready together: the root's own timeout runs from then. */
   readonly allReadyAt: number | undefined;
@@ -68,6 +77,9 @@ export function initialWaitState(plan: WaitPlan, now: number): WaitState {
     states: new Map(),
     generations: new Map(),
     rootState: undefined,
+    rootFirstCompared: undefined,
+    rootComparedNow: false,
+    rootRepoURL: undefined,
     readyAt: new Map(),
     allReadyAt: undefined,
     failingSince: new Map(),
@@ -89,6 +101,9 @@ export interface Draft {
   readonly states: Map<string, ComponentState>;
   readonly generations: Map<string, number>;
   rootState: ComponentState | undefined;
+  rootFirstCompared: string | undefined;
+  rootComparedNow: boolean;
+  rootRepoURL: string | undefined;
   readonly readyAt: Map<string, number>;
   allReadyAt: number | undefined;
   readonly failingSince: Map<string, number>;
@@ -137,6 +152,25 @@ export function nextRefresh(last: Refreshed | undefined, now: number): Refreshed
 
 export const rootWaitNote = (root: string, expectedRevision: string, reason: string): string =>
   `every component is ready; waiting for the root Application "${root}" to apply ${expectedRevision.slice(0, 7)} too: ${reason}`;
+
+/**
+ * Whether a comparison at `reconciledAt` was made during a wait that started at `started`: newer than
+ * the first one the wait saw, or (the root being applied just before the wait) no more than 10 s
+ * before it started, which allows for the cluster's clock being a little behind.
+ */
+export function comparedDuringWait(
+  reconciledAt: string | undefined,
+  first: string | undefined,
+  started: number,
+): boolean {
+  if (reconciledAt === undefined) return false;
+  if (first !== undefined && reconciledAt !== first) return true;
+  const at = Date.parse(reconciledAt);
+  return !Number.isNaN(at) && at >= started - 10_000;
+}
+
+export const repoUnreachableNote = (root: string, repoURL: string | undefined, reason: string): string =>
+  `Argo CD cannot read the repository of the root Application "${root}"${repoURL ? ` (${repoURL})` : ''}: ${reason}. Check the URL Argo CD reads (--argocd-repo-url) and its credentials (a Secret in argocd labelled argocd.argoproj.io/secret-type: repository), then run the same command again`;
 
 export const staleCrdNote = (component: string, crds: readonly string[]): string =>
   `${component}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`;

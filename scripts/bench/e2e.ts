@@ -35,7 +35,7 @@ import {
   WORK_DIR,
   type SavedFork,
 } from './cluster.js';
-import { observedComponents, readiness, startObserver } from './observer.js';
+import { componentWaves, observedComponents, readiness, startObserver } from './observer.js';
 import { lineAt, memoryPeak, runCli, writeCliLog, type CliFlavour, type CliRun } from './run-cli.js';
 import { round } from './stats.js';
 
@@ -177,6 +177,10 @@ export interface InstallerResult {
   };
   readonly lastComponent: string | undefined;
   readonly componentReadySeconds: Record<string, number | undefined>;
+  /** Each component's sync wave (older results lack it). */
+  readonly componentWaves?: Record<string, number> | undefined;
+  /** Refresh requests (PATCHes of Applications) over the whole run (older results lack it). */
+  readonly refreshPatches?: number | undefined;
   /** The last Deployment's Available transition, seconds after the start (its condition's whole-second time). */
   readonly workloadsAvailable?: WorkloadsAvailable | undefined;
   readonly overhead: {
@@ -297,6 +301,9 @@ export async function runInstallerMethod(o: E2eOptions): Promise<{ result: Insta
     },
     lastComponent: r.lastComponent,
     componentReadySeconds: Object.fromEntries(names.map((n) => [n, from(r.readyAt[n])])),
+    componentWaves: componentWaves(observer),
+    refreshPatches: proxy.requests.filter((q) => q.verb === 'patch' && q.resource === 'argoproj.io/applications')
+      .length,
     workloadsAvailable,
     overhead: {
       exitAfterObservedReadyMs: r.allReadyAt !== undefined ? round(cli.endedAt - r.allReadyAt) : undefined,

@@ -41,7 +41,11 @@ function trim(app: ArgoApplication | undefined): Snapshot['app'] {
   const st = (app.status ?? {}) as FullStatus & NonNullable<ArgoApplication['status']>;
   const op = st.operationState;
   return {
-    metadata: { name: app.metadata?.name, deletionTimestamp: app.metadata?.deletionTimestamp },
+    metadata: {
+      name: app.metadata?.name,
+      deletionTimestamp: app.metadata?.deletionTimestamp,
+      annotations: { [SYNC_WAVE]: app.metadata?.annotations?.[SYNC_WAVE] ?? '0' },
+    },
     status: {
       sync: st.sync,
       health: st.health,
@@ -119,6 +123,18 @@ export function startObserver(kube: Kube, log: (m: string) => void): Observer {
       watch.stop();
     },
   };
+}
+
+const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** Each observed component's sync wave, as its Application says. */
+export function componentWaves(o: Observer): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, snaps] of o.snapshots) {
+    const wave = snaps.at(-1)?.app?.metadata?.annotations?.[SYNC_WAVE];
+    if (name !== ROOT_APP_NAME) out[name] = Number.parseInt(wave ?? '0', 10) || 0;
+  }
+  return out;
 }
 
 /** Children seen by the observer (every managed Application but the root). */

@@ -170,6 +170,11 @@ export function renderReport(r: Results): string {
       '4. End to end on a fresh local cluster per method, same fork commit (ratio > 1: slower than the installer)',
       renderTable(rows),
     );
+    if (r.install?.refreshPatches !== undefined)
+      out.push(`   installer refresh requests (PATCHes of Applications), whole run: ${r.install.refreshPatches}`);
+    const waves = r.install ? waveReadyRows(r.install.componentReadySeconds, r.install.componentWaves) : [];
+    if (waves.length > 1)
+      out.push('', '4b. When each sync wave was ready (installer, seconds from its start)', renderTable(waves));
   }
 
   if (r.offline) {
@@ -196,4 +201,22 @@ export function renderReport(r: Results): string {
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Per sync wave: its components and when the last of them was ready. */
+export function waveReadyRows(
+  readySeconds: Record<string, number | undefined>,
+  waves: Record<string, number> | undefined,
+): string[][] {
+  if (waves === undefined) return [];
+  const byWave = new Map<number, string[]>();
+  for (const [name, wave] of Object.entries(waves)) byWave.set(wave, [...(byWave.get(wave) ?? []), name]);
+  const rows: string[][] = [['wave', 'ready at', 'components']];
+  for (const wave of [...byWave.keys()].sort((a, b) => a - b)) {
+    const names = (byWave.get(wave) ?? []).sort();
+    const times = names.map((n) => readySeconds[n]);
+    const last = times.some((t) => t === undefined) ? undefined : Math.max(...(times as number[]));
+    rows.push([String(wave), fmt(last, ' s'), names.join(', ')]);
+  }
+  return rows;
 }

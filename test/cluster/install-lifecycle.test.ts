@@ -70,6 +70,13 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, await h.explain(r)).toBe(0);
     expect(restarted).toBeDefined();
+    // The run ends by saying how to reach the dashboard on this (workstation) target, and the login.
+    expect(r.stderr).toContain(
+      'Open the Kubeflow dashboard from this machine:\n  kubeflow-gitops open --context kfg-local\n',
+    );
+    expect(r.stderr).toMatch(
+      /Log in as user@example\.com with the password in \S+\/credentials\/\S+\.admin-password\./,
+    );
     const [, branch, revision] = r.stdout.trim().split(' ');
     const remote = (
       await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })
@@ -99,6 +106,18 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
         `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
       ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${remote ?? ''}`);
     }
+
+    // status ends the same way; with --output json that is the last event on stdout.
+    const st = await h.cli(['status', '--output', 'json']);
+    expect(st.code, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({
+      event: 'reach',
+      target: 'local',
+      way: 'port-forward',
+      url: 'http://localhost:8080/',
+      commands: ['kubeflow-gitops open --context kfg-local'],
+      email: 'user@example.com',
+    });
   });
 
   it('status names a component broken by a new commit, with the reason, and exits non-zero', async () => {

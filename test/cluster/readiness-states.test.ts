@@ -21,7 +21,14 @@ import { appStatusDir } from '../support/app-status-fixtures.js';
 const skip = clusterUnavailable();
 // The cluster is shared and outlives runs: a run suffix keeps this apart from the capture script and older runs.
 const run = Date.now().toString(36);
-const ALL_STATES = ['synced-healthy', 'degraded', 'operation-failed', 'stale-revision', 'awaits-deleted'] as const;
+const ALL_STATES = [
+  'synced-healthy',
+  'degraded',
+  'operation-failed',
+  'stale-revision',
+  'awaits-deleted',
+  'repo-unreachable',
+] as const;
 type State = (typeof ALL_STATES)[number];
 const version = argocdVersion();
 // awaits-deleted exists only before v3.4 (recipe onlyOn); from v3.4 Argo CD re-applies the object instead.
@@ -42,7 +49,7 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
     kubeconfig = env.kubeconfig;
     const l = new ArgoLab(env);
     lab = l;
-    // The five settle independently; producing them side by side keeps the file near half a minute.
+    // The states settle independently; producing them side by side keeps the file near half a minute.
     const results = await Promise.allSettled(STATES.map((s) => recipe(s).produce(l, stateName(s, run))));
     STATES.forEach((s, i) => {
       live.set(s, results[i]!);
@@ -66,6 +73,11 @@ describe.skipIf(skip)('readiness on live Argo CD Applications', () => {
       expect(statusKeys(app)).toEqual(statusKeys(fixture(state)));
     });
   }
+
+  it("repo-unreachable: Argo CD's reason marks the fork's repository as unreadable (the watch stops at once)", () => {
+    const { app, expectedRevision } = produced('repo-unreachable');
+    expect(assessApplication(app, expectedRevision)).toMatchObject({ phase: 'failed', repoUnreachable: true });
+  });
 
   it('degraded: the reason names the Deployment and its progress deadline', () => {
     const { app, expectedRevision } = produced('degraded');

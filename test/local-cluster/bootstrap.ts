@@ -2,14 +2,14 @@
  * Cluster objects `up` creates: credentials and kubeconfig, the simulated Node, the default
  * StorageClass, and Argo CD's CRDs + config straight from the argo-cd manifests of the version it runs.
  */
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { fixturesDir } from '../support/fixtures.js';
-import type { ArgocdVersion, Ports, StatePaths } from './config.js';
+import { GATEWAY_STAND_IN, type ArgocdVersion, type Ports, type StatePaths } from './config.js';
 import { applyInOrder, parseManifests, serverSideApply, type Manifest } from './kube.js';
 import { storageClass } from './storage.js';
 
@@ -88,8 +88,51 @@ function nodeObject(): Manifest {
   };
 }
 
-export async function ensureNodeAndStorage(kc: KubeConfig): Promise<void> {
+export async function ensureNodeAndStorage(kc: KubeConfig, ports: Ports): Promise<void> {
   await serverSideApply(kc, [nodeObject(), storageClass()], FIELD_MANAGER);
+  await ensureNodeEndpoint(kc, ports);
+}
+
+/**
+ * Where the apiserver reaches the node's "kubelet" (kwok's server) for pods/portforward, exec and
+ * logs: status.addresses and daemonEndpoints. kwok fills them only while initializing a node that is
+ * not Ready yet, so a node made before these flags (10.0.0.1, no port) would keep the old ones; set
+ * them here, as kwok would, on every `up`. kwok's stages keep addresses that are there.
+ */
+async function ensureNodeEndpoint(kc: KubeConfig, ports: Ports): Promise<void> {
+  const status = {
+    addresses: [
+      { type: 'InternalIP', address: '127.0.0.1' },
+      { type: 'Hostname', address: NODE_NAME },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: ports.kwok } },
+  };
+  await kc
+    .makeApiClient(CoreV1Api)
+    .patchNodeStatus(
+      { name: NODE_NAME, body: { status } },
+      setHeaderOptions('Content-Type', 'application/merge-patch+json'),
+    );
+}
+
+/**
+ * kwok's port-forward rule (a ClusterPortForward in its --config): port-forwards to the gateway
+ * stand-in pod go to 127.0.0.1:<ports.gatewayStandIn>. kwok reads it at start; `up` restarts kwok
+ * when its flags change, and the file's path is one of them, its port part of the state's ports.
+ */
+export function writeKwokPortForward(paths: StatePaths, ports: Ports): void {
+  const rule = {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'ClusterPortForward',
+    metadata: { name: GATEWAY_STAND_IN.pod },
+    spec: {
+      selector: { matchNamespaces: [GATEWAY_STAND_IN.namespace], matchNames: [GATEWAY_STAND_IN.pod] },
+      forwards: [
+        { ports: [GATEWAY_STAND_IN.containerPort], target: { address: '127.0.0.1', port: ports.gatewayStandIn } },
+      ],
+    },
+  };
+  writeFileSync(paths.kwokPortForward, stringify(rule));
 }
 
 /** Argo CD manifests at `version`, cloned from the fixture bundle once per state dir and version. */

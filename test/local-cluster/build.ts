@@ -200,15 +200,19 @@ function stampFor(t: Target, goVersion: string): string {
   return JSON.stringify({ version: t.version, go: goVersion, inputs: h.digest('hex') });
 }
 
-/** What a cold build took here (2 cores, empty Go cache), shown before each build so a wait is expected. */
+/**
+ * What a cold build takes on a 2-core machine with an empty Go cache (modules downloaded), shown before
+ * each build so a wait is expected. kube-apiserver varies most: 7 min on an idle machine, up to 19 when
+ * the cores are shared.
+ */
 const EXPECTED: Record<string, string> = {
-  etcd: 'about 1 min',
-  'kube-apiserver': 'about 4 min',
-  'kube-controller-manager': 'about 2 min',
-  'kube-scheduler': 'under a minute',
-  kwok: 'about 1 min',
+  etcd: 'about 2 min',
+  'kube-apiserver': '10-19 min',
+  'kube-controller-manager': 'about 5 min',
+  'kube-scheduler': 'about 1 min',
+  kwok: 'about 5 min',
   argocd: 'about 4 min',
-  kustomize: 'under a minute',
+  kustomize: 'about 1 min',
 };
 
 export interface BuildReport {
@@ -249,7 +253,7 @@ export async function buildAll(version: ArgocdVersion, log: (msg: string) => voi
     const started = Date.now();
     const logFile = join(logs, `${label}.log`);
     log(
-      `building ${t.name} ${t.version}, ${EXPECTED[t.name] ?? 'a minute or two'} on a cold 2-core machine (log: ${logFile})`,
+      `building ${t.name} ${t.version}: ${EXPECTED[t.name] ?? 'a minute or two'} on a cold 2-core machine (log: ${logFile})`,
     );
     mkdirSync(stamps, { recursive: true });
     await runLogged(

@@ -19,6 +19,8 @@ export interface ClusterEnv {
   gitToken: string;
   stateDir: string;
   logsDir: string;
+  /** Where kwok forwards port-forwards to the gateway stand-in pod (GATEWAY_STAND_IN): 127.0.0.1 and this port. */
+  gatewayStandInPort: number;
   /** Creates (or reuses) an empty writable bare repo `forks/<name>.git`; returns its clone URL. */
   createForkRepo(name: string): string;
   /** An Argo CD repository Secret that lets the repo-server read `repoUrl` with the git token. */
@@ -75,6 +77,7 @@ function toEnv(info: ClusterInfo): ClusterEnv {
     gitToken: info.gitToken,
     stateDir: info.stateDir,
     logsDir: info.logsDir,
+    gatewayStandInPort: info.ports.gatewayStandIn,
     createForkRepo(name: string): string {
       if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new Error(`invalid fork repo name: ${name}`);
       const dir = join(gitRoot, FORKS_OWNER, `${name}.git`);

@@ -83,6 +83,8 @@ export function components(ctx: ComponentContext): Component[] {
           `--service-account-signing-key-file=${join(paths.pki, 'sa.key')}`,
           '--service-cluster-ip-range=10.96.0.0/16',
           '--allow-privileged=true',
+          // The node's Hostname address (kwok-node-0) resolves nowhere; its InternalIP is kwok's server.
+          '--kubelet-preferred-address-types=InternalIP',
           // One tenant (the tests); APF queuing only slows down a 700-object apply.
           '--enable-priority-and-fairness=false',
           '--max-requests-inflight=0',
@@ -149,10 +151,15 @@ export function components(ctx: ComponentContext): Component[] {
         args: [
           `--kubeconfig=${kubeconfig}`,
           `--config=${join(bin, 'kwok-stages.yaml')}`,
+          // ClusterPortForward rules (see bootstrap.ts writeKwokPortForward).
+          `--config=${paths.kwokPortForward}`,
           '--manage-all-nodes=true',
           '--node-lease-duration-seconds=40',
           '--cidr=10.244.0.0/16',
-          '--node-ip=10.0.0.1',
+          // The node's address and kubelet port are where the apiserver sends pods/portforward (and
+          // exec, logs): kwok's own server, which answers them as the kubelet would.
+          '--node-ip=127.0.0.1',
+          `--node-port=${p.kwok}`,
           `--server-address=127.0.0.1:${p.kwok}`,
         ],
       },

@@ -62,6 +62,8 @@ export interface Ports {
   repoServerMetrics: number;
   controllerMetrics: number;
   git: number;
+  /** Where kwok sends port-forwards to the gateway stand-in pod (a test's HTTP server listens there; no component does). */
+  gatewayStandIn: number;
 }
 
 // Below Linux's ephemeral range (32768-60999 by default): a port in it can be the local end of any
@@ -79,6 +81,7 @@ const DEFAULT_PORTS: Ports = {
   repoServerMetrics: 28084,
   controllerMetrics: 28082,
   git: 29418,
+  gatewayStandIn: 20280,
 };
 
 /** KFG_PORT_<NAME> (e.g. KFG_PORT_APISERVER) overrides one port. */
@@ -110,10 +113,23 @@ export function statePaths(root = stateDir()) {
     tokenCsv: join(root, 'pki', 'token.csv'),
     gitToken: join(root, 'git-token'),
     info: join(root, 'cluster.json'),
+    /** kwok's port-forward rules (ClusterPortForward), written by `up` with this state's ports. */
+    kwokPortForward: join(root, 'kwok-port-forward.yaml'),
   };
 }
 
 export type StatePaths = ReturnType<typeof statePaths>;
+
+/**
+ * The pod whose port-forwards kwok hands to a local address instead of a container (there are none):
+ * 127.0.0.1:<ports.gatewayStandIn>, where the cluster test of `open` serves a page as the Istio
+ * gateway would. Only this name in this namespace matches, so a real gateway pod never does.
+ */
+export const GATEWAY_STAND_IN = {
+  namespace: 'istio-system',
+  pod: 'kfg-gateway-stand-in',
+  containerPort: 8080,
+} as const;
 
 /** Repos under these prefixes mirror public upstreams and are readable without the token. */
 export const PUBLIC_GIT_PREFIXES = ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'];

@@ -13,6 +13,7 @@ import {
   ensureNodeAndStorage,
   NODE_NAME,
   writeKubeconfig,
+  writeKwokPortForward,
 } from './bootstrap.js';
 import { components, type Component } from './components.js';
 import {
@@ -32,6 +33,7 @@ import { loadKubeConfig } from './kube.js';
 import {
   logFile,
   peakRssKiB,
+  processArgv,
   readPid,
   recordedNames,
   runningPid,
@@ -83,8 +85,9 @@ function recordedInfo(paths: StatePaths): ClusterInfo | undefined {
   return existsSync(paths.info) ? (JSON.parse(readFileSync(paths.info, 'utf8')) as ClusterInfo) : undefined;
 }
 
+/** A port added after the state was recorded takes its default (or KFG_PORT_<NAME>). */
 function recordedPorts(paths: StatePaths): Ports {
-  return recordedInfo(paths)?.ports ?? resolvePorts();
+  return { ...resolvePorts(), ...recordedInfo(paths)?.ports };
 }
 
 /** Argo CD's processes and its cache; stopped when `up` is asked for another Argo CD version. */
@@ -131,8 +134,14 @@ export async function up(opts: UpOptions = {}): Promise<UpReport> {
   });
   const startedNow: string[] = [];
   for (const c of list) {
-    await beforeStart(c, paths, bin, version);
+    await beforeStart(c, paths, ports, bin, version);
     let pid = runningPid(paths.pids, c.spec.name);
+    if (pid !== undefined && flagsChanged(pid, c.spec)) {
+      // Started by an older checkout with other flags (kwok's port-forward rules, say): start it anew.
+      log(`restarting ${c.spec.name}: its flags changed`);
+      await stopManaged(paths.pids, c.spec.name);
+      pid = undefined;
+    }
     if (pid === undefined) {
       await assertPortsFree(c);
       log(`starting ${c.spec.name} (log: ${logFile(paths.logs, c.spec.name)})`);
@@ -162,13 +171,33 @@ async function assertPortsFree(c: Component): Promise<void> {
  * Objects a component needs in the API before it starts (idempotent server-side applies), and the
  * environment Argo CD's own manifests would give it from argocd-cmd-params-cm and argocd-cm.
  */
-async function beforeStart(c: Component, paths: StatePaths, bin: string, version: ArgocdVersion): Promise<void> {
+async function beforeStart(
+  c: Component,
+  paths: StatePaths,
+  ports: Ports,
+  bin: string,
+  version: ArgocdVersion,
+): Promise<void> {
   const kc = () => loadKubeConfig(paths.kubeconfig);
-  if (c.spec.name === 'kwok') await ensureNodeAndStorage(kc());
+  if (c.spec.name === 'kwok') {
+    writeKwokPortForward(paths, ports);
+    await ensureNodeAndStorage(kc(), ports);
+  }
   if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(kc(), bin, paths, version);
   if (c.spec.name === 'argocd-repo-server' || c.spec.name === 'argocd-application-controller') {
     c.spec.env = { ...c.spec.env, ...(await settingsEnv(kc(), paths, version, c.spec.name)) };
   }
+}
+
+/**
+ * Whether a running component was started with other arguments than it would be now. Only for the
+ * binaries started directly (no `match`): redis rewrites its process title, and the Node helpers are
+ * matched by script name.
+ */
+function flagsChanged(pid: number, spec: Component['spec']): boolean {
+  if (spec.match !== undefined) return false;
+  const argv = processArgv(pid);
+  return argv !== undefined && argv.join('\0') !== [spec.command, ...spec.args].join('\0');
 }
 
 export function peakRssMiB(paths: StatePaths = statePaths()): number {

@@ -43,6 +43,16 @@ function cmdline(pid: number): string | undefined {
   }
 }
 
+/** The argv a process was started with (command first), or undefined when it is gone. */
+export function processArgv(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').slice(0, raw.endsWith('\0') ? -1 : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Zombies count as dead: a detached child whose parent is gone is reaped by init, but be safe. */
 export function isAlive(pid: number): boolean {
   try {

@@ -19,6 +19,9 @@ export interface StateRecipe {
   produce(lab: ArgoLab, name: string): Promise<{ app: LiveApp; expectedRevision: string }>;
 }
 
+/** The expected revision of a state that has no commit at all (its repository does not exist). */
+const NO_COMMIT = '0'.repeat(40);
+
 // kwok simulates pods on its one node; a nodeSelector no node carries keeps a pod Pending for ever.
 const UNSCHEDULABLE = 'nodeSelector: {kfg-rd/nowhere: "true"}';
 
@@ -233,6 +236,18 @@ spec:
       const comparisonError = (a: ArgoApplication) =>
         (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError');
       return { app: await lab.waitFor(name, comparisonError), expectedRevision: sha };
+    },
+  },
+  {
+    state: 'repo-unreachable',
+    expectedPhase: 'failed',
+    note: "repoURL names a fork repository the local git server does not have (with the repository Secret install would create for it): ComparisonError with Argo CD's reason, sync Unknown; nothing was ever synced, so expectedRevision is no commit.",
+    async produce(lab, name) {
+      const url = await lab.missingRepo(name);
+      await lab.application(name, { sources: single(url), namespace: name });
+      const comparisonError = (a: ArgoApplication) =>
+        (a.status?.conditions ?? []).some((c) => c.type === 'ComparisonError');
+      return { app: await lab.waitFor(name, comparisonError), expectedRevision: NO_COMMIT };
     },
   },
   {

@@ -92,6 +92,22 @@ export class ArgoLab {
   }
 
   /**
+   * The URL of a fork repository the git server does not have (one of that name is removed), with
+   * the Argo CD repository Secret install would create for it: what Argo CD sees for a fork that
+   * was deleted, renamed or mistyped.
+   */
+  async missingRepo(name: string): Promise<string> {
+    assertOurs(name);
+    const bare = join(statePaths(this.env.stateDir).gitRoot, FORKS_OWNER, `${name}.git`);
+    rmSync(bare, { recursive: true, force: true });
+    const url = `${this.env.gitUrl}/${FORKS_OWNER}/${name}.git`;
+    const secret = this.env.repositorySecret(url, `${name}-repo`);
+    await this.kube.apply(secret);
+    this.secrets.add(secret.metadata.name);
+    return url;
+  }
+
+  /**
    * Takes over cleanup of an Application (and its namespace) or a repo left by an earlier run
    * (`--keep`), without creating anything.
    */

@@ -30,7 +30,7 @@ export interface InstallHarness {
   /** Runs the CLI; `onStderr` returning 'kill' sends SIGKILL right there (interruption tests). */
   cli(args: string[], extra?: Record<string, string>, onStderr?: (line: string) => unknown): Promise<CliRun>;
   /** `install` for the local target: Pipelines, Notebooks and KServe into the suite's fork unless told otherwise. */
-  installArgs(o?: { fork?: string; components?: string; timeout?: string }): string[];
+  installArgs(o?: { fork?: string; components?: string; timeout?: string; release?: string }): string[];
   /** For assertion messages: the run's last stderr and each Application as Argo CD reports it now. */
   explain(r: CliRun): Promise<string>;
   cleanup(): Promise<void>;
@@ -125,7 +125,7 @@ export async function startInstallHarness(o: { argocdVersion?: ArgocdVersion } =
       '--mirror',
       `https://github.com/=${env.gitUrl}/`,
       '--release',
-      '26.03',
+      o.release ?? '26.03',
       '--components',
       o.components ?? 'pipelines,notebooks,kserve',
       '--target',

@@ -1,0 +1,114 @@
+/**
+ * Creates the components' missing CRDs before the root Application, waits until the API server
+ * serves them, and has Argo CD rebuild its cluster cache once (see plan/crds-ahead.ts for why).
+ * An optimisation only: whatever fails here is left to Argo CD's own sync, which reports it.
+ */
+import { crdsToApply, isEstablished, type RenderedComponent } from '../plan/crds-ahead.js';
+import { ARGOCD_SSA_MANAGER, invalidateClusterCache } from '../systems/argocd.js';
+import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
+import type { Logger } from '../ui/logger.js';
+
+const CRDS = { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' } as const;
+const crdRef = (name: string) => ({
+  apiVersion: CRDS.apiVersion,
+  kind: 'CustomResourceDefinition',
+  name,
+});
+
+export interface CrdsAheadOptions {
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** How long to wait for Established before leaving the rest to Argo CD. */
+  readonly establishTimeoutMs?: number;
+}
+
+export interface CrdsAheadResult {
+  readonly created: readonly string[];
+  readonly failed: readonly string[];
+  readonly invalidated?: 'annotated' | 'created' | undefined;
+}
+
+export async function ensureCrdsAhead(
+  kube: Kube,
+  renders: readonly Promise<RenderedComponent>[],
+  log: Logger,
+  opts: CrdsAheadOptions = {},
+): Promise<CrdsAheadResult> {
+  const now = opts.now ?? Date.now;
+  const t0 = now();
+  const live = new Map((await kube.list(CRDS)).map((c) => [c.metadata?.name ?? '', c]));
+  // Names taken by an earlier component: each CRD is applied once.
+  const claimed = new Set<string>();
+  const created: string[] = [];
+  const failed: string[] = [];
+  const apply = limiter(8);
+  // Each component's CRDs go as soon as its render lands, so applying overlaps the renders still running.
+  await Promise.all(
+    renders.map(async (render) => {
+      const r = await render.catch(() => undefined);
+      if (r === undefined) return;
+      const wanted = crdsToApply([r], live, ARGOCD_SSA_MANAGER).filter((c) => !claimed.has(c.name));
+      for (const c of wanted) claimed.add(c.name);
+      await Promise.all(
+        wanted.map((c) =>
+          apply(async () => {
+            try {
+              await kube.apply(c.object, { fieldManager: ARGOCD_SSA_MANAGER, force: true });
+              created.push(c.name);
+            } catch (err) {
+              failed.push(c.name);
+              const why = err instanceof Error ? err.message : String(err);
+              log.warn(`CRD ${c.name} (${c.component}) left to Argo CD's sync: ${why}`);
+            }
+          }),
+        ),
+      );
+    }),
+  );
+  if (created.length === 0) return { created, failed };
+  const pending = await waitEstablished(kube, created, opts);
+  if (pending.length > 0) log.warn(`not Established yet, left to Argo CD: ${pending.join(', ')}`);
+  // A cache that does not exist yet ignores this; one that does rebuilds once instead of per CRD event.
+  const invalidated = await invalidateClusterCache(kube, new Date(now()));
+  log.step(
+    `applied ${created.length} new or changed CRDs ahead of their components, as Argo CD applies them; ` +
+      `Established in ${((now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return { created, failed, invalidated };
+}
+
+/** Runs at most `n` of the given tasks at a time. */
+function limiter(n: number): (task: () => Promise<void>) => Promise<void> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+async function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsAheadOptions): Promise<string[]> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = now() + (opts.establishTimeoutMs ?? 60_000);
+  // One at a time: by the time the first is Established most others are, so each costs one GET.
+  const pending = [...names];
+  while (pending.length > 0) {
+    const crd = await kube.get(crdRef(pending[0] ?? '')).catch(notFound);
+    if (isEstablished(crd)) pending.shift();
+    else if (now() >= deadline) break;
+    else await sleep(200);
+  }
+  return pending;
+}
+
+function notFound(err: unknown): KubeObject | undefined {
+  if (err instanceof KubeApiError && err.code === 404) return undefined;
+  throw err;
+}
