@@ -6,10 +6,11 @@
  * flag or file to fix), never a stack trace.
  */
 import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
-import { createDeps, type Deps } from './deps.js';
-import { ExitCode, UserError } from './errors.js';
+import { createDeps, toolVersion, type Deps } from './deps.js';
+import { ExitCode, InterruptedError, UserError } from './errors.js';
+import type { Interruptible } from './execute/watch-components.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
 import { runPlan } from './fork/run-plan.js';
@@ -28,6 +29,7 @@ import { runStatus } from './status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
 import { reportError } from './ui/report-error.js';
+import { renderVersion, versionReport } from './ui/version-report.js';
 import { progressMode } from './ui/progress.js';
 import { runUninstall } from './uninstall/run-uninstall.js';
 import { sayForkSettled } from './upgrade/describe-upgrade-result.js';
@@ -39,24 +41,34 @@ import { runUpgrade } from './upgrade/run-upgrade.js';
 type Flags = Record<string, unknown>;
 type Adapter = (o: Flags, cmd: Command) => Promise<number>;
 
-/** Ctrl-C aborts the signal `run` gets instead of ending the process, for as long as `run` runs. */
-async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const abort = new AbortController();
-  const onSigint = () => {
-    abort.abort();
+/**
+ * Ctrl-C (SIGINT) and SIGTERM abort one signal for the whole run instead of ending the process: the
+ * git, kubectl and downloads it runs are killed, the watch stops, and the run unwinds through its
+ * cleanups (temporary clones, a fresh upgrade's working copy) before it exits 130. A second signal
+ * exits at once.
+ */
+const interrupt = new AbortController();
+
+function listenForInterrupts(): void {
+  const onSignal = (name: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) {
+      process.stderr.write(`\n✗ ${name} again: exiting now, without cleaning up\n`);
+      process.exit(ExitCode.interrupted);
+    }
+    process.stderr.write(`\n${name}: stopping and cleaning up (again to exit at once)\n`);
+    interrupt.abort(new InterruptedError(`interrupted (${name})`));
   };
-  process.once('SIGINT', onSigint);
-  try {
-    return await run(abort.signal);
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
+
+/** The watch and uninstall's waits stop on the run's signal (see listenForInterrupts). */
+const withInterrupt: Interruptible = (run) => run(interrupt.signal);
 
 /** Logs on stderr (none with --output json); prompts only when `yes` is given and false and a person is there. */
 function depsFor(run: { json: boolean; yes?: boolean }): Deps {
   const prompter = run.yes === undefined ? noPrompter : createPrompter(mayPrompt(run.yes));
-  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter);
+  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter, interrupt.signal);
 }
 
 const runFlags = (o: Flags) => ({ yes: o.yes === true, output: str(o.output) });
@@ -167,20 +179,26 @@ const uninstallCommand: Adapter = async (o) => {
     yes: o.yes === true,
     waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'),
   };
-  const r = await withInterrupt((signal) => runUninstall({ ...options, signal }, deps, kube));
+  const r = await runUninstall({ ...options, signal: interrupt.signal }, deps, kube);
   return r.exitCode;
 };
 
 const doctorCommand: Adapter = async (o) => {
   const output = o.output === 'json' ? 'json' : 'text';
   const deps = depsFor({ json: output === 'json' });
-  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-  const r = await runDoctor(
-    { release: str(o.release), components: str(o.components), target: str(o.target), footprint: str(o.footprint) },
-    kube,
+  const { target, result } = await runDoctor(
+    {
+      release: str(o.release),
+      components: str(o.components),
+      target: str(o.target),
+      footprint: str(o.footprint),
+      fork: str(o.fork),
+      argocdRepoUrl: str(o.argocdRepoUrl),
+    },
+    () => deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) }),
   );
-  process.stdout.write(doctorReport(kube.target, r, output));
-  return r.ok ? ExitCode.ok : ExitCode.preflight;
+  process.stdout.write(doctorReport(target, result, output));
+  return result.ok ? ExitCode.ok : ExitCode.preflight;
 };
 
 const upgradeCommand: Adapter = async (o, cmd) => {
@@ -243,14 +261,29 @@ const openCommand: Adapter = async (o) => {
   );
 };
 
+/** No command: `--version` (with `--output json`, also the releases and Argo CD versions); else the help. */
+const versionCommand: Adapter = (o, cmd) => {
+  const [word] = cmd.args;
+  if (word !== undefined) cmd.error(`error: unknown command '${word}'`, { code: 'commander.unknownCommand' });
+  if (o.version !== true) cmd.help({ error: true });
+  process.stdout.write(renderVersion(versionReport(toolVersion()), o.output === 'json' ? 'json' : 'text'));
+  return Promise.resolve(ExitCode.ok);
+};
+
 function program(setCode: (code: number) => void): Command {
   const p = new Command(TOOL)
     .description('Bootstrap Kubeflow with GitOps: fork the manifests, write Argo CD Applications, apply, watch.')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // The program's own --output belongs to --version; each command's --output comes after its name.
+    .enablePositionalOptions()
+    .allowExcessArguments()
+    .option('-V, --version', 'print the version (with --output json: also the Kubeflow releases and Argo CD versions)')
+    .addOption(new Option('--output <format>', 'with --version: text, or json on stdout').choices(['text', 'json']));
   const run = (adapter: Adapter) => async (o: Flags, cmd: Command) => {
     setCode(await adapter(o, cmd));
   };
+  p.action(run(versionCommand));
 
   const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
     [
@@ -299,14 +332,24 @@ function program(setCode: (code: number) => void): Command {
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.ok;
+  listenForInterrupts();
   try {
     await program((c) => {
       code = c;
     }).parseAsync(argv);
   } catch (err) {
-    code = reportError(err, process.stderr);
+    code = reportError(interrupted(err), process.stderr);
   }
   return code;
+}
+
+/** An error that came from killing the run's subprocesses is the interrupt, not a failure of theirs. */
+function interrupted(err: unknown): unknown {
+  if (!interrupt.signal.aborted || (err as { exitCode?: unknown }).exitCode === ExitCode.interrupted) return err;
+  return new InterruptedError(
+    'interrupted: stopped and removed the temporary files this run made; run the same command again to continue',
+    { cause: err },
+  );
 }
 
 process.exitCode = await main(process.argv);

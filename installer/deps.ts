@@ -3,7 +3,7 @@
  * at loopback servers and temporary directories instead of mocking modules.
  */
 import { FORK_APPS_DIR, TOOL } from './constants.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,11 @@ export interface Deps {
   readonly openBrowser: (url: string, onError: (message: string) => void) => void;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
   readonly typed?: TypedSecrets | undefined;
+  /**
+   * Aborted when the run is interrupted (Ctrl-C, SIGTERM): the git, kubectl and downloads it runs are
+   * stopped, so the run unwinds through its cleanups (temporary clones, a fresh upgrade's working copy).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface TypedSecrets {
@@ -60,17 +65,25 @@ export function findPackageRoot(): string {
   return dir;
 }
 
+/** This installer's version, from its package.json. */
+export function toolVersion(packageRoot: string = findPackageRoot()): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 export function createDeps(
   env: NodeJS.ProcessEnv = process.env,
   log: Logger = createStderrLogger(),
   prompter: Prompter = noPrompter,
+  signal?: AbortSignal,
 ): Deps {
   return {
     prompter,
-    git: createGit(),
-    fetcher: createRemoteFetcher(),
+    git: createGit({ signal }),
+    fetcher: createRemoteFetcher({ signal }),
     github: (apiUrl) => createGitHub({ apiUrl }),
-    kustomize: createKustomize(),
+    kustomize: createKustomize({ signal }),
+    signal,
     kube: (opts) => createKube(opts),
     localCluster: loadLocalCluster,
     portForward: (opts) => createPortForwarder(opts),

@@ -53,8 +53,8 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
   });
   const forkPath = demoForkPath(deps.stateDir);
   deps.log.step(existsSync(forkPath) ? `reusing the demo fork ${forkPath}` : `creating the demo fork ${forkPath}`);
-  const remote = await locateFork(opts, deps, { create: true });
-  const { published, fork } = await updateFork(opts, deps, remote, components);
+  const found = await locateFork(opts, deps);
+  const { published, fork, remote } = await updateFork(opts, deps, found, components);
 
   const delivery = { remote, branch: opts.branch, release: opts.release, fork, preflight };
   const installed = await installUnlessInPlace(kube, delivery, published.pushed, cluster, deps);

@@ -28,14 +28,7 @@ export async function ensureDexPassword(
   typed?: string,
 ): Promise<DexPassword> {
   if (!components.some((c) => c.spec.name === 'dex')) return {};
-  const given =
-    opts.adminPasswordFile !== undefined
-      ? (
-          await readFile(opts.adminPasswordFile, 'utf8').catch(() => {
-            throw new UserError(`--admin-password-file ${opts.adminPasswordFile} cannot be read`);
-          })
-        ).replace(/\r?\n$/, '')
-      : (env.KFG_ADMIN_PASSWORD ?? typed);
+  const given = await givenAdminPassword(opts, components, env, typed);
   const current = hashIn(existing.get(dexPasswordFile(opts.target)));
   // Another target's overlay in the same fork already holds the user's hash: keep the same password.
   const other =
@@ -45,16 +38,6 @@ export async function ensureDexPassword(
       .map(([, c]) => hashIn(c))
       .find(Boolean);
   if (given !== undefined) {
-    const source =
-      opts.adminPasswordFile !== undefined
-        ? `--admin-password-file ${opts.adminPasswordFile}`
-        : env.KFG_ADMIN_PASSWORD !== undefined
-          ? 'KFG_ADMIN_PASSWORD'
-          : 'the prompt';
-    if (given === '12341234')
-      throw new UserError(`the admin password from ${source} is the upstream default; choose another`);
-    const problem = passwordProblem(given, opts.adminEmail);
-    if (problem !== undefined) throw new UserError(`the admin password from ${source} ${problem}`);
     if (current !== undefined && (await bcrypt.compare(given, current))) return {};
     return { hash: await bcrypt.hash(given, 12) };
   }
@@ -62,6 +45,41 @@ export async function ensureDexPassword(
   if (other !== undefined) return { hash: other };
   const generated = randomBytes(18).toString('base64url');
   return { hash: await bcrypt.hash(generated, 12), generated };
+}
+
+/**
+ * The admin password the user gave (--admin-password-file, KFG_ADMIN_PASSWORD or typed), checked:
+ * readable, not upstream's default, strong enough. Undefined when none was given or Dex is not
+ * installed. `fork` and `install` call it before their first side effect too, so a missing file
+ * stops the run before anything is cloned or created.
+ */
+export async function givenAdminPassword(
+  opts: ForkOptions,
+  components: readonly ResolvedComponent[],
+  env: NodeJS.ProcessEnv,
+  typed?: string,
+): Promise<string | undefined> {
+  if (!components.some((c) => c.spec.name === 'dex')) return undefined;
+  const given =
+    opts.adminPasswordFile !== undefined
+      ? (
+          await readFile(opts.adminPasswordFile, 'utf8').catch(() => {
+            throw new UserError(`--admin-password-file ${opts.adminPasswordFile} cannot be read`);
+          })
+        ).replace(/\r?\n$/, '')
+      : (env.KFG_ADMIN_PASSWORD ?? typed);
+  if (given === undefined) return undefined;
+  const source =
+    opts.adminPasswordFile !== undefined
+      ? `--admin-password-file ${opts.adminPasswordFile}`
+      : env.KFG_ADMIN_PASSWORD !== undefined
+        ? 'KFG_ADMIN_PASSWORD'
+        : 'the prompt';
+  if (given === '12341234')
+    throw new UserError(`the admin password from ${source} is the upstream default; choose another`);
+  const problem = passwordProblem(given, opts.adminEmail);
+  if (problem !== undefined) throw new UserError(`the admin password from ${source} ${problem}`);
+  return given;
 }
 
 function hashIn(file: string | undefined): string | undefined {

@@ -3,10 +3,9 @@
  * a `ForkRemote`: where to push, the URL Argo CD reads, and the credentials. Every command that
  * touches the fork starts here, once per run.
  */
-import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Deps } from '../deps.js';
-import { UserError } from '../errors.js';
+import { ExternalError, UserError } from '../errors.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { displayUrl, type GitAuth } from '../systems/git.js';
 
@@ -16,16 +15,15 @@ export interface ForkRemote {
   /** The URL Argo CD reads the fork from. */
   readonly repoURL: string;
   readonly auth: GitAuth;
-  /** Not there yet (only when not created): what `fork` will create; `plan` reads it as an empty fork. */
+  /** Not there yet: what `fork` will create (createForkIfMissing); `plan` reads it as an empty fork. */
   readonly missing?: string;
 }
 
-export interface LocateOptions {
-  /** Make the fork exist (a GitHub fork, a local bare repository); otherwise only look. */
-  readonly create: boolean;
-}
-
-export async function locateFork(opts: ForkOptions, deps: Deps, how: LocateOptions): Promise<ForkRemote> {
+/**
+ * Where the fork is, creating nothing: a run creates the fork only when everything before its first
+ * push has worked (createForkIfMissing), so a run that fails leaves no repository behind.
+ */
+export async function locateFork(opts: ForkOptions, deps: Deps): Promise<ForkRemote> {
   const f = opts.fork;
   // Argo CD reads a local path with file://, which takes no credential: none goes into the cluster,
   // even when a token is in the environment for something else (the local cluster's git server).
@@ -33,8 +31,7 @@ export async function locateFork(opts: ForkOptions, deps: Deps, how: LocateOptio
   const auth: GitAuth = { token, sshKeyPath: opts.sshKey, tokenHint: opts.tokenEnv };
   if (f.kind === 'local') {
     const path = resolve(f.path);
-    if (how.create) await deps.git.initBareIfMissing(path);
-    const missing = !how.create && !(await exists(path));
+    const missing = deps.git.inspectForkPath(path) === 'missing';
     return {
       pushUrl: path,
       repoURL: opts.argocdRepoUrl ?? `file://${path}`,
@@ -45,10 +42,7 @@ export async function locateFork(opts: ForkOptions, deps: Deps, how: LocateOptio
   if (f.kind === 'git') return { pushUrl: f.url, repoURL: opts.argocdRepoUrl ?? f.url, auth };
   if (!token)
     throw new UserError(`--github-fork needs a GitHub token: export ${opts.tokenEnv} (a token with "repo" scope)`);
-  const github = deps.github(f.apiUrl);
-  const fork = how.create
-    ? await github.ensureFork(opts.upstream, f.owner, token, f.repoName)
-    : await github.expectedFork(opts.upstream, f.owner, token, f.repoName);
+  const fork = await deps.github(f.apiUrl).expectedFork(opts.upstream, f.owner, token, f.repoName);
   return {
     pushUrl: fork.cloneUrl,
     repoURL: opts.argocdRepoUrl ?? fork.cloneUrl,
@@ -57,11 +51,29 @@ export async function locateFork(opts: ForkOptions, deps: Deps, how: LocateOptio
   };
 }
 
-const exists = (path: string): Promise<boolean> =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
+/**
+ * Makes the fork exist where locateFork found none (a bare repository at the local path, the GitHub
+ * fork through the API; an existing GitHub fork is checked again). The step right before the first
+ * push: every check, the clone, the rewrite and the vendoring have passed by then.
+ */
+export async function createForkIfMissing(opts: ForkOptions, deps: Deps, remote: ForkRemote): Promise<ForkRemote> {
+  const f = opts.fork;
+  const found: ForkRemote = { pushUrl: remote.pushUrl, repoURL: remote.repoURL, auth: remote.auth };
+  if (f.kind === 'git') return remote;
+  if (f.kind === 'local') {
+    if (remote.missing !== undefined) await deps.git.initBareIfMissing(remote.pushUrl);
+    return found;
+  }
+  const token = remote.auth.token;
+  if (!token)
+    throw new UserError(`--github-fork needs a GitHub token: export ${opts.tokenEnv} (a token with "repo" scope)`);
+  const fork = await deps.github(f.apiUrl).ensureFork(opts.upstream, f.owner, token, f.repoName);
+  if (fork.cloneUrl !== remote.pushUrl)
+    throw new ExternalError(
+      `GitHub has the fork at ${displayUrl(fork.cloneUrl)}, not at ${displayUrl(remote.pushUrl)} where it was expected; nothing was pushed: run the same command again`,
+    );
+  return found;
+}
 
 /** The HTTPS token: from the environment, else asked for (masked) when a terminal is there to ask. */
 async function tokenFor(opts: ForkOptions, deps: Deps): Promise<{ value: string; source: string } | undefined> {

@@ -5,8 +5,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Release } from '../catalogue/releases.js';
-import { parse } from 'yaml';
-import { ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
+import { parseAllDocuments } from 'yaml';
+import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
+import { UserError } from '../errors.js';
 import type { KubeObject } from '../systems/kube.js';
 
 async function walk(root: string, dir: string, out: Map<string, string>, rename: (p: string) => string): Promise<void> {
@@ -45,12 +46,58 @@ export function relativePosix(from: string, to: string): string {
   return relative(from, to).split(sep).join('/');
 }
 
-/** The child Applications the root deploys: the YAML files directly in the fork's kubeflow-apps/. */
+/**
+ * The child Applications the root deploys: every Application in the files directly in the fork's
+ * kubeflow-apps/, read as Argo CD's directory source reads them: YAML files with any number of
+ * documents, `.json` files, and the items of a list (`kind: List`). Only those in Argo CD's namespace
+ * (or naming none, so the root puts them there) are children; the first of a name wins, as in a sync.
+ */
 export async function readForkApplications(repoDir: string): Promise<KubeObject[]> {
-  const apps: KubeObject[] = [];
-  for (const f of (await readdir(join(repoDir, FORK_APPS_DIR))).filter((x) => /\.ya?ml$/.test(x)).sort()) {
-    const app = parse(await readFile(join(repoDir, FORK_APPS_DIR, f), 'utf8')) as KubeObject | null;
-    if (app?.kind === 'Application' && app.metadata?.name) apps.push(app);
+  const dir = join(repoDir, FORK_APPS_DIR);
+  const files = (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isFile() && /\.(ya?ml|json)$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  const byName = new Map<string, KubeObject>();
+  for (const f of files) {
+    for (const app of applicationsInFile(`${FORK_APPS_DIR}/${f}`, await readFile(join(dir, f), 'utf8'))) {
+      const name = app.metadata?.name ?? '';
+      if (!byName.has(name)) byName.set(name, app);
+    }
   }
-  return apps;
+  return [...byName.values()];
+}
+
+/** The Applications of Argo CD's namespace in one file of kubeflow-apps/ (`file` names it in errors). */
+export function applicationsInFile(file: string, text: string): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const err = doc.errors[0];
+    if (err !== undefined)
+      throw new UserError(
+        `${file}: YAML syntax error: ${err.message}; Argo CD cannot read it either: fix it in the fork`,
+      );
+    for (const o of expandList(doc.toJS() as unknown)) if (isChildApplication(o)) out.push(o);
+  }
+  return out;
+}
+
+/** A list document (`kind: List` and the like: any object whose `items` is an array) is its items. */
+function expandList(o: unknown): unknown[] {
+  const items = (o as { items?: unknown } | null)?.items;
+  return Array.isArray(items) ? items : [o];
+}
+
+function isChildApplication(o: unknown): o is KubeObject {
+  const a = o as KubeObject | null;
+  if (typeof a !== 'object' || a === null) return false;
+  const ns = a.metadata?.namespace;
+  return (
+    typeof a.apiVersion === 'string' &&
+    a.apiVersion.startsWith('argoproj.io/') &&
+    a.kind === 'Application' &&
+    typeof a.metadata?.name === 'string' &&
+    a.metadata.name !== '' &&
+    (ns === undefined || ns === ARGOCD_NAMESPACE)
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * The fork half of install and demo, once the fork is located: one working copy changed, vendored,
  * committed (no commit when nothing changed) and pushed (no push when the branch is there already),
- * then read by the cluster steps from that same copy.
+ * then read by the cluster steps from that same copy. A fork that is not there yet is created only
+ * once the working copy is ready to push, so a run that fails before leaves no repository.
  */
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
@@ -10,21 +11,22 @@ import { openForkWorkspace, writeForkChanges } from '../fork/fork-workspace.js';
 import { publishFork, type ForkResult } from '../fork/publish-fork.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { forkBranchIn, type ForkBranch } from './fork-branch.js';
-import type { ForkRemote } from './locate-fork.js';
+import { createForkIfMissing, type ForkRemote } from './locate-fork.js';
 
 export async function updateFork(
   opts: ForkOptions,
   deps: Deps,
-  remote: ForkRemote,
+  found: ForkRemote,
   components: readonly ResolvedComponent[],
-): Promise<{ published: ForkResult; fork: ForkBranch }> {
-  const ws = await openForkWorkspace(opts, deps, remote);
+): Promise<{ published: ForkResult; fork: ForkBranch; remote: ForkRemote }> {
+  const ws = await openForkWorkspace(opts, deps, found);
   try {
-    const changes = await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'fetch' });
+    const changes = await writeForkChanges(opts, deps, ws, found, components, { vendoring: 'fetch' });
+    const remote = await createForkIfMissing(opts, deps, found);
     const published = await publishFork(opts, deps, ws, remote, changes);
     deps.log.info(pushedSentence(published));
     if (published.passwordFile !== undefined) deps.log.info(passwordSavedSentence(published, published.passwordFile));
-    return { published, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
+    return { published, remote, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
   } catch (err) {
     await ws.cleanup();
     throw err;

@@ -84,9 +84,7 @@ export async function writeForkChanges(
   }
   const startPaths = [...components.map((c) => upstreamPathFor(c, opts.target).path), ARGOCD_OVERLAY_DIR];
   const vendor = await hermeticize(opts, deps, ws.dir, startPaths, how);
-  const missing =
-    remote.missing === undefined ? [] : [`${displayUrl(remote.pushUrl)} does not exist yet: ${remote.missing}`];
-  return { plan: { ...planned, vendor, notes: [...planned.notes, ...missing] }, password };
+  return { plan: { ...planned, vendor }, password };
 }
 
 async function planFork(

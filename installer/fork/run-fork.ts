@@ -1,21 +1,27 @@
 /**
  * `fork`: get a working copy of the fork branch, make it hermetic, write and rewrite the Argo CD
  * Applications and overlays, commit, push. Every step is an ensure-step, so re-running is the
- * recovery path and a no-op when nothing changed.
+ * recovery path and a no-op when nothing changed. The fork itself is created last, right before the
+ * push, so a run that fails on the way creates nothing.
  */
 import { resolveComponents } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
-import { locateFork } from '../execute/locate-fork.js';
+import { checkUpstreamRelease } from '../execute/check-upstream.js';
+import { givenAdminPassword } from '../execute/ensure-dex-password.js';
+import { createForkIfMissing, locateFork } from '../execute/locate-fork.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { openForkWorkspace, writeForkChanges } from './fork-workspace.js';
 import { publishFork, type ForkResult } from './publish-fork.js';
 
 export async function runFork(opts: ForkOptions, deps: Deps): Promise<ForkResult> {
   const components = resolveComponents(opts.components, opts.release);
-  const remote = await locateFork(opts, deps, { create: true });
-  const ws = await openForkWorkspace(opts, deps, remote);
+  await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
+  const found = await locateFork(opts, deps);
+  await checkUpstreamRelease(opts, deps);
+  const ws = await openForkWorkspace(opts, deps, found);
   try {
-    const changes = await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'fetch' });
+    const changes = await writeForkChanges(opts, deps, ws, found, components, { vendoring: 'fetch' });
+    const remote = await createForkIfMissing(opts, deps, found);
     return await publishFork(opts, deps, ws, remote, changes);
   } finally {
     await ws.cleanup();

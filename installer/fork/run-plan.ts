@@ -2,16 +2,21 @@
 import { resolveComponents } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { locateFork } from '../execute/locate-fork.js';
+import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { ForkPlan } from '../plan/build-fork-plan.js';
+import { displayUrl } from '../systems/git.js';
 import { openForkWorkspace, writeForkChanges } from './fork-workspace.js';
 
 export async function runPlan(opts: ForkOptions, deps: Deps): Promise<ForkPlan> {
   const components = resolveComponents(opts.components, opts.release);
-  const remote = await locateFork(opts, deps, { create: false });
+  refuseUnreadableFork(opts);
+  const remote = await locateFork(opts, deps);
   const ws = await openForkWorkspace(opts, deps, remote);
   try {
-    return (await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'preview' })).plan;
+    const { plan } = await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'preview' });
+    if (remote.missing === undefined) return plan;
+    return { ...plan, notes: [...plan.notes, `${displayUrl(remote.pushUrl)} does not exist yet: ${remote.missing}`] };
   } finally {
     await ws.cleanup();
   }

@@ -156,6 +156,8 @@ export const COMMAND_FLAGS = {
         new Option('--target <name>', 'cluster type you intend to install for').choices(TARGETS).default('generic'),
       )
       .addOption(new Option('--footprint <size>').choices(['small', 'full']))
+      .option('--fork <git-url-or-path>', 'the fork you will install from: a local path must be one Argo CD can read')
+      .option('--argocd-repo-url <url>', 'URL Argo CD reads the fork from, when it differs from --fork')
       .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text')),
   demo: (cmd: Command) =>
     withWatch(

@@ -9,6 +9,7 @@ import { deliverToCluster } from '../execute/deliver-to-cluster.js';
 import { cloneForkBranch, type ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
 import type { Interruptible } from '../execute/watch-components.js';
+import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
@@ -25,13 +26,14 @@ export interface ApplyInvocation {
 export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number> {
   const settings = inv.merged.values;
   const opts = forkOptionsFrom(settings, inv, deps.env);
+  refuseUnreadableFork(opts);
   const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
   const cluster = clusterOptionsFrom(settings, {
     output: opts.output,
     isTTY: inv.stderr.isTTY === true,
     env: deps.env,
   });
-  const remote = await locateFork(opts, deps, { create: false });
+  const remote = await locateFork(opts, deps);
   const fork = await cloneForkBranch(opts, deps, remote);
   const preflight = await checkCluster(kube, preflightInputs(opts, fork), deps.log, {
     unchanged: 'nothing was changed',

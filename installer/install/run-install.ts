@@ -1,19 +1,24 @@
 /**
  * `install`: the fork, then the cluster, in one run. Settings come from flags, a config file and the
- * environment; on a terminal the wizard asks for everything else before any task starts. The cluster
- * is checked before the fork is touched, so a wrong context changes nothing; the fork is cloned once
- * and the cluster steps read the commit they sync from that same working copy.
+ * environment; on a terminal the wizard asks for everything else before any task starts. Every check
+ * that can fail without a side effect runs first (a fork Argo CD can read, the admin password, the fork path, upstream's
+ * release tag, then the cluster: a wrong context changes nothing); the fork is created only right
+ * before its first push, so a failed run leaves no repository. The fork is cloned once and the
+ * cluster steps read the commit they sync from that same working copy.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
+import { checkUpstreamRelease } from '../execute/check-upstream.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
+import { givenAdminPassword } from '../execute/ensure-dex-password.js';
 import { locateFork } from '../execute/locate-fork.js';
 import { updateFork } from '../execute/update-fork.js';
 import type { Interruptible } from '../execute/watch-components.js';
 import { adminEmailOf } from '../fork/describe-fork-result.js';
 import type { ForkResult } from '../fork/publish-fork.js';
+import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { renderConfigFile } from '../inputs/config-file.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
@@ -38,6 +43,7 @@ export interface InstallInvocation {
 export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promise<number> {
   const { settings, deps } = await askWhatIsMissing(inv, baseDeps);
   const opts = forkOptionsFrom(settings, inv, deps.env);
+  refuseUnreadableFork(opts);
   await saveSettings(inv.saveConfig, settings, deps.log);
   const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
   const cluster = clusterOptionsFrom(settings, {
@@ -47,12 +53,15 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   });
   const components = resolveComponents(opts.components, opts.release);
 
-  // Reach the cluster before touching the fork: a wrong context or a dead API server stops here.
+  // Every check that can fail without a side effect, inputs first, then the cluster: a wrong
+  // password file, fork path or upstream, a wrong context or a dead API server stops here.
+  await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
+  const found = await locateFork(opts, deps);
+  await checkUpstreamRelease(opts, deps);
   const preflight = await checkCluster(kube, preflightInputs(opts, components), deps.log, {
     unchanged: 'nothing was changed',
   });
-  const remote = await locateFork(opts, deps, { create: true });
-  const { published, fork } = await updateFork(opts, deps, remote, components);
+  const { published, fork, remote } = await updateFork(opts, deps, found, components);
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
   let delivered;

@@ -4,13 +4,12 @@
  * through GIT_CONFIG_* environment variables and scoped to the fork's URL (so the upstream host
  * never sees it); an SSH key through GIT_SSH_COMMAND.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { ExitCode, ExternalError, UserError } from '../errors.js';
 import { redact } from '../redact-url.js';
-import { isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
+import { inspectForkPath, isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
 
 export { redact };
 
@@ -26,6 +25,8 @@ export interface GitAuth {
 export interface Git {
   /** The commit a branch points at on a remote, or undefined when the branch does not exist. */
   remoteBranchSha(url: string, branch: string, auth?: GitAuth): Promise<string | undefined>;
+  /** The commit a tag names on a remote, or undefined when the remote has no such tag. */
+  remoteTagSha(url: string, tag: string): Promise<string | undefined>;
   /** Full-history clone of one branch (pushable anywhere: never shallow). */
   cloneBranch(url: string, branch: string, dir: string, auth?: GitAuth): Promise<void>;
   /** Full-history clone of a tag, checked out on a new local branch. */
@@ -42,6 +43,11 @@ export interface Git {
   push(dir: string, url: string, branch: string, auth?: GitAuth): Promise<void>;
   /** Creates a bare repository at a local path unless one (or any git repository) is already there. */
   initBareIfMissing(dir: string): Promise<void>;
+  /**
+   * What is at a local fork path, creating nothing: `missing` (nothing, or an empty directory) or
+   * `repository`; a path that is neither, or where none could be created, is refused (exit 2).
+   */
+  inspectForkPath(dir: string): 'missing' | 'repository';
   /**
    * Merges `commit` into HEAD without committing (`--no-ff --no-commit`), leaving conflicts in the
    * working tree and index for whoever resolves them. Returns the conflicted paths, sorted (empty
@@ -91,7 +97,15 @@ function scopeOf(url: string): string {
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
-function client(dir: string, auth: GitAuth | undefined, url: string | undefined): SimpleGit {
+type Client = (dir: string, auth: GitAuth | undefined, url: string | undefined) => SimpleGit;
+
+/** simple-git instances that kill their git (SIGINT) when `signal` aborts, so an interrupted run can clean up. */
+const clientsFor =
+  (signal: AbortSignal | undefined): Client =>
+  (dir, auth, url) =>
+    client(dir, auth, url, signal);
+
+function client(dir: string, auth: GitAuth | undefined, url: string | undefined, signal?: AbortSignal): SimpleGit {
   const env: Record<string, string> = { ...baseEnv(), GIT_TERMINAL_PROMPT: '0' };
   const allowEnvironment = ['GIT_TERMINAL_PROMPT'];
   const unsafe: Record<string, boolean> = {};
@@ -117,6 +131,7 @@ function client(dir: string, auth: GitAuth | undefined, url: string | undefined)
     unsafe,
     trimmed: true,
     timeout: { block: 300_000 },
+    ...(signal ? { abort: signal } : {}),
   }).env(env);
 }
 
@@ -153,14 +168,14 @@ function wrap(action: string, url: string | undefined, auth: GitAuth | undefined
   });
 }
 
-async function isMerging(dir: string): Promise<boolean> {
+async function isMerging(client: Client, dir: string): Promise<boolean> {
   const out = await client(dir, undefined, undefined)
     .raw(['rev-parse', '-q', '--verify', 'MERGE_HEAD'])
     .catch(() => '');
   return out.trim() !== '';
 }
 
-async function unmergedPaths(dir: string): Promise<string[]> {
+async function unmergedPaths(client: Client, dir: string): Promise<string[]> {
   const out = await client(dir, undefined, undefined).raw(['ls-files', '--unmerged', '-z']);
   const paths = new Set<string>();
   // Records are "<mode> <sha> <stage>\t<path>", NUL-terminated.
@@ -171,7 +186,13 @@ async function unmergedPaths(dir: string): Promise<string[]> {
   return [...paths].sort();
 }
 
-export function createGit(): Git {
+export interface GitOptions {
+  /** Aborted when the run is interrupted: a running git is killed, the next one refused. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export function createGit(options: GitOptions = {}): Git {
+  const client = clientsFor(options.signal);
   return {
     async remoteBranchSha(url, branch, auth) {
       // An empty directory is where `fork` creates the bare repository: no branch yet.
@@ -184,6 +205,19 @@ export function createGit(): Git {
           .find((p) => p[1] === `refs/heads/${branch}`)?.[0];
       } catch (err) {
         throw wrap('ls-remote', url, auth, err);
+      }
+    },
+    async remoteTagSha(url, tag) {
+      try {
+        const out = await client(process.cwd(), undefined, url).listRemote([
+          url,
+          `refs/tags/${tag}`,
+          `refs/tags/${tag}^{}`,
+        ]);
+        const refs = new Map(out.split('\n').map((l) => [l.split('\t')[1], l.split('\t')[0]] as const));
+        return refs.get(`refs/tags/${tag}^{}`) ?? refs.get(`refs/tags/${tag}`);
+      } catch (err) {
+        throw wrap('ls-remote', url, undefined, err);
       }
     },
     async cloneBranch(url, branch, dir, auth) {
@@ -280,7 +314,7 @@ export function createGit(): Git {
         .catch((err: unknown) => {
           failure = err;
         });
-      if (!(await isMerging(dir))) {
+      if (!(await isMerging(client, dir))) {
         throw new ExternalError(
           `git merge of ${commit.slice(0, 12)} could not start${
             failure === undefined
@@ -295,16 +329,16 @@ export function createGit(): Git {
           { cause: failure },
         );
       }
-      return unmergedPaths(dir);
+      return unmergedPaths(client, dir);
     },
-    isMerging,
-    unmergedPaths,
+    isMerging: (dir) => isMerging(client, dir),
+    unmergedPaths: (dir) => unmergedPaths(client, dir),
     async conflictStage(dir, path, stage) {
       const git = client(dir, undefined, undefined);
       const staged = await git.raw(['ls-files', '--unmerged', '-z', '--', path]);
       if (!staged.split('\0').some((rec) => rec.split('\t')[0]?.endsWith(` ${stage}`))) return undefined;
       // `git show` of a blob gives its bytes verbatim (no trimming, unlike revparse output).
-      return simpleGit({ baseDir: dir, trimmed: false })
+      return simpleGit({ baseDir: dir, trimmed: false, ...(options.signal ? { abort: options.signal } : {}) })
         .env(baseEnv())
         .raw(['show', `:${stage}:${path}`]);
     },
@@ -317,15 +351,9 @@ export function createGit(): Git {
       await git.raw(['commit', '--quiet', '--allow-empty', '--no-verify', '-m', message]);
       return git.revparse(['HEAD']);
     },
+    inspectForkPath,
     async initBareIfMissing(dir) {
-      if (existsSync(dir) && !isEmptyDirectory(dir)) {
-        if (!existsSync(join(dir, 'HEAD')) && !existsSync(join(dir, '.git'))) {
-          throw new UserError(
-            `--fork ${dir} exists but is not a git repository; give an empty or missing path, or a repository`,
-          );
-        }
-        return;
-      }
+      if (inspectForkPath(dir) === 'repository') return;
       // A missing path and an empty directory are the same request: a new bare repository there.
       await mkdir(dir, { recursive: true }).catch((err: unknown) => {
         throw unwritableForkPath(dir, err);

@@ -52,6 +52,14 @@ export function githubRepoOf(url: string): { owner: string; repo: string } | und
   return m?.[1] !== undefined && m[2] !== undefined ? { owner: m[1], repo: m[2] } : undefined;
 }
 
+/** A repository of that name that is not a fork of the upstream is someone's own: never pushed to here. */
+function refuseNonFork(repo: RepoJson, up: { owner: string; repo: string }, owner: string, name: string): void {
+  if (repo.fork && repo.parent?.full_name.toLowerCase() === `${up.owner}/${up.repo}`.toLowerCase()) return;
+  throw new UserError(
+    `${owner}/${name} exists on GitHub but is not a fork of ${up.owner}/${up.repo}; nothing was changed. Pass --github-repo-name to use another name, or --fork ${repo.clone_url} to push to it anyway.`,
+  );
+}
+
 export function createGitHub(options: GitHubOptions): GitHost {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const api = options.apiUrl.replace(/\/$/, '');
@@ -108,9 +116,23 @@ export function createGitHub(options: GitHubOptions): GitHost {
       };
       if (token === undefined) return expected;
       const res = await call('GET', `/repos/${owner}/${name}`, token);
-      if (res.status === 404) return { ...expected, exists: false };
+      if (res.status === 404) {
+        // Where GitHub will put the fork: beside the upstream, on the host its API names (the fork's
+        // URL is written into the Applications before the fork is created, at the end of the run).
+        const upstream = await call('GET', `/repos/${up.owner}/${up.repo}`, token);
+        const base = upstream.status === 200 ? (upstream.json as RepoJson).clone_url : undefined;
+        const beside = base?.replace(/[^/]+\/[^/]+$/, `${owner}/${name}.git`);
+        return {
+          ...expected,
+          ...(beside !== undefined && beside !== base
+            ? { cloneUrl: beside, htmlUrl: beside.replace(/\.git$/, '') }
+            : {}),
+          exists: false,
+        };
+      }
       if (res.status !== 200) throw new ExternalError(`GitHub answered HTTP ${res.status} for ${owner}/${name}`);
       const repo = res.json as RepoJson;
+      refuseNonFork(repo, up, owner, name);
       return { cloneUrl: repo.clone_url, htmlUrl: repo.html_url, created: false, exists: true };
     },
     async ensureFork(upstreamUrl, owner, token, repoName) {
@@ -138,12 +160,7 @@ export function createGitHub(options: GitHubOptions): GitHost {
           throw new ExternalError(`GitHub fork of ${up.owner}/${up.repo} failed with HTTP ${res.status}`);
         created = true;
       } else if (existing.status === 200) {
-        const repo = existing.json as RepoJson;
-        if (!repo.fork || repo.parent?.full_name.toLowerCase() !== `${up.owner}/${up.repo}`.toLowerCase()) {
-          throw new UserError(
-            `${owner}/${name} exists on GitHub but is not a fork of ${up.owner}/${up.repo}; nothing was changed. Pass --github-repo-name to use another name, or --fork ${repo.clone_url} to push to it anyway.`,
-          );
-        }
+        refuseNonFork(existing.json as RepoJson, up, owner, name);
       } else {
         throw new ExternalError(`GitHub answered HTTP ${existing.status} for ${owner}/${name}`);
       }

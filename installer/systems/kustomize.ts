@@ -11,12 +11,17 @@ export interface Kustomize {
   build(dir: string): Promise<KubeObject[]>;
 }
 
-export function createKustomize(): Kustomize {
+/** `signal`: aborted when the run is interrupted, killing a running kubectl. */
+export function createKustomize(options: { readonly signal?: AbortSignal | undefined } = {}): Kustomize {
   return {
     async build(dir) {
       let stdout: string;
       try {
-        ({ stdout } = await execa('kubectl', ['kustomize', dir], { maxBuffer: 512 * 1024 * 1024, timeout: 300_000 }));
+        ({ stdout } = await execa('kubectl', ['kustomize', dir], {
+          maxBuffer: 512 * 1024 * 1024,
+          timeout: 300_000,
+          ...(options.signal ? { cancelSignal: options.signal } : {}),
+        }));
       } catch (err) {
         if (err instanceof ExecaError && err.code === 'ENOENT')
           throw new UserError('kubectl is not on PATH; install it (kustomize is built in)');

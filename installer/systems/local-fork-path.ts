@@ -2,7 +2,8 @@
  * A local path given as --fork: what the filesystem says about it, in the user's terms. Used by the
  * git system, which creates the bare repository there.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 
 /** Whether `path` is a directory with nothing in it (false when it is missing or not a directory). */
@@ -39,4 +40,31 @@ export function unwritableForkPath(dir: string, err: unknown): Error {
     ExitCode.usage,
     { cause: err },
   );
+}
+
+/**
+ * What is at a local --fork path, looked at before anything is made: `missing` (nothing there, or an
+ * empty directory: the bare repository goes there) or `repository`. A directory that is not a
+ * repository, and a path the bare repository could not be created at, are refused now (exit 2),
+ * before a run spends minutes cloning and vendoring for a push that cannot happen.
+ */
+export function inspectForkPath(dir: string): 'missing' | 'repository' {
+  if (existsSync(dir) && !isEmptyDirectory(dir)) {
+    if (!existsSync(join(dir, 'HEAD')) && !existsSync(join(dir, '.git')))
+      throw new UserError(
+        `--fork ${dir} exists but is not a git repository; give a missing path, an empty directory, or a repository`,
+      );
+    return 'repository';
+  }
+  // mkdir -p creates everything below the nearest existing ancestor: that one must be a writable directory.
+  let up = dir;
+  while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+  if (!statSync(up).isDirectory())
+    throw unwritableForkPath(dir, Object.assign(new Error(up), { code: 'ENOTDIR', path: up }));
+  try {
+    accessSync(up, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw unwritableForkPath(dir, err);
+  }
+  return 'missing';
 }

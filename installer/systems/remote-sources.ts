@@ -29,6 +29,8 @@ export interface RemoteFetcherOptions {
   httpTimeoutMs?: number;
   /** Extra environment for git (tests point proxies or config at loopback). */
   env?: Record<string, string>;
+  /** Aborted when the run is interrupted: a running git or download stops, and its checkout is removed. */
+  signal?: AbortSignal | undefined;
 }
 
 /** The git CLI and global fetch, as a {@link RemoteFetcher}. */
@@ -40,7 +42,14 @@ export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteF
 
   const git = async (cwd: string, args: string[], what: string): Promise<void> => {
     try {
-      await execa('git', args, { cwd, env, timeout: gitTimeout, forceKillAfterDelay: 5_000, stdin: 'ignore' });
+      await execa('git', args, {
+        cwd,
+        env,
+        timeout: gitTimeout,
+        forceKillAfterDelay: 5_000,
+        stdin: 'ignore',
+        ...(options.signal ? { cancelSignal: options.signal } : {}),
+      });
     } catch (e) {
       throw gitError(e, what, gitTimeout);
     }
@@ -82,7 +91,11 @@ export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteF
       const shown = redactUrl(url);
       let res: Response;
       try {
-        res = await fetch(url, { signal: AbortSignal.timeout(httpTimeout), redirect: 'follow' });
+        const timeout = AbortSignal.timeout(httpTimeout);
+        res = await fetch(url, {
+          signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
+          redirect: 'follow',
+        });
       } catch (e) {
         const why =
           (e as Error).name === 'TimeoutError' ? `no answer within ${httpTimeout / 1000} s` : describeCause(e);

@@ -29,18 +29,19 @@ export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kub
   const found = await findInstall(kube);
   const { apps, foreignApps, record } = found;
   const plan = buildUninstallPlan({ apps, foreignApps, record, keepArgocd: opts.keepArgocd });
-  process.stderr.write(renderUninstallPlan(plan, kube.target));
   const done = (exitCode: number, deleted: readonly string[] = [], stuck: readonly string[] = []) => ({
     exitCode,
     plan,
     deleted,
     stuck,
   });
-  if (opts.dryRun) return done(ExitCode.ok);
+  // No Application of ours and no install record: a plan would only list what is not ours to touch.
   if (!found.argocd || (apps.length === 0 && !record)) {
-    deps.log.info('nothing from kubeflow-gitops is installed in this cluster');
+    deps.log.info(`nothing installed by kubeflow-gitops in context "${kube.target.context}"; nothing to uninstall`);
     return done(ExitCode.ok);
   }
+  process.stderr.write(renderUninstallPlan(plan, kube.target));
+  if (opts.dryRun) return done(ExitCode.ok);
   if (!(await confirmed(opts, deps, kube))) return done(ExitCode.interrupted);
 
   const deleted: string[] = [];

@@ -23,7 +23,7 @@ export interface UpgradePreview {
 }
 
 export async function runUpgradePlan(opts: ForkOptions, to: Release, deps: Deps): Promise<UpgradePreview> {
-  const remote = await locateFork(opts, deps, { create: false });
+  const remote = await locateFork(opts, deps);
   const base = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'kubeflow-gitops-upgrade-'));
   try {
     const dir = join(base, 'fork');

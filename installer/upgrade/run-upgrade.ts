@@ -26,7 +26,13 @@ import type { UpgradePlan } from './build-upgrade-plan.js';
 import { ensureUpgraded } from './ensure-upgraded.js';
 import { publishUpgrade } from './publish-upgrade.js';
 import type { UpgradeResult } from './upgrade-result.js';
-import { openSession, verifyResolved, type UpgradeAction, type UpgradeSession } from './upgrade-session.js';
+import {
+  openSession,
+  ownedUntilStopped,
+  verifyResolved,
+  type UpgradeAction,
+  type UpgradeSession,
+} from './upgrade-session.js';
 import { clearUpgrade, upgradeDirs, withUpgradeLock, type UpgradeDirs } from './upgrade-state.js';
 
 export interface UpgradeOptions {
@@ -42,7 +48,7 @@ export interface UpgradeOptions {
 }
 
 export async function runUpgrade(o: UpgradeOptions, deps: Deps): Promise<UpgradeResult> {
-  const remote = await locateFork(o.fork, deps, { create: false });
+  const remote = await locateFork(o.fork, deps);
   const dirs = upgradeDirs(deps.stateDir, remote.pushUrl, o.fork.branch);
   const shown = `${displayUrl(remote.pushUrl)} ${o.fork.branch}`;
   const settled = await withUpgradeLock(dirs, shown, deps.log, () => upgradeFork(o, deps, remote, dirs));
@@ -74,9 +80,13 @@ interface SettledFork {
 async function upgradeFork(o: UpgradeOptions, deps: Deps, remote: ForkRemote, dirs: UpgradeDirs): Promise<SettledFork> {
   const session = await openSession(o.action, o.to, o.fork, deps, remote, dirs);
   if (session.kind !== 'ready') return { result: session };
-  const plan = await ensureNewRelease(session, o.fork, remote, deps);
-  const preflight = o.cluster ? await checkBeforePush(o.cluster.kube, plan, session, deps) : undefined;
-  const published = await publishUpgrade(session, plan, remote, o.fork.branch, deps);
+  // A continued upgrade's working copy holds the user's resolution: kept when this run fails.
+  const owned = o.action === 'start' ? ownedUntilStopped : <T>(_: UpgradeDirs, work: () => Promise<T>) => work();
+  const { plan, preflight, published } = await owned(dirs, async () => {
+    const plan = await ensureNewRelease(session, o.fork, remote, deps);
+    const preflight = o.cluster ? await checkBeforePush(o.cluster.kube, plan, session, deps) : undefined;
+    return { plan, preflight, published: await publishUpgrade(session, plan, remote, o.fork.branch, deps) };
+  });
   let fork: ForkBranch | undefined;
   try {
     if (o.cluster && preflight) {

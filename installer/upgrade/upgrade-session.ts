@@ -76,6 +76,29 @@ export async function openSession(
     );
   // A working copy without a state file is what a killed run left: start over from the fork.
   await clearUpgrade(dirs);
+  return ownedUntilStopped(dirs, () => startSession(to, opts, deps, remote, dirs));
+}
+
+/**
+ * A fresh start's working copy belongs to this run: an error (a release older than the fork's, an
+ * unreachable upstream, Ctrl-C) removes it. Only a stop on conflicts keeps it, for `--continue`.
+ */
+export async function ownedUntilStopped<T>(dirs: UpgradeDirs, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await clearUpgrade(dirs);
+    throw err;
+  }
+}
+
+async function startSession(
+  to: Release,
+  opts: ForkOptions,
+  deps: Deps,
+  remote: ForkRemote,
+  dirs: UpgradeDirs,
+): Promise<SessionOutcome> {
   const ws = await openUpgradeWorkspace(opts, deps, remote, dirs.workDir, to);
   const ready = { kind: 'ready', dirs, from: ws.from, to, remoteSha: ws.remoteSha, conflicted: [] } as const;
   if (ws.from === to) return { ...ready, autoResolved: [] };

@@ -4,6 +4,7 @@
  * checked with `git ls-remote` at the question, so a wrong URL, token or key is caught here.
  */
 import { join } from 'node:path';
+import type { Target } from '../catalogue/targets.js';
 import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV } from '../constants.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import { SETTING_BY_NAME, type Settings } from '../inputs/settings.js';
@@ -26,6 +27,7 @@ export async function askFork(
   facts: WizardFacts,
   p: Prompter,
   secrets: WizardSecrets,
+  target: Target,
 ): Promise<Settings> {
   const out: Settings = {};
   const g = given.values;
@@ -51,7 +53,10 @@ export async function askFork(
         value: 'local',
         short: 'local path',
         name: 'a local path (air-gapped; Argo CD reads it with file://)',
-        description: 'created as a bare repository if missing',
+        description:
+          target === 'local'
+            ? 'created as a bare repository if missing'
+            : `created as a bare repository if missing; Argo CD in ${target} needs another URL to read it from`,
       },
     ],
     facts.env.GITHUB_TOKEN ? 'github' : 'remote',
@@ -75,6 +80,12 @@ export async function askFork(
             ? `${v} exists and is not a git repository; give an empty or missing path, or a repository`
             : true,
       }));
+    // Only the local target's Argo CD runs on this machine and reads the path itself (see inputs/argocd-reach.ts).
+    if (target !== 'local' && g.argocdRepoUrl === undefined)
+      out.argocdRepoUrl = await p.text(
+        `URL Argo CD in the ${target} cluster reads this repository from (it cannot read a local path; --argocd-repo-url)`,
+        { validate: (v) => (isRemoteUrl(v) ? true : 'give an https://, ssh:// or git@host:path URL') },
+      );
   }
 
   if (g.branch !== undefined) p.note(givenNote(given, 'branch', 'Branch'));

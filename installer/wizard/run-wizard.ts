@@ -24,7 +24,7 @@ export async function runWizard(given: MergedSettings, facts: WizardFacts, p: Pr
   const footprint = (given.values.footprint ?? TARGET_INFO[target].defaultFootprint) as Footprint;
   const release = await askRelease(given, cluster, p);
   const components = await askComponents(given, release, footprint, cluster, p);
-  const fork = await askFork(given, facts, p, secrets);
+  const fork = await askFork(given, facts, p, secrets, target);
   const withDex = resolveComponents(components, release).some((c) => c.spec.name === 'dex');
   const access = await askAccess(given, { withDex }, facts, p, secrets);
   const configureArgocd = await askArgoCd(given, cluster, p);

@@ -53,6 +53,19 @@ describe.skipIf(skip)('a cluster without Argo CD', () => {
     expect(r.stderr).not.toContain('internal error');
   });
 
+  it('uninstall says there is nothing installed by kubeflow-gitops, shows no plan, exit 0', async () => {
+    const { server, kube } = await bare('uninstall-nothing');
+    const before = await namespaces(kube);
+    for (const args of [['uninstall', '--yes'], ['uninstall', '--dry-run'], ['uninstall']]) {
+      const r = await h.cli([...args, '--kubeconfig', server.kubeconfig]);
+      expect([args.join(' '), r.code], r.stderr).toEqual([args.join(' '), 0]);
+      expect(r.stderr).toMatch(/nothing installed by kubeflow-gitops in context "[^"]+"/);
+      expect(r.stderr).not.toContain('uninstall from context');
+      expect(r.stderr).not.toContain('internal error');
+    }
+    expect(await namespaces(kube)).toEqual(before);
+  });
+
   it('install refuses an Argo CD whose CRDs are gone, naming what is left; nothing is applied or pushed', async () => {
     const { server, kube } = await bare('incomplete');
     await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });

@@ -294,7 +294,11 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
       expect(planned.notes.join('\n')).toMatch(
         /octo\/manifests\.git does not exist yet: fork creates it as a GitHub fork of https:\/\/github\.com\/kubeflow\/manifests/,
       );
-      expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /repos/octo/manifests']);
+      // The fork's URL goes into the Applications before it is created: beside the upstream, as the API names it.
+      expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        'GET /repos/octo/manifests',
+        'GET /repos/kubeflow/manifests',
+      ]);
       const r = await runFork(opts, { ...deps, github: (url) => ({ ...deps.github(url) }) });
       expect(r.repoURL).toBe(`${env.server.url}/octo/manifests.git`);
       expect(api.calls.some((c) => c.method === 'POST' && c.path === '/repos/kubeflow/manifests/forks')).toBe(true);
@@ -382,8 +386,9 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
 
   it('a local path fork (air-gapped): plan reads a missing one as empty and creates nothing; fork creates it as a bare repository, Applications use file://', async () => {
     const path = join(mkdtempSync(join(env.root, 'local-')), 'fork.git');
+    // Planned for the target whose Argo CD reads local paths (any other needs --argocd-repo-url).
     const planned = await runPlan(
-      env.options({ fork: path, release: 'v1.10.2', target: 'minikube', components: 'katib' }),
+      env.options({ fork: path, release: 'v1.10.2', target: 'local', components: 'katib' }),
       env.deps(),
     );
     expect(planned.notes).toContain(`${path} does not exist yet: fork creates it as a bare repository`);

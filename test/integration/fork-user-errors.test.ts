@@ -148,7 +148,7 @@ describe.skipIf(fixturesMissing())('fork: user errors and team Applications', ()
 
   it('an empty directory as --fork is used as the new bare repository; plan reads it as empty', async () => {
     const dir = mkdtempSync(join(env.root, 'empty-fork-'));
-    const plan = await cli(['plan', ...forkArgs(dir).slice(1)]);
+    const plan = await cli(['plan', ...forkArgs(dir, 'v1.11.0', 'local').slice(1)]);
     expect(plan.stderr).not.toMatch(NO_STACK);
     expect(plan.code).toBe(0);
     const r = await cli(forkArgs(dir));

@@ -24,7 +24,10 @@ describe('question 5: where the fork lives', () => {
     ]);
     const secrets: WizardSecrets = {};
     const facts = fakeFacts();
-    expect(await askFork(given(), facts, s.prompter, secrets)).toEqual({ fork: URL, branch: 'kubeflow-gitops' });
+    expect(await askFork(given(), facts, s.prompter, secrets, 'kind')).toEqual({
+      fork: URL,
+      branch: 'kubeflow-gitops',
+    });
     expect(secrets.gitToken).toBe('s3cret-token');
     expect(facts.probed).toEqual([URL]);
     expect(s.notes).toContain(`  ✔ ${URL} answers (git ls-remote)`);
@@ -50,7 +53,7 @@ describe('question 5: where the fork lives', () => {
       ),
       accept(/Branch/),
     ]);
-    const out = await askFork(given(), facts, s.prompter, {});
+    const out = await askFork(given(), facts, s.prompter, {}, 'kind');
     expect(out.fork).toBe('https://git.example.com/me/kf.git');
     expect(s.notes).toContain('✗ git ls-remote https://gitt.example.com/me/kf.git failed: Could not resolve host');
     expect(s.notes.filter((n) => n === '✔ Token: from KFG_GIT_TOKEN')).toHaveLength(2);
@@ -75,7 +78,7 @@ describe('question 5: where the fork lives', () => {
       accept(/Branch/),
     ]);
     const facts = fakeFacts({ fileExists: (p) => p === '/home/me/.ssh/id_ed25519' });
-    expect(await askFork(given(), facts, s.prompter, {})).toEqual({
+    expect(await askFork(given(), facts, s.prompter, {}, 'kind')).toEqual({
       fork: 'git@git.example.com:me/x.git',
       sshKey: '/home/me/.ssh/id_ed25519',
       branch: 'kubeflow-gitops',
@@ -89,7 +92,7 @@ describe('question 5: where the fork lives', () => {
       answer(/Branch/, 'kf'),
     ]);
     const secrets: WizardSecrets = {};
-    expect(await askFork(given(), fakeFacts({ env: { GITHUB_TOKEN: 'ghp_x' } }), s.prompter, secrets)).toEqual({
+    expect(await askFork(given(), fakeFacts({ env: { GITHUB_TOKEN: 'ghp_x' } }), s.prompter, secrets, 'kind')).toEqual({
       githubFork: 'octo',
       branch: 'kf',
     });
@@ -125,13 +128,43 @@ describe('question 5: where the fork lives', () => {
       },
     ]);
     const facts = fakeFacts({ pathKind: (p) => (p === '/etc/passwd' ? 'other' : 'missing') });
-    expect(await askFork(given(), facts, s.prompter, {})).toEqual({ fork: '/srv/kf.git', branch: 'kubeflow-gitops' });
+    // The local target's Argo CD reads the path itself: nothing more to ask.
+    expect(await askFork(given(), facts, s.prompter, {}, 'local')).toEqual({
+      fork: '/srv/kf.git',
+      branch: 'kubeflow-gitops',
+    });
+  });
+
+  it('a local path on another target: asks for the URL Argo CD reads it from (--argocd-repo-url)', async () => {
+    const s = scriptedPrompter([
+      choose(/Where should your fork/, 1),
+      answer(/Local path of the fork/, '/srv/kf.git'),
+      {
+        ask: /URL Argo CD in the kind cluster reads this repository from .*--argocd-repo-url/,
+        act: async (ui) => {
+          ui.type('/srv/kf.git');
+          ui.press('enter');
+          await ui.settle();
+          expect(ui.screen()).toContain('give an https://, ssh:// or git@host:path URL');
+          for (let i = 0; i < 11; i++) ui.press('backspace');
+          ui.type('https://git.example.com/me/kf.git');
+          ui.press('enter');
+        },
+      },
+      accept(/Branch/),
+    ]);
+    const facts = fakeFacts({ pathKind: () => 'missing' });
+    expect(await askFork(given(), facts, s.prompter, {}, 'kind')).toEqual({
+      fork: '/srv/kf.git',
+      argocdRepoUrl: 'https://git.example.com/me/kf.git',
+      branch: 'kubeflow-gitops',
+    });
   });
 
   it('a given fork and branch are not asked; only the missing token is', async () => {
     const s = scriptedPrompter([answer(/Token for git\.example\.com/, 'typed')]);
     const secrets: WizardSecrets = {};
-    expect(await askFork(given({ fork: URL, branch: 'main' }), fakeFacts(), s.prompter, secrets)).toEqual({
+    expect(await askFork(given({ fork: URL, branch: 'main' }), fakeFacts(), s.prompter, secrets, 'kind')).toEqual({
       fork: URL,
       branch: 'main',
     });
