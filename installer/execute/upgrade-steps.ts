@@ -220,7 +220,19 @@ export async function finishUpgradeSteps(
       }
     }
   }
-  await releaseHeld(kube, (o, ref) => fateOfHeld(o, forkApps, ourApps, (app) => ships(byName.get(app), ref)), log);
+  const shippedBy = (app: string, ref: ObjectName) => ships(byName.get(app), ref);
+  await releaseHeld(
+    kube,
+    (o, ref) =>
+      fateOfHeld(
+        o,
+        forkApps,
+        ourApps,
+        (app) => shippedBy(app, ref),
+        () => [...forkApps].some((app) => shippedBy(app, ref)),
+      ),
+    log,
+  );
 }
 
 /** Uninstall, before its cascade: every hold off, so each object goes with whichever Application tracks it. */

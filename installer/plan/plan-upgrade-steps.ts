@@ -205,8 +205,11 @@ export function fateOfHeld(
   forkApps: ReadonlySet<string>,
   ourApps: ReadonlySet<string>,
   shippedBy: (app: string) => boolean,
+  shippedByAny: () => boolean = () => true,
 ): HeldFate {
   const app = trackedBy(o);
+  // Argo CD never puts its tracking id on a CRD: one no Application of the fork ships any more is the dropped kind.
+  if (app === undefined && o.kind === 'CustomResourceDefinition') return shippedByAny() ? 'release' : 'keep';
   if (app === undefined || !ourApps.has(app)) return 'release';
   if (!forkApps.has(app)) return 'wait';
   return shippedBy(app) ? 'release' : 'keep';

@@ -208,5 +208,25 @@ describe('holds through an upgrade', () => {
     expect(fateOfHeld(o('profiles'), fork, ours, () => true)).toBe('wait');
     expect(fateOfHeld(o(), fork, ours, () => true)).toBe('release');
     expect(fateOfHeld(o('team-app'), fork, ours, () => false)).toBe('release');
+    // CRDs never carry Argo CD's tracking id: kept when no Application of the fork ships it any more.
+    const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {} };
+    expect(
+      fateOfHeld(
+        crd,
+        fork,
+        ours,
+        () => false,
+        () => false,
+      ),
+    ).toBe('keep');
+    expect(
+      fateOfHeld(
+        crd,
+        fork,
+        ours,
+        () => false,
+        () => true,
+      ),
+    ).toBe('release');
   });
 });
