@@ -4,7 +4,13 @@
  * run, and the pure decisions the executor (execute/upgrade-steps.ts) makes on each live object. Every
  * decision reads only the object as it is now, so a run killed anywhere is finished by the next one.
  */
-import { RELEASE_PAIRS, USER_DATA_CRDS, type ObjectName, type ReleasePair } from '../catalogue/upgrade-steps.js';
+import {
+  RELEASE_PAIRS,
+  USER_DATA_CRDS,
+  type ObjectName,
+  type ReleasePair,
+  type ReleaseStep,
+} from '../catalogue/upgrade-steps.js';
 import type { Release } from '../catalogue/releases.js';
 import { ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../constants.js';
 import type { KubeObject } from '../systems/kube.js';
@@ -21,28 +27,13 @@ export const REPLACE_OPTIONS = ['Replace=true', 'Force=true'] as const;
 export const HOLD_SYNC_OPTIONS = ['Prune=false', 'Delete=false'] as const;
 export const HOLD_COMPARE_OPTIONS = ['IgnoreExtraneous'] as const;
 
+type StepOf<A extends ReleaseStep['action']> = Extract<ReleaseStep, { action: A }>;
+
+/** A release's steps with its components resolved to this install's Applications, and the hold on users' data. */
 export type UpgradeStep =
-  | {
-      readonly action: 'replace';
-      readonly app: string;
-      readonly object: ObjectName;
-      readonly field: readonly string[];
-      readonly stale: readonly unknown[];
-      readonly why: string;
-    }
-  | {
-      readonly action: 'remove';
-      readonly apps: readonly string[];
-      readonly objects: readonly ObjectName[];
-      readonly why: string;
-    }
-  | {
-      readonly action: 'hand-over';
-      readonly from: string;
-      readonly to: string;
-      readonly objects: readonly ObjectName[];
-      readonly why: string;
-    }
+  | (Omit<StepOf<'replace'>, 'component'> & { readonly app: string })
+  | (Omit<StepOf<'remove'>, 'components'> & { readonly apps: readonly string[] })
+  | StepOf<'hand-over'>
   | { readonly action: 'hold-data'; readonly crds: readonly string[] };
 
 /**
