@@ -117,9 +117,16 @@ export async function prepareUpgradeSteps(kube: Kube, steps: readonly UpgradeSte
         for (const o of s.objects) toHold.push({ ref: o, from: s.from });
         break;
       case 'hold-data': {
-        for (const name of s.crds)
+        // Argo CD never puts its tracking id on a CRD: one of ours is one an Application of ours lists.
+        const listed = new Set(
+          listedResources(apps)
+            .filter((r) => r.kind === 'CustomResourceDefinition')
+            .map((r) => r.name),
+        );
+        for (const name of s.crds.filter((n) => listed.has(n)))
           toHold.push({
             ref: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', name },
+            untracked: true,
           });
         for (const r of listedResources(apps))
           if (r.kind === 'Namespace' && r.group === '') toHold.push({ ref: { ...r, namespace: undefined } });
@@ -134,6 +141,8 @@ export async function prepareUpgradeSteps(kube: Kube, steps: readonly UpgradeSte
 interface Candidate {
   readonly ref: ObjectName;
   readonly from?: string;
+  /** Known to be ours without a tracking id (a CRD an Application of ours lists). */
+  readonly untracked?: boolean;
 }
 
 /** Holds each candidate an Application of ours tracks. */
@@ -150,7 +159,8 @@ async function holdAll(
     seen.add(keyOf(c.ref));
     const o = await getLive(kube, c.ref);
     const app = o === undefined ? undefined : trackedBy(o);
-    if (o === undefined || app === undefined || !ourApps.has(app)) continue;
+    if (o === undefined) continue;
+    if (c.untracked !== true && (app === undefined || !ourApps.has(app))) continue;
     if (c.from !== undefined && app !== c.from) continue;
     live.push({ ref: c.ref, o, handOver: c.from !== undefined });
   }
