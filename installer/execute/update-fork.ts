@@ -20,14 +20,21 @@ export async function updateFork(
   components: readonly ResolvedComponent[],
 ): Promise<{ published: ForkResult; fork: ForkBranch; remote: ForkRemote }> {
   const ws = await openForkWorkspace(opts, deps, found);
+  let renders: readonly Promise<unknown>[] = [];
   try {
     const changes = await writeForkChanges(opts, deps, ws, found, components, { vendoring: 'fetch' });
+    // The working copy is what gets pushed from here on: the components' renders (CPU-bound, no side
+    // effect) start now and overlap the fork's creation, the push and the first cluster steps.
+    const branch = await forkBranchIn(ws.dir, '', deps, ws.cleanup);
+    renders = branch.renders();
     const remote = await createForkIfMissing(opts, deps, found);
     const published = await publishFork(opts, deps, ws, remote, changes);
     deps.log.info(pushedSentence(published));
     if (published.passwordFile !== undefined) deps.log.info(passwordSavedSentence(published, published.passwordFile));
-    return { published, remote, fork: await forkBranchIn(ws.dir, published.revision, deps, ws.cleanup) };
+    return { published, remote, fork: { ...branch, revision: published.revision } };
   } catch (err) {
+    // No kustomize may still read the working copy when it goes.
+    await Promise.allSettled(renders);
     await ws.cleanup();
     throw err;
   }
