@@ -2,7 +2,7 @@
  * Kubeflow 26.03.1-rc.2 (ten folders under applications/, Kubernetes 1.35+) on the local cluster:
  * `install` of Pipelines, Notebooks and KServe ends with every child Synced at the pushed commit and
  * Healthy, checked independently of the installer. Lighter than install-lifecycle.test.ts: no API
- * server restart, no broken commit; the harness's uninstall cleans up.
+ * server restart, no broken commit; the harness resets the cluster afterwards.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

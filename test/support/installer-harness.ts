@@ -1,14 +1,14 @@
 /**
  * Runs the real CLI against the local cluster and a fork on its git server, for the install tests:
- * one cluster, one fresh fork per suite, and a cleanup that runs `kubeflow-gitops uninstall` so the
- * shared cluster is left as it was found.
+ * one cluster, one fresh fork per suite, and a cleanup that resets the cluster, so the next file
+ * starts on an empty one.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKube, type Kube } from '../../installer/systems/kube.js';
-import { ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
+import { ensureCluster, resetCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import type { ArgocdVersion } from '../local-cluster/config.js';
 import { projectRoot } from './fixtures.js';
 
@@ -134,29 +134,10 @@ export async function startInstallHarness(o: { argocdVersion?: ArgocdVersion } =
       o.timeout ?? '25m',
     ],
     async cleanup() {
-      // The product's own uninstall is the cleanup; if it cannot finish, fall back to deleting the root.
-      const r = await cli(['uninstall', '--yes', '--wave-timeout', '5m']);
-      if (r.code === 0) return;
-      process.stderr.write(
-        `[harness] uninstall exited ${r.code}; deleting the root Application instead\n${r.stderr.slice(-2000)}\n`,
-      );
-      await kube
-        .delete({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', namespace: 'argocd', name: 'kubeflow' })
-        .catch(() => undefined);
-      for (let i = 0; i < 120; i++) {
-        const list = await kube.request<{ items: unknown[] }>(
-          'GET',
-          '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops',
-        );
-        if (list.items.length === 0) break;
-        await new Promise((res) => setTimeout(res, 2000));
-      }
-      await kube
-        .delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'argocd', name: 'kubeflow-gitops-repo' })
-        .catch(() => undefined);
-      await kube
-        .delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'argocd', name: 'kubeflow-gitops-install' })
-        .catch(() => undefined);
+      // An empty cluster for the next file, not `uninstall`: uninstalling a full selection takes one to
+      // three minutes on a 2-core machine, a reset 20-30 s, and uninstall has tests of its own
+      // (install-lifecycle, upgrade, install-interrupted, argocd-absent).
+      await resetCluster();
     },
   };
 }
