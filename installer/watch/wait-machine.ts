@@ -12,7 +12,12 @@
  */
 import { objectRefOf } from '../plan/build-uninstall-plan.js';
 import type { ObjectRef } from '../systems/kube.js';
-import { assessApplication, type ArgoApplication, type ComponentState } from './assess-application.js';
+import {
+  assessApplication,
+  type AppResource,
+  type ArgoApplication,
+  type ComponentState,
+} from './assess-application.js';
 import {
   comparedDuringWait,
   crdNamesOf,
@@ -83,6 +88,7 @@ export function step(state: WaitState, event: WaitEvent, now: number): Step {
       if (d.names.includes(event.name)) update(d, out, event.name, assess(d, event.app), now);
       else if (event.name === d.plan.root) {
         d.rootState = assess(d, event.app);
+        checkAwaitedByRoot(d, out, event.name, d.rootState);
         const compared = event.app?.status?.reconciledAt;
         d.rootComparedNow = comparedDuringWait(compared, d.rootFirstCompared, d.started);
         d.rootFirstCompared ??= compared;
@@ -133,20 +139,33 @@ function update(d: Draft, out: WaitAction[], name: string, state: ComponentState
       const crds = crdNamesOf(state).filter((c) => !d.established.has(c));
       out.push({ kind: 'check-crds', component: name, generation, crds });
     } else if (state.awaitsMissing !== undefined) {
-      const r = state.awaitsMissing;
-      const ref = objectRefOf({
-        group: r.group ?? '',
-        version: r.version ?? 'v1',
-        kind: r.kind ?? '',
-        namespace: r.namespace,
-        name: r.name ?? '',
-      });
-      out.push({ kind: 'check-object', component: name, generation, ref });
+      out.push({ kind: 'check-object', component: name, generation, ref: awaitedRef(state.awaitsMissing) });
     } else startFailing(d, out, name, now);
   } else d.failingSince.delete(name);
   if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy)
     out.push({ kind: 'report', name, state });
   evaluate(d, out, now);
+}
+
+const awaitedRef = (r: AppResource) =>
+  objectRefOf({
+    group: r.group ?? '',
+    version: r.version ?? 'v1',
+    kind: r.kind ?? '',
+    namespace: r.namespace,
+    name: r.name ?? '',
+  });
+
+/**
+ * The root's sync waiting for a child Application Argo CD sees Missing: as for a component, the API
+ * server tells whether Argo CD is only behind (a child it has just created) or the child is gone.
+ */
+function checkAwaitedByRoot(d: Draft, out: WaitAction[], root: string, state: ComponentState): void {
+  const generation = (d.generations.get(root) ?? 0) + 1;
+  d.generations.set(root, generation);
+  d.awaitedPresent.delete(root);
+  if (state.phase === 'failed' && state.awaitsMissing !== undefined)
+    out.push({ kind: 'check-object', component: root, generation, ref: awaitedRef(state.awaitsMissing) });
 }
 
 function evaluate(d: Draft, out: WaitAction[], now: number): void {
@@ -214,7 +233,8 @@ function nudge(d: Draft, out: WaitAction[], name: string, s: ComponentState | un
  */
 function judgeRoot(d: Draft, out: WaitAction[], root: string, allReady: boolean, now: number): void {
   const s = d.rootState;
-  if (s?.phase === 'failed' && (allReady || (s.health !== 'Degraded' && s.health !== 'Suspended')))
+  const behind = s?.awaitsMissing !== undefined && d.awaitedPresent.has(root);
+  if (s?.phase === 'failed' && !behind && (allReady || (s.health !== 'Degraded' && s.health !== 'Suspended')))
     startFailing(d, out, root, now);
   else d.failingSince.delete(root);
   if (allReady && s && s.phase !== 'failed' && s.reason !== d.rootNoted) {
@@ -270,6 +290,7 @@ function objectAnswered(d: Draft, out: WaitAction[], e: Extract<WaitEvent, { kin
     startFailing(d, out, e.component, now);
     return;
   }
+  d.awaitedPresent.add(e.component);
   d.failingSince.delete(e.component);
   out.push({ kind: 'refresh', name: e.component });
 }

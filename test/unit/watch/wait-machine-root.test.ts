@@ -94,6 +94,26 @@ describe('wait-machine: the root', () => {
     expect(m.finished()).toMatchObject({ outcome: { kind: 'timeout', components: ['root'] }, at: 101_000 });
   });
 
+  it('waiting for a child Argo CD sees Missing that the API server has is Argo CD behind, not a failure', () => {
+    const m = machine(WITH_ROOT);
+    m.list({ a: appAt('synced-healthy', 'a'), root: appAt('awaits-deleted', 'root') });
+    expect(m.of('check-object').map((q) => q.component)).toEqual(['root']);
+    m.at(1_000).answerObject(true);
+    expect(m.refreshes('root')).toContain(1);
+    m.runUntil(100_000);
+    expect(m.finished()).toBeUndefined();
+    m.at(101_000).app('root', appAt('synced-healthy', 'root'));
+    expect(m.finished()).toMatchObject({ outcome: { kind: 'ready' }, at: 101_000 });
+  });
+
+  it('waiting for a child the API server does not have either fails after the grace', () => {
+    const m = machine(WITH_ROOT);
+    m.list({ a: appAt('synced-healthy', 'a'), root: appAt('awaits-deleted', 'root') });
+    m.at(1_000).answerObject(false);
+    m.runUntil(100_000);
+    expect(m.finished()).toMatchObject({ outcome: { kind: 'failed', components: ['root'] }, at: 30_000 });
+  });
+
   it('a ready root is left out of the summary even when the wait times out', () => {
     const m = machine({ ...WITH_ROOT, componentTimeoutMs: 60_000 });
     m.list({ a: appAt('progressing', 'a'), root: appAt('synced-healthy', 'root') });
