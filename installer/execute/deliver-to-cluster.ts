@@ -12,6 +12,7 @@ import type { Kube } from '../systems/kube.js';
 import type { ProgressMode } from '../ui/progress.js';
 import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
+import { refreshAndAwaitCompare } from '../systems/argocd.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
 import { ensureCrdsAhead } from './ensure-crds-ahead.js';
@@ -85,12 +86,19 @@ export async function deliverToCluster(
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();
-    const wait = await watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
+    const watch = () => watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
+    let wait = await watch();
     if (wait.outcome.kind === 'ready') {
       await settleRetirements(kube, forkApps, record, deps.log);
-      await finishUpgradeSteps(kube, steps, forkApps, deps.log);
-      await tellHowToReach(kube, deps, { json: cluster.progress === 'json' });
+      if (await finishUpgradeSteps(kube, steps, forkApps, deps.log)) {
+        // Taking off a one-time option or a hold, or deleting an old object, is a change Argo CD compares
+        // again: the run ends on what that comparison says, not on the one from before.
+        deps.log.step('checking every component again after the upgrade steps');
+        await refreshAndAwaitCompare(kube, [...forkApps]);
+        wait = await watch();
+      }
     }
+    if (wait.outcome.kind === 'ready') await tellHowToReach(kube, deps, { json: cluster.progress === 'json' });
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
   } finally {
     await crdsAhead;

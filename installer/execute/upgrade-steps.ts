@@ -206,9 +206,10 @@ export async function finishUpgradeSteps(
   steps: readonly UpgradeStep[],
   forkApps: ReadonlySet<string>,
   log: Logger,
-): Promise<void> {
+): Promise<boolean> {
   // Most runs have no step for their release and nothing held: one GET, then done.
-  if (steps.length === 0 && (await readHolds(kube)).length === 0) return;
+  if (steps.length === 0 && (await readHolds(kube)).length === 0) return false;
+  let changed = 0;
   const apps = await ourApplications(kube);
   const byName = new Map(apps.map((a) => [a.metadata?.name ?? '', a]));
   const ourApps = new Set(byName.keys());
@@ -218,6 +219,7 @@ export async function finishUpgradeSteps(
       const annotations = live?.metadata?.annotations ?? {};
       if (live === undefined || annotations[ANNOTATION_REPLACE_ONCE] === undefined) continue;
       await patchAnnotations(kube, objectRefOf(s.object), live, undoReplacePatch(annotations));
+      changed++;
     } else if (s.action === 'remove') {
       for (const o of s.objects) {
         const live = await getLive(kube, o);
@@ -225,13 +227,15 @@ export async function finishUpgradeSteps(
         if (live === undefined || app === undefined || !s.apps.includes(app)) continue;
         // Still its Application's (a retired one not pruned yet, or a team's overlay that ships it): leave it.
         if (byName.has(app) && (!forkApps.has(app) || ships(byName.get(app), o))) continue;
-        if ((await kube.delete(objectRefOf(o), 'Background')) === 'deleted')
+        if ((await kube.delete(objectRefOf(o), 'Background')) === 'deleted') {
           log.info(`deleted ${shownName(o)}: ${s.why}`);
+          changed++;
+        }
       }
     }
   }
   const shippedBy = (app: string, ref: ObjectName) => ships(byName.get(app), ref);
-  await releaseHeld(
+  changed += await releaseHeld(
     kube,
     (o, ref) =>
       fateOfHeld(
@@ -243,6 +247,7 @@ export async function finishUpgradeSteps(
       ),
     log,
   );
+  return changed > 0;
 }
 
 /** Uninstall, before its cascade: every hold off, so each object goes with whichever Application tracks it. */
@@ -254,11 +259,12 @@ async function releaseHeld(
   kube: Kube,
   fate: (o: KubeObject, ref: ObjectName) => 'release' | 'keep' | 'wait',
   log: Logger,
-): Promise<void> {
+): Promise<number> {
   const refs = await readHolds(kube);
-  if (refs.length === 0) return;
+  if (refs.length === 0) return 0;
   const waiting: ObjectName[] = [];
   const kept: string[] = [];
+  let released = 0;
   for (const ref of refs) {
     const o = await getLive(kube, ref);
     const annotations = o?.metadata?.annotations ?? {};
@@ -270,6 +276,7 @@ async function releaseHeld(
     }
     const patch = { ...releasePatch(annotations), ...(f === 'keep' ? untrackPatch() : {}) };
     await patchAnnotations(kube, objectRefOf(ref), o, patch);
+    released++;
     if (f === 'keep') kept.push(shownName(ref));
   }
   if (kept.length > 0)
@@ -277,4 +284,5 @@ async function releaseHeld(
       `kept ${kept.join(', ')}: the new release no longer ships it, and users' data hangs on it; Argo CD no longer manages it (delete it yourself once it holds nothing you need)`,
     );
   await writeHolds(kube, waiting);
+  return released;
 }

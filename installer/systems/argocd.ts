@@ -55,6 +55,30 @@ export async function refreshApplication(kube: Kube, name: string): Promise<void
     .catch(() => undefined);
 }
 
+/**
+ * Refreshes the named Applications and returns once Argo CD has compared each again (its controller
+ * takes the refresh annotation off when it stores that comparison), or after `timeoutMs`: whatever the
+ * caller reads next reflects the cluster as it is now, not a comparison from before a change.
+ */
+export async function refreshAndAwaitCompare(
+  kube: Kube,
+  names: readonly string[],
+  opts: { timeoutMs?: number; sleep?: (ms: number) => Promise<void>; now?: () => number } = {},
+): Promise<void> {
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = now() + (opts.timeoutMs ?? 60_000);
+  await Promise.all(names.map((n) => refreshApplication(kube, n)));
+  const wanted = new Set(names);
+  while (now() < deadline) {
+    const pending = (await listApplications(kube)).filter(
+      (a) => wanted.has(a.metadata?.name ?? '') && a.metadata?.annotations?.[ANNOTATION_REFRESH] !== undefined,
+    );
+    if (pending.length === 0) return;
+    await sleep(500);
+  }
+}
+
 /** Takes an Application's finalizers off, so deleting it deletes nothing it deployed. */
 export async function detachApplication(kube: Kube, name: string): Promise<void> {
   await kube.mergePatch(applicationRef(name), { metadata: { finalizers: null } }).catch(ignoreNotFound);

@@ -203,6 +203,8 @@ describe.skipIf(skip)('upgrade 26.03 -> 26.03.1-rc.2 on the local cluster, with 
     expect(r.stderr).not.toContain('internal error');
     expect(r.code, await h.explain(r)).toBe(0);
     expect(r.stderr).toContain('nothing pushed');
+    // The holds and one-time options came off after the components were ready: Argo CD compared again.
+    expect(r.stderr).toContain('checking every component again after the upgrade steps');
     const merge = r.stdout.trim().split(' ')[2] ?? '';
 
     // Every component Synced at the merge and Healthy; the folded Applications are gone.
