@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // tools are missing fails there instead of skipping (see test/support/require-tool.ts).
 export default defineConfig({
   test: {
+    // Vitest runs one file at a time on 2 cores (CPUs - 1); the integration tier waits on git, HTTP and
+    // kustomize subprocesses, so two at a time finish it sooner. The cluster tier stays one at a time.
+    maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
@@ -23,6 +26,7 @@ export default defineConfig({
           include: ['test/cluster/**/*.test.ts'],
           // One control plane serves the whole tier; its tests run one file at a time.
           fileParallelism: false,
+          maxWorkers: 1,
           // A full install on a busy 2-core machine takes 5-10 min (Argo CD's cache lags CRD status).
           testTimeout: 1_800_000,
           hookTimeout: 3_600_000,
@@ -38,6 +42,7 @@ export default defineConfig({
                 name: 'adopt',
                 include: ['test/adopt/**/*.test.ts'],
                 fileParallelism: false,
+                maxWorkers: 1,
                 testTimeout: 1_800_000,
                 hookTimeout: 3_600_000,
               },
