@@ -163,7 +163,7 @@ const awaitedRef = (r: AppResource) =>
 function checkAwaitedByRoot(d: Draft, out: WaitAction[], root: string, state: ComponentState): void {
   const generation = (d.generations.get(root) ?? 0) + 1;
   d.generations.set(root, generation);
-  d.awaitedPresent.delete(root);
+  d.rootAwaitedPresent = false;
   if (state.phase === 'failed' && state.awaitsMissing !== undefined)
     out.push({ kind: 'check-object', component: root, generation, ref: awaitedRef(state.awaitsMissing) });
 }
@@ -233,7 +233,7 @@ function nudge(d: Draft, out: WaitAction[], name: string, s: ComponentState | un
  */
 function judgeRoot(d: Draft, out: WaitAction[], root: string, allReady: boolean, now: number): void {
   const s = d.rootState;
-  const behind = s?.awaitsMissing !== undefined && d.awaitedPresent.has(root);
+  const behind = s?.awaitsMissing !== undefined && d.rootAwaitedPresent;
   if (s?.phase === 'failed' && !behind && (allReady || (s.health !== 'Degraded' && s.health !== 'Suspended')))
     startFailing(d, out, root, now);
   else d.failingSince.delete(root);
@@ -290,7 +290,7 @@ function objectAnswered(d: Draft, out: WaitAction[], e: Extract<WaitEvent, { kin
     startFailing(d, out, e.component, now);
     return;
   }
-  d.awaitedPresent.add(e.component);
+  if (e.component === d.plan.root) d.rootAwaitedPresent = true;
   d.failingSince.delete(e.component);
   out.push({ kind: 'refresh', name: e.component });
 }

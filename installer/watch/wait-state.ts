@@ -65,8 +65,8 @@ export interface WaitState {
   readonly staleNoted: ReadonlySet<string>;
   /** CRDs the API server has said are Established. */
   readonly established: ReadonlySet<string>;
-  /** The root, when the API server has the object its running sync waits for: Argo CD is only behind. */
-  readonly awaitedPresent: ReadonlySet<string>;
+  /** The API server has the object the root's running sync waits for: Argo CD is only behind. */
+  readonly rootAwaitedPresent: boolean;
 }
 
 export function initialWaitState(plan: WaitPlan, now: number): WaitState {
@@ -90,7 +90,7 @@ export function initialWaitState(plan: WaitPlan, now: number): WaitState {
     rootNoted: '',
     staleNoted: new Set(),
     established: new Set(),
-    awaitedPresent: new Set(),
+    rootAwaitedPresent: false,
   };
 }
 
@@ -115,7 +115,7 @@ export interface Draft {
   rootNoted: string;
   readonly staleNoted: Set<string>;
   readonly established: Set<string>;
-  readonly awaitedPresent: Set<string>;
+  rootAwaitedPresent: boolean;
 }
 
 export function draftOf(s: WaitState): Draft {
@@ -129,7 +129,6 @@ export function draftOf(s: WaitState): Draft {
     refreshedAt: new Map(s.refreshedAt),
     staleNoted: new Set(s.staleNoted),
     established: new Set(s.established),
-    awaitedPresent: new Set(s.awaitedPresent),
   };
 }
 
