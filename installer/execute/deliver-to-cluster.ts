@@ -1,7 +1,7 @@
 /**
  * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
  * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
- * retire what the fork dropped, create the missing CRDs, apply the root, watch every component, and once
+ * retire what the fork dropped, create the missing CRDs, seed a first install, apply the root, watch every component, and once
  * all are ready say how to open the dashboard. Every step is an ensure-step: re-running continues from
  * wherever an earlier run stopped.
  */
@@ -13,6 +13,7 @@ import type { ProgressMode } from '../ui/progress.js';
 import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
 import { refreshAndAwaitCompare } from '../systems/argocd.js';
+import { seedFirstInstall } from './seed-components.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
 import { ensureCrdsAhead } from './ensure-crds-ahead.js';
@@ -80,6 +81,13 @@ export async function deliverToCluster(
     // it: a fork upgraded elsewhere (--no-apply) or a run killed after its push gets them here.
     const steps = planUpgradeSteps(undefined, d.release, forkApps, { holdData: false });
     await prepareUpgradeSteps(kube, steps, deps.log);
+    // A first install (no root yet) is seeded: Argo CD's first comparisons find it Synced.
+    await seedFirstInstall(
+      kube,
+      { fork, renders, release: d.release, argocd: d.preflight.argocd },
+      crdsAhead,
+      deps.log,
+    );
     const failed = await crdsAhead;
     if (failed) throw failed.err;
     await applyRoot(kube, remote, d.branch, fork, deps.log);

@@ -10,7 +10,7 @@ import { ANNOTATION_COMPONENT, ARGOCD_OVERLAY_DIR } from '../constants.js';
 import type { Deps } from '../deps.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { RenderedComponent } from '../plan/crds-ahead.js';
-import { inWaveOrder } from '../plan/install-applications.js';
+import { inWaveOrder, syncWave } from '../plan/install-applications.js';
 import type { KubeObject } from '../systems/kube.js';
 import type { ForkRemote } from './locate-fork.js';
 import { readForkApplications } from './read-fork-files.js';
@@ -18,6 +18,8 @@ import { readForkApplications } from './read-fork-files.js';
 export interface ForkBranch {
   readonly revision: string;
   readonly components: { name: string; wave: number }[];
+  /** The child Applications as the fork's kubeflow-apps/ holds them, what the root creates. */
+  readonly applications: readonly KubeObject[];
   readonly argocdObjects: () => Promise<KubeObject[]>;
   /**
    * Each component rendered as Argo CD will render it (kustomize of its path), one promise per component
@@ -40,6 +42,7 @@ export async function forkBranchIn(
   return {
     revision,
     components: inWaveOrder(apps),
+    applications: apps,
     argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)),
     renders: () => (rendering ??= renderComponents(dir, apps, deps)),
     cleanup,
@@ -48,7 +51,9 @@ export async function forkBranchIn(
 
 /** The installer's components whose source is a path in the fork, two renders at a time (kustomize is CPU-bound). */
 function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Promise<RenderedComponent>[] {
-  const jobs = apps.flatMap((a) => {
+  // In wave order: the first components to seed (seed-components.ts) are rendered first.
+  const ordered = [...apps].sort((a, b) => (syncWave(a) ?? 0) - (syncWave(b) ?? 0));
+  const jobs = ordered.flatMap((a) => {
     const path = (a as { spec?: { source?: { path?: unknown } } }).spec?.source?.path;
     const component = a.metadata?.annotations?.[ANNOTATION_COMPONENT];
     return typeof path === 'string' && component !== undefined ? [{ component, path }] : [];

@@ -13,6 +13,7 @@ import {
   RESOURCES_FINALIZER,
   TOOL,
 } from '../constants.js';
+import { DEFAULT_TRACKING, type ArgoTracking } from '../plan/seed-components.js';
 import { KubeApiError, collectionPath, type Kube, type KubeObject, type ObjectRef } from './kube.js';
 
 const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;
@@ -134,6 +135,8 @@ export interface ArgoCdFacts {
   readonly appHealthCheck: boolean;
   /** Resource health is kept in Application status. */
   readonly persistsHealth: boolean;
+  /** How it marks what it manages (argocd-cm); absent when Argo CD is not there. */
+  readonly tracking?: ArgoTracking | undefined;
 }
 
 interface ConfigMap extends KubeObject {
@@ -185,6 +188,11 @@ export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
     version: await controllerVersion(kube),
     appHealthCheck: Boolean(cm?.data?.[APP_HEALTH_KEY]),
     persistsHealth: params?.data?.[PERSIST_KEY] === 'true',
+    tracking: {
+      method: cm?.data?.['application.resourceTrackingMethod'] || DEFAULT_TRACKING.method,
+      labelKey: cm?.data?.['application.instanceLabelKey'] || DEFAULT_TRACKING.labelKey,
+      installationID: cm?.data?.installationID || undefined,
+    },
   };
 }
 
