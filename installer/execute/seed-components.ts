@@ -167,7 +167,9 @@ export async function seedComponents(
   await Promise.all([...decisions.keys()].map(run));
   await Promise.all(finishing);
 
-  log.step(`seeded ${seeded.length} components as Argo CD applies them in ${at(now())}`);
+  log.step(
+    `seeded ${seeded.length} component${seeded.length === 1 ? '' : 's'} as Argo CD applies them in ${at(now())}`,
+  );
   for (const l of left) log.info(`${l.component}: left to Argo CD's sync (${l.reason})`);
   return { seeded, left };
 }

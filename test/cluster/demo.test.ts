@@ -20,7 +20,7 @@ const skip = clusterUnavailable() ?? fixturesMissing();
 
 interface App {
   metadata?: { name?: string; generation?: number };
-  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
+  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string }; operationState?: object };
 }
 
 describe.skipIf(skip)('demo on the local cluster', () => {
@@ -65,6 +65,9 @@ describe.skipIf(skip)('demo on the local cluster', () => {
     // Independently of the installer: the root and every component Synced at the fork's head, Healthy.
     const apps = await installApps();
     expect(apps.map((a) => a.metadata?.name).sort()).toEqual(['cert-manager', 'kubeflow']);
+    // Seeded as Argo CD applies it: its first comparison found everything Synced, so no sync ran.
+    expect(r.stderr).toMatch(/seeded 1 component as Argo CD applies them/);
+    for (const a of apps) expect(a.status?.operationState, a.metadata?.name).toBeUndefined();
     for (const a of apps)
       expect(
         `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,

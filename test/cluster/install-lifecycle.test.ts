@@ -78,6 +78,10 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
       await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })
     ).stdout.split('\t')[0];
     expect(revision).toBe(remote);
+    // The namespace that was there before is not the installer's to seed: Argo CD syncs it, and what needs it.
+    expect(r.stderr).toContain(
+      "kubeflow-namespace: left to Argo CD's sync (Namespace kubeflow exists and is not the installer's)",
+    );
 
     // Independently of the installer: every child is Synced at that commit and Healthy.
     const apps = (
