@@ -72,3 +72,10 @@ export async function ensureInstallRecord(
 export async function markArgoCdConfigured(kube: Kube): Promise<void> {
   await kube.mergePatch(REF, { data: { configuredArgocd: 'true' } });
 }
+
+/** Written before seeding, so uninstall finds what a run stopped mid-seed applied (see InstallRecord.seeded). */
+export async function markSeeding(kube: Kube, components: readonly string[]): Promise<void> {
+  const before = (await readInstallRecord(kube))?.seeded ?? [];
+  const all = [...new Set([...before, ...components])].sort();
+  if (all.length !== before.length) await kube.mergePatch(REF, { data: { seeded: JSON.stringify(all) } });
+}

@@ -25,6 +25,7 @@ import { dependenciesIn } from '../catalogue/resolve-components.js';
 import { LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import { applicationRef, ARGOCD_SSA_MANAGER, type ArgoCdFacts } from '../systems/argocd.js';
 import type { ForkBranch } from './fork-branch.js';
+import { markSeeding } from './install-record.js';
 import type { Kube, KubeObject, ObjectRef, ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 
@@ -68,6 +69,10 @@ export async function seedFirstInstall(
   log: Logger,
 ): Promise<SeedResult | undefined> {
   if ((await kube.get(applicationRef(ROOT_APP_NAME))) !== undefined) return undefined;
+  await markSeeding(
+    kube,
+    f.fork.applications.flatMap((a) => componentOf(a) ?? []),
+  );
   // A dependency merged into another component in this release is that component.
   const home = (dep: string) => COMPONENTS.find((c) => c.name === dep)?.mergedInto?.[f.release] ?? dep;
   return seedComponents(

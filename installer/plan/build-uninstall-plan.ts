@@ -101,7 +101,7 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
     root: root?.metadata?.name,
     managed,
     waves,
-    appNames: children.map((a) => a.metadata?.name ?? '').sort(),
+    appNames: [...new Set([...children.map((a) => a.metadata?.name ?? ''), ...seededNotForeign(record, input)])].sort(),
     added: children
       .filter(isAdded)
       .map((a) => a.metadata?.name ?? '')
@@ -220,6 +220,12 @@ export function selectLeftovers(
     const tracked = trackedBy(o);
     return (tracked !== undefined && ours.has(tracked)) || o.metadata?.labels?.[LABEL_MANAGED_BY] === TOOL;
   });
+}
+
+/** Seeded components (their objects carry tracking ids), unless an Application of that name is someone else's. */
+function seededNotForeign(record: InstallRecord | undefined, input: UninstallInputs): string[] {
+  const foreign = new Set(input.foreignApps.map((a) => a.split('/').pop() ?? ''));
+  return (record?.seeded ?? []).filter((n) => !foreign.has(n));
 }
 
 export function renderUninstallPlan(plan: UninstallPlan, target: { context: string; server: string }): string {

@@ -20,6 +20,11 @@ export interface InstallRecord {
    * machine's clock, when absent): an object created before it existed before the install.
    */
   readonly recordedAt: string;
+  /**
+   * Components whose objects a first install applied itself ahead of their Applications (seeding):
+   * their tracking ids name this install even when a run was stopped before the Application existed.
+   */
+  readonly seeded?: readonly string[] | undefined;
 }
 
 interface ConfigMap extends KubeObject {
@@ -36,6 +41,7 @@ export function parseInstallRecord(cm: ConfigMap | undefined): InstallRecord | u
     configuredArgocd: d.configuredArgocd === 'true',
     createdAt: d.createdAt ?? '',
     recordedAt: (cm.metadata?.['creationTimestamp'] as string | undefined) ?? d.createdAt ?? '',
+    seeded: d.seeded === undefined ? undefined : nameList(d.seeded).filter((n) => n !== '*'),
   };
 }
 

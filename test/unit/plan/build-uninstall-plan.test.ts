@@ -244,6 +244,17 @@ describe('selectLeftovers', () => {
     ).toEqual(['ours']);
   });
 
+  it('takes what a seeded component tracks even when a stopped run never created its Application', () => {
+    const seeded = buildUninstallPlan({
+      apps: [],
+      foreignApps: ['argocd/katib'],
+      record: { ...record, seeded: ['pipelines', 'katib'] },
+      keepArgocd: false,
+    });
+    const objects = [tracked('ClusterRole', 'ml-pipeline', 'pipelines'), tracked('ClusterRole', 'katib', 'katib')];
+    expect(selectLeftovers(objects, seeded).map((o) => o.metadata?.name)).toEqual(['ml-pipeline']);
+  });
+
   it('reads tracking ids as Argo CD writes them', () => {
     expect(trackedBy(tracked('Deployment', 'ml-pipeline', 'pipelines', 'kubeflow'))).toBe('pipelines');
     expect(trackedBy({ kind: 'Deployment', metadata: { name: 'x' } })).toBeUndefined();
@@ -269,6 +280,8 @@ describe('parseInstallRecord', () => {
     ).toEqual(['*']);
     expect(parseInstallRecord({ data: { argocd: 'something' } })?.argocd).toBe('adopted');
     expect(parseInstallRecord(undefined)).toBeUndefined();
+    expect(parseInstallRecord({ data: { seeded: '["kserve"]' } })?.seeded).toEqual(['kserve']);
+    expect(parseInstallRecord({ data: { seeded: '[oops' } })?.seeded).toEqual([]);
   });
 });
 
