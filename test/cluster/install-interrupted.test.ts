@@ -1,7 +1,8 @@
 /**
  * Re-running is the recovery path: `install` killed with SIGKILL at each step boundary and run again
  * ends healthy, with one commit in the fork and nothing orphaned in the cluster. Each boundary starts
- * from a fresh fork and a cluster cleaned by `uninstall`, whose end state is compared with the start.
+ * from a fresh fork and a cluster cleaned by `uninstall`, whose end state is compared with the start;
+ * so does a run stopped while seeding and followed by `uninstall` alone.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -70,4 +71,23 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
       ).toEqual([]);
     });
   }
+
+  it('stopped while seeding, uninstall alone leaves the cluster as it was', async () => {
+    const fork = h.env.createForkRepo(`interrupted-seed-${Date.now().toString(36)}`);
+    let killed = false;
+    // The CRDs are Established: the component's objects are seeded, its Application comes next.
+    const first = await h.cli(args(fork), {}, (line) => {
+      if (killed || !/applied \d+ new or changed CRDs ahead/.test(line)) return undefined;
+      killed = true;
+      return 'kill';
+    });
+    expect(killed, first.stderr.slice(-2000)).toBe(true);
+    const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
+    expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
+    const after = await listingSettledTo(h.kube, before);
+    expect(
+      after.filter((x) => !before.includes(x)),
+      'orphaned',
+    ).toEqual([]);
+  });
 });
