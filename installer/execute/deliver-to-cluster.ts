@@ -19,7 +19,7 @@ import { ensureCredentials } from './ensure-cluster-secrets.js';
 import { ensureCrdsAhead } from './ensure-crds-ahead.js';
 import { cacheInvalidationSafe } from '../preflight/argocd-version.js';
 import type { ForkBranch } from './fork-branch.js';
-import { ensureInstallRecord } from './install-record.js';
+import { crdRecorder, ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
 import { planUpgradeSteps } from '../plan/plan-upgrade-steps.js';
 import { retireDroppedApplications, settleRetirements } from './retire-applications.js';
@@ -70,6 +70,7 @@ export async function deliverToCluster(
     crdsAhead = ensureCrdsAhead(kube, renders, deps.log, {
       // Argo CD installed now starts with every CRD there; an adopted one may hold a cache to rebuild.
       invalidate: d.preflight.argocd?.present === true && cacheInvalidationSafe(d.preflight.argocd.version),
+      beforeCreate: crdRecorder(kube),
     }).then(
       () => undefined,
       (err: unknown) => ({ err }),

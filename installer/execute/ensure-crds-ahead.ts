@@ -22,6 +22,8 @@ export interface CrdsAheadOptions {
   readonly invalidate?: boolean;
   /** How long to wait for Established before leaving the rest to Argo CD. */
   readonly establishTimeoutMs?: number;
+  /** Told the names of the CRDs about to be created, before they are (the install record, for uninstall). */
+  readonly beforeCreate?: (names: readonly string[]) => Promise<void>;
 }
 
 export interface CrdsAheadResult {
@@ -51,6 +53,8 @@ export async function ensureCrdsAhead(
       if (r === undefined) return;
       const wanted = crdsToApply([r], live, ARGOCD_SSA_MANAGER).filter((c) => !claimed.has(c.name));
       for (const c of wanted) claimed.add(c.name);
+      const creating = wanted.filter((c) => c.action === 'create').map((c) => c.name);
+      if (creating.length > 0) await opts.beforeCreate?.(creating);
       await Promise.all(
         wanted.map((c) =>
           apply(async () => {

@@ -75,7 +75,23 @@ export async function markArgoCdConfigured(kube: Kube): Promise<void> {
 
 /** Written before seeding, so uninstall finds what a run stopped mid-seed applied (see InstallRecord.seeded). */
 export async function markSeeding(kube: Kube, components: readonly string[]): Promise<void> {
-  const before = (await readInstallRecord(kube))?.seeded ?? [];
-  const all = [...new Set([...before, ...components])].sort();
-  if (all.length !== before.length) await kube.mergePatch(REF, { data: { seeded: JSON.stringify(all) } });
+  await addNames(kube, 'seeded', components);
+}
+
+/**
+ * Records CRDs before the installer creates them ahead (see InstallRecord.crdsCreated); the returned
+ * function writes one batch at a time, so batches landing together never overwrite each other.
+ */
+export function crdRecorder(kube: Kube): (names: readonly string[]) => Promise<void> {
+  let last = Promise.resolve();
+  return (names) => {
+    last = last.then(() => addNames(kube, 'crdsCreated', names));
+    return last;
+  };
+}
+
+async function addNames(kube: Kube, key: 'seeded' | 'crdsCreated', names: readonly string[]): Promise<void> {
+  const before = (await readInstallRecord(kube))?.[key] ?? [];
+  const all = [...new Set([...before, ...names])].sort();
+  if (all.length !== before.length) await kube.mergePatch(REF, { data: { [key]: JSON.stringify(all) } });
 }

@@ -92,7 +92,10 @@ export function buildUninstallPlan(input: UninstallInputs): UninstallPlan {
     argocdKept = `it also manages Applications that are not ours: ${input.foreignApps.join(', ')}`;
 
   const crdsBefore = new Set(record ? record.crdsBefore : ['*']);
-  const managed = listedResources(children).filter(
+  const listed = listedResources(children);
+  const listedNames = new Set(listed.filter((r) => r.kind === 'CustomResourceDefinition').map((r) => r.name));
+  const ahead = createdAhead(record).filter((r) => !listedNames.has(r.name));
+  const managed = [...listed, ...ahead].filter(
     (ref) => !(ref.kind === 'CustomResourceDefinition' && (crdsBefore.has(ref.name) || crdsBefore.has('*'))),
   );
   managed.sort((x, y) => Number(x.kind === 'CustomResourceDefinition') - Number(y.kind === 'CustomResourceDefinition'));
@@ -220,6 +223,16 @@ export function selectLeftovers(
     const tracked = trackedBy(o);
     return (tracked !== undefined && ours.has(tracked)) || o.metadata?.labels?.[LABEL_MANAGED_BY] === TOOL;
   });
+}
+
+/** CRDs the installer created ahead, which no Application lists when a run stopped before its Applications. */
+function createdAhead(record: InstallRecord | undefined): ManagedRef[] {
+  return (record?.crdsCreated ?? []).map((name) => ({
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    name,
+  }));
 }
 
 /** Seeded components (their objects carry tracking ids), unless an Application of that name is someone else's. */

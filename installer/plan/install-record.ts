@@ -25,6 +25,8 @@ export interface InstallRecord {
    * their tracking ids name this install even when a run was stopped before the Application existed.
    */
   readonly seeded?: readonly string[] | undefined;
+  /** CRDs the installer created ahead of their components (Argo CD lists them only once their Application exists). */
+  readonly crdsCreated?: readonly string[] | undefined;
 }
 
 interface ConfigMap extends KubeObject {
@@ -42,6 +44,7 @@ export function parseInstallRecord(cm: ConfigMap | undefined): InstallRecord | u
     createdAt: d.createdAt ?? '',
     recordedAt: (cm.metadata?.['creationTimestamp'] as string | undefined) ?? d.createdAt ?? '',
     seeded: d.seeded === undefined ? undefined : nameList(d.seeded).filter((n) => n !== '*'),
+    crdsCreated: d.crdsCreated === undefined ? undefined : nameList(d.crdsCreated).filter((n) => n !== '*'),
   };
 }
 

@@ -255,6 +255,18 @@ describe('selectLeftovers', () => {
     expect(selectLeftovers(objects, seeded).map((o) => o.metadata?.name)).toEqual(['ml-pipeline']);
   });
 
+  it('deletes the CRDs created ahead, once each, never one that existed before', () => {
+    const withCrds = buildUninstallPlan({
+      apps,
+      foreignApps: [],
+      record: { ...record, crdsCreated: ['notebooks.kubeflow.org', 'certificates.cert-manager.io', 'x.example.com'] },
+      keepArgocd: false,
+    });
+    const crds = withCrds.managed.filter((m) => m.kind === 'CustomResourceDefinition').map((m) => m.name);
+    expect(crds.filter((n) => n === 'x.example.com')).toHaveLength(1);
+    expect(crds).not.toContain('certificates.cert-manager.io');
+  });
+
   it('reads tracking ids as Argo CD writes them', () => {
     expect(trackedBy(tracked('Deployment', 'ml-pipeline', 'pipelines', 'kubeflow'))).toBe('pipelines');
     expect(trackedBy({ kind: 'Deployment', metadata: { name: 'x' } })).toBeUndefined();
