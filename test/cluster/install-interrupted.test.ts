@@ -38,6 +38,15 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
     await h.cleanup();
   });
 
+  const uninstallLeavesClusterAsBefore = async () => {
+    const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
+    expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
+    const after = await listingSettledTo(h.kube, before);
+    expect(
+      after.filter((x) => !before.includes(x)),
+      'orphaned',
+    ).toEqual([]);
+  };
   const args = (fork: string) => h.installArgs({ fork, components: 'cert-manager', timeout: '10m' });
 
   for (const [i, b] of BOUNDARIES.entries()) {
@@ -62,13 +71,7 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
       const subjects = (await run('git', ['log', '--format=%s', 'kubeflow-gitops'], { cwd: work })).stdout.split('\n');
       expect(subjects.filter((s) => s.startsWith('kubeflow-gitops:'))).toHaveLength(1);
 
-      const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
-      expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
-      const after = await listingSettledTo(h.kube, before);
-      expect(
-        after.filter((x) => !before.includes(x)),
-        'orphaned',
-      ).toEqual([]);
+      await uninstallLeavesClusterAsBefore();
     });
   }
 
@@ -82,12 +85,6 @@ describe.skipIf(skip)('install killed at each step boundary and run again', () =
       return 'kill';
     });
     expect(killed, first.stderr.slice(-2000)).toBe(true);
-    const gone = await h.cli(['uninstall', '--yes', '--wave-timeout', '5m']);
-    expect(gone.code, gone.stderr.slice(-3000)).toBe(0);
-    const after = await listingSettledTo(h.kube, before);
-    expect(
-      after.filter((x) => !before.includes(x)),
-      'orphaned',
-    ).toEqual([]);
+    await uninstallLeavesClusterAsBefore();
   });
 });
