@@ -7,6 +7,7 @@ import { crdsToApply, isEstablished, type RenderedComponent } from '../plan/crds
 import { ARGOCD_SSA_MANAGER, invalidateClusterCache } from '../systems/argocd.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
+import { awaitEach, limiter } from './pacing.js';
 
 const CRDS = { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' } as const;
 const crdRef = (name: string) => ({
@@ -83,35 +84,13 @@ export async function ensureCrdsAhead(
   return { created, failed, invalidated };
 }
 
-/** Runs at most `n` of the given tasks at a time. */
-function limiter(n: number): (task: () => Promise<void>) => Promise<void> {
-  let active = 0;
-  const queue: (() => void)[] = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
-    try {
-      await task();
-    } finally {
-      active--;
-      queue.shift()?.();
-    }
-  };
-}
-
-async function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsAheadOptions): Promise<string[]> {
-  const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = now() + (opts.establishTimeoutMs ?? 60_000);
-  // One at a time: by the time the first is Established most others are, so each costs one GET.
-  const pending = [...names];
-  while (pending.length > 0) {
-    const crd = await kube.get(crdRef(pending[0] ?? '')).catch(notFound);
-    if (isEstablished(crd)) pending.shift();
-    else if (now() >= deadline) break;
-    else await sleep(200);
-  }
-  return pending;
+function waitEstablished(kube: Kube, names: readonly string[], opts: CrdsAheadOptions): Promise<string[]> {
+  return awaitEach(names, async (name) => isEstablished(await kube.get(crdRef(name)).catch(notFound)), {
+    now: opts.now,
+    sleep: opts.sleep,
+    timeoutMs: opts.establishTimeoutMs ?? 60_000,
+    intervalMs: 200,
+  });
 }
 
 function notFound(err: unknown): KubeObject | undefined {

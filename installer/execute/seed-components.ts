@@ -26,6 +26,7 @@ import { LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import { applicationRef, ARGOCD_SSA_MANAGER, type ArgoCdFacts } from '../systems/argocd.js';
 import type { ForkBranch } from './fork-branch.js';
 import { markSeeding } from './install-record.js';
+import { awaitEach, limiter } from './pacing.js';
 import type { Kube, KubeObject, ObjectRef, ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 
@@ -253,17 +254,22 @@ async function applyCustom(kube: Kube, seed: ComponentSeed, c: ApplyContext): Pr
 }
 
 async function applyAll(kube: Kube, live: LiveObjects, objects: readonly KubeObject[]): Promise<string | undefined> {
-  const results = await inParallel(objects, 12, async (o): Promise<string | undefined> => {
-    const what = `${o.kind ?? '?'} ${o.metadata?.name ?? '?'}`;
-    const existing = await live(o);
-    if (existing !== undefined && !mayApplyOver(existing, o)) return `${what} exists and is not the installer's`;
-    try {
-      await kube.apply(o, { fieldManager: ARGOCD_SSA_MANAGER, force: true });
-      return undefined;
-    } catch (err) {
-      return `${what}: ${errorText(err)}`;
-    }
-  });
+  const apply = limiter(12);
+  const results = await Promise.all(
+    objects.map(async (o) => {
+      let why: string | undefined;
+      await apply(async () => {
+        const what = `${o.kind ?? '?'} ${o.metadata?.name ?? '?'}`;
+        const existing = await live(o);
+        if (existing !== undefined && !mayApplyOver(existing, o)) why = `${what} exists and is not the installer's`;
+        else
+          await kube.apply(o, { fieldManager: ARGOCD_SSA_MANAGER, force: true }).catch((err: unknown) => {
+            why = `${what}: ${errorText(err)}`;
+          });
+      });
+      return why;
+    }),
+  );
   return results.find((r) => r !== undefined);
 }
 
@@ -290,28 +296,11 @@ function liveObjects(
 }
 
 async function awaitAvailable(kube: Kube, workloads: readonly ObjectRef[], opts: SeedOptions): Promise<boolean> {
-  const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = now() + (opts.availableTimeoutMs ?? 180_000);
-  // One at a time: by the time the first is available most others are, so each costs about one GET.
-  const pending = [...workloads];
-  while (pending.length > 0) {
-    if (workloadAvailable(await kube.get(pending[0] as ObjectRef))) pending.shift();
-    else if (now() >= deadline) return false;
-    else await sleep(300);
-  }
-  return true;
-}
-
-async function inParallel<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, lane));
-  return out;
+  const pending = await awaitEach(workloads, async (w) => workloadAvailable(await kube.get(w)), {
+    now: opts.now,
+    sleep: opts.sleep,
+    timeoutMs: opts.availableTimeoutMs ?? 180_000,
+    intervalMs: 300,
+  });
+  return pending.length === 0;
 }

@@ -25,7 +25,7 @@ export interface CrdAhead {
   readonly action: 'create' | 'update';
 }
 
-const isCrd = (o: KubeObject): boolean =>
+export const isCrd = (o: KubeObject): boolean =>
   o.kind === 'CustomResourceDefinition' && (o.apiVersion ?? '').startsWith('apiextensions.k8s.io/');
 
 interface LiveCrd extends KubeObject {

@@ -23,7 +23,7 @@ import {
   TOOL,
 } from '../constants.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
-import type { RenderedComponent } from './crds-ahead.js';
+import { isCrd, type RenderedComponent } from './crds-ahead.js';
 
 /** How Argo CD marks what it manages (argocd-cm `application.resourceTrackingMethod`, `installationID`). */
 export interface ArgoTracking {
@@ -71,9 +71,6 @@ const groupOf = (apiVersion: string | undefined): string =>
   (apiVersion ?? '').includes('/') ? ((apiVersion ?? '').split('/')[0] ?? '') : '';
 export const groupKind = (o: Pick<KubeObject, 'apiVersion' | 'kind'>): string =>
   `${groupOf(o.apiVersion)}/${o.kind ?? ''}`;
-
-const isCrd = (o: KubeObject): boolean =>
-  o.kind === 'CustomResourceDefinition' && (o.apiVersion ?? '').startsWith('apiextensions.k8s.io/');
 
 interface CrdSpec {
   spec?: { group?: string; scope?: string; names?: { kind?: string } };
