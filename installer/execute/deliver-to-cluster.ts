@@ -70,7 +70,7 @@ export async function deliverToCluster(
     crdsAhead = ensureCrdsAhead(kube, renders, deps.log, {
       // Argo CD installed now starts with every CRD there; an adopted one may hold a cache to rebuild.
       invalidate: d.preflight.argocd?.present === true && cacheInvalidationSafe(d.preflight.argocd.version),
-      beforeCreate: crdRecorder(kube),
+      beforeCreate: crdRecorder(kube, record),
     }).then(
       () => undefined,
       (err: unknown) => ({ err }),
@@ -85,7 +85,7 @@ export async function deliverToCluster(
     // A first install (no root yet) is seeded: Argo CD's first comparisons find it Synced.
     await seedFirstInstall(
       kube,
-      { fork, renders, release: d.release, argocd: d.preflight.argocd },
+      { fork, renders, release: d.release, argocd: d.preflight.argocd, record },
       crdsAhead,
       deps.log,
     );

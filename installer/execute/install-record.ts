@@ -74,24 +74,32 @@ export async function markArgoCdConfigured(kube: Kube): Promise<void> {
 }
 
 /** Written before seeding, so uninstall finds what a run stopped mid-seed applied (see InstallRecord.seeded). */
-export async function markSeeding(kube: Kube, components: readonly string[]): Promise<void> {
-  await addNames(kube, 'seeded', components);
+export async function markSeeding(kube: Kube, record: InstallRecord, components: readonly string[]): Promise<void> {
+  await addNames(kube, 'seeded', record.seeded ?? [], components);
 }
 
 /**
- * Records CRDs before the installer creates them ahead (see InstallRecord.crdsCreated); the returned
- * function writes one batch at a time, so batches landing together never overwrite each other.
+ * Records CRDs before the installer creates them ahead (see InstallRecord.crdsCreated), starting from the
+ * record the run read; the returned function writes one batch at a time, each with every name so far.
  */
-export function crdRecorder(kube: Kube): (names: readonly string[]) => Promise<void> {
+export function crdRecorder(kube: Kube, record: InstallRecord): (names: readonly string[]) => Promise<void> {
+  let known = record.crdsCreated ?? [];
   let last = Promise.resolve();
   return (names) => {
-    last = last.then(() => addNames(kube, 'crdsCreated', names));
+    last = last.then(async () => {
+      known = await addNames(kube, 'crdsCreated', known, names);
+    });
     return last;
   };
 }
 
-async function addNames(kube: Kube, key: 'seeded' | 'crdsCreated', names: readonly string[]): Promise<void> {
-  const before = (await readInstallRecord(kube))?.[key] ?? [];
+async function addNames(
+  kube: Kube,
+  key: 'seeded' | 'crdsCreated',
+  before: readonly string[],
+  names: readonly string[],
+): Promise<readonly string[]> {
   const all = [...new Set([...before, ...names])].sort();
   if (all.length !== before.length) await kube.mergePatch(REF, { data: { [key]: JSON.stringify(all) } });
+  return all;
 }

@@ -25,6 +25,7 @@ import { dependenciesIn } from '../catalogue/resolve-components.js';
 import { LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
 import { applicationRef, ARGOCD_SSA_MANAGER, type ArgoCdFacts } from '../systems/argocd.js';
 import type { ForkBranch } from './fork-branch.js';
+import type { InstallRecord } from '../plan/install-record.js';
 import { markSeeding } from './install-record.js';
 import { awaitEach, limiter } from './pacing.js';
 import type { Kube, KubeObject, ObjectRef, ResourceType } from '../systems/kube.js';
@@ -60,6 +61,8 @@ export interface FirstInstall {
   readonly renders: readonly Promise<RenderedComponent>[];
   readonly release: Release;
   readonly argocd: ArgoCdFacts | undefined;
+  /** The install record as this run read it. */
+  readonly record: InstallRecord;
 }
 
 /** Seeds the fork's components when the root Application does not exist yet (a first install, or one killed before its root). */
@@ -72,6 +75,7 @@ export async function seedFirstInstall(
   if ((await kube.get(applicationRef(ROOT_APP_NAME))) !== undefined) return undefined;
   await markSeeding(
     kube,
+    f.record,
     f.fork.applications.flatMap((a) => componentOf(a) ?? []),
   );
   // A dependency merged into another component in this release is that component.
