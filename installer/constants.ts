@@ -30,6 +30,8 @@ export const ANNOTATION_HELD = 'kubeflow-gitops.io/held-for-successor';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** Asks Argo CD to compare an Application with git now. */
 export const ANNOTATION_REFRESH = 'argocd.argoproj.io/refresh';
+/** Argo CD's controller leaves an Application with this set to a true value alone (deletion included). */
+export const ANNOTATION_SKIP_RECONCILE = 'argocd.argoproj.io/skip-reconcile';
 /** Marks a Secret as an Argo CD repository credential. */
 export const LABEL_SECRET_TYPE = 'argocd.argoproj.io/secret-type';
 

@@ -22,7 +22,7 @@ import type { ForkBranch } from './fork-branch.js';
 import { crdRecorder, ensureInstallRecord } from './install-record.js';
 import type { ForkRemote } from './locate-fork.js';
 import { planUpgradeSteps } from '../plan/plan-upgrade-steps.js';
-import { retireDroppedApplications, settleRetirements } from './retire-applications.js';
+import { retireDroppedApplications, settleRetirements, thawPrunedRetirements } from './retire-applications.js';
 import { tellHowToReach } from './tell-how-to-reach.js';
 import { finishUpgradeSteps, prepareUpgradeSteps } from './upgrade-steps.js';
 import { exitCodeOf, watchComponents, type Interruptible } from './watch-components.js';
@@ -63,6 +63,8 @@ export async function deliverToCluster(
   let removing: Promise<void> | undefined;
   const renders = fork.renders();
   let crdsAhead: Promise<{ err: unknown } | undefined> | undefined;
+  const watching = new AbortController();
+  let thawing: Promise<void> | undefined;
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
@@ -92,6 +94,12 @@ export async function deliverToCluster(
     const failed = await crdsAhead;
     if (failed) throw failed.err;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
+    // Beside the watch: the root is Synced only once the retired Applications it prunes are gone.
+    thawing = thawPrunedRetirements(kube, deps.log, { timeoutMs: cluster.timeoutMs, signal: watching.signal }).catch(
+      (err: unknown) => {
+        deps.log.warn(`could not let Argo CD finish deleting a retired Application: ${String(err)}`);
+      },
+    );
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();
@@ -110,6 +118,8 @@ export async function deliverToCluster(
     if (wait.outcome.kind === 'ready') await tellHowToReach(kube, deps, { json: cluster.progress === 'json' });
     return { exitCode: exitCodeOf(wait), revision: fork.revision, wait };
   } finally {
+    watching.abort();
+    await thawing;
     await crdsAhead;
     await (removing ?? fork.cleanup());
   }

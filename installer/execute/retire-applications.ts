@@ -2,15 +2,20 @@
  * Carries out plan/plan-retirements.ts. Before the root can see the commit that drops an Application:
  * what the Application holds is written to a ConfigMap, then its objects get Argo CD's Delete=false
  * (its successor adopts them in place; what existed before the install is kept the same way), so the
- * root's prune and the resources finalizer delete nothing of them. Nothing is changed on the
- * Application itself: the root re-applies it from git whenever it syncs a commit that still has it.
- * Once the root has pruned it (this run or any later one, on any machine: the ConfigMap is in the
- * cluster), each object gets its own sync-options back, what no successor took is deleted and what
- * existed before is handed back. Both halves are ensure-steps.
+ * root's prune and the resources finalizer delete nothing of them, and the Application gets Argo CD's
+ * skip-reconcile: between the push and the root's prune (minutes: the root prunes in the retired
+ * Application's wave) it would otherwise self-heal what its successor has just changed, fail on an
+ * immutable field, and its retries hold off its own deletion for as long as they last (Argo CD
+ * finalizes a deleting Application only once no operation is pending). The root's client-side apply
+ * leaves that annotation alone. Once the root has pruned it, skip-reconcile comes off and Argo CD
+ * finalizes it; then (this run or any later one, on any machine: the ConfigMap is in the cluster)
+ * each object gets its own sync-options back, what no successor took is deleted and what existed
+ * before is handed back. Every half is an ensure-step.
  */
 import {
   ANNOTATION_HELD,
   ANNOTATION_KEPT,
+  ANNOTATION_SKIP_RECONCILE,
   ANNOTATION_TRACKING_ID,
   ARGOCD_NAMESPACE,
   LABEL_MANAGED_BY,
@@ -25,10 +30,10 @@ import {
 } from '../plan/build-uninstall-plan.js';
 import type { Release } from '../catalogue/releases.js';
 import { planRetirements, settle, type Retirement } from '../plan/plan-retirements.js';
-import { APPLICATIONS_PATH, listApplications } from '../systems/argocd.js';
+import { APPLICATIONS_PATH, applicationRef, listApplications } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
-import { waitUntilGone } from '../watch/wait-until-gone.js';
+import { waitUntilEach, waitUntilGone } from '../watch/wait-until-gone.js';
 import type { InstallRecord } from '../plan/install-record.js';
 import { markPreexisting, patchAnnotations, releasePreexisting, shown } from './keep-preexisting.js';
 
@@ -38,6 +43,8 @@ const REF = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ARGOCD_NAMESPACE, 
 interface Entry {
   readonly successor?: string | undefined;
   readonly refs: readonly ManagedRef[];
+  /** Skip-reconcile was put on the Application by this tool (and comes off once the root prunes it). */
+  readonly frozen?: boolean | undefined;
 }
 interface ConfigMap extends KubeObject {
   data?: Record<string, string>;
@@ -50,7 +57,7 @@ export async function readRetirements(kube: Kube): Promise<Map<string, Entry>> {
   for (const [app, json] of Object.entries(cm?.data ?? {})) {
     try {
       const e = JSON.parse(json) as Entry;
-      out.set(app, { successor: e.successor, refs: Array.isArray(e.refs) ? e.refs : [] });
+      out.set(app, { successor: e.successor, refs: Array.isArray(e.refs) ? e.refs : [], frozen: e.frozen === true });
     } catch {
       out.set(app, { refs: [] }); // hand-edited: settle nothing, but still restore or forget it
     }
@@ -104,7 +111,7 @@ export async function settleRetirements(
     );
 }
 
-/** Before the root sees the new commit: record, then hold the objects (successor) or mark what existed before. */
+/** Before the root sees the new commit: record, then hold the objects (successor) or mark what existed before, then freeze. */
 export async function prepareRetirements(
   kube: Kube,
   retirements: readonly Retirement[],
@@ -114,10 +121,20 @@ export async function prepareRetirements(
 ): Promise<void> {
   if (retirements.length === 0) return;
   const entries = await readRetirements(kube);
-  for (const r of retirements) if (!entries.has(r.app)) entries.set(r.app, { successor: r.successor, refs: r.refs });
+  const liveApp = (name: string) => live.find((a) => a.metadata?.name === name);
+  for (const r of retirements) {
+    const app = liveApp(r.app);
+    // Recorded before the annotation goes on: a run killed in between still takes it off later.
+    const freeze = app !== undefined && !skipsReconcile(app);
+    const before = entries.get(r.app);
+    entries.set(r.app, {
+      ...(before ?? { successor: r.successor, refs: r.refs }),
+      frozen: before?.frozen === true || freeze,
+    });
+  }
   await writeRetirements(kube, entries);
   for (const r of retirements) {
-    const app = live.find((a) => a.metadata?.name === r.app);
+    const app = liveApp(r.app);
     if (app === undefined) continue;
     if (r.successor !== undefined) {
       const held = await holdAll(kube, r.refs);
@@ -130,7 +147,36 @@ export async function prepareRetirements(
         `${r.app} is no longer in the fork: the root deletes it and what it deployed (except what was there before the install)`,
       );
     }
+    if (entries.get(r.app)?.frozen === true && !skipsReconcile(app))
+      await patchAnnotations(kube, applicationRef(r.app), app, { [ANNOTATION_SKIP_RECONCILE]: 'true' });
   }
+}
+
+/**
+ * Once the root has pruned a frozen retired Application (it is being deleted, and Argo CD never
+ * auto-syncs one that is), takes skip-reconcile off so that Argo CD runs its resources finalizer.
+ * Runs beside the watch: the root is not Synced while a child it pruned is still there. Ends when
+ * each is thawed or gone, or at `signal`.
+ */
+export async function thawPrunedRetirements(
+  kube: Kube,
+  log: Logger,
+  opts: { timeoutMs: number; signal?: AbortSignal | undefined },
+): Promise<void> {
+  const frozen = [...(await readRetirements(kube))].filter(([, e]) => e.frozen === true).map(([app]) => app);
+  const thawing: Promise<void>[] = [];
+  await waitUntilEach(kube, APPLICATIONS_PATH, frozen, (a) => a === undefined || deleting(a), {
+    ...opts,
+    onDone: (app, a) => {
+      if (a !== undefined && skipsReconcile(a))
+        thawing.push(
+          thaw(kube, a).then(() => {
+            log.info(`the root pruned ${app}: Argo CD finishes its deletion now`);
+          }),
+        );
+    },
+  });
+  await Promise.all(thawing);
 }
 
 /**
@@ -153,6 +199,7 @@ export async function finishRetirements(
     if (a === undefined || !forkApps.has(app)) continue;
     // The fork has it again (the upgrade never landed, or it was put back): it cascades as before.
     for (const ref of entries.get(app)?.refs ?? []) await unhold(kube, ref);
+    if (entries.get(app)?.frozen === true) await thaw(kube, a);
     entries.delete(app);
   }
   const waiting = [...entries.keys()].filter((app) => live.has(app));
@@ -167,9 +214,25 @@ export async function finishRetirements(
   return remaining.slice();
 }
 
-/** Uninstall, before its cascade: every held object gets its own sync-options back, so it goes with whoever tracks it. */
+/**
+ * Uninstall, before its cascade: every held object gets its own sync-options back, so it goes with
+ * whoever tracks it, and every frozen Application is reconciled again, so that its cascade runs.
+ */
 export async function releaseHolds(kube: Kube): Promise<void> {
-  for (const e of (await readRetirements(kube)).values()) for (const ref of e.refs) await unhold(kube, ref);
+  const entries = await readRetirements(kube);
+  for (const e of entries.values()) for (const ref of e.refs) await unhold(kube, ref);
+  const frozen = [...entries].filter(([, e]) => e.frozen === true).map(([app]) => app);
+  for (const a of await listApplications(kube)) if (frozen.includes(a.metadata?.name ?? '')) await thaw(kube, a);
+}
+
+const deleting = (a: KubeObject): boolean => a.metadata?.['deletionTimestamp'] !== undefined;
+/** As Go's strconv.ParseBool reads it, which is how Argo CD does. */
+const TRUE = new Set(['1', 't', 'T', 'true', 'TRUE', 'True']);
+const skipsReconcile = (a: KubeObject): boolean => TRUE.has(a.metadata?.annotations?.[ANNOTATION_SKIP_RECONCILE] ?? '');
+
+async function thaw(kube: Kube, a: KubeObject): Promise<void> {
+  if (!skipsReconcile(a)) return;
+  await patchAnnotations(kube, applicationRef(a.metadata?.name ?? ''), a, { [ANNOTATION_SKIP_RECONCILE]: null });
 }
 
 async function settleOne(

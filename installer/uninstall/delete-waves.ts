@@ -23,7 +23,7 @@ export async function deleteWaves(
     const r = await waitUntilGone(kube, APPLICATIONS_PATH, w.apps, {
       timeoutMs: opts.waveTimeoutMs,
       signal: opts.signal,
-      onGone: (n) => {
+      onDone: (n) => {
         deps.log.info(`✔ ${n} and its resources are gone`);
         deleted.push(`Application ${n}`);
       },

@@ -1,33 +1,50 @@
 /**
- * Waits for named objects of one collection to disappear: one list, then a watch resumed from the
- * last resourceVersion (relisted when the server ends it or answers 410). Deletion can take minutes
- * (finalizers, namespace content), and a watch says "gone" the moment it happens, without polling.
+ * Waits for named objects of one collection to reach a state (gone, or being deleted): one list, then
+ * a watch resumed from the last resourceVersion (relisted when the server ends it or answers 410).
+ * Deletion can take minutes (finalizers, namespace content), and a watch says so the moment it
+ * happens, without polling.
  */
-import type { Kube, WatchEvent } from '../systems/kube.js';
+import type { Kube, KubeObject, WatchEvent } from '../systems/kube.js';
 
 export interface GoneResult {
-  /** Names still present when the wait ended (empty when all went). */
+  /** Names not yet in the state when the wait ended (empty when all reached it). */
   readonly remaining: readonly string[];
   readonly reason: 'gone' | 'timeout' | 'aborted';
 }
 
-export async function waitUntilGone(
+export interface EachOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  /** Called once per name, with the object as last seen (undefined when it is gone). */
+  readonly onDone?: (name: string, o: KubeObject | undefined) => void;
+}
+
+export function waitUntilGone(
   kube: Kube,
   collectionPath: string,
   names: readonly string[],
-  opts: {
-    readonly timeoutMs: number;
-    readonly signal?: AbortSignal | undefined;
-    readonly onGone?: (name: string) => void;
-  },
+  opts: EachOptions,
+): Promise<GoneResult> {
+  return waitUntilEach(kube, collectionPath, names, (o) => o === undefined, opts);
+}
+
+/** Waits until `done` holds for each named object (`done(undefined)` for one that is gone). */
+export async function waitUntilEach(
+  kube: Kube,
+  collectionPath: string,
+  names: readonly string[],
+  done: (o: KubeObject | undefined) => boolean,
+  opts: EachOptions,
 ): Promise<GoneResult> {
   const remaining = new Set(names);
   if (remaining.size === 0) return { remaining: [], reason: 'gone' };
   let current: AbortController | undefined;
   let finished = false;
   const isFinished = () => finished;
-  const drop = (name: string) => {
-    if (remaining.delete(name)) opts.onGone?.(name);
+  const see = (name: string, o: KubeObject | undefined) => {
+    if (!remaining.has(name) || !done(o)) return;
+    remaining.delete(name);
+    opts.onDone?.(name, o);
   };
 
   return new Promise<GoneResult>((resolve, reject) => {
@@ -46,12 +63,13 @@ export async function waitUntilGone(
       finish('timeout');
     }, opts.timeoutMs);
     opts.signal?.addEventListener('abort', onAbort);
+    if (opts.signal?.aborted === true) onAbort();
 
     const cycle = async (): Promise<void> => {
       if (finished) return;
       const list = await kube.listForWatch(collectionPath);
-      const present = new Set(list.items.map((o) => o.metadata?.name ?? ''));
-      for (const n of [...remaining]) if (!present.has(n)) drop(n);
+      const present = new Map(list.items.map((o) => [o.metadata?.name ?? '', o]));
+      for (const n of [...remaining]) see(n, present.get(n));
       if (remaining.size === 0) {
         finish('gone');
         return;
@@ -66,11 +84,11 @@ export async function waitUntilGone(
         collectionPath,
         { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 120 },
         (e: WatchEvent) => {
-          if (e.type === 'DELETED') {
-            drop(e.object.metadata?.name ?? '');
+          if (e.type === 'ERROR') current?.abort();
+          else if (e.type !== 'BOOKMARK') {
+            see(e.object.metadata?.name ?? '', e.type === 'DELETED' ? undefined : e.object);
             if (remaining.size === 0) finish('gone');
           }
-          if (e.type === 'ERROR') current?.abort();
         },
         restart,
       );
@@ -81,6 +99,7 @@ export async function waitUntilGone(
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       reject(err instanceof Error ? err : new Error(String(err)));
     };
     cycle().catch(fail);
