@@ -85,12 +85,7 @@ export async function deliverToCluster(
     const steps = planUpgradeSteps(undefined, d.release, forkApps, { holdData: false });
     await prepareUpgradeSteps(kube, steps, deps.log);
     // A first install (no root yet) is seeded: Argo CD's first comparisons find it Synced.
-    await seedFirstInstall(
-      kube,
-      { fork, renders, release: d.release, argocd: d.preflight.argocd, record },
-      crdsAhead,
-      deps.log,
-    );
+    await seedFirstInstall(kube, { fork, release: d.release, argocd: d.preflight.argocd, record }, crdsAhead, deps.log);
     const failed = await crdsAhead;
     if (failed) throw failed.err;
     await applyRoot(kube, remote, d.branch, fork, deps.log);

@@ -26,6 +26,8 @@ export interface ForkBranch {
    * so a caller can act on each as it lands; started once, on first call. A failed render rejects its own.
    */
   readonly renders: () => readonly Promise<RenderedComponent>[];
+  /** One component's render from `renders()`, undefined when it failed or no component has that name. */
+  readonly renderOf: (component: string) => Promise<RenderedComponent | undefined>;
   /** Removes the working copy it was read from; safe to call more than once. */
   readonly cleanup: () => Promise<void>;
 }
@@ -38,19 +40,29 @@ export async function forkBranchIn(
   cleanup: () => Promise<void>,
 ): Promise<ForkBranch> {
   const apps = await readForkApplications(dir);
-  let rendering: readonly Promise<RenderedComponent>[] | undefined;
+  let rendering: readonly Render[] | undefined;
+  const started = () => (rendering ??= renderComponents(dir, apps, deps));
   return {
     revision,
     components: inWaveOrder(apps),
     applications: apps,
     argocdObjects: () => deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR)),
-    renders: () => (rendering ??= renderComponents(dir, apps, deps)),
+    renders: () => started().map((r) => r.render),
+    renderOf: (component) =>
+      started()
+        .find((r) => r.component === component)
+        ?.render.catch(() => undefined) ?? Promise.resolve(undefined),
     cleanup,
   };
 }
 
+interface Render {
+  readonly component: string;
+  readonly render: Promise<RenderedComponent>;
+}
+
 /** The installer's components whose source is a path in the fork, two renders at a time (kustomize is CPU-bound). */
-function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Promise<RenderedComponent>[] {
+function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps): Render[] {
   // In wave order: the first components to seed (seed-components.ts) are rendered first.
   const ordered = [...apps].sort((a, b) => (syncWave(a) ?? 0) - (syncWave(b) ?? 0));
   const jobs = ordered.flatMap((a) => {
@@ -73,7 +85,7 @@ function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps):
     );
     if (i % 2 === 0) running = settled;
     else other = settled;
-    return p;
+    return { component: job.component, render: p };
   });
 }
 
@@ -106,7 +118,14 @@ export async function snapshotForkBranch(
   const read = await forkBranchIn(dir, revision, deps, () => Promise.resolve());
   const objects = how.renderArgoCd ? await read.argocdObjects() : [];
   // Rendered now, while the working copy is certainly there; a failed render is left to Argo CD to report.
-  const rendered = await Promise.allSettled(read.renders());
-  const done = rendered.flatMap((r) => (r.status === 'fulfilled' ? [Promise.resolve(r.value)] : []));
-  return { ...read, argocdObjects: () => Promise.resolve(objects), renders: () => done };
+  const rendered = (await Promise.allSettled(read.renders())).flatMap((r) =>
+    r.status === 'fulfilled' ? [r.value] : [],
+  );
+  const done = rendered.map((r) => Promise.resolve(r));
+  return {
+    ...read,
+    argocdObjects: () => Promise.resolve(objects),
+    renders: () => done,
+    renderOf: (component) => Promise.resolve(rendered.find((r) => r.component === component)),
+  };
 }

@@ -34,7 +34,9 @@ import type { Logger } from '../ui/logger.js';
 export interface SeedInput {
   /** The fork's child Applications (kubeflow-apps/). */
   readonly applications: readonly KubeObject[];
+  /** Every component's render (the scopes of the kinds they bring), and one component's. */
   readonly renders: readonly Promise<RenderedComponent>[];
+  readonly renderOf: ForkBranch['renderOf'];
   readonly dependsOn: (component: string) => readonly string[];
   readonly rootName: string;
   readonly tracking: ArgoTracking;
@@ -57,8 +59,7 @@ export interface SeedResult {
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 
 export interface FirstInstall {
-  readonly fork: Pick<ForkBranch, 'applications'>;
-  readonly renders: readonly Promise<RenderedComponent>[];
+  readonly fork: Pick<ForkBranch, 'applications' | 'renders' | 'renderOf'>;
   readonly release: Release;
   readonly argocd: ArgoCdFacts | undefined;
   /** The install record as this run read it. */
@@ -84,7 +85,8 @@ export async function seedFirstInstall(
     kube,
     {
       applications: f.fork.applications,
-      renders: f.renders,
+      renders: f.fork.renders(),
+      renderOf: f.fork.renderOf,
       dependsOn: (name) => dependenciesIn(name, f.release).map(home),
       rootName: ROOT_APP_NAME,
       tracking: f.argocd?.tracking ?? DEFAULT_TRACKING,
@@ -114,14 +116,13 @@ export async function seedComponents(
   const scopes = Promise.all(input.renders.map((r) => r.catch(() => undefined))).then((all) =>
     crdScopes(all.filter((r): r is RenderedComponent => r !== undefined)),
   );
-  const renders = byComponent(input.renders);
   const decisions = new Map<string, Promise<SeedDecision | undefined>>();
   for (const app of input.applications) {
     const name = componentOf(app);
     if (name === undefined) continue;
     decisions.set(
       name,
-      renders(name).then((r) => (r === undefined ? undefined : planComponentSeed(app, r, ctx))),
+      input.renderOf(name).then((r) => (r === undefined ? undefined : planComponentSeed(app, r, ctx))),
     );
   }
   const needed = new Set([...decisions.keys()].flatMap((n) => input.dependsOn(n)));
@@ -182,38 +183,6 @@ export async function seedComponents(
   );
   for (const l of left) log.info(`${l.component}: left to Argo CD's sync (${l.reason})`);
   return { seeded, left };
-}
-
-/** Each component's render as soon as it is in; undefined when it failed or none has its name. */
-function byComponent(
-  renders: readonly Promise<RenderedComponent>[],
-): (name: string) => Promise<RenderedComponent | undefined> {
-  const waiting = new Map<string, (r: RenderedComponent | undefined) => void>();
-  const landed = new Map<string, RenderedComponent>();
-  let settled = false;
-  for (const r of renders)
-    void r.then(
-      (x) => {
-        landed.set(x.component, x);
-        waiting.get(x.component)?.(x);
-      },
-      () => undefined,
-    );
-  void Promise.all(renders.map((r) => r.catch(() => undefined))).then(() => {
-    settled = true;
-    for (const resolve of waiting.values()) resolve(undefined);
-  });
-  return (name) => {
-    const done = landed.get(name);
-    if (done !== undefined || settled) return Promise.resolve(done);
-    return new Promise((resolve) => {
-      const before = waiting.get(name);
-      waiting.set(name, (r) => {
-        before?.(r);
-        resolve(r);
-      });
-    });
-  };
 }
 
 type LiveObjects = (o: KubeObject) => Promise<KubeObject | undefined>;
