@@ -4,15 +4,15 @@
  * costs about one GET).
  */
 
-/** Runs at most `n` of the given tasks at a time. */
-export function limiter(n: number): (task: () => Promise<void>) => Promise<void> {
+/** Runs at most `n` of the given tasks at a time; each call resolves to its task's result. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
   const queue: (() => void)[] = [];
-  return async (task) => {
+  return async <T>(task: () => Promise<T>): Promise<T> => {
     if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
     active++;
     try {
-      await task();
+      return await task();
     } finally {
       active--;
       queue.shift()?.();

@@ -163,7 +163,7 @@ export async function thawPrunedRetirements(
   log: Logger,
   opts: { timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<void> {
-  const frozen = [...(await readRetirements(kube))].filter(([, e]) => e.frozen === true).map(([app]) => app);
+  const frozen = frozenApps(await readRetirements(kube));
   const thawing: Promise<void>[] = [];
   await waitUntilEach(kube, APPLICATIONS_PATH, frozen, (a) => a === undefined || deleting(a), {
     ...opts,
@@ -221,9 +221,12 @@ export async function finishRetirements(
 export async function releaseHolds(kube: Kube): Promise<void> {
   const entries = await readRetirements(kube);
   for (const e of entries.values()) for (const ref of e.refs) await unhold(kube, ref);
-  const frozen = [...entries].filter(([, e]) => e.frozen === true).map(([app]) => app);
+  const frozen = frozenApps(entries);
   for (const a of await listApplications(kube)) if (frozen.includes(a.metadata?.name ?? '')) await thaw(kube, a);
 }
+
+const frozenApps = (entries: ReadonlyMap<string, Entry>): string[] =>
+  [...entries].filter(([, e]) => e.frozen === true).map(([app]) => app);
 
 const deleting = (a: KubeObject): boolean => a.metadata?.['deletionTimestamp'] !== undefined;
 /** As Go's strconv.ParseBool reads it, which is how Argo CD does. */

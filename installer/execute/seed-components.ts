@@ -229,19 +229,17 @@ async function applyCustom(kube: Kube, seed: ComponentSeed, c: ApplyContext): Pr
 async function applyAll(kube: Kube, live: LiveObjects, objects: readonly KubeObject[]): Promise<string | undefined> {
   const apply = limiter(12);
   const results = await Promise.all(
-    objects.map(async (o) => {
-      let why: string | undefined;
-      await apply(async () => {
+    objects.map((o) =>
+      apply(async (): Promise<string | undefined> => {
         const what = `${o.kind ?? '?'} ${o.metadata?.name ?? '?'}`;
         const existing = await live(o);
-        if (existing !== undefined && !mayApplyOver(existing, o)) why = `${what} exists and is not the installer's`;
-        else
-          await kube.apply(o, { fieldManager: ARGOCD_SSA_MANAGER, force: true }).catch((err: unknown) => {
-            why = `${what}: ${errorText(err)}`;
-          });
-      });
-      return why;
-    }),
+        if (existing !== undefined && !mayApplyOver(existing, o)) return `${what} exists and is not the installer's`;
+        return kube.apply(o, { fieldManager: ARGOCD_SSA_MANAGER, force: true }).then(
+          () => undefined,
+          (err: unknown) => `${what}: ${errorText(err)}`,
+        );
+      }),
+    ),
   );
   return results.find((r) => r !== undefined);
 }
