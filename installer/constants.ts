@@ -32,6 +32,8 @@ export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 export const ANNOTATION_REFRESH = 'argocd.argoproj.io/refresh';
 /** Argo CD's controller leaves an Application with this set to a true value alone (deletion included). */
 export const ANNOTATION_SKIP_RECONCILE = 'argocd.argoproj.io/skip-reconcile';
+/** Put on a CRD and taken off again at once: the CRD event makes Argo CD reload its API schema. */
+export const ANNOTATION_SCHEMA_RELOAD = 'kubeflow-gitops.io/reload-argocd-schema';
 /** Marks a Secret as an Argo CD repository credential. */
 export const LABEL_SECRET_TYPE = 'argocd.argoproj.io/secret-type';
 

@@ -5,6 +5,7 @@
  */
 import {
   ANNOTATION_REFRESH,
+  ANNOTATION_SCHEMA_RELOAD,
   ARGOCD_API_VERSION,
   ARGOCD_NAMESPACE,
   IN_CLUSTER,
@@ -13,10 +14,12 @@ import {
   RESOURCES_FINALIZER,
   TOOL,
 } from '../constants.js';
+import { crdServing } from '../plan/crds-ahead.js';
 import { DEFAULT_TRACKING, type ArgoTracking } from '../plan/seed-components.js';
 import { KubeApiError, collectionPath, type Kube, type KubeObject, type ObjectRef } from './kube.js';
 
 const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;
+const CRDS = { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' } as const;
 
 /** The ref of an Application in Argo CD's namespace. */
 export const applicationRef = (name: string): ObjectRef => ({
@@ -54,6 +57,28 @@ export async function refreshApplication(kube: Kube, name: string): Promise<void
   await kube
     .mergePatch(applicationRef(name), { metadata: { annotations: { [ANNOTATION_REFRESH]: 'normal' } } })
     .catch(() => undefined);
+}
+
+/**
+ * Makes Argo CD reload the API schema its cluster cache compares with, when it lacks a kind the API
+ * server serves (watch/assess-application.ts, schemaLackingOf). gitops-engine reloads that schema on
+ * every CRD event and on nothing else Argo CD exposes without its API server, so this puts an
+ * annotation on the CRD serving the kind and takes it off again: two events, nothing left on the CRD.
+ * Returns false, touching nothing, when no Established CRD serves the kind (Argo CD is then right).
+ */
+export async function reloadArgoSchema(
+  kube: Kube,
+  gvk: { readonly group: string; readonly version: string; readonly kind: string },
+): Promise<boolean> {
+  const crd = crdServing(await kube.list(CRDS).catch(() => []), gvk);
+  const name = crd?.metadata?.name;
+  if (name === undefined) return false;
+  const ref = { apiVersion: CRDS.apiVersion, kind: 'CustomResourceDefinition', name };
+  const mark = (value: string | null) =>
+    kube.mergePatch(ref, { metadata: { annotations: { [ANNOTATION_SCHEMA_RELOAD]: value } } });
+  await mark(new Date().toISOString());
+  await mark(null);
+  return true;
 }
 
 /**

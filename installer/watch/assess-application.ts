@@ -86,6 +86,17 @@ export interface ComponentState {
    * unknown): nothing it does by itself changes that, so a root in this state ends the wait at once.
    */
   readonly repoUnreachable?: boolean;
+  /**
+   * Argo CD cannot compare because the API schema its cluster cache holds lacks a kind the
+   * Application uses (see schemaLackingOf): the API server may serve it by now.
+   */
+  readonly schemaLacks?: GroupVersionKind | undefined;
+}
+
+export interface GroupVersionKind {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
 }
 
 /**
@@ -97,8 +108,26 @@ export interface ComponentState {
 const REPO_UNREACHABLE =
   /repository not found|authentication required|authentication failed|unable to resolve|could not resolve host|no such host|connection refused|permission denied \(publickey\)|ssh: handshake failed/i;
 
+/**
+ * gitops-engine's structured-merge diff looks each kind up in the OpenAPI schema its cluster cache
+ * loaded, and reloads that schema only on a CRD event. Loaded while the API server had not yet
+ * published a new CRD's schema (it does so just after the CRD is Established, and again for every CRD
+ * after it restarts), it lacks that kind until the next CRD event: "error calculating structured merge
+ * diff: unable to resolve parseableType for GroupVersionKind: cert-manager.io/v1, Kind=ClusterIssuer".
+ */
+const SCHEMA_LACKS =
+  /unable to resolve parseableType for GroupVersionKind: ([^/\s,]*)\/([^/\s,]+), Kind=([A-Za-z0-9]+)/;
+
+export function schemaLackingOf(condition: { type?: string; message?: string }): GroupVersionKind | undefined {
+  if (condition.type !== 'ComparisonError') return undefined;
+  const m = SCHEMA_LACKS.exec(condition.message ?? '');
+  return m ? { group: m[1] ?? '', version: m[2] ?? '', kind: m[3] ?? '' } : undefined;
+}
+
 export const isRepoUnreachable = (condition: { type?: string; message?: string }): boolean =>
-  condition.type === 'ComparisonError' && REPO_UNREACHABLE.test(condition.message ?? '');
+  condition.type === 'ComparisonError' &&
+  REPO_UNREACHABLE.test(condition.message ?? '') &&
+  schemaLackingOf(condition) === undefined;
 
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
 
@@ -134,12 +163,15 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
     (c) => c.type?.endsWith('Error') === true && (c.type !== 'SyncError' || ourOperation),
   );
   if (errors.length > 0) {
+    const lacking = errors.map(schemaLackingOf);
+    const schemaLacks = lacking.every((g) => g !== undefined) ? lacking[0] : undefined;
     return {
       ...base,
       phase: 'failed',
       reason: errors.map((c) => `${c.type ?? ''}: ${firstLine(c.message)}`).join('; '),
       problems: syncFailures(app).concat(resourceProblems(app)),
       ...(errors.some(isRepoUnreachable) ? { repoUnreachable: true } : {}),
+      ...(schemaLacks ? { schemaLacks } : {}),
     };
   }
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {

@@ -3,7 +3,7 @@
  * decisions are the pure machine's (wait-machine.ts); this driver feeds it the Application watch, a
  * one-second tick, the abort signal and the API server's answers, and carries out its actions.
  */
-import { refreshApplication } from '../systems/argocd.js';
+import { refreshApplication, reloadArgoSchema } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { ComponentState } from './assess-application.js';
 import {
@@ -93,6 +93,13 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
                 generation: a.generation,
                 present: live !== undefined,
               });
+            });
+          return;
+        case 'reload-schema':
+          void reloadArgoSchema(kube, a.gvk)
+            .catch(() => false)
+            .then((served) => {
+              dispatch({ kind: 'schema', component: a.component, gvk: a.gvk, served });
             });
           return;
         case 'report':

@@ -17,6 +17,7 @@ import {
   type AppResource,
   type ArgoApplication,
   type ComponentState,
+  type GroupVersionKind,
 } from './assess-application.js';
 import {
   comparedDuringWait,
@@ -26,6 +27,7 @@ import {
   nextRefresh,
   repoUnreachableNote,
   rootWaitNote,
+  schemaNote,
   staleCrdNote,
   type Draft,
   type WaitOutcome,
@@ -49,6 +51,8 @@ export type WaitEvent =
     }
   /** The answer to `check-object`: whether the API server has the object the sync waits for. */
   | { readonly kind: 'object'; readonly component: string; readonly generation: number; readonly present: boolean }
+  /** The answer to `reload-schema`: whether the API server serves the kind (and Argo CD was made to reload). */
+  | { readonly kind: 'schema'; readonly component: string; readonly gvk: GroupVersionKind; readonly served: boolean }
   | { readonly kind: 'interrupted' }
   | { readonly kind: 'watch-failed'; readonly error: Error };
 
@@ -62,6 +66,11 @@ export type WaitAction =
    */
   | { readonly kind: 'check-crds'; readonly component: string; readonly generation: number; readonly crds: string[] }
   | { readonly kind: 'check-object'; readonly component: string; readonly generation: number; readonly ref: ObjectRef }
+  /**
+   * If the API server serves this kind from an Established CRD, make Argo CD reload its API schema
+   * (a CRD event is what reloads it); the answer comes back as a `schema` event.
+   */
+  | { readonly kind: 'reload-schema'; readonly component: string; readonly gvk: GroupVersionKind }
   /** A component's state changed in what the task list shows (phase, reason, healthy count). */
   | { readonly kind: 'report'; readonly name: string; readonly state: ComponentState }
   | { readonly kind: 'note'; readonly message: string }
@@ -111,6 +120,9 @@ export function step(state: WaitState, event: WaitEvent, now: number): Step {
     case 'object':
       objectAnswered(d, out, event, now);
       break;
+    case 'schema':
+      schemaAnswered(d, out, event, now);
+      break;
     case 'interrupted':
       finish(d, out, { kind: 'interrupted' });
       break;
@@ -140,8 +152,14 @@ function update(d: Draft, out: WaitAction[], name: string, state: ComponentState
       out.push({ kind: 'check-crds', component: name, generation, crds });
     } else if (state.awaitsMissing !== undefined) {
       out.push({ kind: 'check-object', component: name, generation, ref: awaitedRef(state.awaitsMissing) });
+    } else if (state.schemaLacks !== undefined) {
+      lacksSchema(d, out, name, state.schemaLacks, now);
     } else startFailing(d, out, name, now);
   } else d.failingSince.delete(name);
+  if (state.schemaLacks === undefined) {
+    d.schemaServed.delete(name);
+    d.schemaReloads.delete(name);
+  }
   if (prev?.phase !== state.phase || prev.reason !== state.reason || prev.resources.healthy !== state.resources.healthy)
     out.push({ kind: 'report', name, state });
   evaluate(d, out, now);
@@ -219,7 +237,7 @@ function evaluate(d: Draft, out: WaitAction[], now: number): void {
  * off (see nextRefresh). Without this it waits for its next self-heal attempt, which backs off to 5 min.
  */
 function nudge(d: Draft, out: WaitAction[], name: string, s: ComponentState | undefined, now: number): void {
-  if (!s || !(crdOnly(s) || s.recheck === true)) return;
+  if (!s || !(crdOnly(s) || s.recheck === true || d.schemaServed.has(name))) return;
   const next = nextRefresh(d.refreshedAt.get(name), now);
   if (next === undefined) return;
   d.refreshedAt.set(name, next);
@@ -292,6 +310,35 @@ function objectAnswered(d: Draft, out: WaitAction[], e: Extract<WaitEvent, { kin
   }
   if (e.component === d.plan.root) d.rootAwaitedPresent = true;
   d.failingSince.delete(e.component);
+  out.push({ kind: 'refresh', name: e.component });
+}
+
+/**
+ * Argo CD's API schema lacks a kind the component uses (assess-application.ts, schemaLackingOf):
+ * make it reload the schema, at once and then backing off like a refresh while the error stays. Between
+ * reloads the last answer holds: a kind the API server serves keeps the component waiting (its timeout
+ * bounds that), one it does not is a failure.
+ */
+function lacksSchema(d: Draft, out: WaitAction[], name: string, gvk: GroupVersionKind, now: number): void {
+  const next = nextRefresh(d.schemaReloads.get(name), now);
+  if (next !== undefined) {
+    d.schemaReloads.set(name, next);
+    out.push({ kind: 'reload-schema', component: name, gvk });
+  } else if (!d.schemaServed.has(name)) startFailing(d, out, name, now);
+}
+
+function schemaAnswered(d: Draft, out: WaitAction[], e: Extract<WaitEvent, { kind: 'schema' }>, now: number): void {
+  if (d.states.get(e.component)?.schemaLacks === undefined) return;
+  if (!e.served) {
+    d.schemaServed.delete(e.component);
+    startFailing(d, out, e.component, now);
+    return;
+  }
+  if (!d.schemaServed.has(e.component)) out.push({ kind: 'note', message: schemaNote(e.component, e.gvk) });
+  d.schemaServed.add(e.component);
+  d.failingSince.delete(e.component);
+  // Argo CD reloads as it handles the CRD events the driver caused, moments after this answer; the
+  // refresh may still find the old schema, and nudge asks again, backing off, while the error stays.
   out.push({ kind: 'refresh', name: e.component });
 }
 

@@ -2,7 +2,7 @@
  * The state of the wait-machine, what it is built from, and the pure helpers it decides with. The
  * state is plain data: `step` never changes the state it is given (it works on a copy, see draftOf).
  */
-import type { ComponentState } from './assess-application.js';
+import type { ComponentState, GroupVersionKind } from './assess-application.js';
 
 /** What to wait for, and for how long: fixed for one wait. */
 export interface WaitPlan {
@@ -67,6 +67,10 @@ export interface WaitState {
   readonly established: ReadonlySet<string>;
   /** The API server has the object the root's running sync waits for: Argo CD is only behind. */
   readonly rootAwaitedPresent: boolean;
+  /** When Argo CD was last made to reload its API schema for a component (see schemaAnswered). */
+  readonly schemaReloads: ReadonlyMap<string, Refreshed>;
+  /** Components whose kind Argo CD's schema lacks but the API server serves: Argo CD is only behind. */
+  readonly schemaServed: ReadonlySet<string>;
 }
 
 export function initialWaitState(plan: WaitPlan, now: number): WaitState {
@@ -91,6 +95,8 @@ export function initialWaitState(plan: WaitPlan, now: number): WaitState {
     staleNoted: new Set(),
     established: new Set(),
     rootAwaitedPresent: false,
+    schemaReloads: new Map(),
+    schemaServed: new Set(),
   };
 }
 
@@ -116,6 +122,8 @@ export interface Draft {
   readonly staleNoted: Set<string>;
   readonly established: Set<string>;
   rootAwaitedPresent: boolean;
+  readonly schemaReloads: Map<string, Refreshed>;
+  readonly schemaServed: Set<string>;
 }
 
 export function draftOf(s: WaitState): Draft {
@@ -129,6 +137,8 @@ export function draftOf(s: WaitState): Draft {
     refreshedAt: new Map(s.refreshedAt),
     staleNoted: new Set(s.staleNoted),
     established: new Set(s.established),
+    schemaReloads: new Map(s.schemaReloads),
+    schemaServed: new Set(s.schemaServed),
   };
 }
 
@@ -178,3 +188,6 @@ export const repoUnreachableNote = (root: string, repoURL: string | undefined, r
 
 export const staleCrdNote = (component: string, crds: readonly string[]): string =>
   `${component}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`;
+
+export const schemaNote = (component: string, gvk: GroupVersionKind): string =>
+  `${component}: Argo CD's cached API schema lacks ${gvk.kind} (${gvk.group}/${gvk.version}), which the API server serves (Argo CD loaded it before the API server published that CRD); touched the CRD so that Argo CD reloads it`;

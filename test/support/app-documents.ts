@@ -59,3 +59,19 @@ export function crdNotEstablished(name: string, crd: string, health = 'Degraded'
   );
   return doc;
 }
+
+/**
+ * The comparison-error capture with the condition Argo CD v3.5.1 wrote in CI (2026-12-03) when its
+ * cached API schema lacked a CRD's kind: sync Unknown, the last sync and health as they were.
+ */
+export function schemaLacking(name: string, gvk = 'cert-manager.io/v1, Kind=ClusterIssuer'): AppDocument {
+  const doc = appAt('comparison-error', name);
+  const status = doc.status ?? {};
+  status.conditions = [
+    {
+      type: 'ComparisonError',
+      message: `Failed to compare desired state to live state: failed to calculate diff: error calculating structured merge diff: unable to resolve parseableType for GroupVersionKind: ${gvk}`,
+    },
+  ];
+  return doc;
+}

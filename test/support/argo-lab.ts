@@ -35,6 +35,8 @@ export interface AppOptions {
   /** Automated sync (prune) unless false. */
   readonly automated?: boolean;
   readonly retryLimit?: number;
+  /** Sync options beside CreateNamespace=true. */
+  readonly syncOptions?: readonly string[];
 }
 
 export type LiveApp = ArgoApplication & KubeObject;
@@ -139,7 +141,7 @@ export class ArgoLab {
         destination: { server: 'https://kubernetes.default.svc', namespace: o.namespace },
         syncPolicy: {
           ...(o.automated === false ? {} : { automated: { prune: true } }),
-          syncOptions: ['CreateNamespace=true'],
+          syncOptions: ['CreateNamespace=true', ...(o.syncOptions ?? [])],
           ...(o.retryLimit !== undefined
             ? { retry: { limit: o.retryLimit, backoff: { duration: '1s', factor: 1, maxDuration: '1s' } } }
             : {}),

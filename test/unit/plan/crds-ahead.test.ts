@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crdsToApply, isEstablished } from '../../../installer/plan/crds-ahead.js';
+import { crdServing, crdsToApply, isEstablished } from '../../../installer/plan/crds-ahead.js';
 import { refreshStamp } from '../../../installer/systems/argocd.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 import { readFileSync } from 'node:fs';
@@ -75,6 +75,32 @@ describe('isEstablished', () => {
       false,
     );
     expect(isEstablished(undefined)).toBe(false);
+  });
+});
+
+describe('crdServing', () => {
+  const served = (name: string, kind: string, versions: [string, boolean][], established = true) => ({
+    metadata: { name },
+    spec: { group: 'cert-manager.io', names: { kind }, versions: versions.map(([n, s]) => ({ name: n, served: s })) },
+    status: { conditions: [{ type: 'Established', status: established ? 'True' : 'False' }] },
+  });
+  const gvk = { group: 'cert-manager.io', version: 'v1', kind: 'ClusterIssuer' };
+
+  it('finds the Established CRD serving that group, version and kind', () => {
+    const crds = [
+      served('issuers.cert-manager.io', 'Issuer', [['v1', true]]),
+      served('clusterissuers.cert-manager.io', 'ClusterIssuer', [
+        ['v1alpha2', false],
+        ['v1', true],
+      ]),
+    ];
+    expect(crdServing(crds, gvk)?.metadata.name).toBe('clusterissuers.cert-manager.io');
+  });
+
+  it('finds none when the version is not served or the CRD is not Established', () => {
+    expect(crdServing([served('c', 'ClusterIssuer', [['v1', false]])], gvk)).toBeUndefined();
+    expect(crdServing([served('c', 'ClusterIssuer', [['v1', true]], false)], gvk)).toBeUndefined();
+    expect(crdServing([] as ReturnType<typeof served>[], gvk)).toBeUndefined();
   });
 });
 
