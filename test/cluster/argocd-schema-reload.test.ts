@@ -71,6 +71,10 @@ describe.skipIf(skip)("Argo CD's API schema reloaded on demand", () => {
       namespace: NAME,
       syncOptions: ['ServerSideApply=true'],
     });
+    await l.waitFor(NAME, (a) => a.status?.operationState?.phase === 'Succeeded');
+    // Argo CD keeps the CRD's health from before it was Established until it compares again (see
+    // docs/watching.md, new CRDs): ask for that comparison rather than wait for its 2-minute poll.
+    await l.refresh(NAME);
     await l.waitFor(NAME, (a) => assessApplication(a, sha).phase === 'ready');
   });
   afterAll(async () => {
