@@ -3,6 +3,8 @@
  * peak memory of the process set, then the environment to use it.
  */
 import { ComponentFailedError, LocalClusterError } from '../test/local-cluster/errors.js';
+import { buildAll } from '../test/local-cluster/build.js';
+import { argocdVersion } from '../test/local-cluster/config.js';
 import { down, envLines, status, up } from '../test/local-cluster/lifecycle.js';
 
 async function main(cmd: string | undefined): Promise<number> {
@@ -18,6 +20,12 @@ async function main(cmd: string | undefined): Promise<number> {
       console.log(`logs: ${r.info.logsDir}`);
       console.log(`git server: ${r.info.gitUrl}`);
       for (const l of envLines(r.info)) console.log(l);
+      return 0;
+    }
+    case 'build': {
+      // Only the binaries `up` needs, without starting anything (the cluster tier builds them ahead).
+      const r = await buildAll(argocdVersion());
+      if (r.cached.length > 0) console.log(`build: cached ${r.cached.join(', ')}`);
       return 0;
     }
     case 'down':
@@ -41,7 +49,7 @@ async function main(cmd: string | undefined): Promise<number> {
       return 0;
     }
     default:
-      console.error('usage: scripts/local-cluster up|down|status|env');
+      console.error('usage: scripts/local-cluster up|build|down|status|env');
       return 2;
   }
 }

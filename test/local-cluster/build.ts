@@ -18,6 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { fixturesDir } from '../support/fixtures.js';
 import {
   KUBERNETES_BUILD_DATE,
@@ -229,9 +230,49 @@ export function goAvailable(): boolean {
   }
 }
 
-/** Builds every binary whose stamp is stale; prints per-binary seconds. */
-/** Builds every binary of `version`'s set whose stamp is stale; prints per-binary seconds. */
+/**
+ * Several processes (the tier's prebuild, `up`) may want the same binaries, so one builds at a time.
+ * The holder refreshes the lock while it runs; a killed one's goes stale after this long (generous: the
+ * prebuild runs at the lowest CPU priority).
+ */
+const BUILD_LOCK_STALE_MS = 120_000;
+/** The longest a build waits for another process's: a whole cold build with the cores shared. */
+const BUILD_LOCK_WAIT_S = 45 * 60;
+
+/**
+ * Builds every binary of `version`'s set whose stamp is stale; prints per-binary seconds. One process
+ * builds at a time (a lock in the cache folder): another waits, then finds the binaries fresh.
+ */
 export async function buildAll(version: ArgocdVersion, log: (msg: string) => void = console.log): Promise<BuildReport> {
+  mkdirSync(cacheDir(), { recursive: true });
+  const options = {
+    realpath: false,
+    lockfilePath: join(cacheDir(), 'build.lock'),
+    stale: BUILD_LOCK_STALE_MS,
+    // The default throws from a timer; a holder that lost its lock still finishes its build.
+    onCompromised: (err: Error) => {
+      log(`build lock lost: ${err.message}`);
+    },
+  };
+  let release: () => Promise<void>;
+  try {
+    release = await lock(cacheDir(), { ...options, retries: 0 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+    log(`waiting for the build another process runs (lock ${options.lockfilePath})`);
+    release = await lock(cacheDir(), {
+      ...options,
+      retries: { retries: BUILD_LOCK_WAIT_S, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
+    });
+  }
+  try {
+    return await buildStale(version, log);
+  } finally {
+    await release();
+  }
+}
+
+async function buildStale(version: ArgocdVersion, log: (msg: string) => void): Promise<BuildReport> {
   const logs = join(cacheDir(), 'build-logs');
   mkdirSync(logs, { recursive: true });
   const report: BuildReport = { built: [], cached: [] };
