@@ -24,8 +24,6 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['test/cluster/**/*.test.ts'],
-          // Starts a cold machine's Go builds while the other tiers run (see the file).
-          globalSetup: ['test/local-cluster/prebuild.ts'],
           // One control plane serves the whole tier; its tests run one file at a time.
           fileParallelism: false,
           maxWorkers: 1,
