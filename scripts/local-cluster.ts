@@ -23,7 +23,7 @@ async function main(cmd: string | undefined): Promise<number> {
       return 0;
     }
     case 'build': {
-      // Only the binaries `up` needs, without starting anything (the cluster tier builds them ahead).
+      // Only the binaries `up` needs, without starting anything (to build ahead, e.g. a CI cache step).
       const r = await buildAll(argocdVersion());
       if (r.cached.length > 0) console.log(`build: cached ${r.cached.join(', ')}`);
       return 0;

@@ -3,8 +3,9 @@
  * decisions are the pure machine's (wait-machine.ts); this driver feeds it the Application watch, a
  * one-second tick, the abort signal and the API server's answers, and carries out its actions.
  */
+import { isEstablished } from '../plan/crds-ahead.js';
 import { refreshApplication, reloadArgoSchema } from '../systems/argocd.js';
-import type { Kube, KubeObject } from '../systems/kube.js';
+import type { Kube } from '../systems/kube.js';
 import type { ComponentState } from './assess-application.js';
 import {
   initialWaitState,
@@ -33,19 +34,14 @@ export interface WaitResult {
   readonly watch: ApplicationWatch['stats'];
 }
 
-interface CrdObject extends KubeObject {
-  status?: { conditions?: { type: string; status: string }[] };
-}
-
 /** Whether the API server has each CRD Established; one it cannot read is not. */
 async function establishedCrds(kube: Kube, names: readonly string[]) {
   return Promise.all(
     names.map(async (name) => {
       const c = await kube
-        .get<CrdObject>({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })
+        .get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })
         .catch(() => undefined);
-      const established = c?.status?.conditions?.some((x) => x.type === 'Established' && x.status === 'True') === true;
-      return { name, established };
+      return { name, established: isEstablished(c) };
     }),
   );
 }

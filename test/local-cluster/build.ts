@@ -231,9 +231,9 @@ export function goAvailable(): boolean {
 }
 
 /**
- * Several processes (the tier's prebuild, `up`) may want the same binaries, so one builds at a time.
- * The holder refreshes the lock while it runs; a killed one's goes stale after this long (generous: the
- * prebuild runs at the lowest CPU priority).
+ * Several processes (a test run's `up`, `npm run demo`, `local-cluster build`) may want the same
+ * binaries, so one builds at a time. The holder refreshes the lock while it runs; a killed one's goes
+ * stale after this long (generous: a holder busy on 2 shared cores may refresh late).
  */
 const BUILD_LOCK_STALE_MS = 120_000;
 /** The longest a build waits for another process's: a whole cold build with the cores shared. */
