@@ -19,7 +19,7 @@ export interface WatchStream {
   sendRaw(text: string): void;
   /** The server ends the watch cleanly, as it does at `timeoutSeconds`. */
   end(): void;
-  /** The connection drops: the socket is destroyed without ending the chunked body. */
+  /** The connection drops after what was written, without the end of the chunked body. */
   cut(): void;
   /** Resolves when the connection is closed, by either side (the client aborting its watch). */
   readonly closed: Promise<void>;
@@ -106,7 +106,10 @@ export async function startWatchProtocolServer(token = 'loopback-token'): Promis
             res.end();
           },
           cut() {
-            req.socket.destroy();
+            // What was written still goes out (half an event, say), then the connection closes
+            // without the chunked body's end.
+            const socket = req.socket;
+            socket.end(() => socket.destroy());
           },
           closed,
         };
