@@ -15,6 +15,8 @@ import {
 
 const T0 = Date.UTC(2026, 0, 1);
 const app = (name: string, rv: string): KubeObject => ({ metadata: { name, resourceVersion: rv } });
+const changed = (a: KubeObject) => ({ kind: 'change', name: a.metadata?.name, app: a });
+const gone = (name: string) => ({ kind: 'change', name, app: undefined });
 
 function supervisor(silenceMs?: number) {
   let state: SupervisorState = initialSupervisorState({ namespace: 'argocd', silenceMs }, T0);
@@ -44,6 +46,16 @@ function supervisor(silenceMs?: number) {
     failed(code: number | undefined, message = '') {
       return this.send({ kind: 'watch-ended', attempt: state.attempt, end: { kind: 'failed', code, message } });
     },
+    /** The scheduled retry falls due. */
+    retry() {
+      return this.send({ kind: 'retry-due', attempt: state.attempt });
+    },
+    ended(kind: 'closed' | 'aborted') {
+      return this.send({ kind: 'watch-ended', attempt: state.attempt, end: { kind } });
+    },
+    listFailed(code: number | undefined, message: string, reason?: string) {
+      return this.send({ kind: 'list-failed', attempt: state.attempt, code, reason, message });
+    },
   };
 }
 
@@ -60,7 +72,7 @@ describe('watch supervisor: list, then watch', () => {
     s.send({ kind: 'start' });
     const actions = s.at(2_000).send({ kind: 'listed', attempt: 1, items: [app('a', '3')], resourceVersion: '10' });
     expect(actions).toEqual([
-      { kind: 'change', name: 'a', app: app('a', '3') },
+      changed(app('a', '3')),
       { kind: 'synced' },
       { kind: 'watch', attempt: 2, resourceVersion: '10' },
     ]);
@@ -69,12 +81,8 @@ describe('watch supervisor: list, then watch', () => {
 
   it('an ADDED or MODIFIED Application is reported and moves the resourceVersion', () => {
     const s = supervisor().watching();
-    expect(s.event({ type: 'ADDED', object: app('b', '11') })).toEqual([
-      { kind: 'change', name: 'b', app: app('b', '11') },
-    ]);
-    expect(s.event({ type: 'MODIFIED', object: app('b', '12') })).toEqual([
-      { kind: 'change', name: 'b', app: app('b', '12') },
-    ]);
+    expect(s.event({ type: 'ADDED', object: app('b', '11') })).toEqual([changed(app('b', '11'))]);
+    expect(s.event({ type: 'MODIFIED', object: app('b', '12') })).toEqual([changed(app('b', '12'))]);
     expect(s.state).toMatchObject({ resourceVersion: '12', names: ['b'] });
   });
 
@@ -86,42 +94,34 @@ describe('watch supervisor: list, then watch', () => {
 
   it('a DELETED Application is reported gone', () => {
     const s = supervisor().watching([app('a', '3')]);
-    expect(s.event({ type: 'DELETED', object: app('a', '13') })).toEqual([
-      { kind: 'change', name: 'a', app: undefined },
-    ]);
+    expect(s.event({ type: 'DELETED', object: app('a', '13') })).toEqual([gone('a')]);
     expect(s.state).toMatchObject({ resourceVersion: '13', names: [] });
   });
 
   it('a server that ends the watch, or an abort it did not ask for, resumes from the last resourceVersion at once', () => {
     const s = supervisor().watching();
     s.event({ type: 'ADDED', object: app('a', '11') });
-    expect(s.send({ kind: 'watch-ended', attempt: 2, end: { kind: 'closed' } })).toEqual([
-      { kind: 'watch', attempt: 3, resourceVersion: '11' },
-    ]);
-    expect(s.send({ kind: 'watch-ended', attempt: 3, end: { kind: 'aborted' } })).toEqual([
-      { kind: 'watch', attempt: 4, resourceVersion: '11' },
-    ]);
+    expect(s.ended('closed')).toEqual([{ kind: 'watch', attempt: 3, resourceVersion: '11' }]);
+    expect(s.ended('aborted')).toEqual([{ kind: 'watch', attempt: 4, resourceVersion: '11' }]);
     expect(s.state.stats).toEqual({ lists: 1, watches: 3, restarts: 0 });
   });
 
   it('a list without a resourceVersion is watched from now, and relisted when that watch ends', () => {
     const s = supervisor().watching([], '');
-    expect(s.send({ kind: 'watch-ended', attempt: 2, end: { kind: 'closed' } })).toEqual([
-      { kind: 'list', attempt: 3 },
-    ]);
+    expect(s.ended('closed')).toEqual([{ kind: 'list', attempt: 3 }]);
   });
 });
 
 describe('watch supervisor: 410 Gone relists', () => {
   it('as an ERROR event: aborts the watch and lists at once', () => {
     const s = supervisor().watching([app('a', '3'), app('b', '4')]);
-    const gone = { type: 'ERROR', object: { code: 410, message: 'too old resource version' } } as const;
-    expect(s.event(gone)).toEqual([{ kind: 'abort' }, { kind: 'list', attempt: 3 }]);
+    const expired = { type: 'ERROR', object: { code: 410, message: 'too old resource version' } } as const;
+    expect(s.event(expired)).toEqual([{ kind: 'abort' }, { kind: 'list', attempt: 3 }]);
     expect(s.state.resourceVersion).toBe('');
     // The relist is the truth: what it lacks went away while the watch was behind.
     expect(s.send({ kind: 'listed', attempt: 3, items: [app('b', '20')], resourceVersion: '21' })).toEqual([
-      { kind: 'change', name: 'b', app: app('b', '20') },
-      { kind: 'change', name: 'a', app: undefined },
+      changed(app('b', '20')),
+      gone('a'),
       { kind: 'watch', attempt: 4, resourceVersion: '21' },
     ]);
     expect(s.state.stats).toEqual({ lists: 2, watches: 2, restarts: 0 });
@@ -147,9 +147,7 @@ describe('watch supervisor: backoff', () => {
       const actions = s.failed(500, 'Internal Server Error');
       const retry = actions.find((a) => a.kind === 'retry-after');
       delays.push(retry?.afterMs ?? -1);
-      expect(s.send({ kind: 'retry-due', attempt: s.state.attempt })).toEqual([
-        { kind: 'watch', attempt: s.state.attempt, resourceVersion: '10' },
-      ]);
+      expect(s.retry()).toEqual([{ kind: 'watch', attempt: s.state.attempt, resourceVersion: '10' }]);
     }
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
     expect(s.state.stats.restarts).toBe(7);
@@ -161,16 +159,16 @@ describe('watch supervisor: backoff', () => {
       { kind: 'note', message: 'watch failed: Internal Server Error; reconnecting in 1s' },
       { kind: 'retry-after', attempt: 2, afterMs: 1_000 },
     ]);
-    s.send({ kind: 'retry-due', attempt: 2 });
+    s.retry();
     expect(s.failed(502)[0]).toEqual({ kind: 'note', message: 'watch failed: 502; reconnecting in 2s' });
   });
 
   it('any watch event starts the backoff over', () => {
     const s = supervisor().watching();
     s.failed(500);
-    s.send({ kind: 'retry-due', attempt: 2 });
+    s.retry();
     s.failed(500);
-    s.send({ kind: 'retry-due', attempt: 3 });
+    s.retry();
     s.event({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '15' } } });
     expect(s.failed(undefined, 'Premature close')).toEqual([
       { kind: 'note', message: 'watch failed: Premature close; reconnecting in 1s' },
@@ -181,15 +179,13 @@ describe('watch supervisor: backoff', () => {
   it('a failed list (5xx or unreachable) lists again after the backoff; a successful list does not reset it', () => {
     const s = supervisor();
     s.send({ kind: 'start' });
-    expect(
-      s.send({ kind: 'list-failed', attempt: 1, code: 503, reason: 'ServiceUnavailable', message: 'busy' }),
-    ).toEqual([
+    expect(s.listFailed(503, 'busy', 'ServiceUnavailable')).toEqual([
       { kind: 'note', message: 'listing Applications failed: busy; reconnecting in 1s' },
       { kind: 'retry-after', attempt: 1, afterMs: 1_000 },
     ]);
-    expect(s.send({ kind: 'retry-due', attempt: 1 })).toEqual([{ kind: 'list', attempt: 2 }]);
-    s.send({ kind: 'list-failed', attempt: 2, message: 'cannot reach the Kubernetes API' });
-    s.send({ kind: 'retry-due', attempt: 2 });
+    expect(s.retry()).toEqual([{ kind: 'list', attempt: 2 }]);
+    s.listFailed(undefined, 'cannot reach the Kubernetes API');
+    s.retry();
     s.send({ kind: 'listed', attempt: 3, items: [], resourceVersion: '10' });
     expect(s.failed(500)[1]).toEqual({ kind: 'retry-after', attempt: 4, afterMs: 4_000 });
   });
@@ -197,7 +193,7 @@ describe('watch supervisor: backoff', () => {
   it('a failed watch with no resourceVersion to resume from lists when its retry is due', () => {
     const s = supervisor().watching([], '');
     s.failed(500);
-    expect(s.send({ kind: 'retry-due', attempt: 2 })).toEqual([{ kind: 'list', attempt: 3 }]);
+    expect(s.retry()).toEqual([{ kind: 'list', attempt: 3 }]);
   });
 });
 
@@ -244,14 +240,14 @@ describe('watch supervisor: fatal answers', () => {
     ]);
     expect(s.state.phase).toBe('failed');
     expect(s.at(600_000).send({ kind: 'tick' })).toEqual([]);
-    expect(s.send({ kind: 'retry-due', attempt: s.state.attempt })).toEqual([]);
+    expect(s.retry()).toEqual([]);
   });
 
   it('a list refused with 401 or 403 is fatal with the server message', () => {
     const s = supervisor();
     s.send({ kind: 'start' });
     const refused = 'applications.argoproj.io is forbidden: User "dev" cannot list resource "applications"';
-    expect(s.send({ kind: 'list-failed', attempt: 1, code: 403, reason: 'Forbidden', message: refused })).toEqual([
+    expect(s.listFailed(403, refused, 'Forbidden')).toEqual([
       { kind: 'fatal', code: 403, reason: 'Forbidden', message: refused },
     ]);
   });
@@ -259,15 +255,9 @@ describe('watch supervisor: fatal answers', () => {
   it('a list answered 404 says Argo CD Applications are not served there', () => {
     const s = supervisor();
     s.send({ kind: 'start' });
-    expect(
-      s.send({ kind: 'list-failed', attempt: 1, code: 404, reason: 'NotFound', message: '404 page not found' }),
-    ).toEqual([
-      {
-        kind: 'fatal',
-        code: 404,
-        reason: 'NotFound',
-        message: 'Argo CD Applications are not served in namespace argocd: is Argo CD installed?',
-      },
+    const message = 'Argo CD Applications are not served in namespace argocd: is Argo CD installed?';
+    expect(s.listFailed(404, '404 page not found', 'NotFound')).toEqual([
+      { kind: 'fatal', code: 404, reason: 'NotFound', message },
     ]);
   });
 });
@@ -277,7 +267,7 @@ describe('watch supervisor: stale answers and stop', () => {
     const s = supervisor().watching();
     expect(s.send({ kind: 'listed', attempt: 1, items: [app('a', '1')], resourceVersion: '1' })).toEqual([]);
     expect(s.send({ kind: 'listed', attempt: 2, items: [app('a', '1')], resourceVersion: '1' })).toEqual([]);
-    expect(s.send({ kind: 'retry-due', attempt: 2 })).toEqual([]);
+    expect(s.retry()).toEqual([]);
     expect(s.send({ kind: 'list-failed', attempt: 2, code: 403, message: 'no' })).toEqual([]);
     expect(s.state).toMatchObject({ phase: 'watching', resourceVersion: '10', names: [] });
   });
@@ -285,7 +275,7 @@ describe('watch supervisor: stale answers and stop', () => {
   it('stop aborts a watch, and nothing happens afterwards', () => {
     const s = supervisor().watching();
     expect(s.send({ kind: 'stop' })).toEqual([{ kind: 'abort' }]);
-    expect(s.send({ kind: 'watch-ended', attempt: 2, end: { kind: 'aborted' } })).toEqual([]);
+    expect(s.ended('aborted')).toEqual([]);
     expect(s.event({ type: 'ADDED', object: app('a', '11') })).toEqual([]);
   });
 
@@ -293,6 +283,7 @@ describe('watch supervisor: stale answers and stop', () => {
     const s = supervisor().watching();
     s.failed(500);
     expect(s.send({ kind: 'stop' })).toEqual([{ kind: 'cancel-retry' }]);
+    expect(JSON.parse(JSON.stringify(s.state))).toEqual(s.state); // its state is plain data
   });
 
   it('stop before the first list is in still lets whoever waits for it go on', () => {
@@ -300,11 +291,5 @@ describe('watch supervisor: stale answers and stop', () => {
     s.send({ kind: 'start' });
     expect(s.send({ kind: 'stop' })).toEqual([{ kind: 'synced' }]);
     expect(s.send({ kind: 'listed', attempt: 1, items: [app('a', '1')], resourceVersion: '1' })).toEqual([]);
-  });
-
-  it('its state is plain data', () => {
-    const s = supervisor().watching([app('a', '3')]);
-    s.failed(500);
-    expect(JSON.parse(JSON.stringify(s.state))).toEqual(s.state);
   });
 });
