@@ -5,7 +5,7 @@ export const DEFAULT_UPSTREAM = 'https://github.com/kubeflow/manifests';
 export const DEFAULT_BRANCH = 'kubeflow-gitops';
 export const ARGOCD_NAMESPACE = 'argocd';
 /** The Argo CD installed where there is none: the newest line upstream patches. */
-export const ARGOCD_VERSION = 'v3.5.1';
+export const ARGOCD_VERSION = 'v3.6.2';
 export const ROOT_APP_NAME = 'kubeflow';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
