@@ -91,6 +91,12 @@ export interface ComponentState {
    * Application uses (see schemaLackingOf): the API server may serve it by now.
    */
   readonly schemaLacks?: GroupVersionKind | undefined;
+  /**
+   * Argo CD v3.6+ could not compare because an admission webhook refused or could not answer the
+   * dry-run apply of its server-side diff (a webhook whose service is still starting): a fresh
+   * comparison settles it once the webhook answers.
+   */
+  readonly webhookRefused?: boolean;
 }
 
 export interface GroupVersionKind {
@@ -128,9 +134,20 @@ export function schemaLackingOf(condition: { type?: string; message?: string }):
   return m ? { group: m[1] ?? '', version: m[2] ?? '', kind: m[3] ?? '' } : undefined;
 }
 
+/**
+ * A comparison that failed after the repository was read: from v3.6 Argo CD diffs a server-side-applied
+ * Application by a dry-run apply, so an admission webhook that cannot be reached fails the comparison
+ * ("failed calling webhook ...: connect: connection refused"), which is not about the repository.
+ */
+const DIFF_STAGE = /failed to compare desired state to live state|failed calling webhook/i;
+
+const isWebhookRefused = (condition: { type?: string; message?: string }): boolean =>
+  condition.type === 'ComparisonError' && /failed calling webhook/i.test(condition.message ?? '');
+
 export const isRepoUnreachable = (condition: { type?: string; message?: string }): boolean =>
   condition.type === 'ComparisonError' &&
   REPO_UNREACHABLE.test(condition.message ?? '') &&
+  !DIFF_STAGE.test(condition.message ?? '') &&
   schemaLackingOf(condition) === undefined;
 
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
@@ -176,6 +193,7 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
       problems: syncFailures(app).concat(resourceProblems(app)),
       ...(errors.some(isRepoUnreachable) ? { repoUnreachable: true } : {}),
       ...(schemaLacks ? { schemaLacks } : {}),
+      ...(errors.every(isWebhookRefused) ? { webhookRefused: true } : {}),
     };
   }
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {
