@@ -21,6 +21,15 @@ describe('the Argo CD lines kubeflow-gitops supports', () => {
     ]);
     expect(ARGOCD_TESTED).toEqual(['v3.6.2', 'v3.5.1', 'v3.4.7']);
   });
+
+  it('names each tested release in its own line, newest line first', () => {
+    const lines = ARGOCD_LINES.map(({ line, tested }) => {
+      const v = parseArgoCdVersion(tested);
+      expect(`v${v?.major ?? '?'}.${v?.minor ?? '?'}`, tested).toBe(line);
+      return (v?.major ?? 0) * 1000 + (v?.minor ?? 0);
+    });
+    expect(lines).toEqual([...lines].sort((a, b) => b - a));
+  });
 });
 
 describe('judgeArgoCdVersion', () => {
