@@ -169,7 +169,7 @@ describe.skipIf(skip)('the CRD health check', () => {
 function argoCdModule(version: string): string {
   const out = execFileSync('go', ['mod', 'download', '-json', `github.com/argoproj/argo-cd/v3@${version}`], {
     encoding: 'utf8',
-    env: { ...process.env, GOTOOLCHAIN: 'go1.27.3', GOFLAGS: '-mod=mod' },
+    env: { ...process.env, GOTOOLCHAIN: 'go1.27.3' },
   });
   return (JSON.parse(out) as { Dir: string }).Dir;
 }
@@ -180,7 +180,8 @@ interface BuiltInCase {
 }
 
 describe.skipIf(skip ?? noGo)(`the CRD health check against Argo CD ${ARGOCD_VERSION}'s own`, () => {
-  const root = () => argoCdModule(ARGOCD_VERSION);
+  let moduleDir: string | undefined;
+  const root = () => (moduleDir ??= argoCdModule(ARGOCD_VERSION));
   const builtIn = (dir: string) =>
     join(dir, 'resource_customizations', 'apiextensions.k8s.io', 'CustomResourceDefinition');
 
