@@ -5,7 +5,7 @@ export const DEFAULT_UPSTREAM = 'https://github.com/kubeflow/manifests';
 export const DEFAULT_BRANCH = 'kubeflow-gitops';
 export const ARGOCD_NAMESPACE = 'argocd';
 /** The Argo CD installed where there is none: the newest line upstream patches. */
-export const ARGOCD_VERSION = 'v3.5.1';
+export const ARGOCD_VERSION = 'v3.6.2';
 export const ROOT_APP_NAME = 'kubeflow';
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
 
@@ -30,6 +30,11 @@ export const ANNOTATION_HELD = 'kubeflow-gitops.io/held-for-successor';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 /** Asks Argo CD to compare an Application with git now. */
 export const ANNOTATION_REFRESH = 'argocd.argoproj.io/refresh';
+/**
+ * Set with ANNOTATION_REFRESH (Argo CD v3.6+ reads it): names one refresh request, so a request made
+ * while the controller still processes an earlier one is kept instead of dropped with it.
+ */
+export const ANNOTATION_REFRESH_TIMESTAMP = 'argocd.argoproj.io/refresh-timestamp';
 /** Argo CD's controller leaves an Application with this set to a true value alone (deletion included). */
 export const ANNOTATION_SKIP_RECONCILE = 'argocd.argoproj.io/skip-reconcile';
 /** Put on a CRD and taken off again at once: the CRD event makes Argo CD reload its API schema. */

@@ -4,8 +4,19 @@
  */
 import { ARGOCD_VERSION } from '../constants.js';
 
-/** Each line upstream still patches, at the release the test suite runs (newest first). */
-export const ARGOCD_TESTED = [ARGOCD_VERSION, 'v3.4.7', 'v3.3.14'] as const;
+/**
+ * The lines Argo CD still patches (its three newest minors), newest first, each with the release the
+ * test suite runs: the installed one by the whole cluster tier, the others by `npm run test:adopt`.
+ * kubeflow-gitops adopts these as they are; an older line gets an end-of-life warning.
+ */
+export const ARGOCD_LINES = [
+  { line: 'v3.6', tested: ARGOCD_VERSION },
+  { line: 'v3.5', tested: 'v3.5.1' },
+  { line: 'v3.4', tested: 'v3.4.7' },
+] as const;
+
+/** Each supported line at the release the test suite runs (newest first). */
+export const ARGOCD_TESTED = ARGOCD_LINES.map((l) => l.tested);
 
 /**
  * The oldest Argo CD whose result is right: every child Application syncs with ServerSideApply=true
@@ -33,8 +44,11 @@ export function parseArgoCdVersion(version: string | undefined): Semver | undefi
 }
 
 const compare = (a: Semver, b: Semver): number => a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-const line = (v: Semver): string => `v${v.major}.${v.minor}`;
+const lineOf = (v: Semver): string => `v${v.major}.${v.minor}`;
 const tested = ARGOCD_TESTED.join(', ');
+const supported = ARGOCD_LINES.map((l) => l.line).join(', ');
+/** The oldest supported line at patch 0: anything below it is past its end of life upstream. */
+const oldestSupported = parseArgoCdVersion(`${ARGOCD_LINES[ARGOCD_LINES.length - 1]?.line ?? 'v0.0'}.0`);
 
 /** What preflight says about adopting the Argo CD at `version` (undefined: it could not be read). */
 export function judgeArgoCdVersion(version: string | undefined): ArgoCdVersionVerdict {
@@ -43,35 +57,39 @@ export function judgeArgoCdVersion(version: string | undefined): ArgoCdVersionVe
     const seen = version === undefined ? 'its version could not be read' : `its version "${version}" is not a release`;
     return { status: 'warn', message: `${seen}; kubeflow-gitops is tested on Argo CD ${tested}` };
   }
+  const shown = version ?? '';
   const minimum = parseArgoCdVersion(ARGOCD_MINIMUM);
   if (minimum !== undefined && compare(v, minimum) < 0) {
     return {
       status: 'fail',
-      message: `Argo CD ${version ?? ''} cannot sync Kubeflow: it has no ServerSideApply sync option (${ARGOCD_MINIMUM}+)`,
-      fix: `upgrade Argo CD to one of ${tested}`,
+      message: `Argo CD ${shown} cannot sync Kubeflow: it has no ServerSideApply sync option (${ARGOCD_MINIMUM}+)`,
+      fix: `upgrade Argo CD to a supported line (${supported}; tested: ${tested})`,
     };
   }
-  if (ARGOCD_TESTED.some((t) => line(parseArgoCdVersion(t) ?? v) === line(v))) {
-    const exact = (ARGOCD_TESTED as readonly string[]).includes(`v${v.major}.${v.minor}.${v.patch}`);
-    return exact
-      ? { status: 'ok', message: `Argo CD ${version ?? ''} is tested` }
-      : { status: 'warn', message: `Argo CD ${version ?? ''} is a supported line; the tests run ${tested}` };
+  const line = ARGOCD_LINES.find((l) => l.line === lineOf(v));
+  if (line !== undefined) {
+    return line.tested === `v${v.major}.${v.minor}.${v.patch}`
+      ? { status: 'ok', message: `Argo CD ${shown} is tested` }
+      : { status: 'warn', message: `Argo CD ${shown} is a supported line (${line.line}); the tests run ${tested}` };
   }
-  const newest = parseArgoCdVersion(ARGOCD_TESTED[0]);
-  const newer = newest !== undefined && compare(v, newest) > 0;
-  return {
-    status: 'warn',
-    message: newer
-      ? `Argo CD ${version ?? ''} is newer than kubeflow-gitops is tested on (${tested})`
-      : `Argo CD ${version ?? ''} no longer gets fixes upstream and is not tested here (tested: ${tested})`,
-  };
+  if (oldestSupported !== undefined && compare(v, oldestSupported) < 0) {
+    return {
+      status: 'warn',
+      message: `Argo CD ${shown} is end of life: upstream patches only ${supported}, and kubeflow-gitops is not tested on ${lineOf(v)} (tested: ${tested})`,
+      fix: `upgrade Argo CD to a supported line (${supported})`,
+    };
+  }
+  // Not a supported line and not older than one: newer than the suite has run.
+  return { status: 'warn', message: `Argo CD ${shown} is newer than kubeflow-gitops is tested on (${tested})` };
 }
 
 /**
  * Whether asking this Argo CD to rebuild its cluster cache is safe. From v3.5 gitops-engine starts
  * watches again in a goroutine after each APIService event, and creating CRDs registers APIServices:
  * an invalidation in that window leaves the goroutine a nil map, and the controller panics ("assignment
- * to entry in nil map" in startMissingWatches, seen on v3.5.1). Unknown versions are not risked.
+ * to entry in nil map" in startMissingWatches, seen on v3.5.1). v3.6.2's gitops-engine has the same
+ * code (Invalidate still sets apisMeta to nil, reconcileAPIServiceWatches still retries
+ * startMissingWatches for ~25 s without a check), so v3.6 is not safe either. Unknown versions are not risked.
  */
 export function cacheInvalidationSafe(version: string | undefined): boolean {
   const v = parseArgoCdVersion(version);

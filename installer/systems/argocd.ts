@@ -5,6 +5,7 @@
  */
 import {
   ANNOTATION_REFRESH,
+  ANNOTATION_REFRESH_TIMESTAMP,
   ANNOTATION_SCHEMA_RELOAD,
   ARGOCD_API_VERSION,
   ARGOCD_NAMESPACE,
@@ -52,11 +53,15 @@ export async function listApplications(kube: Kube, opts: { allNamespaces?: boole
   }
 }
 
-/** Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no error. */
+/**
+ * Asks Argo CD to compare with git now instead of at its next poll; an Application not there yet is no
+ * error. The timestamp makes every request a change of the Application: v3.6+ takes the refresh off
+ * only when the timestamp is still the one it started with, so a request made while it compares is not
+ * lost with the earlier one; older lines ignore the timestamp (and leave it), and compare again on any change.
+ */
 export async function refreshApplication(kube: Kube, name: string): Promise<void> {
-  await kube
-    .mergePatch(applicationRef(name), { metadata: { annotations: { [ANNOTATION_REFRESH]: 'normal' } } })
-    .catch(() => undefined);
+  const annotations = { [ANNOTATION_REFRESH]: 'normal', [ANNOTATION_REFRESH_TIMESTAMP]: new Date().toISOString() };
+  await kube.mergePatch(applicationRef(name), { metadata: { annotations } }).catch(() => undefined);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { NEWEST_RELEASE, RELEASES, RELEASE_INFO } from '../catalogue/releases.js';
 import { ARGOCD_VERSION, TOOL } from '../constants.js';
-import { ARGOCD_MINIMUM, ARGOCD_TESTED } from '../preflight/argocd-version.js';
+import { ARGOCD_LINES, ARGOCD_MINIMUM, ARGOCD_TESTED } from '../preflight/argocd-version.js';
 
 export interface VersionReport {
   readonly tool: string;
@@ -23,9 +23,11 @@ export interface VersionReport {
   readonly argocd: {
     /** Installed where a cluster has none. */
     readonly installs: string;
-    /** The lines the test suite runs, newest first. */
+    /** The lines it adopts as they are (upstream still patches them), newest first. */
+    readonly adopts: readonly string[];
+    /** The release of each of those lines the test suite runs, newest first. */
     readonly tested: readonly string[];
-    /** The oldest it adopts (older is refused: no server-side apply); any newer v3.x is adopted with a warning. */
+    /** The oldest it adopts (older is refused: no server-side apply); older lines and newer ones get a warning. */
     readonly minimum: string;
   };
 }
@@ -44,7 +46,12 @@ export function versionReport(version: string): VersionReport {
         kubernetes: RELEASE_INFO[tag].kubernetes,
       })),
     },
-    argocd: { installs: ARGOCD_VERSION, tested: [...ARGOCD_TESTED], minimum: ARGOCD_MINIMUM },
+    argocd: {
+      installs: ARGOCD_VERSION,
+      adopts: ARGOCD_LINES.map((l) => l.line),
+      tested: [...ARGOCD_TESTED],
+      minimum: ARGOCD_MINIMUM,
+    },
   };
 }
 

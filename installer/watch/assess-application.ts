@@ -4,9 +4,9 @@
  * Failed means Argo CD says it will not get there by itself: Degraded or Suspended health, a failed
  * or errored operation on that revision, or an error condition. Everything else is progress.
  *
- * Shapes below are those Argo CD v3.2 really writes (see test/fixtures/app-status, captured from a
- * live controller): the Application-level health carries no message (v3 dropped it), so reasons name
- * the first unhealthy resource instead; multi-source Applications report `sync.revisions` (one sha per
+ * Shapes below are those Argo CD v3 really writes (see test/fixtures/app-status, captured from a
+ * live controller): the Application-level health carries no message before v3.6 and only the names of
+ * the resources behind it from v3.6, so reasons name an unhealthy resource with its own message; multi-source Applications report `sync.revisions` (one sha per
  * source, the fork's not necessarily first) and no `sync.revision`; `syncResult.resources` marks plain
  * resources `hookPhase: Running` even after a successful sync, so only entries with a `hookType` are hooks.
  */
@@ -91,6 +91,12 @@ export interface ComponentState {
    * Application uses (see schemaLackingOf): the API server may serve it by now.
    */
   readonly schemaLacks?: GroupVersionKind | undefined;
+  /**
+   * Argo CD v3.6+ could not compare because an admission webhook refused or could not answer the
+   * dry-run apply of its server-side diff (a webhook whose service is still starting): a fresh
+   * comparison settles it once the webhook answers.
+   */
+  readonly webhookRefused?: boolean;
 }
 
 export interface GroupVersionKind {
@@ -109,11 +115,15 @@ const REPO_UNREACHABLE =
   /repository not found|authentication required|authentication failed|unable to resolve|could not resolve host|no such host|connection refused|permission denied \(publickey\)|ssh: handshake failed/i;
 
 /**
- * gitops-engine's structured-merge diff looks each kind up in the OpenAPI schema its cluster cache
- * loaded, and reloads that schema only on a CRD event. Loaded while the API server had not yet
- * published a new CRD's schema (it does so just after the CRD is Established, and again for every CRD
- * after it restarts), it lacks that kind until the next CRD event: "error calculating structured merge
- * diff: unable to resolve parseableType for GroupVersionKind: cert-manager.io/v1, Kind=ClusterIssuer".
+ * gitops-engine's diff of a server-side-applied Application looks each kind up in the OpenAPI schema
+ * its cluster cache loaded (v3.0-v3.5 in its structured-merge diff; from v3.6, which diffs such
+ * Applications server-side, to tell its own fields from webhook mutations), and reloads that schema
+ * only on a CRD or APIService event. Loaded while the API server had not yet published a new CRD's
+ * schema (it does so just after the CRD is Established, and again for every CRD after it restarts), it
+ * lacks that kind until the next such event: "error calculating structured merge diff: unable to
+ * resolve parseableType for GroupVersionKind: cert-manager.io/v1, Kind=ClusterIssuer" (v3.6: "error
+ * calculating server side diff: serverSideDiff error: error removing non config mutations for resource
+ * ClusterIssuer/<name>: unable to resolve parseableType ..."; the same GroupVersionKind wording).
  */
 const SCHEMA_LACKS =
   /unable to resolve parseableType for GroupVersionKind: ([^/\s,]*)\/([^/\s,]+), Kind=([A-Za-z0-9]+)/;
@@ -124,9 +134,20 @@ export function schemaLackingOf(condition: { type?: string; message?: string }):
   return m ? { group: m[1] ?? '', version: m[2] ?? '', kind: m[3] ?? '' } : undefined;
 }
 
+/**
+ * A comparison that failed after the repository was read: from v3.6 Argo CD diffs a server-side-applied
+ * Application by a dry-run apply, so an admission webhook that cannot be reached fails the comparison
+ * ("failed calling webhook ...: connect: connection refused"), which is not about the repository.
+ */
+const DIFF_STAGE = /failed to compare desired state to live state|failed calling webhook/i;
+
+const isWebhookRefused = (condition: { type?: string; message?: string }): boolean =>
+  condition.type === 'ComparisonError' && /failed calling webhook/i.test(condition.message ?? '');
+
 export const isRepoUnreachable = (condition: { type?: string; message?: string }): boolean =>
   condition.type === 'ComparisonError' &&
   REPO_UNREACHABLE.test(condition.message ?? '') &&
+  !DIFF_STAGE.test(condition.message ?? '') &&
   schemaLackingOf(condition) === undefined;
 
 const short = (sha: string | undefined): string => (sha ?? '?').slice(0, 7);
@@ -172,6 +193,7 @@ export function assessApplication(app: ArgoApplication | undefined, expectedRevi
       problems: syncFailures(app).concat(resourceProblems(app)),
       ...(errors.some(isRepoUnreachable) ? { repoUnreachable: true } : {}),
       ...(schemaLacks ? { schemaLacks } : {}),
+      ...(errors.every(isWebhookRefused) ? { webhookRefused: true } : {}),
     };
   }
   if ((op?.phase === 'Failed' || op?.phase === 'Error') && ourOperation) {
@@ -282,15 +304,42 @@ function revisionsOf(s: { revision?: string; revisions?: string[] } | undefined)
   return [s?.revision, ...(s?.revisions ?? [])].filter((r): r is string => r !== undefined && r !== '');
 }
 
-/** The Application's own health message when Argo CD gives one, else the first resource in that health. */
+/**
+ * Why the Application is in `health`: the resource Argo CD names, with its own message when Argo CD
+ * keeps per-resource health, else the first resource in that health, else Argo CD's message as it is.
+ * Argo CD v3.0-v3.5 leave the Application's health message empty; v3.6 fills it with the resources that
+ * caused the last change of health ("Caused by apps/Deployment:ns/web, ... and 2 more", at most three),
+ * which without per-resource health is kept from that change and may name a resource that has since
+ * recovered: a hint, and explain-from-objects.ts has the last word.
+ */
 function explain(
   appMessage: string | undefined,
   problems: readonly Problem[],
   health: string | undefined,
 ): string | undefined {
-  if (appMessage) return firstLine(appMessage);
-  const p = problems.find((x) => x.status === health) ?? problems[0];
-  return p ? `${p.resource}${p.message ? `: ${firstLine(p.message)}` : ` is ${p.status}`}` : undefined;
+  const causes = causesOf(appMessage);
+  if (causes === undefined && appMessage) return firstLine(appMessage);
+  const named = causes?.map((c) => problems.find((p) => p.resource === c)).find((p) => p !== undefined);
+  const p = named ?? problems.find((x) => x.status === health) ?? problems[0];
+  if (p) return `${p.resource}${p.message ? `: ${firstLine(p.message)}` : ` is ${p.status}`}`;
+  return causes?.[0] === undefined ? undefined : `${causes[0]} is ${health ?? 'Unknown'}`;
+}
+
+/** The resources of Argo CD v3.6's "Caused by <group/Kind>:<namespace>/<name>, ..." as resourceName() words them. */
+export function causesOf(message: string | undefined): string[] | undefined {
+  const m = /^Caused by (.+?)(?: and \d+ more)?$/.exec(firstLine(message));
+  if (!m) return undefined;
+  return (m[1] ?? '').split(', ').map((part) => {
+    const colon = part.indexOf(':');
+    const groupKind = colon < 0 ? part : part.slice(0, colon);
+    const ref = colon < 0 ? '' : part.slice(colon + 1);
+    const slash = ref.indexOf('/');
+    return resourceName({
+      kind: groupKind.split('/').pop(),
+      namespace: slash < 0 ? undefined : ref.slice(0, slash),
+      name: slash < 0 ? ref : ref.slice(slash + 1),
+    });
+  });
 }
 
 function firstLine(s: string | undefined): string {

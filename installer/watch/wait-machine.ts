@@ -235,9 +235,11 @@ function evaluate(d: Draft, out: WaitAction[], now: number): void {
  * "CRD is not established", CRD diffs, and custom resources it applied but does not watch yet can be
  * stale. While a component (or the root) waits only on such entries, ask Argo CD to look again, backing
  * off (see nextRefresh). Without this it waits for its next self-heal attempt, which backs off to 5 min.
+ * The same for a comparison an admission webhook failed (v3.6+ diffs by dry-run apply): Argo CD only
+ * compares again at its next poll (2-3 min by default), later than the failure grace.
  */
 function nudge(d: Draft, out: WaitAction[], name: string, s: ComponentState | undefined, now: number): void {
-  if (!s || !(crdOnly(s) || s.recheck === true || d.schemaServed.has(name))) return;
+  if (!s || !(crdOnly(s) || s.recheck === true || s.webhookRefused === true || d.schemaServed.has(name))) return;
   const next = nextRefresh(d.refreshedAt.get(name), now);
   if (next === undefined) return;
   d.refreshedAt.set(name, next);

@@ -3,20 +3,23 @@
  * gopher-lua, a Lua 5.1) on documents captured from a real cluster and Argo CD. Applications: the
  * root's next sync wave may start only on a child whose Healthy belongs to its current spec, Synced,
  * with no sync requested or running. CRDs: Progressing, not Degraded, until the API server has
- * Established them.
+ * Established them, as Argo CD's own check does from v3.6: the installed release's built-in cases
+ * (its resource_customizations tests, read from its Go module) must get the same status from ours.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ARGOCD_VERSION } from '../../installer/constants.js';
 import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
 import { appStatusDir } from '../support/app-status-fixtures.js';
 import { projectRoot } from '../support/fixtures.js';
 import { toolMissing } from '../support/require-tool.js';
 
 const skip = toolMissing('lua5.1', 'runs the Application health check as Argo CD does');
+const noGo = toolMissing('go', "downloads Argo CD's module to read its own health checks");
 
 const cm = parse(readFileSync(join(projectRoot, 'overlays', 'argocd', 'argocd-cm.yaml'), 'utf8')) as {
   data: Record<string, string>;
@@ -126,6 +129,15 @@ describe.skipIf(skip)('the CRD health check', () => {
     expect(crdHealth(terminating)).toEqual({ status: 'Progressing', message: 'CRD is terminating' });
   });
 
+  it('is Progressing while the API server reports it terminating', () => {
+    const ending = established();
+    ending.status!.conditions!.push({ type: 'Terminating', status: 'True', message: 'user has deleted the CRD' });
+    expect(crdHealth(ending)).toEqual({
+      status: 'Progressing',
+      message: 'CRD is terminating: user has deleted the CRD',
+    });
+  });
+
   it('is Degraded for what does not pass by itself', () => {
     const refused = established();
     refused.status!.conditions = [{ type: 'NamesAccepted', status: 'False', message: 'plural is already in use' }];
@@ -136,5 +148,55 @@ describe.skipIf(skip)('the CRD health check', () => {
     const loose = established();
     loose.status!.conditions!.push({ type: 'NonStructuralSchema', status: 'True', message: 'spec.x: missing type' });
     expect(crdHealth(loose).status).toBe('Degraded');
+    const badCa = established();
+    badCa.status!.conditions = badCa.status!.conditions!.map((c) =>
+      c.type === 'Established'
+        ? { ...c, status: 'False', reason: 'InvalidCABundle', message: 'The conversion webhook CABundle is invalid' }
+        : c,
+    );
+    expect(crdHealth(badCa)).toEqual({
+      status: 'Degraded',
+      message: 'CRD is not established: The conversion webhook CABundle is invalid',
+    });
+  });
+});
+
+/**
+ * The installed Argo CD's module (the go command fetches it from the module proxy, or finds it in its
+ * cache when the local cluster has built that release). From v3.6 its module needs Go 1.27: the go
+ * command fetches that toolchain from the proxy too.
+ */
+function argoCdModule(version: string): string {
+  const out = execFileSync('go', ['mod', 'download', '-json', `github.com/argoproj/argo-cd/v3@${version}`], {
+    encoding: 'utf8',
+    env: { ...process.env, GOTOOLCHAIN: 'go1.27.3' },
+  });
+  return (JSON.parse(out) as { Dir: string }).Dir;
+}
+
+interface BuiltInCase {
+  inputPath: string;
+  healthStatus: { status: string; message: string };
+}
+
+describe.skipIf(skip ?? noGo)(`the CRD health check against Argo CD ${ARGOCD_VERSION}'s own`, () => {
+  let moduleDir: string | undefined;
+  const root = () => (moduleDir ??= argoCdModule(ARGOCD_VERSION));
+  const builtIn = (dir: string) =>
+    join(dir, 'resource_customizations', 'apiextensions.k8s.io', 'CustomResourceDefinition');
+
+  it("gives every case of Argo CD's own tests the status Argo CD's check gives it", () => {
+    const dir = builtIn(root());
+    const { tests } = parse(readFileSync(join(dir, 'health_test.yaml'), 'utf8')) as { tests: BuiltInCase[] };
+    expect(tests.length).toBeGreaterThanOrEqual(10);
+    for (const t of tests) {
+      const crd = parse(readFileSync(join(dir, t.inputPath), 'utf8')) as Crd;
+      expect(health(crd, CRD_CHECK).status, t.inputPath).toBe(t.healthStatus.status);
+    }
+  });
+
+  it('still has no built-in Application health check, so the root needs ours to gate its waves', () => {
+    const app = join(root(), 'resource_customizations', 'argoproj.io', 'Application');
+    expect(existsSync(join(app, 'health.lua'))).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NEWEST_RELEASE, RELEASES, RELEASE_INFO } from '../../installer/catalogue/releases.js';
 import { ARGOCD_VERSION } from '../../installer/constants.js';
-import { ARGOCD_MINIMUM, ARGOCD_TESTED } from '../../installer/preflight/argocd-version.js';
+import { ARGOCD_LINES, ARGOCD_MINIMUM, ARGOCD_TESTED } from '../../installer/preflight/argocd-version.js';
 import { projectRoot } from '../support/fixtures.js';
 import { runCli } from '../support/fork-env.js';
 
@@ -27,7 +27,7 @@ describe('--version', () => {
     const json = JSON.parse(r.stdout) as {
       version: string;
       kubeflow: { default: string; releases: { tag: string; preRelease: boolean; default: boolean }[] };
-      argocd: { installs: string; tested: string[]; minimum: string };
+      argocd: { installs: string; adopts: string[]; tested: string[]; minimum: string };
     };
     expect(json.version).toBe(pkg.version);
     expect(json.kubeflow.default).toBe(NEWEST_RELEASE);
@@ -35,7 +35,13 @@ describe('--version', () => {
       RELEASES.map((tag) => ({ tag, preRelease: RELEASE_INFO[tag].preRelease, default: tag === NEWEST_RELEASE })),
     );
     expect(json.kubeflow.releases.find((x) => x.tag === '26.03.1-rc.2')).toMatchObject({ preRelease: true });
-    expect(json.argocd).toEqual({ installs: ARGOCD_VERSION, tested: [...ARGOCD_TESTED], minimum: ARGOCD_MINIMUM });
+    expect(json.argocd).toEqual({
+      installs: ARGOCD_VERSION,
+      adopts: ARGOCD_LINES.map((l) => l.line),
+      tested: [...ARGOCD_TESTED],
+      minimum: ARGOCD_MINIMUM,
+    });
+    expect(json.argocd.adopts).toEqual(['v3.6', 'v3.5', 'v3.4']);
     expect(json.argocd.tested[0]).toBe(json.argocd.installs);
   });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   assessApplication,
+  causesOf,
   type ArgoApplication,
   type Phase,
   type Problem,
@@ -321,6 +322,38 @@ describe('assessApplication edge cases derived from real documents', () => {
     const { app, meta } = clone('degraded');
     if (app.status?.health) app.status.health.message = 'one or more resources are degraded';
     expect(assessApplication(app, meta.expectedRevision).reason).toBe('Degraded: one or more resources are degraded');
+  });
+
+  it('Argo CD v3.6\'s "Caused by" health message: the resource it names, with that resource\'s own message', () => {
+    const { app, meta } = clone('degraded');
+    if (app.status?.health) app.status.health.message = 'Caused by apps/Deployment:kfg-rd-degraded/web';
+    expect(assessApplication(app, meta.expectedRevision).reason).toBe(
+      'Degraded: Deployment kfg-rd-degraded/web: Deployment "web" exceeded its progress deadline',
+    );
+  });
+
+  it('"Caused by" without per-resource health (persistence off) names the first resource it gives', () => {
+    const { app, meta } = clone('progressing');
+    if (app.status?.health) app.status.health.message = 'Caused by apps/Deployment:kfg-rd-progressing/web and 2 more';
+    for (const r of app.status?.resources ?? []) delete r.health;
+    const s = assessApplication(app, meta.expectedRevision);
+    expect(s.reason).toBe('Progressing: Deployment kfg-rd-progressing/web is Progressing');
+    // No problems: explain-from-objects.ts still reads the workloads for the real reason.
+    expect(s.problems).toEqual([]);
+  });
+
+  it('reads every resource of a "Caused by" message, cluster-scoped and core ones included', () => {
+    expect(
+      causesOf(
+        'Caused by apps/Deployment:kubeflow/web, apiextensions.k8s.io/CustomResourceDefinition:notebooks.kubeflow.org, PersistentVolumeClaim:kubeflow/data and 4 more',
+      ),
+    ).toEqual([
+      'Deployment kubeflow/web',
+      'CustomResourceDefinition notebooks.kubeflow.org',
+      'PersistentVolumeClaim kubeflow/data',
+    ]);
+    expect(causesOf('one or more resources are degraded')).toBeUndefined();
+    expect(causesOf(undefined)).toBeUndefined();
   });
 
   it('Degraded wins over a stale revision: the watcher can stop early even before Argo CD compares the new commit', () => {

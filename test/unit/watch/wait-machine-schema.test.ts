@@ -18,6 +18,20 @@ describe('readiness of an Application whose comparison lacks a kind in Argo CD s
     expect(s.reason).toContain('unable to resolve parseableType for GroupVersionKind: cert-manager.io/v1');
   });
 
+  it("reads Argo CD v3.6's wording too (its server-side diff, which replaced the structured-merge one)", () => {
+    const app = schemaLacking('a');
+    app.status!.conditions = [
+      {
+        type: 'ComparisonError',
+        message:
+          'Failed to compare desired state to live state: failed to calculate diff: error calculating server side diff: serverSideDiff error: error removing non config mutations for resource ClusterIssuer/kubeflow-self-signing-issuer: unable to resolve parseableType for GroupVersionKind: cert-manager.io/v1, Kind=ClusterIssuer',
+      },
+    ];
+    const s = assessApplication(app, PUSHED);
+    expect(s).toMatchObject({ phase: 'failed', schemaLacks: GVK });
+    expect(s.repoUnreachable).toBeUndefined();
+  });
+
   it('reads a core kind (empty group) too', () => {
     const s = assessApplication(schemaLacking('a', '/v1, Kind=Pod'), PUSHED);
     expect(s.schemaLacks).toEqual({ group: '', version: 'v1', kind: 'Pod' });

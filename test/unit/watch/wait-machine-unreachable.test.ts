@@ -90,4 +90,10 @@ describe('which comparison errors say the repository cannot be read', () => {
     expect(isRepoUnreachable({ type: 'ComparisonError', message })).toBe(false);
     expect(isRepoUnreachable({ type: 'SyncError', message: 'repository not found' })).toBe(false);
   });
+
+  it("not an admission webhook Argo CD v3.6's server-side diff cannot reach", () => {
+    const message =
+      'Failed to compare desired state to live state: failed to calculate diff: error calculating server side diff: serverSideDiff error: error running server side apply in dryrun mode for resource ClusterIssuer/kubeflow-self-signing-issuer: Internal error occurred: failed calling webhook "webhook.cert-manager.io": failed to call webhook: Post "https://cert-manager-webhook.cert-manager.svc:443/validate?timeout=30s": dial tcp 10.96.0.12:443: connect: connection refused';
+    expect(isRepoUnreachable({ type: 'ComparisonError', message })).toBe(false);
+  });
 });

@@ -125,7 +125,7 @@ describe('question 7: Argo CD', () => {
 
   it('installs the pinned version when there is none; declining changes nothing', async () => {
     const absent = { ...KIND, argocd: { present: false, appHealthCheck: false, persistsHealth: false } };
-    const s = scriptedPrompter([accept(/Argo CD is not in this cluster: install Argo CD v3\.5\.1 from your fork/)]);
+    const s = scriptedPrompter([accept(/Argo CD is not in this cluster: install Argo CD v3\.6\.2 from your fork/)]);
     expect(await askArgoCd(given(), absent, s.prompter)).toBe(false);
     const no = scriptedPrompter([answer(/Argo CD is not in this cluster/, 'n')]);
     await expect(askArgoCd(given(), absent, no.prompter)).rejects.toBeInstanceOf(InterruptedError);
