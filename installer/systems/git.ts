@@ -1,26 +1,18 @@
 /**
- * The git system: the only module that runs git. Credentials never reach process arguments,
- * .git/config, logs or error messages: an HTTPS token travels as an `http.<url>.extraHeader` set
- * through GIT_CONFIG_* environment variables and scoped to the fork's URL (so the upstream host
- * never sees it); an SSH key through GIT_SSH_COMMAND.
+ * The git system: what the fork needs from git (ls-remote, clone, merge, commit, push), run through
+ * git-client.ts like every git this tool starts. Credentials never reach process arguments,
+ * .git/config, logs or error messages: git-client.ts sends them through the environment, scoped to
+ * the fork's URL, and errors are redacted here.
  */
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { ExitCode, ExternalError, UserError } from '../errors.js';
 import { redact } from '../redact-url.js';
+import { gitClient, tokenForms, type GitAuth } from './git-client.js';
 import { inspectForkPath, isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
 
-export { redact };
-
-export interface GitAuth {
-  /** HTTPS token for the fork, and the env variable or prompt it came from (for error messages). */
-  readonly token?: { readonly value: string; readonly source: string } | undefined;
-  /** Private key for SSH remotes. */
-  readonly sshKeyPath?: string | undefined;
-  /** Where a token would have come from, to name it when none was given. */
-  readonly tokenHint?: string | undefined;
-}
+export { redact, tokenForms, type GitAuth };
 
 export interface Git {
   /** The commit a branch points at on a remote, or undefined when the branch does not exist. */
@@ -66,74 +58,13 @@ export interface Git {
   commitMerge(dir: string, message: string): Promise<string>;
 }
 
-const IDENTITY = ['user.name=kubeflow-gitops', 'user.email=kubeflow-gitops@users.noreply.localhost'];
-// simple-git 4 strips (or refuses) GIT_* and a few other variables; pass a clean base environment.
-const GUARDED = /^(git_.*|editor|visual|pager|prefix|ssh_askpass)$/i;
-
-function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !GUARDED.test(k)) env[k] = v;
-  return env;
-}
-
-/** The Authorization: Basic value git sends for a token (the user name is ignored by git hosts). */
-function basicCredentials(token: string): string {
-  return Buffer.from(`x-access-token:${token}`).toString('base64');
-}
-
-/**
- * Every spelling of a token this module puts on the wire, so that a server echoing any of them
- * (e.g. "access denied for credentials <base64>") cannot get it printed: raw, URL-encoded, and the
- * base64 basic-auth pair (with and without padding, since servers trim it).
- */
-export function tokenForms(token: string): string[] {
-  const basic = basicCredentials(token);
-  return [...new Set([token, encodeURIComponent(token), basic, basic.replace(/=+$/, '')])];
-}
-
-/** The URL prefix an HTTPS token is scoped to: scheme, host and path of the fork. */
-function scopeOf(url: string): string {
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}${u.pathname}`;
-}
-
 type Client = (dir: string, auth: GitAuth | undefined, url: string | undefined) => SimpleGit;
 
 /** simple-git instances that kill their git (SIGINT) when `signal` aborts, so an interrupted run can clean up. */
 const clientsFor =
   (signal: AbortSignal | undefined): Client =>
   (dir, auth, url) =>
-    client(dir, auth, url, signal);
-
-function client(dir: string, auth: GitAuth | undefined, url: string | undefined, signal?: AbortSignal): SimpleGit {
-  const env: Record<string, string> = { ...baseEnv(), GIT_TERMINAL_PROMPT: '0' };
-  const allowEnvironment = ['GIT_TERMINAL_PROMPT'];
-  const unsafe: Record<string, boolean> = {};
-  if (auth?.token && url && /^https?:/.test(url)) {
-    const basic = basicCredentials(auth.token.value);
-    Object.assign(env, {
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: `http.${scopeOf(url)}.extraHeader`,
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}`,
-    });
-    allowEnvironment.push('GIT_CONFIG_COUNT', 'GIT_CONFIG_KEY_0', 'GIT_CONFIG_VALUE_0');
-    unsafe.allowUnsafeConfigEnvCount = true;
-  }
-  if (auth?.sshKeyPath) {
-    env.GIT_SSH_COMMAND = `ssh -i '${auth.sshKeyPath.replaceAll("'", "'\\''")}' -o IdentitiesOnly=yes -o BatchMode=yes`;
-    allowEnvironment.push('GIT_SSH_COMMAND');
-    unsafe.allowUnsafeSshCommand = true;
-  }
-  return simpleGit({
-    baseDir: dir,
-    config: IDENTITY,
-    allowEnvironment,
-    unsafe,
-    trimmed: true,
-    timeout: { block: 300_000 },
-    ...(signal ? { abort: signal } : {}),
-  }).env(env);
-}
+    gitClient({ dir, auth, url, signal });
 
 /** A URL safe to print: no userinfo. */
 export function displayUrl(url: string): string {
@@ -338,9 +269,7 @@ export function createGit(options: GitOptions = {}): Git {
       const staged = await git.raw(['ls-files', '--unmerged', '-z', '--', path]);
       if (!staged.split('\0').some((rec) => rec.split('\t')[0]?.endsWith(` ${stage}`))) return undefined;
       // `git show` of a blob gives its bytes verbatim (no trimming, unlike revparse output).
-      return simpleGit({ baseDir: dir, trimmed: false, ...(options.signal ? { abort: options.signal } : {}) })
-        .env(baseEnv())
-        .raw(['show', `:${stage}:${path}`]);
+      return gitClient({ dir, signal: options.signal, verbatim: true }).raw(['show', `:${stage}:${path}`]);
     },
     async stagePath(dir, path) {
       await client(dir, undefined, undefined).raw(['add', '--all', '--', path]);

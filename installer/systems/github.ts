@@ -1,7 +1,7 @@
 /**
  * The git host system: creates (or finds) a GitHub fork through the REST API. Three endpoints are
- * all this needs, so it uses Node's fetch: @octokit/rest 22 pulls a dependency that requires Node 22.
- * The token goes in the Authorization header only and never appears in errors.
+ * all this needs, so it uses Node's fetch rather than @octokit/rest (docs/design.md, Libraries, has
+ * the measured reasons). The token goes in the Authorization header only and never appears in errors.
  */
 import { TOOL } from '../constants.js';
 import { ExternalError, UserError } from '../errors.js';

@@ -1,15 +1,17 @@
 /**
- * Fetching remote kustomize sources: git repositories (through the git CLI) and plain files (through
- * http(s), or `file://` for local mirrors). The vendoring step receives this as a dependency.
- * Upstreams are public, so no credentials are sent; any in a URL are masked in messages.
+ * Fetching remote kustomize sources: git repositories (through git-client.ts, like every git this
+ * tool runs) and plain files (through http(s), or `file://` for local mirrors). The vendoring step
+ * receives this as a dependency. Upstreams are public, so no credentials are sent; any in a URL are
+ * masked in messages and in the errors' causes.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, ExecaError } from 'execa';
+import { GitPluginError } from 'simple-git';
 import { ExternalError } from '../errors.js';
 import { redactUrl } from '../redact-url.js';
+import { gitClient } from './git-client.js';
 
 /** What vendoring needs from the outside world. */
 export interface RemoteFetcher {
@@ -23,33 +25,27 @@ export interface RemoteFetcher {
 }
 
 export interface RemoteFetcherOptions {
-  /** Per git command. Default 5 minutes: a first fetch of a large repository over a slow link. */
+  /**
+   * Per git command, while it writes nothing (every command here is quiet until it ends, so this
+   * bounds the whole command). Default 5 minutes: a first fetch of a large repository over a slow link.
+   */
   gitTimeoutMs?: number;
   /** Per file download. Default 2 minutes. */
   httpTimeoutMs?: number;
-  /** Extra environment for git (tests point proxies or config at loopback). */
-  env?: Record<string, string>;
   /** Aborted when the run is interrupted: a running git or download stops, and its checkout is removed. */
   signal?: AbortSignal | undefined;
 }
 
-/** The git CLI and global fetch, as a {@link RemoteFetcher}. */
+/** git and global fetch, as a {@link RemoteFetcher}. */
 export function createRemoteFetcher(options: RemoteFetcherOptions = {}): RemoteFetcher {
   const gitTimeout = options.gitTimeoutMs ?? 300_000;
   const httpTimeout = options.httpTimeoutMs ?? 120_000;
-  // Never wait on a credential prompt: a repository that asks for one is not public.
-  const env = { ...options.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GCM_INTERACTIVE: 'never' };
 
-  const git = async (cwd: string, args: string[], what: string): Promise<void> => {
+  const git = async (dir: string, args: string[], what: string): Promise<void> => {
     try {
-      await execa('git', args, {
-        cwd,
-        env,
-        timeout: gitTimeout,
-        forceKillAfterDelay: 5_000,
-        stdin: 'ignore',
-        ...(options.signal ? { cancelSignal: options.signal } : {}),
-      });
+      // Never wait on a credential prompt (anonymous): a repository that asks for one is not public.
+      // simple-git settles once git has exited, so a checkout is removed only after its git is gone.
+      await gitClient({ dir, signal: options.signal, silenceTimeoutMs: gitTimeout, anonymous: true }).raw(args);
     } catch (e) {
       throw gitError(e, what, gitTimeout);
     }
@@ -122,27 +118,25 @@ function describeCause(e: unknown): string {
 }
 
 function gitError(e: unknown, what: string, timeout: number): ExternalError {
-  if (e instanceof ExecaError) {
-    if (e.code === 'ENOENT')
-      return new ExternalError(`${what} failed: git is not installed; install git and put it on PATH`, undefined, {
-        cause: e,
-      });
-    if (e.timedOut)
-      return new ExternalError(
-        `${what} failed: git gave no result within ${timeout / 1000} s; check the network or use a mirror`,
-        undefined,
-        { cause: e },
-      );
-    // stderr of git never holds the credentials themselves, but URLs in it may carry user info.
-    const raw: unknown = e.stderr;
-    const stderr = typeof raw === 'string' ? redactUrl(raw.trim()) : '';
-    // The cause is rebuilt from redacted text: execa's own message repeats the argv, URL included.
-    const cause = new Error(redactUrl(e.shortMessage));
+  // simple-git's message is git's stderr (URLs in it may carry user info); its error also holds the
+  // argv, URL included, so the cause is rebuilt from redacted text.
+  const text = redactUrl((e instanceof Error ? e.message : String(e)).trim());
+  const cause = new Error(text);
+  if (e instanceof GitPluginError && e.plugin === 'timeout')
     return new ExternalError(
-      `${what} failed: ${stderr || cause.message}; check that the repository and ref exist and are public, or fix the mirror`,
+      `${what} failed: git gave no result within ${timeout / 1000} s; check the network or use a mirror`,
       undefined,
       { cause },
     );
-  }
-  return new ExternalError(`${what} failed: ${(e as Error).message}`, undefined, { cause: e });
+  if (e instanceof GitPluginError && e.plugin === 'abort')
+    return new ExternalError(`${what} was interrupted`, undefined, { cause });
+  if (/spawn git ENOENT/.test(text))
+    return new ExternalError(`${what} failed: git is not installed; install git and put it on PATH`, undefined, {
+      cause,
+    });
+  return new ExternalError(
+    `${what} failed: ${text}; check that the repository and ref exist and are public, or fix the mirror`,
+    undefined,
+    { cause },
+  );
 }

@@ -1,7 +1,8 @@
 /**
- * Shared body of the per-release vendoring tests (one file per release so vitest runs them in
- * parallel): clone the release from the loopback mirror, vendor it, then render it with the mirror gone
- * and every route to github.com closed.
+ * The per-release vendoring tests and what each release must give (one file per release,
+ * test/integration/hermetic/vendor-<release>.test.ts, so that vitest runs two at once): clone the
+ * release from the loopback mirror, vendor it, then render it with the mirror gone and every route to
+ * github.com closed.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,8 +61,7 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
   );
 }
 
-export interface ReleaseCase {
-  release: string;
+interface ReleaseCase {
   /** Objects `kubectl kustomize example` renders (fixtures README). */
   exampleObjects: number;
   /** Start paths beyond example's entries that reach remotes example does not (lws, jobset v0.6.0). */
@@ -70,9 +70,47 @@ export interface ReleaseCase {
   expectedDests: string[];
 }
 
-export function describeReleaseVendoring(c: ReleaseCase): void {
+// The remote sources the releases reach, by where they come from.
+const TRAINER_LWS = 'applications/trainer/upstream/third-party/leaderworkerset';
+const TRAINING_OPERATOR_V2 = 'applications/training-operator/upstream/v2/overlays/standalone';
+const ARGO_WORKFLOWS_V3_7_3 = [
+  'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/crds/minimal',
+  'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller',
+  'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/cluster-install-no-crds/workflow-controller-rbac',
+];
+const jobset = (v: string) => `vendor/github.com/kubernetes-sigs/jobset/releases/download/${v}/manifests.yaml.d`;
+const lws = (v: string) => `vendor/github.com/kubernetes-sigs/lws@${v}/config/default`;
+
+/** What vendoring each release must give: one row per vendor-<release>.test.ts. */
+const RELEASES = {
+  // v1.10.2's example reaches no remote source; only Training Operator v2 (not in example) pulls jobset v0.6.0.
+  'v1.10.2': {
+    exampleObjects: 611,
+    extraStartPaths: [TRAINING_OPERATOR_V2],
+    expectedDests: [jobset('v0.6.0')],
+  },
+  'v1.11.0': {
+    exampleObjects: 653,
+    extraStartPaths: [TRAINER_LWS, TRAINING_OPERATOR_V2],
+    expectedDests: [...ARGO_WORKFLOWS_V3_7_3, jobset('v0.10.1'), jobset('v0.6.0'), lws('v0.7.0')],
+  },
+  '26.03': {
+    exampleObjects: 675,
+    extraStartPaths: [TRAINER_LWS, TRAINING_OPERATOR_V2],
+    expectedDests: [...ARGO_WORKFLOWS_V3_7_3, jobset('v0.10.1'), jobset('v0.6.0'), lws('v0.7.0')],
+  },
+  '26.03.1-rc.2': {
+    exampleObjects: 727,
+    extraStartPaths: [TRAINER_LWS, TRAINING_OPERATOR_V2],
+    expectedDests: [...ARGO_WORKFLOWS_V3_7_3, jobset('v0.11.0'), jobset('v0.6.0'), lws('v0.8.0')],
+  },
+} satisfies Record<string, ReleaseCase>;
+
+/** The vendoring tests of one release (each release has its own file, so that two run at once). */
+export function describeReleaseVendoring(release: keyof typeof RELEASES): void {
+  const c: ReleaseCase = RELEASES[release];
   const missing = fixturesMissing();
-  describe.skipIf(missing)(`hermetic fork of kubeflow/manifests ${c.release}`, () => {
+  describe.skipIf(missing)(`hermetic fork of kubeflow/manifests ${release}`, () => {
     let root: string;
     let server: GitHttpServer | undefined;
     let repo: string;
@@ -80,11 +118,11 @@ export function describeReleaseVendoring(c: ReleaseCase): void {
     let first: VendorResult;
 
     beforeAll(async () => {
-      root = mkdtempSync(join(tmpdir(), `kfg-vendor-${c.release}-`));
+      root = mkdtempSync(join(tmpdir(), `kfg-vendor-${release}-`));
       await prepareUpstreamRepos(join(root, 'git'));
       server = await startGitHttpServer({ gitRoot: join(root, 'git'), fileRoot: fixtureFileRoot });
       repo = join(root, 'fork');
-      await run('git', ['clone', '--quiet', '--branch', c.release, `${server.url}/kubeflow/manifests`, repo]);
+      await run('git', ['clone', '--quiet', '--branch', release, `${server.url}/kubeflow/manifests`, repo]);
       await git(repo, 'checkout', '--quiet', '-b', 'fork');
       const text = readFileSync(join(repo, 'example', 'kustomization.yaml'), 'utf8');
       entries = readEntries(text, 'example/kustomization.yaml').map((e) => posix.join('example', e.entry));

@@ -1,18 +1,4 @@
+// What 26.03 must vendor is its row in test/support/vendor-release.ts.
 import { describeReleaseVendoring } from '../../support/vendor-release.js';
 
-describeReleaseVendoring({
-  release: '26.03',
-  exampleObjects: 675,
-  extraStartPaths: [
-    'applications/trainer/upstream/third-party/leaderworkerset',
-    'applications/training-operator/upstream/v2/overlays/standalone',
-  ],
-  expectedDests: [
-    'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/crds/minimal',
-    'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/base/workflow-controller',
-    'vendor/github.com/argoproj/argo-workflows@v3.7.3/manifests/cluster-install-no-crds/workflow-controller-rbac',
-    'vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.10.1/manifests.yaml.d',
-    'vendor/github.com/kubernetes-sigs/jobset/releases/download/v0.6.0/manifests.yaml.d',
-    'vendor/github.com/kubernetes-sigs/lws@v0.7.0/config/default',
-  ],
-});
+describeReleaseVendoring('26.03');
