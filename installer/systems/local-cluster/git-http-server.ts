@@ -1,9 +1,10 @@
 /**
- * A loopback HTTP server that stands in for https://github.com/ in tests and on the local cluster:
+ * The local cluster's git server, a loopback HTTP server shaped like https://github.com/:
  * `git http-backend` (git's own smart-HTTP CGI) serves bare repositories under `gitRoot`, laid out as
  * `<owner>/<repo>.git`, and plain files under `fileRoot` are served as they are (release assets).
  * One prefix therefore mirrors both `https://github.com/<owner>/<repo>` and
- * `https://github.com/<owner>/<repo>/releases/download/...`.
+ * `https://github.com/<owner>/<repo>/releases/download/...`, which is how tests put a mirror of
+ * github.com there (test/support/git-http-server.ts adds what only tests need).
  *
  * Auth mirrors a git host: with `token` set, pushing always needs HTTP Basic auth whose password is the
  * token; reading needs it too unless the repository is under one of `publicPrefixes`.
@@ -19,19 +20,14 @@ export interface GitHttpServerOptions {
   fileRoot?: string;
   token?: string;
   publicPrefixes?: string[];
-  /**
-   * Repositories (by prefix) that refuse every client by echoing its Authorization credentials in a
-   * git protocol error, as some servers do: "access denied for credentials <base64>".
-   */
-  echoCredentialsPrefixes?: string[];
   port?: number;
+  /** Sees every request first; returning true means it answered the request itself. */
+  intercept?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 }
 
 export interface GitHttpServer {
   url: string;
   port: number;
-  /** Requests seen, for tests that assert what a client did (never includes credentials). */
-  requests: { method: string; path: string; status: number }[];
   close(): Promise<void>;
 }
 
@@ -39,11 +35,10 @@ const GIT_PATH =
   /^\/(?<repo>[^/]+\/[^/]+?)(?:\.git)?(?<rest>\/(?:info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.*))$/;
 
 export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<GitHttpServer> {
-  const requests: GitHttpServer['requests'] = [];
   const backend = await gitHttpBackendPath();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    res.on('finish', () => requests.push({ method: req.method ?? 'GET', path: url.pathname, status: res.statusCode }));
+    if (opts.intercept?.(req, res, url) === true) return;
     const m = GIT_PATH.exec(url.pathname);
     if (m?.groups) {
       serveGit(req, res, url, m.groups.repo ?? '', m.groups.rest ?? '', backend, opts);
@@ -61,7 +56,6 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -93,10 +87,6 @@ function serveGit(
   opts: GitHttpServerOptions,
 ): void {
   const write = rest === '/git-receive-pack' || url.searchParams.get('service') === 'git-receive-pack';
-  if ((opts.echoCredentialsPrefixes ?? []).some((p) => repo.startsWith(p)) && rest === '/info/refs') {
-    refuseEchoingCredentials(req, res, url.searchParams.get('service') ?? 'git-upload-pack');
-    return;
-  }
   if (!isAuthorized(req, opts, repo, write)) {
     res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end('authentication required\n');
     return;
@@ -165,14 +155,6 @@ function serveGit(
     }
     res.end();
   });
-}
-
-/** A smart-HTTP advertisement that is only an ERR packet, quoting the credentials the client sent. */
-function refuseEchoingCredentials(req: IncomingMessage, res: ServerResponse, service: string): void {
-  const credentials = (req.headers.authorization ?? '').split(/\s+/, 2)[1] ?? '(none)';
-  const pkt = (line: string) => `${(line.length + 4).toString(16).padStart(4, '0')}${line}`;
-  res.writeHead(200, { 'Content-Type': `application/x-${service}-advertisement`, 'Cache-Control': 'no-cache' });
-  res.end(`${pkt(`# service=${service}\n`)}0000${pkt(`ERR access denied for credentials ${credentials}\n`)}`);
 }
 
 function findHeaderEnd(buf: Buffer): number {
