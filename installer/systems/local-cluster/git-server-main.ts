@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureFileRoot, prepareUpstreamRepos } from '../support/fixtures.js';
-import { startGitHttpServer } from '../support/git-http-server.js';
+import { startGitHttpServer } from './git-http-server.js';
 import { FORKS_OWNER, PUBLIC_GIT_PREFIXES, ports, statePaths } from './config.js';
 
 const paths = statePaths();
