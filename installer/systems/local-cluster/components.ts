@@ -185,8 +185,8 @@ export function components(ctx: ComponentContext): Component[] {
         ...nodeProgram('git-server-main'),
         env: { ...env, KFG_CLUSTER_DIR: paths.root },
       },
-      ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
-      timeoutMs: 180_000,
+      ready: () => Promise.resolve(logSays(join(paths.logs, 'git-server.log'), 'git server listening on')),
+      timeoutMs: 60_000,
       ports: [p.git],
     },
     {

@@ -128,6 +128,8 @@ export function statePaths(root = stateDir()) {
     etcdData: join(root, 'etcd'),
     argocd: join(root, 'argocd'),
     gitRoot: join(root, 'git'),
+    /** Plain files the git server serves at the same paths (release assets of a mirror). */
+    files: join(root, 'files'),
     volumes: join(root, 'volumes'),
     kubeconfig: join(root, 'kubeconfig'),
     tokenCsv: join(root, 'pki', 'token.csv'),
@@ -151,7 +153,7 @@ export const GATEWAY_STAND_IN = {
   containerPort: 8080,
 } as const;
 
-/** Repos under these prefixes mirror public upstreams and are readable without the token. */
+/** Repos under these prefixes (mirrors of public upstreams, laid out by tests) are readable without the token. */
 export const PUBLIC_GIT_PREFIXES = ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'];
 /** Writable bare repos for forks; they need the token for both read and write. */
 export const FORKS_OWNER = 'forks';
