@@ -33,7 +33,7 @@ export interface DemoInvocation {
 }
 
 export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> {
-  // Everything that can fail without a side effect comes first: the settings, the checkout, the tools.
+  // Everything that can fail without a side effect comes first: the settings, then the tools.
   const demo = demoSettings(inv.merged, deps.stateDir);
   const opts = forkOptionsFrom(demo.settings, { yes: true, output: 'text' }, deps.env);
   const components = resolveComponents(opts.components, opts.release);
@@ -41,7 +41,7 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
     ...clusterOptionsFrom(demo.settings, { output: 'text', isTTY: inv.stderr.isTTY === true, env: deps.env }),
     interruptible: inv.interruptible,
   };
-  const localCluster = await deps.localCluster(deps.packageRoot);
+  const localCluster = deps.localCluster;
   requirePrerequisites(localCluster, deps.env);
   for (const label of demo.ignored)
     deps.log.warn(`${label} is not used: demo installs on the local cluster from its own fork`);
