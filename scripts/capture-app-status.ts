@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureCluster } from '../test/local-cluster/cluster.js';
-import { argocdVersion } from '../test/local-cluster/config.js';
+import { argocdVersion } from '../installer/systems/local-cluster/config.js';
 import { forFixture, RECIPES, recipesFor, stateName } from '../test/support/app-states.js';
 import { ArgoLab } from '../test/support/argo-lab.js';
 import { projectRoot } from '../test/support/fixtures.js';

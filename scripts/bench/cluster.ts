@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, FORKS_OWNER, statePaths } from '../../test/local-cluster/config.js';
-import { down, up, type ClusterInfo } from '../../test/local-cluster/lifecycle.js';
+import { cacheDir, FORKS_OWNER, statePaths } from '../../installer/systems/local-cluster/config.js';
+import { down, up, type ClusterInfo } from '../../installer/systems/local-cluster/lifecycle.js';
 import { projectRoot } from '../../test/support/fixtures.js';
 
 export const WORK_DIR = join(projectRoot, 'bench', 'work');

@@ -5,7 +5,7 @@
  */
 import type { ArgoApplication, Phase } from '../../installer/watch/assess-application.js';
 import type { KubeObject } from '../../installer/systems/kube.js';
-import type { ArgocdVersion } from '../local-cluster/config.js';
+import type { ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { PREFIX, type ArgoLab, type LiveApp } from './argo-lab.js';
 
 export interface StateRecipe {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
+import { ARGOCD_VERSIONS, type ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { projectRoot } from './fixtures.js';
 
 export const APP_STATUS_ROOT = join(projectRoot, 'test', 'fixtures', 'app-status');

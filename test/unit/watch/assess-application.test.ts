@@ -12,7 +12,7 @@ import {
   type Phase,
   type Problem,
 } from '../../../installer/watch/assess-application.js';
-import { ARGOCD_VERSIONS } from '../../local-cluster/config.js';
+import { ARGOCD_VERSIONS } from '../../../installer/systems/local-cluster/config.js';
 import { APP_STATUS_ROOT, appStatusDir, newestShowing, uncaptured } from '../../support/app-status-fixtures.js';
 import { recipesFor } from '../../support/app-states.js';
 
