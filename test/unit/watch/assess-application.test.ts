@@ -1,6 +1,6 @@
 /**
  * The readiness function on Application documents captured from each Argo CD line the local cluster
- * runs (test/fixtures/app-status/<version>, recorded by scripts/capture-app-status.ts), plus edge cases
+ * runs (test/fixtures/app-status/<version>, recorded by test/tools/capture-app-status.ts), plus edge cases
  * derived from the newest line's documents by changing only what the case is about.
  */
 import { readdirSync, readFileSync } from 'node:fs';
