@@ -6,6 +6,7 @@
  * the cluster and the fork and, when everything is in place already, applies nothing.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -59,7 +60,9 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
   const delivery = { remote, branch: opts.branch, release: opts.release, fork, preflight };
   const installed = await installUnlessInPlace(kube, delivery, published.pushed, cluster, deps);
   const status = await showStatus(kube, fork, cluster, deps);
-  for (const line of closingNotes({ kubeconfig: up.kubeconfig, clusterDir: up.stateDir, forkPath }))
+  // A source checkout has the TypeScript and scripts/; an installed package has only dist/.
+  const fromCheckout = existsSync(join(deps.packageRoot, 'installer', 'cli.ts'));
+  for (const line of closingNotes({ kubeconfig: up.kubeconfig, clusterDir: up.stateDir, forkPath, fromCheckout }))
     deps.log.info(line);
   inv.stdout.write(`${remote.repoURL} ${opts.branch} ${fork.revision}\n`);
   return installed ?? status;
