@@ -30,6 +30,13 @@ const COMMANDS = [
   '**/run-open.js',
 ];
 
+// Product code (installer/, scripts/) never imports from test/: what it needs of a test helper moves
+// into the product, and the test then imports it from there.
+const NO_TEST_IMPORTS = {
+  regex: '^(\\.\\./)+test/',
+  message: 'installer/ and scripts/ are shipped or run without test/: move what you need into the product.',
+};
+
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
   js.configs.recommended,
@@ -47,6 +54,12 @@ export default defineConfig(
     },
   },
   {
+    files: ['installer/**/*.ts', 'scripts/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [NO_TEST_IMPORTS] }] },
+  },
+  {
+    // Replaces the rule above for these files (flat config does not merge a rule's options), so it
+    // repeats the test/ pattern.
     files: ['installer/**/*.ts'],
     ignores: ['installer/systems/**', 'installer/cli.ts', 'installer/ui/**'],
     rules: {
@@ -54,6 +67,7 @@ export default defineConfig(
         'error',
         {
           patterns: [
+            NO_TEST_IMPORTS,
             {
               group: SDKS,
               message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.',

@@ -13,7 +13,7 @@ import { openInBrowser } from './systems/browser.js';
 import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
 import { createPortForwarder, type PortForwarder } from './systems/port-forward.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
-import { loadLocalCluster, type LocalCluster } from './systems/local-cluster.js';
+import { localCluster, type LocalCluster } from './systems/local-cluster.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
 import { noPrompter, type Prompter } from './systems/prompter.js';
 import { createStderrLogger, type Logger } from './ui/logger.js';
@@ -34,8 +34,8 @@ export interface Deps {
   readonly kustomize: Kustomize;
   /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
   readonly kube: (opts: KubeOptions) => Kube;
-  /** The embedded local cluster of a source checkout at `packageRoot` (only `demo` calls it). */
-  readonly localCluster: (packageRoot: string) => Promise<LocalCluster>;
+  /** The embedded local cluster (only `demo` uses it). */
+  readonly localCluster: LocalCluster;
   /** Forwards local ports to pods of that cluster (`open`). */
   readonly portForward: (opts: KubeOptions) => PortForwarder;
   /** Starts the person's browser on a URL; `onError` hears when there was none to start. */
@@ -85,7 +85,7 @@ export function createDeps(
     kustomize: createKustomize({ signal }),
     signal,
     kube: (opts) => createKube(opts),
-    localCluster: loadLocalCluster,
+    localCluster,
     portForward: (opts) => createPortForwarder(opts),
     openBrowser: (url, onError) => {
       openInBrowser(url, onError);

@@ -2,10 +2,10 @@
  * CLI of the local cluster (see README "Local cluster"). `up` prints build and start timings and the
  * peak memory of the process set, then the environment to use it.
  */
-import { ComponentFailedError, LocalClusterError } from '../test/local-cluster/errors.js';
-import { buildAll } from '../test/local-cluster/build.js';
-import { argocdVersion } from '../test/local-cluster/config.js';
-import { down, envLines, status, up } from '../test/local-cluster/lifecycle.js';
+import { ComponentFailedError, LocalClusterError } from '../installer/systems/local-cluster/errors.js';
+import { buildAll } from '../installer/systems/local-cluster/build.js';
+import { argocdVersion } from '../installer/systems/local-cluster/config.js';
+import { down, envLines, status, up } from '../installer/systems/local-cluster/lifecycle.js';
 
 async function main(cmd: string | undefined): Promise<number> {
   switch (cmd) {

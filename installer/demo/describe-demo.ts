@@ -30,8 +30,25 @@ export function clusterUpSentence(up: LocalClusterUp): string[] {
 export const IN_PLACE =
   'everything was already in place: the fork is unchanged (no new commit) and every component is ready at it, so nothing was applied';
 
-/** The closing notes: what is simulated, and the commands to try next and to tear it all down. */
-export function closingNotes(o: { kubeconfig: string; clusterDir: string; forkPath: string }): string[] {
+/**
+ * The closing notes: what is simulated, and the commands to try next and to tear it all down, as they
+ * are spelled where demo runs: `npm run …` and scripts/ in a source checkout, the installed command
+ * elsewhere (the package has no scripts/: a checkout's `scripts/local-cluster down` stops the cluster).
+ */
+export function closingNotes(o: {
+  kubeconfig: string;
+  clusterDir: string;
+  forkPath: string;
+  fromCheckout: boolean;
+}): string[] {
+  const cli = o.fromCheckout ? 'npm run kubeflow-gitops --' : 'kubeflow-gitops';
+  const line = (command: string, why: string) => `  ${command.padEnd(44)}# ${why}`;
+  const down = o.fromCheckout
+    ? [line('scripts/local-cluster down', `stops every process and removes ${o.clusterDir}`)]
+    : [
+        '  the local cluster keeps running; `scripts/local-cluster down` in a checkout of kubeflow-gitops stops',
+        `  every process it recorded and removes ${o.clusterDir}`,
+      ];
   return [
     '',
     'What is real: kube-apiserver, controller-manager and scheduler, etcd, and Argo CD syncing every component',
@@ -41,10 +58,10 @@ export function closingNotes(o: { kubeconfig: string; clusterDir: string; forkPa
     '',
     'Try next:',
     `  export KUBECONFIG=${o.kubeconfig}`,
-    '  npm run kubeflow-gitops -- status --watch   # follow every component',
-    '  npm run kubeflow-gitops -- uninstall        # remove Kubeflow again (the cluster and Argo CD stay)',
+    line(`${cli} status --watch`, 'follow every component'),
+    line(`${cli} uninstall`, 'remove Kubeflow again (the cluster and Argo CD stay)'),
     'Tear everything down:',
-    `  scripts/local-cluster down                  # stops every process and removes ${o.clusterDir}`,
+    ...down,
     `  (the demo fork stays in ${o.forkPath}; delete it to start from a new one)`,
   ];
 }

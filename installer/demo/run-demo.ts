@@ -6,6 +6,7 @@
  * the cluster and the fork and, when everything is in place already, applies nothing.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -33,7 +34,7 @@ export interface DemoInvocation {
 }
 
 export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> {
-  // Everything that can fail without a side effect comes first: the settings, the checkout, the tools.
+  // Everything that can fail without a side effect comes first: the settings, then the tools.
   const demo = demoSettings(inv.merged, deps.stateDir);
   const opts = forkOptionsFrom(demo.settings, { yes: true, output: 'text' }, deps.env);
   const components = resolveComponents(opts.components, opts.release);
@@ -41,7 +42,7 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
     ...clusterOptionsFrom(demo.settings, { output: 'text', isTTY: inv.stderr.isTTY === true, env: deps.env }),
     interruptible: inv.interruptible,
   };
-  const localCluster = await deps.localCluster(deps.packageRoot);
+  const localCluster = deps.localCluster;
   requirePrerequisites(localCluster, deps.env);
   for (const label of demo.ignored)
     deps.log.warn(`${label} is not used: demo installs on the local cluster from its own fork`);
@@ -59,7 +60,9 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
   const delivery = { remote, branch: opts.branch, release: opts.release, fork, preflight };
   const installed = await installUnlessInPlace(kube, delivery, published.pushed, cluster, deps);
   const status = await showStatus(kube, fork, cluster, deps);
-  for (const line of closingNotes({ kubeconfig: up.kubeconfig, clusterDir: up.stateDir, forkPath }))
+  // A source checkout has the TypeScript and scripts/; an installed package has only dist/.
+  const fromCheckout = existsSync(join(deps.packageRoot, 'installer', 'cli.ts'));
+  for (const line of closingNotes({ kubeconfig: up.kubeconfig, clusterDir: up.stateDir, forkPath, fromCheckout }))
     deps.log.info(line);
   inv.stdout.write(`${remote.repoURL} ${opts.branch} ${fork.revision}\n`);
   return installed ?? status;

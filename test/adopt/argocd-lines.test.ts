@@ -6,7 +6,7 @@
  * was. Run with `npm run test:adopt` (about 5 minutes per line once built; see docs/testing.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
+import { ARGOCD_VERSIONS, type ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';

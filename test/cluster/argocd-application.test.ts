@@ -8,7 +8,7 @@ import { fixturesMissing } from '../support/fixtures.js';
 import { applyApplication, application, waitForApp, type AppStatus } from '../local-cluster/argo-app.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { pushFiles } from '../local-cluster/git-push.js';
-import { deleteObjects, loadKubeConfig, serverSideApply } from '../local-cluster/kube.js';
+import { deleteObjects, loadKubeConfig, serverSideApply } from '../../installer/systems/local-cluster/kube.js';
 
 const skip = fixturesMissing() ?? clusterUnavailable();
 // The cluster outlives test runs; unique names keep a re-run independent of the last one.

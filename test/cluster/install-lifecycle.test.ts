@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../installer/systems/kube.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
-import { up } from '../local-cluster/lifecycle.js';
-import { statePaths } from '../local-cluster/config.js';
-import { stopManaged } from '../local-cluster/processes.js';
+import { up } from '../../installer/systems/local-cluster/lifecycle.js';
+import { statePaths } from '../../installer/systems/local-cluster/config.js';
+import { stopManaged } from '../../installer/systems/local-cluster/processes.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';
 

@@ -23,7 +23,7 @@ import {
   serverSideApply,
   waitCrdsEstablished,
   type Manifest,
-} from '../local-cluster/kube.js';
+} from '../../installer/systems/local-cluster/kube.js';
 
 const run = promisify(execFile);
 const skip = fixturesMissing() ?? clusterUnavailable();

@@ -12,10 +12,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_NAME } from '../local-cluster/bootstrap.js';
+import { NODE_NAME } from '../../installer/systems/local-cluster/bootstrap.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
-import { GATEWAY_STAND_IN } from '../local-cluster/config.js';
-import { deleteObjects, loadKubeConfig, serverSideApply, type Manifest } from '../local-cluster/kube.js';
+import { GATEWAY_STAND_IN } from '../../installer/systems/local-cluster/config.js';
+import {
+  deleteObjects,
+  loadKubeConfig,
+  serverSideApply,
+  type Manifest,
+} from '../../installer/systems/local-cluster/kube.js';
 import { runCli } from '../support/fork-env.js';
 import { projectRoot } from '../support/fixtures.js';
 

@@ -13,7 +13,7 @@ import { assessApplication, type ArgoApplication } from '../../installer/watch/a
 import { explainFromObjects } from '../../installer/watch/explain-from-objects.js';
 import { waitForComponents } from '../../installer/watch/wait-for-components.js';
 import { clusterUnavailable, ensureCluster } from '../local-cluster/cluster.js';
-import { argocdVersion } from '../local-cluster/config.js';
+import { argocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { recipe, recipesFor, stateName } from '../support/app-states.js';
 import { ArgoLab, type LiveApp } from '../support/argo-lab.js';
 import { appStatusDir } from '../support/app-status-fixtures.js';

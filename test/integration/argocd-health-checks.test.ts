@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ARGOCD_VERSION } from '../../installer/constants.js';
-import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
+import { ARGOCD_VERSIONS, type ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { appStatusDir } from '../support/app-status-fixtures.js';
 import { projectRoot } from '../support/fixtures.js';
 import { toolMissing } from '../support/require-tool.js';

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findOnPath } from '../local-cluster/prerequisites.js';
+import { findOnPath } from '../../installer/systems/local-cluster/prerequisites.js';
 import { runCli } from '../support/fork-env.js';
 import { toolMissing } from '../support/require-tool.js';
 

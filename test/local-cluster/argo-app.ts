@@ -1,7 +1,7 @@
 /** Argo CD Application helpers for cluster tests: apply one, and wait on its reported status. */
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serverSideApply, type Manifest } from './kube.js';
+import { serverSideApply, type Manifest } from '../../installer/systems/local-cluster/kube.js';
 
 export interface AppStatus {
   sourceType?: string;

@@ -8,9 +8,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { binDir, ports, statePaths } from './config.js';
-import { httpOk } from './probes.js';
-import { waitFor } from './processes.js';
+import { binDir, ports, statePaths } from '../../installer/systems/local-cluster/config.js';
+import { httpOk } from '../../installer/systems/local-cluster/probes.js';
+import { waitFor } from '../../installer/systems/local-cluster/processes.js';
 import type { ClusterEnv } from './cluster.js';
 
 export interface BareApiServer {

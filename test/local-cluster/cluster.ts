@@ -1,19 +1,29 @@
 /**
  * What other tests use: `ensureCluster()` starts the local cluster if needed (building it on a cold
- * machine) and returns how to reach it. One cluster serves every cluster-tier test; `up` is idempotent,
- * so calling this from each test file is cheap once the cluster runs.
+ * machine), makes its git server a mirror of github.com from the fixtures (the cluster itself never
+ * reads them) and returns how to reach it. One cluster serves every cluster-tier test; `up` is
+ * idempotent, so calling this from each test file is cheap once the cluster runs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { goAvailable } from './build.js';
-import { argocdVersion, FORKS_OWNER, statePaths, type ArgocdVersion } from './config.js';
-import type { Manifest } from './kube.js';
-import { down, up, type ClusterInfo } from './lifecycle.js';
+import { goAvailable } from '../../installer/systems/local-cluster/build.js';
+import {
+  argocdVersion,
+  FORKS_OWNER,
+  statePaths,
+  type ArgocdVersion,
+} from '../../installer/systems/local-cluster/config.js';
+import type { Manifest } from '../../installer/systems/local-cluster/kube.js';
+import { down, up, type ClusterInfo } from '../../installer/systems/local-cluster/lifecycle.js';
+import { serveUpstreamMirror } from '../support/fixtures.js';
 
 export interface ClusterEnv {
   kubeconfig: string;
-  /** Base URL of the loopback git server; `${gitUrl}/kubeflow/manifests` mirrors github.com/kubeflow/manifests. */
+  /**
+   * Base URL of the loopback git server; `${gitUrl}/kubeflow/manifests` mirrors
+   * github.com/kubeflow/manifests (from the fixtures, laid out by ensureCluster).
+   */
   gitUrl: string;
   /** Token for forks: HTTP Basic password (any user name) or Bearer. */
   gitToken: string;
@@ -60,8 +70,9 @@ export function ensureCluster(version: ArgocdVersion = argocdVersion()): Promise
     const log = (m: string) => {
       console.log(`[local-cluster] ${m}`);
     };
-    const env = up({ argocdVersion: version, log }).then((r) => {
+    const env = up({ argocdVersion: version, log }).then(async (r) => {
       log(`up in ${r.upSeconds}s with Argo CD ${version}, peak RSS ${r.peakRssMiB} MiB, logs ${r.info.logsDir}`);
+      await serveUpstreamMirror(statePaths(r.info.stateDir));
       return toEnv(r.info);
     });
     cached = { version, env };

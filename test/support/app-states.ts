@@ -1,11 +1,11 @@
 /**
  * Recipes that put a real Argo CD Application into each state the readiness function distinguishes.
- * `scripts/capture-app-status.ts` runs them all to record fixtures; the cluster tier re-runs a few
+ * `test/tools/capture-app-status.ts` runs them all to record fixtures; the cluster tier re-runs a few
  * live so the fixtures stay honest. Every state comes from Argo CD itself; nothing here writes status.
  */
 import type { ArgoApplication, Phase } from '../../installer/watch/assess-application.js';
 import type { KubeObject } from '../../installer/systems/kube.js';
-import type { ArgocdVersion } from '../local-cluster/config.js';
+import type { ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { PREFIX, type ArgoLab, type LiveApp } from './argo-lab.js';
 
 export interface StateRecipe {

@@ -1,10 +1,10 @@
 /**
  * Where the captured Argo CD Application documents live: test/fixtures/app-status/<Argo CD version>/,
- * one folder per line the local cluster runs (scripts/capture-app-status.ts writes them).
+ * one folder per line the local cluster runs (test/tools/capture-app-status.ts writes them).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_VERSIONS, type ArgocdVersion } from '../local-cluster/config.js';
+import { ARGOCD_VERSIONS, type ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { projectRoot } from './fixtures.js';
 
 export const APP_STATUS_ROOT = join(projectRoot, 'test', 'fixtures', 'app-status');
@@ -28,7 +28,7 @@ export function newestShowing(state: string): ArgocdVersion {
  */
 export function uncaptured(state: string, version: ArgocdVersion = ARGOCD_VERSIONS[0]): string | undefined {
   if (existsSync(join(appStatusDir(version), `${state}.json`))) return undefined;
-  const why = `no capture of ${state} from Argo CD ${version}; record it with: KFG_ARGOCD_VERSION=${version} npx tsx scripts/capture-app-status.ts ${state}`;
+  const why = `no capture of ${state} from Argo CD ${version}; record it with: KFG_ARGOCD_VERSION=${version} npx tsx test/tools/capture-app-status.ts ${state}`;
   if (process.env.CI) return undefined;
   console.warn(`skipping: ${why}`);
   return why;

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { ArgoApplication } from '../../installer/watch/assess-application.js';
 import { createKube, type Kube, type KubeObject } from '../../installer/systems/kube.js';
 import type { ClusterEnv } from '../local-cluster/cluster.js';
-import { FORKS_OWNER, statePaths } from '../local-cluster/config.js';
+import { FORKS_OWNER, statePaths } from '../../installer/systems/local-cluster/config.js';
 import { gitAuthEnv } from '../local-cluster/git-push.js';
 
 const run = promisify(execFile);

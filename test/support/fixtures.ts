@@ -4,7 +4,7 @@
  * then skip with a visible reason. In CI a missing fixture is a failure, never a skip.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -44,3 +44,15 @@ export async function prepareUpstreamRepos(gitRoot: string): Promise<void> {
 }
 
 export const fixtureFileRoot = join(fixturesDir, 'http');
+
+/**
+ * Makes a running git server a mirror of github.com: the upstream bundles as bare repositories in its
+ * `gitRoot` and the release files linked in as its `files` (the local cluster's git server serves
+ * both; it never reads the fixtures itself). Idempotent; without the fixtures it does nothing, and
+ * the tests that need them skip or fail through `fixturesMissing()`.
+ */
+export async function serveUpstreamMirror(server: { gitRoot: string; files: string }): Promise<void> {
+  if (!existsSync(join(fixturesDir, 'git'))) return;
+  await prepareUpstreamRepos(server.gitRoot);
+  if (!existsSync(server.files)) symlinkSync(fixtureFileRoot, server.files);
+}

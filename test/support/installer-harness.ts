@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKube, type Kube } from '../../installer/systems/kube.js';
 import { ensureCluster, resetCluster, type ClusterEnv } from '../local-cluster/cluster.js';
-import type { ArgocdVersion } from '../local-cluster/config.js';
+import type { ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
 import { projectRoot } from './fixtures.js';
 
 const CLI = join(projectRoot, 'installer', 'cli.ts');

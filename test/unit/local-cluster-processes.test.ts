@@ -2,9 +2,15 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ports } from '../local-cluster/config.js';
-import { isAlive, runningPid, startManaged, stopManaged, waitFor } from '../local-cluster/processes.js';
-import { ComponentFailedError } from '../local-cluster/errors.js';
+import { ports } from '../../installer/systems/local-cluster/config.js';
+import {
+  isAlive,
+  runningPid,
+  startManaged,
+  stopManaged,
+  waitFor,
+} from '../../installer/systems/local-cluster/processes.js';
+import { ComponentFailedError } from '../../installer/systems/local-cluster/errors.js';
 
 function dirs() {
   const root = mkdtempSync(join(tmpdir(), 'kfg-proc-'));

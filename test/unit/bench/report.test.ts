@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Results } from '../../../scripts/bench/results.js';
-import { summarize } from '../../../scripts/bench/stats.js';
-import { renderReport, renderTable } from '../../../scripts/bench/table.js';
+import type { Results } from '../../tools/bench/results.js';
+import { summarize } from '../../tools/bench/stats.js';
+import { renderReport, renderTable } from '../../tools/bench/table.js';
 
 const machine = { cpus: 2, cpuModel: 'test', memoryGiB: 24, node: 'v20', kernel: '6' };
 

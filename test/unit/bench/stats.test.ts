@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRequest, countByVerb } from '../../../scripts/bench/classify-request.js';
-import { median, percentile, ratio, summarize } from '../../../scripts/bench/stats.js';
+import { classifyRequest, countByVerb } from '../../tools/bench/classify-request.js';
+import { median, percentile, ratio, summarize } from '../../tools/bench/stats.js';
 
 describe('bench statistics', () => {
   it('percentile is nearest-rank: always an observed value', () => {

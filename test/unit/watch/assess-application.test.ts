@@ -1,6 +1,6 @@
 /**
  * The readiness function on Application documents captured from each Argo CD line the local cluster
- * runs (test/fixtures/app-status/<version>, recorded by scripts/capture-app-status.ts), plus edge cases
+ * runs (test/fixtures/app-status/<version>, recorded by test/tools/capture-app-status.ts), plus edge cases
  * derived from the newest line's documents by changing only what the case is about.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import {
   type Phase,
   type Problem,
 } from '../../../installer/watch/assess-application.js';
-import { ARGOCD_VERSIONS } from '../../local-cluster/config.js';
+import { ARGOCD_VERSIONS } from '../../../installer/systems/local-cluster/config.js';
 import { APP_STATUS_ROOT, appStatusDir, newestShowing, uncaptured } from '../../support/app-status-fixtures.js';
 import { recipesFor } from '../../support/app-states.js';
 

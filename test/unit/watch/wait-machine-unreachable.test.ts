@@ -3,7 +3,7 @@
  * not there (or the credentials are refused, or the host unknown), and waiting cannot change that, so
  * the wait fails at once with Argo CD's reason instead of after the failure grace. A condition left
  * from before the wait counts only once Argo CD has compared again. Documents captured from real Argo
- * CD (scripts/capture-app-status.ts repo-unreachable).
+ * CD (test/tools/capture-app-status.ts repo-unreachable).
  */
 import { describe, expect, it } from 'vitest';
 import { isRepoUnreachable } from '../../../installer/watch/assess-application.js';

@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fixtureFileRoot, prepareUpstreamRepos } from '../../test/support/fixtures.js';
-import { startGitHttpServer } from '../../test/support/git-http-server.js';
+import { fixtureFileRoot, prepareUpstreamRepos } from '../../support/fixtures.js';
+import { startGitHttpServer } from '../../support/git-http-server.js';
 import { lineAt, memoryPeak, runCli, type CliFlavour, type CliRun } from './run-cli.js';
 import { median, round } from './stats.js';
 

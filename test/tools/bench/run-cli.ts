@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { projectRoot } from '../../test/support/fixtures.js';
+import { projectRoot } from '../../support/fixtures.js';
 
 export type CliFlavour = 'dist' | 'tsx';
 

@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { fixturesDir } from '../support/fixtures.js';
+import { fixturesDir } from './config.js';
 import { GATEWAY_STAND_IN, type ArgocdVersion, type Ports, type StatePaths } from './config.js';
 import { applyInOrder, parseManifests, serverSideApply, type Manifest } from './kube.js';
 import { storageClass } from './storage.js';

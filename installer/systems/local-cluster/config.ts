@@ -3,9 +3,9 @@
  * repository; every port is on 127.0.0.1 and can be moved with an environment variable so two checkouts
  * (or a developer's own services) do not collide.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { projectRoot } from '../support/fixtures.js';
+import { dirname, join, resolve } from 'node:path';
 
 /** The Argo CD lines the local cluster can run, newest (the default) first: the three upstream still patches. */
 export const ARGOCD_VERSIONS = ['v3.5.1', 'v3.4.7', 'v3.3.14'] as const;
@@ -31,7 +31,27 @@ export function argocdVersion(env: NodeJS.ProcessEnv = process.env): ArgocdVersi
   return found;
 }
 
-export const goModulesDir = join(projectRoot, 'test', 'local-cluster', 'go');
+/** The Go wrapper modules, beside this file in the source and in the package (the build copies them). */
+export const goModulesDir = join(import.meta.dirname, 'go');
+
+/** The folder with package.json above this module: the source checkout, or the installed package. */
+function findPackageRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${import.meta.dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+export const packageRoot = findPackageRoot(import.meta.dirname);
+
+/**
+ * The tests' offline copy of upstream data (`../shared/fixtures` beside a checkout, or KFG_FIXTURES).
+ * Argo CD's manifests (its bundle) and the gitops-engine source of the lines whose nested module the
+ * proxy does not serve are read from here; nothing else of the local cluster is.
+ */
+export const fixturesDir = process.env.KFG_FIXTURES ?? resolve(packageRoot, '..', 'shared', 'fixtures');
 
 export function cacheDir(): string {
   return resolve(process.env.KFG_CACHE_DIR ?? join(homedir(), '.cache', 'kubeflow-gitops'));
@@ -108,6 +128,8 @@ export function statePaths(root = stateDir()) {
     etcdData: join(root, 'etcd'),
     argocd: join(root, 'argocd'),
     gitRoot: join(root, 'git'),
+    /** Plain files the git server serves at the same paths (release assets of a mirror). */
+    files: join(root, 'files'),
     volumes: join(root, 'volumes'),
     kubeconfig: join(root, 'kubeconfig'),
     tokenCsv: join(root, 'pki', 'token.csv'),
@@ -131,7 +153,7 @@ export const GATEWAY_STAND_IN = {
   containerPort: 8080,
 } as const;
 
-/** Repos under these prefixes mirror public upstreams and are readable without the token. */
+/** Repos under these prefixes (mirrors of public upstreams, laid out by tests) are readable without the token. */
 export const PUBLIC_GIT_PREFIXES = ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'];
 /** Writable bare repos for forks; they need the token for both read and write. */
 export const FORKS_OWNER = 'forks';

@@ -1,6 +1,6 @@
 /**
  * Builds the cluster's Go binaries from the module proxy through the wrapper modules in
- * test/local-cluster/go/<module> (Argo CD: go/argocd/<version>). A stamp per binary (version + hash of
+ * go/<module> beside this file (Argo CD: go/argocd/<version>). A stamp per binary (version + hash of
  * its inputs + Go version) makes a warm `up` skip the build entirely; GOCACHE makes a stamp miss cheap.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { fixturesDir } from '../support/fixtures.js';
+import { fixturesDir } from './config.js';
 import {
   KUBERNETES_BUILD_DATE,
   VERSIONS,

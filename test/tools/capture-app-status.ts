@@ -4,19 +4,19 @@
  * until Argo CD shows the state and writes test/fixtures/app-status/<argo cd version>/<state>.json (the
  * object as read, minus managedFields) and <state>.meta.json ({ expectedRevision, expectedPhase, note }).
  *
- *   npx tsx scripts/capture-app-status.ts [state ...] [--keep]   # --keep: leave the Applications to inspect
- *   npx tsx scripts/capture-app-status.ts [state ...] --clean    # remove what a --keep run left
- *   KFG_ARGOCD_VERSION=v3.4.7 npx tsx scripts/capture-app-status.ts   # capture from another Argo CD line
+ *   npx tsx test/tools/capture-app-status.ts [state ...] [--keep]   # --keep: leave the Applications to inspect
+ *   npx tsx test/tools/capture-app-status.ts [state ...] --clean    # remove what a --keep run left
+ *   KFG_ARGOCD_VERSION=v3.4.7 npx tsx test/tools/capture-app-status.ts   # capture from another Argo CD line
  *
  * Uses the shared local cluster (started if needed, with that Argo CD) and removes what it created unless --keep.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureCluster } from '../test/local-cluster/cluster.js';
-import { argocdVersion } from '../test/local-cluster/config.js';
-import { forFixture, RECIPES, recipesFor, stateName } from '../test/support/app-states.js';
-import { ArgoLab } from '../test/support/argo-lab.js';
-import { projectRoot } from '../test/support/fixtures.js';
+import { ensureCluster } from '../local-cluster/cluster.js';
+import { argocdVersion } from '../../installer/systems/local-cluster/config.js';
+import { forFixture, RECIPES, recipesFor, stateName } from '../support/app-states.js';
+import { ArgoLab } from '../support/argo-lab.js';
+import { projectRoot } from '../support/fixtures.js';
 
 async function main(args: string[]): Promise<number> {
   const keep = args.includes('--keep');

@@ -8,9 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheDir, FORKS_OWNER, statePaths } from '../../test/local-cluster/config.js';
-import { down, up, type ClusterInfo } from '../../test/local-cluster/lifecycle.js';
-import { projectRoot } from '../../test/support/fixtures.js';
+import { cacheDir, FORKS_OWNER, statePaths } from '../../../installer/systems/local-cluster/config.js';
+import { down, up, type ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
+import { projectRoot, serveUpstreamMirror } from '../../support/fixtures.js';
 
 export const WORK_DIR = join(projectRoot, 'bench', 'work');
 
@@ -31,6 +31,8 @@ export async function freshCluster(log: (m: string) => void): Promise<{ info: Cl
   log('cluster: up');
   const r = await up({ log: () => undefined });
   log(`cluster: up in ${r.upSeconds}s`);
+  // The methods install through --mirror to the cluster's git server: lay the fixtures' mirror out there.
+  await serveUpstreamMirror(statePaths(r.info.stateDir));
   return { info: r.info, seconds: r.upSeconds };
 }
 

@@ -1,11 +1,10 @@
 /**
  * The processes of the local cluster, in start order, each with its real readiness check. Flags follow
- * kwokctl's binary runtime and Argo CD's own Procfile (see ../../README.md "Local cluster").
+ * kwokctl's binary runtime and Argo CD's own Procfile (see docs/local-cluster.md).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { projectRoot } from '../support/fixtures.js';
-import type { ArgocdVersion, Ports, StatePaths } from './config.js';
+import { basename, join } from 'node:path';
+import { packageRoot, type ArgocdVersion, type Ports, type StatePaths } from './config.js';
 import type { ManagedSpec } from './processes.js';
 import { httpOk, redisPing } from './probes.js';
 
@@ -29,8 +28,21 @@ export interface ComponentContext {
   nodeReady: () => Promise<boolean>;
 }
 
-// Resolved from the child's cwd (projectRoot), where node_modules/tsx lives.
-const TSX_IMPORT = ['--import', 'tsx'];
+/**
+ * The git server and the volume provisioner are Node programs beside this file, run by this node: the
+ * compiled .js in the package; in a source checkout the .ts through tsx, which node resolves from the
+ * child's cwd (the checkout, where node_modules/tsx is).
+ */
+function nodeProgram(name: string): Pick<ManagedSpec, 'command' | 'args' | 'cwd' | 'match'> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const file = join(import.meta.dirname, `${name}${fromSource ? '.ts' : '.js'}`);
+  return {
+    command: process.execPath,
+    args: fromSource ? ['--import', 'tsx', file] : [file],
+    cwd: fromSource ? packageRoot : undefined,
+    match: basename(file),
+  };
+}
 
 export function components(ctx: ComponentContext): Component[] {
   const { bin, paths, ports: p } = ctx;
@@ -170,24 +182,18 @@ export function components(ctx: ComponentContext): Component[] {
     {
       spec: {
         name: 'git-server',
-        command: process.execPath,
+        ...nodeProgram('git-server-main'),
         env: { ...env, KFG_CLUSTER_DIR: paths.root },
-        cwd: projectRoot,
-        args: [...TSX_IMPORT, join(import.meta.dirname, 'git-server-main.ts')],
-        match: 'git-server-main.ts',
       },
-      ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
-      timeoutMs: 180_000,
+      ready: () => Promise.resolve(logSays(join(paths.logs, 'git-server.log'), 'git server listening on')),
+      timeoutMs: 60_000,
       ports: [p.git],
     },
     {
       spec: {
         name: 'pv-provisioner',
-        command: process.execPath,
+        ...nodeProgram('provisioner-main'),
         env: { ...env, KFG_CLUSTER_DIR: paths.root },
-        cwd: projectRoot,
-        args: [...TSX_IMPORT, join(import.meta.dirname, 'provisioner-main.ts')],
-        match: 'provisioner-main.ts',
       },
       ready: () => Promise.resolve(logSays(join(paths.logs, 'pv-provisioner.log'), 'running')),
       timeoutMs: 60_000,

@@ -11,9 +11,9 @@
  * tE - t0 (upper bound). Changes are made one at a time, spread over several Applications.
  */
 import { performance } from 'node:perf_hooks';
-import { createKube, type KubeObject } from '../../installer/systems/kube.js';
-import { assessApplication, type ArgoApplication } from '../../installer/watch/assess-application.js';
-import { watchApplications } from '../../installer/watch/watch-applications.js';
+import { createKube, type KubeObject } from '../../../installer/systems/kube.js';
+import { assessApplication, type ArgoApplication } from '../../../installer/watch/assess-application.js';
+import { watchApplications } from '../../../installer/watch/watch-applications.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface LatencyOptions {

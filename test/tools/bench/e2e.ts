@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
-import { ARGOCD_NAMESPACE, FORK_APPS_DIR, LABEL_MANAGED_BY, TOOL } from '../../installer/constants.js';
-import { ensureClusterSecrets } from '../../installer/execute/ensure-cluster-secrets.js';
-import { clusterSecretsFor } from '../../installer/plan/build-fork-plan.js';
-import { createKube, type Kube, type KubeObject } from '../../installer/systems/kube.js';
-import { binDir, statePaths } from '../../test/local-cluster/config.js';
-import type { ClusterInfo } from '../../test/local-cluster/lifecycle.js';
+import { ARGOCD_NAMESPACE, FORK_APPS_DIR, LABEL_MANAGED_BY, TOOL } from '../../../installer/constants.js';
+import { ensureClusterSecrets } from '../../../installer/execute/ensure-cluster-secrets.js';
+import { clusterSecretsFor } from '../../../installer/plan/build-fork-plan.js';
+import { createKube, type Kube, type KubeObject } from '../../../installer/systems/kube.js';
+import { binDir, statePaths } from '../../../installer/systems/local-cluster/config.js';
+import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
 import { startApiProxy, type ApiProxy, type ProxiedRequest } from './api-proxy.js';
 import { countByVerb, type Verb } from './classify-request.js';
 import {

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../../test/support/fixtures.js';
+import { projectRoot } from '../../support/fixtures.js';
 import { assertOwnCluster, freshCluster, stopCluster } from './cluster.js';
 import {
   cleanupStateDirs,
@@ -22,7 +22,7 @@ import { measureOffline } from './offline.js';
 import { load, loadResults, MEASUREMENTS, newResults, saveResults, type Measurement, type Results } from './results.js';
 import type { CliFlavour } from './run-cli.js';
 import { renderReport } from './table.js';
-import type { ClusterInfo } from '../../test/local-cluster/lifecycle.js';
+import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
 
 const ALIASES: Record<string, readonly Measurement[]> = {
   all: MEASUREMENTS,

@@ -1,20 +1,20 @@
 /**
- * Entry point of the local cluster's git server (started by `scripts/local-cluster up` as a background
- * process). Upstream mirrors are public-readable at github.com-like paths; `forks/*` needs the token,
- * which is read from a 0600 file so it never shows up in `ps`.
+ * Entry point of the local cluster's git server (started by `up` as a background process). It serves
+ * the bare repositories under the state's git/ folder and the files under its files/ folder at
+ * github.com-like paths: `forks/*` needs the token, which is read from a 0600 file so it never shows
+ * up in `ps`; repositories under the public prefixes (the mirrors of github.com that tests lay out
+ * there) are readable without it.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureFileRoot, prepareUpstreamRepos } from '../support/fixtures.js';
-import { startGitHttpServer } from '../support/git-http-server.js';
+import { startGitHttpServer } from './git-http-server.js';
 import { FORKS_OWNER, PUBLIC_GIT_PREFIXES, ports, statePaths } from './config.js';
 
 const paths = statePaths();
-await prepareUpstreamRepos(paths.gitRoot);
 mkdirSync(join(paths.gitRoot, FORKS_OWNER), { recursive: true });
 const server = await startGitHttpServer({
   gitRoot: paths.gitRoot,
-  fileRoot: fixtureFileRoot,
+  fileRoot: paths.files,
   token: readFileSync(paths.gitToken, 'utf8').trim(),
   publicPrefixes: PUBLIC_GIT_PREFIXES,
   port: ports().git,
