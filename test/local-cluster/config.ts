@@ -7,15 +7,19 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../support/fixtures.js';
 
-/** The Argo CD lines the local cluster can run, newest (the default) first: the three upstream still patches. */
-export const ARGOCD_VERSIONS = ['v3.5.1', 'v3.4.7', 'v3.3.14'] as const;
+/**
+ * The Argo CD lines the local cluster can run, newest (the default) first: the three upstream still
+ * patches. v3.3 is end of life and no longer built.
+ */
+export const ARGOCD_VERSIONS = ['v3.6.2', 'v3.5.1', 'v3.4.7'] as const;
 export type ArgocdVersion = (typeof ARGOCD_VERSIONS)[number];
 
 export const VERSIONS = {
   kubernetes: 'v1.35.4',
   etcd: 'v3.6.16',
   kwok: 'v0.8.0',
-  // Every Argo CD line above ships kustomize 5.8.1 (hack/tool-versions.sh at each tag).
+  // Argo CD v3.4 and v3.5 ship kustomize 5.8.1, v3.6.2 ships 5.8.3 (hack/tool-versions.sh at each tag).
+  // 5.8.3 needs Go 1.27; every line runs 5.8.1 here, a patch release behind what v3.6.2 ships.
   kustomize: 'v5.8.1',
 } as const;
 
