@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join, resolve } from 'node:path';
 import { cacheDir, FORKS_OWNER, statePaths } from '../../test/local-cluster/config.js';
 import { down, up, type ClusterInfo } from '../../test/local-cluster/lifecycle.js';
-import { projectRoot } from '../../test/support/fixtures.js';
+import { layOutClusterMirrors, projectRoot } from '../../test/support/fixtures.js';
 
 export const WORK_DIR = join(projectRoot, 'bench', 'work');
 
@@ -31,6 +31,10 @@ export async function freshCluster(log: (m: string) => void): Promise<{ info: Cl
   log('cluster: up');
   const r = await up({ log: () => undefined });
   log(`cluster: up in ${r.upSeconds}s`);
+  // The install's --mirror reads github.com from the cluster's git server, which starts without mirrors.
+  const paths = statePaths(r.info.stateDir);
+  await layOutClusterMirrors(paths.gitRoot, paths.gitFiles);
+  log('cluster: mirrors of github.com laid out (not timed)');
   return { info: r.info, seconds: r.upSeconds };
 }
 

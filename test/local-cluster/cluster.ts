@@ -1,13 +1,15 @@
 /**
  * What other tests use: `ensureCluster()` starts the local cluster if needed (building it on a cold
  * machine) and returns how to reach it. One cluster serves every cluster-tier test; `up` is idempotent,
- * so calling this from each test file is cheap once the cluster runs.
+ * so calling this from each test file is cheap once the cluster runs. It also lays out the fixtures'
+ * mirrors of github.com on the cluster's git server, which the tests use as their offline upstream.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { goAvailable } from './build.js';
 import { argocdVersion, FORKS_OWNER, statePaths, type ArgocdVersion } from './config.js';
+import { layOutClusterMirrors } from '../support/fixtures.js';
 import type { Manifest } from './kube.js';
 import { down, up, type ClusterInfo } from './lifecycle.js';
 
@@ -60,8 +62,10 @@ export function ensureCluster(version: ArgocdVersion = argocdVersion()): Promise
     const log = (m: string) => {
       console.log(`[local-cluster] ${m}`);
     };
-    const env = up({ argocdVersion: version, log }).then((r) => {
+    const env = up({ argocdVersion: version, log }).then(async (r) => {
       log(`up in ${r.upSeconds}s with Argo CD ${version}, peak RSS ${r.peakRssMiB} MiB, logs ${r.info.logsDir}`);
+      const paths = statePaths(r.info.stateDir);
+      await layOutClusterMirrors(paths.gitRoot, paths.gitFiles);
       return toEnv(r.info);
     });
     cached = { version, env };

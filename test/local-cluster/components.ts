@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../support/fixtures.js';
-import type { ArgocdVersion, Ports, StatePaths } from './config.js';
+import { FORKS_OWNER, type ArgocdVersion, type Ports, type StatePaths } from './config.js';
 import type { ManagedSpec } from './processes.js';
-import { httpOk, redisPing } from './probes.js';
+import { httpGet, httpOk, redisPing } from './probes.js';
 
 export interface Component {
   spec: ManagedSpec;
@@ -176,8 +176,11 @@ export function components(ctx: ComponentContext): Component[] {
         args: [...TSX_IMPORT, join(import.meta.dirname, 'git-server-main.ts')],
         match: 'git-server-main.ts',
       },
-      ready: () => httpOk(`http://127.0.0.1:${p.git}/kubeflow/manifests.git/info/refs?service=git-upload-pack`),
-      timeoutMs: 180_000,
+      // It answers, and guards the forks: a fork read without the token is refused.
+      ready: async () =>
+        (await httpGet(`http://127.0.0.1:${p.git}/${FORKS_OWNER}/ready.git/info/refs?service=git-upload-pack`))
+          .status === 401,
+      timeoutMs: 60_000,
       ports: [p.git],
     },
     {

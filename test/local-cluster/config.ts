@@ -112,6 +112,8 @@ export function statePaths(root = stateDir()) {
     etcdData: join(root, 'etcd'),
     argocd: join(root, 'argocd'),
     gitRoot: join(root, 'git'),
+    /** Plain files the git server serves beside the repositories (release assets of an upstream mirror). */
+    gitFiles: join(root, 'git-files'),
     volumes: join(root, 'volumes'),
     kubeconfig: join(root, 'kubeconfig'),
     tokenCsv: join(root, 'pki', 'token.csv'),
@@ -135,7 +137,7 @@ export const GATEWAY_STAND_IN = {
   containerPort: 8080,
 } as const;
 
-/** Repos under these prefixes mirror public upstreams and are readable without the token. */
+/** Repos under these prefixes mirror public upstreams (when laid out) and are readable without the token. */
 export const PUBLIC_GIT_PREFIXES = ['kubeflow/', 'argoproj/', 'kubernetes-sigs/'];
 /** Writable bare repos for forks; they need the token for both read and write. */
 export const FORKS_OWNER = 'forks';

@@ -1,20 +1,20 @@
 /**
  * Entry point of the local cluster's git server (started by `scripts/local-cluster up` as a background
- * process). Upstream mirrors are public-readable at github.com-like paths; `forks/*` needs the token,
- * which is read from a 0600 file so it never shows up in `ps`.
+ * process): forks under `forks/`, which need the token (read from a 0600 file so it never shows up in
+ * `ps`), and, readable by anyone at github.com-like paths, whatever upstream mirrors and release files
+ * are laid out in the state's git root and files folder. It starts with none and needs no upstream
+ * data: the tests lay out their offline mirrors of github.com when they ask for them.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureFileRoot, prepareUpstreamRepos } from '../support/fixtures.js';
 import { startGitHttpServer } from '../support/git-http-server.js';
 import { FORKS_OWNER, PUBLIC_GIT_PREFIXES, ports, statePaths } from './config.js';
 
 const paths = statePaths();
-await prepareUpstreamRepos(paths.gitRoot);
 mkdirSync(join(paths.gitRoot, FORKS_OWNER), { recursive: true });
 const server = await startGitHttpServer({
   gitRoot: paths.gitRoot,
-  fileRoot: fixtureFileRoot,
+  fileRoot: paths.gitFiles,
   token: readFileSync(paths.gitToken, 'utf8').trim(),
   publicPrefixes: PUBLIC_GIT_PREFIXES,
   port: ports().git,

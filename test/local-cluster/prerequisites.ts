@@ -1,15 +1,18 @@
 /**
  * What the local cluster needs before it can build or start anything, checked without side effects:
- * Go (to build the binaries), git and redis-server (Argo CD's cache), and the upstream data it boots
- * Argo CD from. `kubeflow-gitops demo` asks this first, so a missing tool stops it before any build.
- * Tools are looked up on the PATH of the given environment (no shell), so a test can hand it a PATH.
+ * Go (to build the binaries, from the module proxy, which also serves Argo CD's manifests), git and
+ * redis-server (Argo CD's cache). `kubeflow-gitops demo` asks this first, so a missing tool stops it
+ * before any build. Tools are looked up on the PATH of the given environment (no shell), so a test can
+ * hand it a PATH.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fixturesDir } from '../support/fixtures.js';
 
-/** The oldest Go the wrapper modules in go/ build with (their go.mod files say go 1.26). */
+/**
+ * The oldest Go the wrapper modules in go/ build with (their go.mod files say go 1.26). A line that needs
+ * a newer one (Argo CD v3.6: Go 1.27) names it in GOTOOLCHAIN, and this go fetches it from the proxy.
+ */
 export const MIN_GO = { major: 1, minor: 26 } as const;
 
 export interface Prerequisite {
@@ -58,11 +61,6 @@ export function missingPrerequisites(env: NodeJS.ProcessEnv = process.env): Prer
   if (findOnPath('git', env.PATH) === undefined) missing.push({ name: 'git', install: 'apt-get install git' });
   if (findOnPath('redis-server', env.PATH) === undefined)
     missing.push({ name: 'redis-server', install: 'apt-get install redis-server (Argo CD keeps its cache in redis)' });
-  if (!existsSync(join(fixturesDir, 'git', 'argo-cd.bundle')))
-    missing.push({
-      name: `the upstream data at ${fixturesDir}`,
-      install: "check out shared/ beside the project, or set KFG_FIXTURES (Argo CD's manifests and sources)",
-    });
   return missing;
 }
 

@@ -4,7 +4,7 @@
  * then skip with a visible reason. In CI a missing fixture is a failure, never a skip.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -33,14 +33,39 @@ export function fixturesMissing(): string | undefined {
   return why;
 }
 
-/** Lays out bare mirrors `<gitRoot>/<owner>/<repo>.git` of every bundle, as the git HTTP server expects. */
+/**
+ * Lays out bare mirrors `<gitRoot>/<owner>/<repo>.git` of every bundle, as the git HTTP server expects.
+ * Each is cloned beside its place and renamed into it, so a run killed mid-clone leaves no half mirror
+ * and two processes laying out the same root do not trip over each other.
+ */
 export async function prepareUpstreamRepos(gitRoot: string): Promise<void> {
   for (const [repo, bundle] of Object.entries(UPSTREAM_BUNDLES)) {
     const dest = join(gitRoot, `${repo}.git`);
     if (existsSync(dest)) continue;
     mkdirSync(dirname(dest), { recursive: true });
-    await run('git', ['clone', '--quiet', '--mirror', join(fixturesDir, 'git', bundle), dest]);
+    const partial = `${dest}.partial-${String(process.pid)}`;
+    rmSync(partial, { recursive: true, force: true });
+    await run('git', ['clone', '--quiet', '--mirror', join(fixturesDir, 'git', bundle), partial]);
+    try {
+      renameSync(partial, dest);
+    } catch (e) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(dest)) throw e;
+    }
   }
 }
 
 export const fixtureFileRoot = join(fixturesDir, 'http');
+
+/**
+ * Makes the local cluster's git server an offline mirror of github.com, as the tests use it
+ * (`--mirror https://github.com/=<gitUrl>/`): bare mirrors of every bundle in its git root and the
+ * release files as its files folder (a link to the fixtures' http/). The cluster itself never needs
+ * this. Without fixtures it does nothing: the tests that need mirrors skip, or fail in CI, through
+ * fixturesMissing().
+ */
+export async function layOutClusterMirrors(gitRoot: string, filesDir: string): Promise<void> {
+  if (!existsSync(join(fixturesDir, 'git', 'kubeflow-manifests.bundle'))) return;
+  await prepareUpstreamRepos(gitRoot);
+  if (!existsSync(filesDir)) symlinkSync(fixtureFileRoot, filesDir);
+}
