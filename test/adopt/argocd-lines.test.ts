@@ -1,6 +1,5 @@
 /**
- * Adopting each older Argo CD line the local cluster runs (every one but the newest, which the cluster
- * tier runs; see ARGOCD_LINES in installer/preflight/argocd-version.ts for the lines adopted as tested):
+ * Adopting each older Argo CD line upstream still patches (v3.5, v3.4; the cluster tier runs v3.6):
  * the local cluster swaps its Argo CD to that release, then a small install goes to Synced at the
  * pushed commit and Healthy, `doctor` and `status` report it, and `uninstall` leaves the cluster as it
  * was. Run with `npm run test:adopt` (about 5 minutes per line once built; see docs/testing.md).

@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ARGOCD_VERSION } from '../../installer/constants.js';
-import { ARGOCD_VERSIONS, type ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
-import { appStatusDir } from '../support/app-status-fixtures.js';
+import { appStatusDir, CAPTURED_LINES, type CapturedLine } from '../support/app-status-fixtures.js';
 import { projectRoot } from '../support/fixtures.js';
 import { toolMissing } from '../support/require-tool.js';
 
@@ -56,16 +55,16 @@ type App = {
   status: { sync: { status?: string }; operationState?: { phase?: string } };
   operation?: unknown;
 };
-const captured = (name: string, version?: ArgocdVersion): App =>
+const captured = (name: string, version?: CapturedLine): App =>
   JSON.parse(readFileSync(join(appStatusDir(version), `${name}.json`), 'utf8')) as App;
 
 describe.skipIf(skip)('the Application health check the root uses for its waves', () => {
-  it.each(ARGOCD_VERSIONS)('passes a Synced, Healthy child whose status compares its current spec (%s)', (v) => {
+  it.each(CAPTURED_LINES)('passes a Synced, Healthy child whose status compares its current spec (%s)', (v) => {
     expect(health(captured('synced-healthy', v)).status).toBe('Healthy');
     expect(health(captured('multi-source', v)).status).toBe('Healthy');
   });
 
-  it.each(ARGOCD_VERSIONS)('holds every captured state that is not Synced and Healthy (%s)', (v) => {
+  it.each(CAPTURED_LINES)('holds every captured state that is not Synced and Healthy (%s)', (v) => {
     for (const state of ['out-of-sync', 'operation-running', 'comparison-error', 'missing', 'stale-revision']) {
       const app = captured(state, v);
       const settled = app.status.sync.status === 'Synced' && app.status.operationState?.phase !== 'Running';

@@ -16,7 +16,7 @@ import {
 } from '../../installer/systems/local-cluster/config.js';
 import type { Manifest } from '../../installer/systems/local-cluster/kube.js';
 import { down, up, type ClusterInfo } from '../../installer/systems/local-cluster/lifecycle.js';
-import { serveUpstreamMirror } from '../support/fixtures.js';
+import { fixturesDir, serveUpstreamMirror } from '../support/fixtures.js';
 
 export interface ClusterEnv {
   kubeconfig: string;
@@ -67,6 +67,9 @@ function onPath(tool: string): boolean {
 /** `version` (default: KFG_ARGOCD_VERSION or the newest line) swaps the running Argo CD when it differs. */
 export function ensureCluster(version: ArgocdVersion = argocdVersion()): Promise<ClusterEnv> {
   if (cached?.version !== version) {
+    // Argo CD v3.4 and v3.5 build with the gitops-engine source from the test data (the proxy serves that
+    // module only from v3.6 on); the cluster reads nothing else of it.
+    process.env.KFG_FIXTURES ??= fixturesDir;
     const log = (m: string) => {
       console.log(`[local-cluster] ${m}`);
     };

@@ -5,7 +5,7 @@
  */
 import type { ArgoApplication, Phase } from '../../installer/watch/assess-application.js';
 import type { KubeObject } from '../../installer/systems/kube.js';
-import type { ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
+import type { CapturedLine } from './app-status-fixtures.js';
 import { PREFIX, type ArgoLab, type LiveApp } from './argo-lab.js';
 
 export interface StateRecipe {
@@ -14,7 +14,7 @@ export interface StateRecipe {
   /** How the state was produced, for whoever reads the fixture. */
   readonly note: string;
   /** The Argo CD lines that can show the state at all (default: every line). */
-  readonly onlyOn?: readonly ArgocdVersion[];
+  readonly onlyOn?: readonly CapturedLine[];
   /** Builds repos and the Application, waits until Argo CD shows the state; returns the document and the revision to expect. */
   produce(lab: ArgoLab, name: string): Promise<{ app: LiveApp; expectedRevision: string }>;
 }
@@ -182,7 +182,8 @@ spec:
     expectedPhase: 'failed',
     note: 'Two sync waves: an unschedulable Deployment (wave 0, Progressing) and a ConfigMap (wave 1). While the sync waits for the Deployment to turn healthy it is deleted by hand: Argo CD sees it Missing and the operation stays Running for ever (gitops-engine never re-checks a task without a live object).',
     // From v3.4 gitops-engine re-applies an awaited object that is gone and goes on (seen live on v3.4.7
-    // and v3.5.1: the Deployment is created again within a minute), so the state exists only before.
+    // and v3.5.1: the Deployment is created again within a minute), so the state exists only before. The
+    // local cluster no longer runs v3.3 (end of life): this recipe is how its frozen capture was made.
     onlyOn: ['v3.3.14'],
     async produce(lab, name) {
       const repo = await lab.repo(name);
@@ -298,7 +299,7 @@ spec:
 ];
 
 /** The recipes whose state `version` can show. */
-export function recipesFor(version: ArgocdVersion): StateRecipe[] {
+export function recipesFor(version: CapturedLine): StateRecipe[] {
   return RECIPES.filter((r) => r.onlyOn === undefined || r.onlyOn.includes(version));
 }
 

@@ -4,7 +4,7 @@
  * then skip with a visible reason. In CI a missing fixture is a failure, never a skip.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -33,13 +33,25 @@ export function fixturesMissing(): string | undefined {
   return why;
 }
 
-/** Lays out bare mirrors `<gitRoot>/<owner>/<repo>.git` of every bundle, as the git HTTP server expects. */
+/**
+ * Lays out bare mirrors `<gitRoot>/<owner>/<repo>.git` of every bundle, as the git HTTP server expects.
+ * Each is cloned beside its place and renamed into it, so a run killed mid-clone leaves no half mirror
+ * and two processes laying out the same root do not trip over each other.
+ */
 export async function prepareUpstreamRepos(gitRoot: string): Promise<void> {
   for (const [repo, bundle] of Object.entries(UPSTREAM_BUNDLES)) {
     const dest = join(gitRoot, `${repo}.git`);
     if (existsSync(dest)) continue;
     mkdirSync(dirname(dest), { recursive: true });
-    await run('git', ['clone', '--quiet', '--mirror', join(fixturesDir, 'git', bundle), dest]);
+    const partial = `${dest}.partial-${String(process.pid)}`;
+    rmSync(partial, { recursive: true, force: true });
+    await run('git', ['clone', '--quiet', '--mirror', join(fixturesDir, 'git', bundle), partial]);
+    try {
+      renameSync(partial, dest);
+    } catch (e) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(dest)) throw e;
+    }
   }
 }
 

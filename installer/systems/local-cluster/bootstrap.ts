@@ -1,6 +1,7 @@
 /**
  * Cluster objects `up` creates: credentials and kubeconfig, the simulated Node, the default
- * StorageClass, and Argo CD's CRDs + config straight from the argo-cd manifests of the version it runs.
+ * StorageClass, and Argo CD's CRDs + config straight from the argo-cd manifests of the version it runs
+ * (the `manifests/` folder of the module its build downloaded, the same files as the tag).
  */
 import { CoreV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +9,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { fixturesDir } from './config.js';
+import { argocdModuleDir } from './build.js';
 import { GATEWAY_STAND_IN, type ArgocdVersion, type Ports, type StatePaths } from './config.js';
 import { applyInOrder, parseManifests, serverSideApply, type Manifest } from './kube.js';
 import { storageClass } from './storage.js';
@@ -135,16 +136,6 @@ export function writeKwokPortForward(paths: StatePaths, ports: Ports): void {
   writeFileSync(paths.kwokPortForward, stringify(rule));
 }
 
-/** Argo CD manifests at `version`, cloned from the fixture bundle once per state dir and version. */
-function argoSource(paths: StatePaths, version: ArgocdVersion): string {
-  const dir = join(paths.argocd, `src-${version}`);
-  if (!existsSync(join(dir, '.git'))) {
-    const bundle = join(fixturesDir, 'git', 'argo-cd.bundle');
-    execFileSync('git', ['-c', 'advice.detachedHead=false', 'clone', '--quiet', '--branch', version, bundle, dir]);
-  }
-  return dir;
-}
-
 function render(bin: string, dir: string): Manifest[] {
   return parseManifests(
     execFileSync(join(bin, 'kustomize'), ['build', dir], { encoding: 'utf8', maxBuffer: 64 << 20 }),
@@ -165,13 +156,8 @@ function defaultProject(): Manifest {
   };
 }
 
-export async function bootstrapArgocd(
-  kc: KubeConfig,
-  bin: string,
-  paths: StatePaths,
-  version: ArgocdVersion,
-): Promise<void> {
-  const src = argoSource(paths, version);
+export async function bootstrapArgocd(kc: KubeConfig, bin: string, version: ArgocdVersion): Promise<void> {
+  const src = argocdModuleDir(version);
   const ns: Manifest = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } };
   const config = render(bin, join(src, 'manifests', 'base', 'config')).map((o): Manifest => ({
     ...o,
@@ -223,13 +209,12 @@ const SETTINGS_CONFIGMAPS = ['argocd-cmd-params-cm', 'argocd-cm'];
  */
 export async function settingsEnv(
   kc: KubeConfig,
-  paths: StatePaths,
   version: ArgocdVersion,
   process: string,
 ): Promise<Record<string, string>> {
   const file = WORKLOADS[process];
   if (file === undefined) return {};
-  const workload = parseManifests(readFileSync(join(argoSource(paths, version), file), 'utf8'))[0];
+  const workload = parseManifests(readFileSync(join(argocdModuleDir(version), file), 'utf8'))[0];
   const spec = workload?.spec as { template?: { spec?: { containers?: { name: string; env?: EnvVar[] }[] } } };
   const container = spec.template?.spec?.containers?.find((c) => c.name === process);
   const core = kc.makeApiClient(CoreV1Api);

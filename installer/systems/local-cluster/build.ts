@@ -19,17 +19,18 @@ import {
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { fixturesDir } from './config.js';
 import {
   KUBERNETES_BUILD_DATE,
   VERSIONS,
+  ARGOCD_VERSIONS,
   argocdBinDir,
   binDir,
   cacheDir,
   goModulesDir,
+  upstreamDataDir,
   type ArgocdVersion,
 } from './config.js';
-import { ToolMissingError } from './errors.js';
+import { LocalClusterError, ToolMissingError } from './errors.js';
 import { runLogged } from './processes.js';
 
 interface Target {
@@ -46,6 +47,8 @@ interface Target {
   dir: () => string;
   /** Extra files derived from the build (links, data copied out of the module cache); idempotent, run on every `up`. */
   after?: (bin: string) => void;
+  /** Environment of this build only (GOTOOLCHAIN for a line that needs a newer Go). */
+  env?: Record<string, string>;
 }
 
 function k8sLdflags(): string {
@@ -80,6 +83,37 @@ function copyKwokStages(bin: string): void {
 }
 
 /**
+ * What each Argo CD line's build needs beyond its wrapper module. From v3.6 Argo CD needs Go 1.27: the
+ * go command fetches that toolchain from the module proxy (about 10 s, once). Up to v3.5 argo-cd's
+ * go.mod replaces its nested gitops-engine module with `./gitops-engine`, a module the proxy does not
+ * serve and no module zip contains, so the source of that tag comes from the test fixtures; from v3.6
+ * the proxy serves github.com/argoproj/argo-cd/gitops-engine/v3 at the same tag and the wrapper's
+ * go.mod (argo's replace block minus that line) needs nothing else.
+ */
+const ARGOCD_BUILDS: Record<ArgocdVersion, { toolchain?: string; engineSource: boolean }> = {
+  'v3.6.2': { toolchain: 'go1.27.3', engineSource: false },
+  'v3.5.1': { engineSource: true },
+  'v3.4.7': { engineSource: true },
+};
+
+/**
+ * Argo CD's module at `version` as its build downloaded it into the module cache: the source of its
+ * manifests (CRDs, config, workloads) and of git-verify-wrapper.sh. Downloaded again if the module
+ * cache was cleaned since the build.
+ */
+export function argocdModuleDir(version: ArgocdVersion): string {
+  const module = `github.com/argoproj/argo-cd/v3@${version}`;
+  const dir = join(goEnv('GOMODCACHE'), module);
+  if (!existsSync(join(dir, 'go.mod'))) {
+    // `go mod download` refuses a module that needs a newer Go than the one running it.
+    const toolchain = ARGOCD_BUILDS[version].toolchain;
+    const env = { ...process.env, ...(toolchain !== undefined ? { GOTOOLCHAIN: toolchain } : {}) };
+    execFileSync('go', ['mod', 'download', module], { cwd: cacheDir(), env, stdio: 'pipe' });
+  }
+  return dir;
+}
+
+/**
  * The trimmed Argo CD main dispatches on argv[0]; git-ask-pass is re-executed as plain `argocd`. From
  * v3.5 the repo-server runs git-verify-wrapper.sh for every revision it renders (Argo CD's image has it
  * in /usr/local/bin), so the script comes from the module at that tag to the same folder.
@@ -89,38 +123,48 @@ function installArgocd(version: ArgocdVersion, bin: string): void {
     rmSync(join(bin, name), { force: true });
     symlinkSync('argocd', join(bin, name));
   }
-  const module = join(goEnv('GOMODCACHE'), `github.com/argoproj/argo-cd/v3@${version}`);
-  cpSync(join(module, 'hack', 'git-verify-wrapper.sh'), join(bin, 'git-verify-wrapper.sh'));
+  cpSync(join(argocdModuleDir(version), 'hack', 'git-verify-wrapper.sh'), join(bin, 'git-verify-wrapper.sh'));
   chmodSync(join(bin, 'git-verify-wrapper.sh'), 0o755);
 }
 
-const gitopsEngineTarball = (version: ArgocdVersion): string =>
-  join(fixturesDir, 'src', `argo-cd-${version}-gitops-engine.tar.gz`);
+function gitopsEngineTarball(version: ArgocdVersion): string {
+  const data = upstreamDataDir();
+  const file = join(data ?? '', 'src', `argo-cd-${version}-gitops-engine.tar.gz`);
+  if (data === undefined || !existsSync(file))
+    throw new LocalClusterError(
+      `building Argo CD ${version} needs the gitops-engine source of that tag, which the Go module proxy serves only from v3.6 on: set KFG_FIXTURES to a folder holding src/argo-cd-${version}-gitops-engine.tar.gz, or run the default ${ARGOCD_VERSIONS[0]} (unset KFG_ARGOCD_VERSION)`,
+    );
+  return file;
+}
 
 /**
- * From v3.3 on, argo-cd's go.mod replaces its nested gitops-engine module with `./gitops-engine`, which
- * no module zip contains and the proxy does not serve. The build therefore happens in a folder of the
- * cache dir: main.go, the committed go.mod/go.sum of that version, the gitops-engine source of the same
- * tag unpacked from the fixtures, and the one replace line that points at it. The module path comes
- * from the unpacked go.mod (v3.3 still calls it github.com/argoproj/gitops-engine).
+ * The build happens in a folder of the cache dir: main.go and the committed go.mod/go.sum of that
+ * version, and for a line whose nested gitops-engine module is not served (see ARGOCD_BUILDS) the
+ * gitops-engine source of the same tag unpacked from the fixtures with the one replace line that points
+ * at it. The module path comes from the unpacked go.mod (v3.3 still called it
+ * github.com/argoproj/gitops-engine).
  */
 function argocdBuildDir(version: ArgocdVersion): string {
   const dir = join(cacheDir(), 'src', `argocd-${version}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  execFileSync('tar', ['-xzf', gitopsEngineTarball(version), '-C', dir]);
-  const engineMod = readFileSync(join(dir, 'gitops-engine', 'go.mod'), 'utf8');
-  const enginePath = /^module\s+(\S+)/m.exec(engineMod)?.[1];
-  if (!enginePath) throw new Error(`no module line in the gitops-engine go.mod of Argo CD ${version}`);
   const committed = join(goModulesDir, 'argocd', version);
-  const goMod = readFileSync(join(committed, 'go.mod'), 'utf8');
-  writeFileSync(join(dir, 'go.mod'), `${goMod}\nreplace ${enginePath} => ./gitops-engine\n`);
+  let goMod = readFileSync(join(committed, 'go.mod'), 'utf8');
+  if (ARGOCD_BUILDS[version].engineSource) {
+    execFileSync('tar', ['-xzf', gitopsEngineTarball(version), '-C', dir]);
+    const engineMod = readFileSync(join(dir, 'gitops-engine', 'go.mod'), 'utf8');
+    const enginePath = /^module\s+(\S+)/m.exec(engineMod)?.[1];
+    if (!enginePath) throw new Error(`no module line in the gitops-engine go.mod of Argo CD ${version}`);
+    goMod = `${goMod}\nreplace ${enginePath} => ./gitops-engine\n`;
+  }
+  writeFileSync(join(dir, 'go.mod'), goMod);
   cpSync(join(committed, 'go.sum'), join(dir, 'go.sum'));
   cpSync(join(goModulesDir, 'argocd', 'main.go'), join(dir, 'main.go'));
   return dir;
 }
 
 function argocdTarget(version: ArgocdVersion): Target {
+  const { toolchain, engineSource } = ARGOCD_BUILDS[version];
   return {
     name: 'argocd',
     bin: argocdBinDir(version),
@@ -131,12 +175,13 @@ function argocdTarget(version: ArgocdVersion): Target {
       join(goModulesDir, 'argocd', 'main.go'),
       join(goModulesDir, 'argocd', version, 'go.mod'),
       join(goModulesDir, 'argocd', version, 'go.sum'),
-      gitopsEngineTarball(version),
+      ...(engineSource ? [gitopsEngineTarball(version)] : []),
     ],
     dir: () => argocdBuildDir(version),
     after: (bin) => {
       installArgocd(version, bin);
     },
+    ...(toolchain !== undefined ? { env: { GOTOOLCHAIN: toolchain } } : {}),
   };
 }
 
@@ -194,7 +239,9 @@ export function targets(version: ArgocdVersion): Target[] {
   ];
 }
 
-function stampFor(t: Target, goVersion: string): string {
+/** A target with its own GOTOOLCHAIN is built by exactly that Go, whatever the one on PATH is. */
+function stampFor(t: Target, localGo: string): string {
+  const goVersion = t.env?.GOTOOLCHAIN ?? localGo;
   const h = createHash('sha256');
   for (const f of t.inputs) h.update(relative(goModulesDir, f)).update(readFileSync(f));
   h.update(t.pkg).update(t.ldflags).update(goVersion);
@@ -303,7 +350,7 @@ async function buildStale(version: ArgocdVersion, log: (msg: string) => void): P
       ['build', '-trimpath', '-ldflags', t.ldflags, '-o', join(t.bin, t.name), t.pkg],
       {
         cwd: t.dir(),
-        env: { ...process.env, CGO_ENABLED: '0' },
+        env: { ...process.env, CGO_ENABLED: '0', ...t.env },
         log: logFile,
       },
     );

@@ -237,7 +237,7 @@ export function components(ctx: ComponentContext): Component[] {
           '--disable-tls',
           // From v3.5 the repo-server defaults --client-ca-path to a mounted Secret's path (mTLS), which
           // it refuses together with --disable-tls; plaintext on loopback needs it empty.
-          ...(ctx.argocdVersion === 'v3.3.14' || ctx.argocdVersion === 'v3.4.7' ? [] : ['--client-ca-path=']),
+          ...(ctx.argocdVersion === 'v3.4.7' ? [] : ['--client-ca-path=']),
           '--redis',
           `127.0.0.1:${p.redis}`,
           '--loglevel',

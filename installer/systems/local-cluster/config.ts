@@ -7,15 +7,19 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-/** The Argo CD lines the local cluster can run, newest (the default) first: the three upstream still patches. */
-export const ARGOCD_VERSIONS = ['v3.5.1', 'v3.4.7', 'v3.3.14'] as const;
+/**
+ * The Argo CD lines the local cluster can run, newest (the default) first: the three upstream still
+ * patches. v3.3 is end of life and no longer built.
+ */
+export const ARGOCD_VERSIONS = ['v3.6.2', 'v3.5.1', 'v3.4.7'] as const;
 export type ArgocdVersion = (typeof ARGOCD_VERSIONS)[number];
 
 export const VERSIONS = {
   kubernetes: 'v1.35.4',
   etcd: 'v3.6.16',
   kwok: 'v0.8.0',
-  // Every Argo CD line above ships kustomize 5.8.1 (hack/tool-versions.sh at each tag).
+  // Argo CD v3.4 and v3.5 ship kustomize 5.8.1, v3.6.2 ships 5.8.3 (hack/tool-versions.sh at each tag).
+  // 5.8.3 needs Go 1.27; every line runs 5.8.1 here, a patch release behind what v3.6.2 ships.
   kustomize: 'v5.8.1',
 } as const;
 
@@ -47,11 +51,11 @@ function findPackageRoot(dir: string): string {
 export const packageRoot = findPackageRoot(import.meta.dirname);
 
 /**
- * The tests' offline copy of upstream data (`../shared/fixtures` beside a checkout, or KFG_FIXTURES).
- * Argo CD's manifests (its bundle) and the gitops-engine source of the lines whose nested module the
- * proxy does not serve are read from here; nothing else of the local cluster is.
+ * Where the gitops-engine source of Argo CD v3.4 and v3.5 is found (`src/argo-cd-<tag>-gitops-engine.tar.gz`):
+ * the module proxy serves that nested module only from v3.6 on. Only the adopt tests build those lines,
+ * and they name their offline copy of upstream data in KFG_FIXTURES; the default line needs nothing.
  */
-export const fixturesDir = process.env.KFG_FIXTURES ?? resolve(packageRoot, '..', 'shared', 'fixtures');
+export const upstreamDataDir = (): string | undefined => process.env.KFG_FIXTURES || undefined;
 
 export function cacheDir(): string {
   return resolve(process.env.KFG_CACHE_DIR ?? join(homedir(), '.cache', 'kubeflow-gitops'));

@@ -183,9 +183,9 @@ async function beforeStart(
     writeKwokPortForward(paths, ports);
     await ensureNodeAndStorage(kc(), ports);
   }
-  if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(kc(), bin, paths, version);
+  if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(kc(), bin, version);
   if (c.spec.name === 'argocd-repo-server' || c.spec.name === 'argocd-application-controller') {
-    c.spec.env = { ...c.spec.env, ...(await settingsEnv(kc(), paths, version, c.spec.name)) };
+    c.spec.env = { ...c.spec.env, ...(await settingsEnv(kc(), version, c.spec.name)) };
   }
 }
 

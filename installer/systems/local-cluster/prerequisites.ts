@@ -1,14 +1,18 @@
 /**
  * What the local cluster needs before it can build or start anything, checked without side effects:
- * Go (to build the binaries from the module proxy), git and redis-server (Argo CD's cache).
- * `kubeflow-gitops demo` asks this first, so a missing tool stops it before any build. Tools are
- * looked up on the PATH of the given environment (no shell), so a test can hand it a PATH.
+ * Go (to build the binaries, from the module proxy, which also serves Argo CD's manifests), git and
+ * redis-server (Argo CD's cache). `kubeflow-gitops demo` asks this first, so a missing tool stops it
+ * before any build. Tools are looked up on the PATH of the given environment (no shell), so a test can
+ * hand it a PATH.
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** The oldest Go the wrapper modules in go/ build with (their go.mod files say go 1.26). */
+/**
+ * The oldest Go the wrapper modules in go/ build with (their go.mod files say go 1.26). A line that needs
+ * a newer one (Argo CD v3.6: Go 1.27) names it in GOTOOLCHAIN, and this go fetches it from the proxy.
+ */
 export const MIN_GO = { major: 1, minor: 26 } as const;
 
 export interface Prerequisite {

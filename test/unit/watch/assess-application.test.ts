@@ -13,8 +13,13 @@ import {
   type Phase,
   type Problem,
 } from '../../../installer/watch/assess-application.js';
-import { ARGOCD_VERSIONS } from '../../../installer/systems/local-cluster/config.js';
-import { APP_STATUS_ROOT, appStatusDir, newestShowing, uncaptured } from '../../support/app-status-fixtures.js';
+import {
+  APP_STATUS_ROOT,
+  appStatusDir,
+  CAPTURED_LINES,
+  newestShowing,
+  uncaptured,
+} from '../../support/app-status-fixtures.js';
 import { recipesFor } from '../../support/app-states.js';
 
 interface Meta {
@@ -121,11 +126,11 @@ const CASES: Case[] = [
   },
 ];
 
-it('has captures from every Argo CD line the local cluster runs, and nothing else', () => {
-  expect(readdirSync(APP_STATUS_ROOT).sort()).toEqual([...ARGOCD_VERSIONS].sort());
+it('has captures from every Argo CD line the local cluster runs and the frozen ones, and nothing else', () => {
+  expect(readdirSync(APP_STATUS_ROOT).sort()).toEqual([...CAPTURED_LINES].sort());
 });
 
-describe.each(ARGOCD_VERSIONS)('assessApplication on real Argo CD %s documents', (version) => {
+describe.each(CAPTURED_LINES)('assessApplication on real Argo CD %s documents', (version) => {
   const dir = appStatusDir(version);
   const load = (state: string) => loadFrom(state, dir);
   it('covers every captured fixture, and every fixture is a real capture', () => {
