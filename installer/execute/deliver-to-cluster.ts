@@ -1,7 +1,8 @@
 /**
  * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
  * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
- * retire what the fork dropped, create the missing CRDs, seed a first install, apply the root, watch every component, and once
+ * retire what the fork dropped, create the missing CRDs (a failure stops the run before any seed),
+ * seed a first install where Argo CD would sync it itself, apply the root, watch every component, and once
  * all are ready say how to open the dashboard. Every step is an ensure-step: re-running continues from
  * wherever an earlier run stopped.
  */
@@ -13,10 +14,10 @@ import type { ProgressMode } from '../ui/progress.js';
 import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
 import { refreshAndAwaitCompare } from '../systems/argocd.js';
-import { seedFirstInstall } from './seed-components.js';
+import { seedFirstInstall, type SeedResult } from './seed-components.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
-import { ensureCrdsAhead } from './ensure-crds-ahead.js';
+import { applyCrdsAhead, settleCrdsAhead } from './ensure-crds-ahead.js';
 import { cacheInvalidationSafe } from '../preflight/argocd-version.js';
 import type { ForkBranch } from './fork-branch.js';
 import { crdRecorder, ensureInstallRecord } from './install-record.js';
@@ -62,21 +63,21 @@ export async function deliverToCluster(
   const forkApps = new Set(fork.components.map((c) => c.name));
   let removing: Promise<void> | undefined;
   const renders = fork.renders();
-  let crdsAhead: Promise<{ err: unknown } | undefined> | undefined;
+  let crdsAhead: Promise<unknown> | undefined;
   const watching = new AbortController();
   let thawing: Promise<void> | undefined;
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
-    // Renders and CRD creation run while the next steps talk to the cluster; awaited before the root.
-    crdsAhead = ensureCrdsAhead(kube, renders, deps.log, {
+    const crdOptions = {
       // Argo CD installed now starts with every CRD there; an adopted one may hold a cache to rebuild.
       invalidate: d.preflight.argocd?.present === true && cacheInvalidationSafe(d.preflight.argocd.version),
       beforeCreate: crdRecorder(kube, record),
-    }).then(
-      () => undefined,
-      (err: unknown) => ({ err }),
-    );
+    };
+    // Renders and CRD creation run while the next steps talk to the cluster.
+    const applied = applyCrdsAhead(kube, renders, deps.log, crdOptions);
+    // Awaited below; settled here so that a failure while the next steps run is not unhandled.
+    crdsAhead = applied.catch(() => undefined);
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
@@ -84,10 +85,23 @@ export async function deliverToCluster(
     // it: a fork upgraded elsewhere (--no-apply) or a run killed after its push gets them here.
     const steps = planUpgradeSteps(undefined, d.release, forkApps, { holdData: false });
     await prepareUpgradeSteps(kube, steps, deps.log);
+    // A CRD ahead that the cluster refused to record or list stops the run here, before any seed.
+    const established = settleCrdsAhead(kube, await applied, deps.log, crdOptions);
+    crdsAhead = established;
     // A first install (no root yet) is seeded: Argo CD's first comparisons find it Synced.
-    await seedFirstInstall(kube, { fork, release: d.release, argocd: d.preflight.argocd, record }, crdsAhead, deps.log);
-    const failed = await crdsAhead;
-    if (failed) throw failed.err;
+    const seeding: SeedResult | undefined = await seedFirstInstall(
+      kube,
+      {
+        fork,
+        release: d.release,
+        argocd: d.preflight.argocd,
+        record,
+        rootSource: { repoURL: remote.repoURL, targetRevision: d.branch },
+      },
+      established,
+      deps.log,
+    );
+    await established;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
     // Beside the watch: the root is Synced only once the retired Applications it prunes are gone.
     thawing = thawPrunedRetirements(kube, deps.log, { timeoutMs: cluster.timeoutMs, signal: watching.signal }).catch(
@@ -98,7 +112,8 @@ export async function deliverToCluster(
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();
-    const watch = () => watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
+    const watch = () =>
+      watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision, seeding });
     let wait = await watch();
     if (wait.outcome.kind === 'ready') {
       await settleRetirements(kube, forkApps, record, deps.log);
