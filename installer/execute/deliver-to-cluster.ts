@@ -31,6 +31,8 @@ import { exitCodeOf, watchComponents, type Interruptible } from './watch-compone
 /** How the cluster half runs: flags of install, apply and upgrade. */
 export interface ClusterOptions {
   readonly configureArgocd: boolean;
+  /** Seed a first install (false: --no-seed, leave every component to Argo CD's own sync). */
+  readonly seed: boolean;
   readonly componentTimeoutMs: number;
   readonly timeoutMs: number;
   readonly failureGraceMs: number;
@@ -89,18 +91,20 @@ export async function deliverToCluster(
     const established = settleCrdsAhead(kube, await applied, deps.log, crdOptions);
     crdsAhead = established;
     // A first install (no root yet) is seeded: Argo CD's first comparisons find it Synced.
-    const seeding: SeedResult | undefined = await seedFirstInstall(
-      kube,
-      {
-        fork,
-        release: d.release,
-        argocd: d.preflight.argocd,
-        record,
-        rootSource: { repoURL: remote.repoURL, targetRevision: d.branch },
-      },
-      established,
-      deps.log,
-    );
+    let seeding: SeedResult | undefined;
+    if (cluster.seed)
+      seeding = await seedFirstInstall(
+        kube,
+        {
+          fork,
+          release: d.release,
+          argocd: d.preflight.argocd,
+          record,
+          rootSource: { repoURL: remote.repoURL, targetRevision: d.branch },
+        },
+        established,
+        deps.log,
+      );
     await established;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
     // Beside the watch: the root is Synced only once the retired Applications it prunes are gone.
