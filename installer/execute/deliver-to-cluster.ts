@@ -9,7 +9,11 @@
 import type { Release } from '../catalogue/releases.js';
 import type { Deps } from '../deps.js';
 import type { PreflightResult } from '../preflight/run-preflight.js';
-import type { Kube } from '../systems/kube.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
+import type { ArgoPolicy } from '../plan/argocd-policy.js';
+import { buildRootApplication } from '../plan/render-application.js';
+import { crdsAheadRefusal } from '../plan/seed-components.js';
+import { readArgoPolicy } from '../systems/argocd-policy.js';
 import type { ProgressMode } from '../ui/progress.js';
 import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
@@ -55,6 +59,22 @@ export interface DeliveryResult {
   readonly wait: WaitResult;
 }
 
+/** The policy documents, or why they could not be read (seeding and the CRDs ahead then leave everything to Argo CD). */
+async function readPolicy(kube: Kube, fork: ForkBranch, installedNow: boolean): Promise<ArgoPolicy | Error> {
+  // The root's project is `default` (plan/render-application.ts); each child names its own.
+  const projects = [
+    'default',
+    ...fork.applications.map((a) => (a.spec as { project?: string } | undefined)?.project || 'default'),
+  ];
+  return readArgoPolicy(kube, projects, { installedNow }).catch(
+    (err: unknown) =>
+      new Error(`what Argo CD would refuse could not be read: ${err instanceof Error ? err.message : String(err)}`),
+  );
+}
+
+const rootApplication = (remote: ForkRemote, branch: string): KubeObject =>
+  buildRootApplication({ repoURL: remote.repoURL, targetRevision: branch }) as KubeObject;
+
 export async function deliverToCluster(
   kube: Kube,
   d: Delivery,
@@ -71,10 +91,20 @@ export async function deliverToCluster(
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
+    // What an adopted Argo CD would refuse, read before the CRDs ahead, which are part of its syncs too.
+    const adopted = d.preflight.argocd?.present === true;
+    const policy = adopted ? await readPolicy(kube, fork, false) : undefined;
+    const root = rootApplication(remote, d.branch);
     const crdOptions = {
       // Argo CD installed now starts with every CRD there; an adopted one may hold a cache to rebuild.
-      invalidate: d.preflight.argocd?.present === true && cacheInvalidationSafe(d.preflight.argocd.version),
+      invalidate: adopted && cacheInvalidationSafe(d.preflight.argocd.version),
       beforeCreate: crdRecorder(kube, record),
+      refuse:
+        policy === undefined
+          ? undefined
+          : policy instanceof Error
+            ? () => policy.message
+            : crdsAheadRefusal(policy, root, fork.applications, Date.now()),
     };
     // Renders and CRD creation run while the next steps talk to the cluster.
     const applied = applyCrdsAhead(kube, renders, deps.log, crdOptions);
@@ -100,7 +130,9 @@ export async function deliverToCluster(
           release: d.release,
           argocd: d.preflight.argocd,
           record,
-          rootSource: { repoURL: remote.repoURL, targetRevision: d.branch },
+          root,
+          // An Argo CD installed by this run is read now that it is there.
+          policy: policy ?? (await readPolicy(kube, fork, true)),
         },
         established,
         deps.log,

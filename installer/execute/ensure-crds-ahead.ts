@@ -28,6 +28,11 @@ export interface CrdsAheadOptions {
   readonly establishTimeoutMs?: number;
   /** Told the names of the CRDs about to be created, before they are (the install record, for uninstall). */
   readonly beforeCreate?: (names: readonly string[]) => Promise<void>;
+  /**
+   * Why Argo CD would not apply this component's CRDs now (its sync window, its project, …): they are
+   * then left to its own sync (plan/seed-components.ts crdsAheadRefusal).
+   */
+  readonly refuse?: ((component: string, crds: readonly string[]) => string | undefined) | undefined;
 }
 
 export interface CrdsAheadResult {
@@ -55,8 +60,17 @@ export async function applyCrdsAhead(
     renders.map(async (render) => {
       const r = await render.catch(() => undefined);
       if (r === undefined) return;
-      const wanted = crdsToApply([r], live, ARGOCD_SSA_MANAGER).filter((c) => !claimed.has(c.name));
-      for (const c of wanted) claimed.add(c.name);
+      const candidates = crdsToApply([r], live, ARGOCD_SSA_MANAGER).filter((c) => !claimed.has(c.name));
+      for (const c of candidates) claimed.add(c.name);
+      const refused =
+        candidates.length > 0
+          ? opts.refuse?.(
+              r.component,
+              candidates.map((c) => c.name),
+            )
+          : undefined;
+      if (refused !== undefined) log.info(`${r.component}: CRDs left to Argo CD's sync (${refused})`);
+      const wanted = refused === undefined ? candidates : [];
       const creating = wanted.filter((c) => c.action === 'create').map((c) => c.name);
       if (creating.length > 0) await opts.beforeCreate?.(creating);
       await Promise.all(

@@ -25,9 +25,7 @@ import { COMPONENTS } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
 import { dependenciesIn } from '../catalogue/resolve-components.js';
 import { ROOT_APP_NAME } from '../constants.js';
-import { buildRootApplication } from '../plan/render-application.js';
 import { applicationRef, type ArgoCdFacts } from '../systems/argocd.js';
-import { readArgoPolicy } from '../systems/argocd-policy.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { ForkBranch } from './fork-branch.js';
 import type { InstallRecord } from '../plan/install-record.js';
@@ -79,7 +77,10 @@ export interface FirstInstall {
   readonly argocd: ArgoCdFacts | undefined;
   /** The install record as this run read it. */
   readonly record: InstallRecord;
-  readonly rootSource: { readonly repoURL: string; readonly targetRevision: string };
+  /** The root Application as it will be applied. */
+  readonly root: KubeObject;
+  /** What Argo CD would refuse (systems/argocd-policy.ts), or why it could not be read. */
+  readonly policy: ArgoPolicy | Error;
 }
 
 /** Seeds the fork's components when the root Application does not exist yet (a first install, or one killed before its root). */
@@ -91,17 +92,10 @@ export async function seedFirstInstall(
 ): Promise<SeedResult | undefined> {
   if ((await kube.get(applicationRef(ROOT_APP_NAME))) !== undefined) return undefined;
   const components = f.fork.applications.flatMap((a) => componentOf(a) ?? []);
-  const root = buildRootApplication(f.rootSource) as KubeObject;
-  const projects = [root, ...f.fork.applications].map(
-    (a) => (a.spec as { project?: string } | undefined)?.project || 'default',
-  );
-  let policy: ArgoPolicy;
-  try {
-    policy = await readArgoPolicy(kube, projects);
-  } catch (err) {
-    const reason = `what Argo CD would refuse could not be read: ${errorText(err)}`;
-    log.warn(`seeding nothing: ${reason}`);
-    return { seeded: [], left: components.map((component) => ({ component, reason })) };
+  const { policy, root } = f;
+  if (policy instanceof Error) {
+    log.warn(`seeding nothing: ${policy.message}`);
+    return { seeded: [], left: components.map((component) => ({ component, reason: policy.message })) };
   }
   await markSeeding(kube, f.record, components);
   // A dependency merged into another component in this release is that component.

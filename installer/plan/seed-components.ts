@@ -197,11 +197,43 @@ export function planComponentSeed(app: KubeObject, render: RenderedComponent, ct
 }
 
 /** The root's own sync creates the child Applications: seeding them needs Argo CD to run it now too. */
-export function judgeRootSync(root: KubeObject, children: readonly KubeObject[], ctx: SeedContext) {
+export function judgeRootSync(
+  root: KubeObject,
+  children: readonly KubeObject[],
+  ctx: Pick<SeedContext, 'namespaced' | 'policy' | 'now'>,
+) {
   const objects = children.map((c) =>
     policyObjectOf({ ...c, metadata: { ...c.metadata, namespace: c.metadata?.namespace ?? ARGOCD_NAMESPACE } }, ctx),
   );
   return judgeAutoSync(root, objects, ctx.policy, ctx.now);
+}
+
+/**
+ * Which components' CRDs may go ahead (execute/ensure-crds-ahead.ts): applying a CRD ahead is part of
+ * Argo CD's sync of its component, so it needs what seeding needs: the root and the component
+ * synced by Argo CD now, and the CRD kind permitted. Returns why a component's CRDs may not.
+ */
+export function crdsAheadRefusal(
+  policy: ArgoPolicy,
+  root: KubeObject,
+  applications: readonly KubeObject[],
+  now: number,
+): (component: string, crds: readonly string[]) => string | undefined {
+  const ctx = { namespaced: (_v: string, k: string) => (k === 'Application' ? true : undefined), policy, now };
+  const rootVerdict = judgeRootSync(root, applications, ctx);
+  return (component, crds) => {
+    if (rootVerdict.kind !== 'allowed') return `Argo CD would not sync the root Application now: ${rootVerdict.reason}`;
+    const app = applications.find((a) => componentOf(a) === component);
+    if (app === undefined) return undefined;
+    const objects = crds.map((name) => ({
+      group: 'apiextensions.k8s.io',
+      kind: 'CustomResourceDefinition',
+      name,
+      namespaced: false,
+    }));
+    const verdict = judgeAutoSync(app, objects, policy, now);
+    return verdict.kind === 'allowed' ? undefined : verdict.reason;
+  };
 }
 
 const policyObjectOf = (o: KubeObject, ctx: Pick<SeedContext, 'namespaced'>): PolicyObject => {

@@ -21,7 +21,11 @@ interface Secret extends KubeObject {
  * `application.namespaces` of its `argocd-cmd-params-cm`. Only a 404 means absent; any other error
  * is thrown, naming what could not be read.
  */
-export async function readArgoPolicy(kube: Kube, projectNames: readonly string[]): Promise<ArgoPolicy> {
+export async function readArgoPolicy(
+  kube: Kube,
+  projectNames: readonly string[],
+  opts: { readonly installedNow?: boolean } = {},
+): Promise<ArgoPolicy> {
   const read = <T extends KubeObject>(ref: ObjectRef): Promise<T | undefined> =>
     kube.get<T>(ref).catch((err: unknown) => {
       throw new Error(
@@ -40,6 +44,9 @@ export async function readArgoPolicy(kube: Kube, projectNames: readonly string[]
         name,
       }),
     );
+  // An Argo CD installed by this run: argocd-server creates the project `default` when it starts
+  // (server/server.go initializeDefaultProject), which may not have happened yet.
+  if (opts.installedNow === true && projects.get('default') === undefined) projects.set('default', BUILT_IN_DEFAULT);
   const cm = await read<ConfigMap>({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -66,6 +73,15 @@ export async function readArgoPolicy(kube: Kube, projectNames: readonly string[]
 }
 
 const CONTROLLER = 'argocd-application-controller';
+
+const BUILT_IN_DEFAULT: AppProject = {
+  metadata: { name: 'default' },
+  spec: {
+    sourceRepos: ['*'],
+    destinations: [{ server: '*', namespace: '*' }],
+    clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+  },
+};
 
 /** Argo CD's own manifests run the controller as a StatefulSet (a Deployment in some installs), labelled with its name. */
 async function findControllerNamespace(kube: Kube): Promise<string | undefined> {
