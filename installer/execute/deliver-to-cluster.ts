@@ -1,22 +1,27 @@
 /**
  * The cluster half of install, apply and upgrade, once the fork branch holds the commit to run and
  * the preflight has passed: record what is here, adopt or install Argo CD, create the secrets,
- * retire what the fork dropped, create the missing CRDs, seed a first install, apply the root, watch every component, and once
+ * retire what the fork dropped, create the missing CRDs (a failure stops the run before any seed),
+ * seed a first install where Argo CD would sync it itself, apply the root, watch every component, and once
  * all are ready say how to open the dashboard. Every step is an ensure-step: re-running continues from
  * wherever an earlier run stopped.
  */
 import type { Release } from '../catalogue/releases.js';
 import type { Deps } from '../deps.js';
 import type { PreflightResult } from '../preflight/run-preflight.js';
-import type { Kube } from '../systems/kube.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
+import type { ArgoPolicy } from '../plan/argocd-policy.js';
+import { buildRootApplication } from '../plan/render-application.js';
+import { crdsAheadRefusal } from '../plan/seed-components.js';
+import { readArgoPolicy } from '../systems/argocd-policy.js';
 import type { ProgressMode } from '../ui/progress.js';
 import type { WaitResult } from '../watch/wait-for-components.js';
 import { applyRoot } from './apply-root.js';
 import { refreshAndAwaitCompare } from '../systems/argocd.js';
-import { seedFirstInstall } from './seed-components.js';
+import { seedFirstInstall, type SeedResult } from './seed-components.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
-import { ensureCrdsAhead } from './ensure-crds-ahead.js';
+import { applyCrdsAhead, settleCrdsAhead } from './ensure-crds-ahead.js';
 import { cacheInvalidationSafe } from '../preflight/argocd-version.js';
 import type { ForkBranch } from './fork-branch.js';
 import { crdRecorder, ensureInstallRecord } from './install-record.js';
@@ -30,6 +35,8 @@ import { exitCodeOf, watchComponents, type Interruptible } from './watch-compone
 /** How the cluster half runs: flags of install, apply and upgrade. */
 export interface ClusterOptions {
   readonly configureArgocd: boolean;
+  /** Seed a first install (false: --no-seed, leave every component to Argo CD's own sync). */
+  readonly seed: boolean;
   readonly componentTimeoutMs: number;
   readonly timeoutMs: number;
   readonly failureGraceMs: number;
@@ -52,6 +59,22 @@ export interface DeliveryResult {
   readonly wait: WaitResult;
 }
 
+/** The policy documents, or why they could not be read (seeding and the CRDs ahead then leave everything to Argo CD). */
+async function readPolicy(kube: Kube, fork: ForkBranch, installedNow: boolean): Promise<ArgoPolicy | Error> {
+  // The root's project is `default` (plan/render-application.ts); each child names its own.
+  const projects = [
+    'default',
+    ...fork.applications.map((a) => (a.spec as { project?: string } | undefined)?.project || 'default'),
+  ];
+  return readArgoPolicy(kube, projects, { installedNow }).catch(
+    (err: unknown) =>
+      new Error(`what Argo CD would refuse could not be read: ${err instanceof Error ? err.message : String(err)}`),
+  );
+}
+
+const rootApplication = (remote: ForkRemote, branch: string): KubeObject =>
+  buildRootApplication({ repoURL: remote.repoURL, targetRevision: branch }) as KubeObject;
+
 export async function deliverToCluster(
   kube: Kube,
   d: Delivery,
@@ -62,21 +85,31 @@ export async function deliverToCluster(
   const forkApps = new Set(fork.components.map((c) => c.name));
   let removing: Promise<void> | undefined;
   const renders = fork.renders();
-  let crdsAhead: Promise<{ err: unknown } | undefined> | undefined;
+  let crdsAhead: Promise<unknown> | undefined;
   const watching = new AbortController();
   let thawing: Promise<void> | undefined;
   try {
     // Recorded before the first change, so uninstall knows what was here before (and after a kill here).
     const record = await ensureInstallRecord(kube, { argocdPresent: d.preflight.argocd?.present !== false });
-    // Renders and CRD creation run while the next steps talk to the cluster; awaited before the root.
-    crdsAhead = ensureCrdsAhead(kube, renders, deps.log, {
+    // What an adopted Argo CD would refuse, read before the CRDs ahead, which are part of its syncs too.
+    const adopted = d.preflight.argocd?.present === true;
+    const policy = adopted ? await readPolicy(kube, fork, false) : undefined;
+    const root = rootApplication(remote, d.branch);
+    const crdOptions = {
       // Argo CD installed now starts with every CRD there; an adopted one may hold a cache to rebuild.
-      invalidate: d.preflight.argocd?.present === true && cacheInvalidationSafe(d.preflight.argocd.version),
+      invalidate: adopted && cacheInvalidationSafe(d.preflight.argocd.version),
       beforeCreate: crdRecorder(kube, record),
-    }).then(
-      () => undefined,
-      (err: unknown) => ({ err }),
-    );
+      refuse:
+        policy === undefined
+          ? undefined
+          : policy instanceof Error
+            ? () => policy.message
+            : crdsAheadRefusal(policy, root, fork.applications, Date.now()),
+    };
+    // Renders and CRD creation run while the next steps talk to the cluster.
+    const applied = applyCrdsAhead(kube, renders, deps.log, crdOptions);
+    // Awaited below; settled here so that a failure while the next steps run is not unhandled.
+    crdsAhead = applied.catch(() => undefined);
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
@@ -84,10 +117,27 @@ export async function deliverToCluster(
     // it: a fork upgraded elsewhere (--no-apply) or a run killed after its push gets them here.
     const steps = planUpgradeSteps(undefined, d.release, forkApps, { holdData: false });
     await prepareUpgradeSteps(kube, steps, deps.log);
+    // A CRD ahead that the cluster refused to record or list stops the run here, before any seed.
+    const established = settleCrdsAhead(kube, await applied, deps.log, crdOptions);
+    crdsAhead = established;
     // A first install (no root yet) is seeded: Argo CD's first comparisons find it Synced.
-    await seedFirstInstall(kube, { fork, release: d.release, argocd: d.preflight.argocd, record }, crdsAhead, deps.log);
-    const failed = await crdsAhead;
-    if (failed) throw failed.err;
+    let seeding: SeedResult | undefined;
+    if (cluster.seed)
+      seeding = await seedFirstInstall(
+        kube,
+        {
+          fork,
+          release: d.release,
+          argocd: d.preflight.argocd,
+          record,
+          root,
+          // An Argo CD installed by this run is read now that it is there.
+          policy: policy ?? (await readPolicy(kube, fork, true)),
+        },
+        established,
+        deps.log,
+      );
+    await established;
     await applyRoot(kube, remote, d.branch, fork, deps.log);
     // Beside the watch: the root is Synced only once the retired Applications it prunes are gone.
     thawing = thawPrunedRetirements(kube, deps.log, { timeoutMs: cluster.timeoutMs, signal: watching.signal }).catch(
@@ -98,7 +148,8 @@ export async function deliverToCluster(
     // The working copy is not needed any more: removing thousands of files takes seconds, so do it
     // during the watch rather than between the last component turning ready and the exit.
     removing = fork.cleanup();
-    const watch = () => watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision });
+    const watch = () =>
+      watchComponents(kube, { ...cluster, components: fork.components, revision: fork.revision, seeding });
     let wait = await watch();
     if (wait.outcome.kind === 'ready') {
       await settleRetirements(kube, forkApps, record, deps.log);

@@ -1,46 +1,52 @@
 /**
- * Seeds a first install (plan/seed-components.ts says what and why). Each component goes as soon as
- * its render is in and its dependencies' workloads are available: its objects as Argo CD applies them,
- * then, once every CRD ahead is Established, its custom resources and its Application (a cluster cache
- * Argo CD builds earlier would reload once per CRD event). A component that cannot be seeded, or whose
- * dependency was not, is left to the root's sync waves as before; nothing here fails the run.
+ * Seeds a first install (plan/seed-components.ts says what and why). It starts once every render is
+ * in and the CRDs ahead are applied; what Argo CD would refuse (plan/argocd-policy.ts) and what the
+ * caller may not do (SelfSubjectAccessReviews) are decided before the first apply. Each component
+ * then goes as soon as its dependencies' workloads are available: its objects as Argo CD applies
+ * them, then, once every CRD ahead is Established, its custom resources and its Application. A
+ * component that is not seeded, or whose dependency was not, is left to Argo CD's own sync with the
+ * reason named; nothing here fails the run.
  */
 import type { RenderedComponent } from '../plan/crds-ahead.js';
+import type { ArgoPolicy } from '../plan/argocd-policy.js';
 import {
   componentOf,
-  crdScopes,
-  customAsArgoCdApplies,
+  crdKinds,
   DEFAULT_TRACKING,
   groupKind,
-  mayApplyOver,
+  judgeRootSync,
   planComponentSeed,
-  workloadAvailable,
   type ArgoTracking,
   type ComponentSeed,
+  type SeedContext,
   type SeedDecision,
 } from '../plan/seed-components.js';
 import { COMPONENTS } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
 import { dependenciesIn } from '../catalogue/resolve-components.js';
-import { LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../constants.js';
-import { applicationRef, ARGOCD_SSA_MANAGER, type ArgoCdFacts } from '../systems/argocd.js';
+import { ROOT_APP_NAME } from '../constants.js';
+import { applicationRef, type ArgoCdFacts } from '../systems/argocd.js';
+import type { Kube, KubeObject } from '../systems/kube.js';
 import type { ForkBranch } from './fork-branch.js';
 import type { InstallRecord } from '../plan/install-record.js';
 import { markSeeding } from './install-record.js';
-import { awaitEach, limiter } from './pacing.js';
-import type { Kube, KubeObject, ObjectRef, ResourceType } from '../systems/kube.js';
+import { refuseWithoutAccess, seedOpsOf, type SeedOps } from './seed-access.js';
+import { applyAll, applyObjects, applyOptions, awaitAvailable, liveObjects, missingNamespace } from './seed-apply.js';
+
+export type { SeedOps } from './seed-access.js';
 import type { Logger } from '../ui/logger.js';
 
 export interface SeedInput {
   /** The fork's child Applications (kubeflow-apps/). */
   readonly applications: readonly KubeObject[];
-  /** Every component's render (the scopes of the kinds they bring), and one component's. */
-  readonly renders: readonly Promise<RenderedComponent>[];
-  readonly renderOf: ForkBranch['renderOf'];
+  /** The root Application: seeding creates its children, which is its sync's work. */
+  readonly root: KubeObject;
+  /** Every component's render, settled (an Error where it failed). */
+  readonly renders: readonly (RenderedComponent | Error)[];
   readonly dependsOn: (component: string) => readonly string[];
-  readonly rootName: string;
   readonly tracking: ArgoTracking;
-  /** Settles once the CRDs ahead are Established, every render in; no Application is created before. */
+  readonly policy: ArgoPolicy;
+  /** Settles once the CRDs ahead are Established; no custom resource or Application is created before. */
   readonly crdsReady: Promise<unknown>;
 }
 
@@ -51,19 +57,30 @@ export interface SeedOptions {
   readonly availableTimeoutMs?: number;
 }
 
+export interface LeftToArgoCd {
+  readonly component: string;
+  readonly reason: string;
+  /** Argo CD's sync window refuses its sync now; it opens then (undefined: not within a year). */
+  readonly window?: { readonly opensAt: number | undefined } | undefined;
+}
+
 export interface SeedResult {
   readonly seeded: readonly string[];
-  readonly left: readonly { component: string; reason: string }[];
+  readonly left: readonly LeftToArgoCd[];
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 
 export interface FirstInstall {
-  readonly fork: Pick<ForkBranch, 'applications' | 'renders' | 'renderOf'>;
+  readonly fork: Pick<ForkBranch, 'applications' | 'renders'>;
   readonly release: Release;
   readonly argocd: ArgoCdFacts | undefined;
   /** The install record as this run read it. */
   readonly record: InstallRecord;
+  /** The root Application as it will be applied. */
+  readonly root: KubeObject;
+  /** What Argo CD would refuse (systems/argocd-policy.ts), or why it could not be read. */
+  readonly policy: ArgoPolicy | Error;
 }
 
 /** Seeds the fork's components when the root Application does not exist yet (a first install, or one killed before its root). */
@@ -74,22 +91,27 @@ export async function seedFirstInstall(
   log: Logger,
 ): Promise<SeedResult | undefined> {
   if ((await kube.get(applicationRef(ROOT_APP_NAME))) !== undefined) return undefined;
-  await markSeeding(
-    kube,
-    f.record,
-    f.fork.applications.flatMap((a) => componentOf(a) ?? []),
-  );
+  const components = f.fork.applications.flatMap((a) => componentOf(a) ?? []);
+  const { policy, root } = f;
+  if (policy instanceof Error) {
+    log.warn(`seeding nothing: ${policy.message}`);
+    return { seeded: [], left: components.map((component) => ({ component, reason: policy.message })) };
+  }
+  await markSeeding(kube, f.record, components);
   // A dependency merged into another component in this release is that component.
   const home = (dep: string) => COMPONENTS.find((c) => c.name === dep)?.mergedInto?.[f.release] ?? dep;
+  const renders = await Promise.all(
+    f.fork.renders().map((r) => r.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))),
+  );
   return seedComponents(
-    kube,
+    seedOpsOf(kube),
     {
       applications: f.fork.applications,
-      renders: f.fork.renders(),
-      renderOf: f.fork.renderOf,
+      root,
+      renders,
       dependsOn: (name) => dependenciesIn(name, f.release).map(home),
-      rootName: ROOT_APP_NAME,
       tracking: f.argocd?.tracking ?? DEFAULT_TRACKING,
+      policy,
       crdsReady,
     },
     log,
@@ -97,7 +119,7 @@ export async function seedFirstInstall(
 }
 
 export async function seedComponents(
-  kube: Kube,
+  ops: SeedOps,
   input: SeedInput,
   log: Logger,
   opts: SeedOptions = {},
@@ -105,32 +127,42 @@ export async function seedComponents(
   const now = opts.now ?? Date.now;
   const t0 = now();
   const at = (t: number) => `${((t - t0) / 1000).toFixed(1)} s`;
-  const served = new Map((await kube.resourceTypes()).map((t) => [groupKind(t), t]));
-  const ctx = {
-    rootName: input.rootName,
+  const served = new Map((await ops.resourceTypes()).map((t) => [groupKind(t), t]));
+  const rendered = input.renders.filter((r): r is RenderedComponent => !(r instanceof Error));
+  const crds = crdKinds(rendered);
+  const gk = (apiVersion: string, kind: string) => groupKind({ apiVersion, kind });
+  const ctx: SeedContext = {
+    rootName: ROOT_APP_NAME,
     tracking: input.tracking,
-    namespaced: (apiVersion: string, kind: string) => served.get(groupKind({ apiVersion, kind }))?.namespaced,
+    namespaced: (v, k) => served.get(gk(v, k))?.namespaced ?? crds.get(gk(v, k))?.namespaced,
+    served: (v, k) => served.has(gk(v, k)),
+    policy: input.policy,
+    now: t0,
   };
-  const live = liveObjects(kube, served);
-  // Every render once all are in (the CRDs ahead wait for them): the scopes of the kinds they bring.
-  const scopes = Promise.all(input.renders.map((r) => r.catch(() => undefined))).then((all) =>
-    crdScopes(all.filter((r): r is RenderedComponent => r !== undefined)),
-  );
-  const decisions = new Map<string, Promise<SeedDecision | undefined>>();
+  const decisions = new Map<string, SeedDecision>();
+  const rootVerdict = judgeRootSync(input.root, input.applications, ctx);
   for (const app of input.applications) {
     const name = componentOf(app);
     if (name === undefined) continue;
-    decisions.set(
-      name,
-      input.renderOf(name).then((r) => (r === undefined ? undefined : planComponentSeed(app, r, ctx))),
-    );
+    const render = rendered.find((r) => r.component === name);
+    if (rootVerdict.kind !== 'allowed') {
+      const reason = `Argo CD would not sync the root Application ${ROOT_APP_NAME} now: ${rootVerdict.reason}`;
+      const window = rootVerdict.kind === 'window' ? { opensAt: rootVerdict.opensAt } : undefined;
+      decisions.set(name, { kind: 'skip', component: name, reason, window });
+    } else if (render === undefined)
+      decisions.set(name, { kind: 'skip', component: name, reason: 'its render failed' });
+    else decisions.set(name, planComponentSeed(app, render, ctx));
   }
+  const resourceOf = (v: string, k: string) => served.get(gk(v, k))?.resource ?? crds.get(gk(v, k))?.resource;
+  await refuseWithoutAccess(ops, decisions, resourceOf);
+
+  const live = liveObjects(ops, served);
   const needed = new Set([...decisions.keys()].flatMap((n) => input.dependsOn(n)));
   const seeded: string[] = [];
-  const left: { component: string; reason: string }[] = [];
+  const left: LeftToArgoCd[] = [];
   const runs = new Map<string, Promise<boolean>>();
-  const leave = (component: string, reason: string): false => {
-    left.push({ component, reason });
+  const leave = (component: string, reason: string, window?: LeftToArgoCd['window']): false => {
+    left.push({ component, reason, window });
     return false;
   };
 
@@ -138,14 +170,10 @@ export async function seedComponents(
   const finishing: Promise<unknown>[] = [];
   const finish = (name: string, seed: ComponentSeed, incomplete: string | undefined): Promise<boolean> =>
     (async () => {
-      const custom = await applyCustom(kube, seed, {
-        live,
-        scopes,
-        crdsReady: input.crdsReady,
-        tracking: input.tracking,
-      });
+      await input.crdsReady;
+      const custom = await applyAll(ops, live, seed.custom, applyOptions(seed));
       // Its dependencies are available: Argo CD may sync whatever seeding did not cover.
-      await kube.createIfAbsent(seed.application);
+      await ops.createIfAbsent(seed.application);
       const why = incomplete ?? custom;
       if (why !== undefined) return leave(name, why);
       seeded.push(name);
@@ -157,18 +185,21 @@ export async function seedComponents(
     const known = runs.get(name);
     if (known !== undefined) return known;
     const p = (async (): Promise<boolean> => {
+      // Its own reason first: a sync window or a policy says more than the dependency it also has.
+      const d = decisions.get(name);
+      if (d === undefined) return leave(name, 'its render failed');
+      if (d.kind === 'skip') return leave(name, d.reason, d.window);
       const deps = input.dependsOn(name).filter((n) => n !== name && decisions.has(n));
       const ok = await Promise.all(deps.map(run));
       const failed = deps.filter((_, i) => !ok[i]);
       if (failed.length > 0) return leave(name, `it needs ${failed.join(', ')}`);
-      const d = await decisions.get(name);
-      if (d === undefined) return leave(name, 'its render failed');
-      if (d.kind === 'skip') return leave(name, d.reason);
-      const incomplete = await applyObjects(kube, d.seed, live);
+      const missing = await missingNamespace(ops, d.seed);
+      if (missing !== undefined) return leave(name, missing);
+      const incomplete = await applyObjects(ops, d.seed, live);
       finishing.push(finish(name, d.seed, incomplete));
       if (incomplete !== undefined) return false;
       if (!needed.has(name)) return true;
-      const available = await awaitAvailable(kube, d.seed.workloads, opts);
+      const available = await awaitAvailable(ops, d.seed.workloads, opts);
       log.info(`${name}: workloads ${available ? 'available' : 'still not available'} at ${at(now())}`);
       return available;
     })().catch((err: unknown) => leave(name, errorText(err)));
@@ -181,97 +212,13 @@ export async function seedComponents(
   log.step(
     `seeded ${seeded.length} component${seeded.length === 1 ? '' : 's'} as Argo CD applies them in ${at(now())}`,
   );
-  for (const l of left) log.info(`${l.component}: left to Argo CD's sync (${l.reason})`);
+  for (const l of left) log.info(describeLeft(l));
   return { seeded, left };
 }
 
-type LiveObjects = (o: KubeObject) => Promise<KubeObject | undefined>;
-
-interface ApplyContext {
-  readonly live: LiveObjects;
-  readonly scopes: Promise<ReadonlyMap<string, boolean>>;
-  readonly crdsReady: Promise<unknown>;
-  readonly tracking: ArgoTracking;
-}
-
-/** The component's objects of kinds the cluster serves, namespaces first; why one was left to Argo CD, if one was. */
-async function applyObjects(kube: Kube, seed: ComponentSeed, live: LiveObjects): Promise<string | undefined> {
-  // What CreateNamespace=true does before a sync; a namespace of the render is applied below as any object.
-  // Labelled as the installer's, so that the component shipping it may still seed it and uninstall removes it.
-  if (!seed.objects.some((o) => o.kind === 'Namespace' && o.metadata?.name === seed.destNamespace))
-    await kube.createIfAbsent({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: seed.destNamespace, labels: { [LABEL_MANAGED_BY]: TOOL } },
-    });
-  const namespaces = await applyAll(
-    kube,
-    live,
-    seed.objects.filter((o) => o.kind === 'Namespace'),
-  );
-  return (
-    namespaces ??
-    (await applyAll(
-      kube,
-      live,
-      seed.objects.filter((o) => o.kind !== 'Namespace'),
-    ))
-  );
-}
-
-/** Its custom resources, once every CRD ahead is Established. */
-async function applyCustom(kube: Kube, seed: ComponentSeed, c: ApplyContext): Promise<string | undefined> {
-  await c.crdsReady;
-  const custom = customAsArgoCdApplies(seed, await c.scopes, c.tracking);
-  return 'reason' in custom ? custom.reason : applyAll(kube, c.live, custom.objects);
-}
-
-async function applyAll(kube: Kube, live: LiveObjects, objects: readonly KubeObject[]): Promise<string | undefined> {
-  const apply = limiter(12);
-  const results = await Promise.all(
-    objects.map((o) =>
-      apply(async (): Promise<string | undefined> => {
-        const what = `${o.kind ?? '?'} ${o.metadata?.name ?? '?'}`;
-        const existing = await live(o);
-        if (existing !== undefined && !mayApplyOver(existing, o)) return `${what} exists and is not the installer's`;
-        return kube.apply(o, { fieldManager: ARGOCD_SSA_MANAGER, force: true }).then(
-          () => undefined,
-          (err: unknown) => `${what}: ${errorText(err)}`,
-        );
-      }),
-    ),
-  );
-  return results.find((r) => r !== undefined);
-}
-
-/**
- * What exists of an object's kind, listed once per kind the cluster served when seeding began (a
- * kind that comes with a CRD ahead has no objects yet); one list instead of a GET per object.
- */
-function liveObjects(
-  kube: Kube,
-  served: ReadonlyMap<string, ResourceType>,
-): (o: KubeObject) => Promise<KubeObject | undefined> {
-  const lists = new Map<string, Promise<Map<string, KubeObject>>>();
-  const key = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
-  return async (o) => {
-    const type = served.get(groupKind(o));
-    if (type === undefined) return undefined;
-    let list = lists.get(groupKind(o));
-    if (list === undefined) {
-      list = kube.list(type).then((items) => new Map(items.map((i) => [key(i), i])));
-      lists.set(groupKind(o), list);
-    }
-    return (await list).get(key(o));
-  };
-}
-
-async function awaitAvailable(kube: Kube, workloads: readonly ObjectRef[], opts: SeedOptions): Promise<boolean> {
-  const pending = await awaitEach(workloads, async (w) => workloadAvailable(await kube.get(w)), {
-    now: opts.now,
-    sleep: opts.sleep,
-    timeoutMs: opts.availableTimeoutMs ?? 180_000,
-    intervalMs: 300,
-  });
-  return pending.length === 0;
+/** How a component not seeded is named in the run's output. */
+export function describeLeft(l: LeftToArgoCd): string {
+  if (l.window === undefined) return `${l.component}: left to Argo CD's sync (${l.reason})`;
+  const opens = l.window.opensAt === undefined ? 'not within a year' : new Date(l.window.opensAt).toISOString();
+  return `${l.component}: not seeded, Argo CD's sync window is closed until ${opens} (${l.reason})`;
 }

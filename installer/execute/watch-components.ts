@@ -8,6 +8,7 @@ import type { Kube } from '../systems/kube.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
 import { explainFromObjects } from '../watch/explain-from-objects.js';
 import { waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
+import type { SeedResult } from './seed-components.js';
 
 /** Runs `wait` with Ctrl-C turned into an abort of its signal (the CLI's withInterrupt). */
 export type Interruptible = <T>(wait: (signal: AbortSignal) => Promise<T>) => Promise<T>;
@@ -23,11 +24,17 @@ export interface WatchOptions {
   readonly failureGraceMs: number;
   readonly progress: ProgressMode;
   readonly interruptible?: Interruptible | undefined;
+  /** What this run seeded and why it left the rest to Argo CD: said with the progress, sync windows watched. */
+  readonly seeding?: SeedResult | undefined;
 }
 
 export async function watchComponents(kube: Kube, o: WatchOptions): Promise<WaitResult> {
   const reporter = createProgressReporter(o.progress);
   reporter.start(o.components);
+  if (o.seeding !== undefined) reporter.seeding(o.seeding);
+  const windows = new Map(
+    (o.seeding?.left ?? []).flatMap((l) => (l.window === undefined ? [] : [[l.component, l.window.opensAt] as const])),
+  );
   const wait = await (o.interruptible ?? uninterruptible)((signal) =>
     waitForComponents(kube, {
       components: o.components,
@@ -36,6 +43,7 @@ export async function watchComponents(kube: Kube, o: WatchOptions): Promise<Wait
       componentTimeoutMs: o.componentTimeoutMs,
       overallTimeoutMs: o.timeoutMs,
       failureGraceMs: o.failureGraceMs,
+      windows,
       signal,
       onState: (n, s) => {
         reporter.update(n, s);

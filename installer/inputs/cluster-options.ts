@@ -13,6 +13,7 @@ export interface TerminalFacts {
 export function clusterOptionsFrom(settings: Settings, terminal: TerminalFacts): ClusterOptions {
   return {
     configureArgocd: settings.configureArgocd === true,
+    seed: settings.noSeed !== true,
     timeoutMs: duration(settings.timeout ?? CLUSTER_DEFAULTS.timeout, '--timeout'),
     componentTimeoutMs: duration(settings.componentTimeout ?? CLUSTER_DEFAULTS.componentTimeout, '--component-timeout'),
     failureGraceMs: duration(settings.failureGrace ?? CLUSTER_DEFAULTS.failureGrace, '--failure-grace'),

@@ -101,10 +101,9 @@ export function withWatch(cmd: Command): Command {
 
 /** The cluster half of install, apply and upgrade. */
 export function withApply(cmd: Command): Command {
-  return withWatch(withCluster(cmd)).option(
-    '--configure-argocd',
-    'let kubeflow-gitops add its health check and settings to an adopted Argo CD',
-  );
+  return withWatch(withCluster(cmd))
+    .option('--configure-argocd', 'let kubeflow-gitops add its health check and settings to an adopted Argo CD')
+    .option('--no-seed', "on a first install, leave every component to Argo CD's own sync instead of seeding it");
 }
 
 /** Each command's flags, in the order --help lists them. */

@@ -16,9 +16,12 @@ export function flagSettings(cmd: ParsedOptions): Settings {
   const o = cmd.opts();
   const out: Record<string, unknown> = {};
   for (const s of SETTINGS) {
-    if (cmd.getOptionValueSource(s.name) !== 'cli') continue;
-    const v = o[s.name];
-    out[s.name] = s.name === 'components' && typeof v === 'string' ? parseComponentList(v) : v;
+    // Commander stores `--no-x` as x = false: the setting `noX` is its negation.
+    const negated = s.kind === 'boolean' && s.key.startsWith('no-');
+    const attribute = negated ? s.key.slice(3).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) : s.name;
+    if (cmd.getOptionValueSource(attribute) !== 'cli') continue;
+    const v = o[attribute];
+    out[s.name] = negated ? v === false : s.name === 'components' && typeof v === 'string' ? parseComponentList(v) : v;
   }
   return out;
 }

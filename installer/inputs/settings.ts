@@ -27,6 +27,7 @@ export interface Settings {
   adminEmail?: string;
   adminPasswordFile?: string;
   configureArgocd?: boolean;
+  noSeed?: boolean;
   upstream?: string;
   mirror?: string[];
   argocdRepoUrl?: string;
@@ -115,6 +116,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('adminEmail', 'admin-email', 'KFG_ADMIN_EMAIL', z.string().regex(EMAIL, 'is not an email address')),
   spec('adminPasswordFile', 'admin-password-file', 'KFG_ADMIN_PASSWORD_FILE', text),
   spec('configureArgocd', 'configure-argocd', 'KFG_CONFIGURE_ARGOCD', z.boolean(), 'boolean'),
+  // `--no-seed` is commander's negation of an option `seed`: flag-settings.ts reads it back as noSeed.
+  spec('noSeed', 'no-seed', 'KFG_NO_SEED', z.boolean(), 'boolean'),
   spec('upstream', 'upstream', 'KFG_UPSTREAM', text),
   spec(
     'mirror',

@@ -9,8 +9,10 @@
  * What Argo CD decides is unchanged: it compares the live objects with the commit it renders itself
  * and syncs whatever differs; a component this module cannot seed exactly (hooks, ordering inside the
  * component, options in its Application the installer's render does not apply) is left to Argo CD's
- * sync, as before. Only components with no Application yet are seeded, and never an object that
- * exists and is someone else's.
+ * sync, as before. So is one Argo CD would not sync itself now (plan/argocd-policy.ts: its project's
+ * sync windows, destinations and resource lists, impersonation, resource exclusions, auto-sync off).
+ * Only components with no Application yet are seeded, and never an object that exists and is
+ * someone else's.
  */
 import {
   ANNOTATION_COMPONENT,
@@ -23,7 +25,9 @@ import {
   TOOL,
 } from '../constants.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
+import { judgeAutoSync, type ArgoPolicy, type PolicyObject } from './argocd-policy.js';
 import { isCrd, type RenderedComponent } from './crds-ahead.js';
+import { createdNamespace, neededNamespaces, type CreatedNamespace } from './seed-namespaces.js';
 
 /** How Argo CD marks what it manages (argocd-cm `application.resourceTrackingMethod`, `installationID`). */
 export interface ArgoTracking {
@@ -37,8 +41,6 @@ export const DEFAULT_TRACKING: ArgoTracking = { method: 'annotation', labelKey: 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const INSTALLATION_ID = 'argocd.argoproj.io/installation-id';
 const HOOK_ANNOTATIONS = ['argocd.argoproj.io/hook', 'helm.sh/hook'];
-/** Kinds Argo CD's default resource.exclusions leave out: it would never apply them, so neither does seeding. */
-const EXCLUDED_KINDS = new Set(['Endpoints', 'EndpointSlice', 'Lease', 'CertificateSigningRequest']);
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const PLAIN_SOURCE_KEYS = new Set(['repoURL', 'targetRevision', 'path']);
 
@@ -50,21 +52,38 @@ export interface ComponentSeed {
   readonly application: KubeObject;
   /** Objects of kinds the cluster serves already, namespaces first, as Argo CD applies them. */
   readonly objects: readonly KubeObject[];
-  /** Objects of kinds the renders' CRDs bring, as rendered: see customAsArgoCdApplies. */
+  /** Objects of kinds the renders' CRDs bring, as Argo CD applies them, for once those are Established. */
   readonly custom: readonly KubeObject[];
   /** The Deployments, StatefulSets and DaemonSets whose availability its dependents wait for. */
   readonly workloads: readonly ObjectRef[];
+  /** What CreateNamespace=true makes Argo CD apply (plan/seed-namespaces.ts). */
+  readonly namespace?: CreatedNamespace | undefined;
+  /** Namespaces its objects go to that nothing in the component creates: they must exist. */
+  readonly needsNamespaces: readonly string[];
+  /** Validate=false: Argo CD applies with field validation off (gitops-engine resource_ops.go). */
+  readonly validate: boolean;
 }
 
 export type SeedDecision =
   | { readonly kind: 'seed'; readonly seed: ComponentSeed }
-  | { readonly kind: 'skip'; readonly component: string; readonly reason: string };
+  | {
+      readonly kind: 'skip';
+      readonly component: string;
+      readonly reason: string;
+      /** A sync window refuses Argo CD's sync now: when it opens (undefined: not within a year). */
+      readonly window?: { readonly opensAt: number | undefined } | undefined;
+    };
 
 export interface SeedContext {
   readonly rootName: string;
   readonly tracking: ArgoTracking;
-  /** Whether a kind the cluster serves now is namespaced (discovery); undefined for kinds it does not serve yet. */
+  /** Whether a kind is namespaced: discovery for kinds served now, the renders' CRDs for the others. */
   readonly namespaced: (apiVersion: string, kind: string) => boolean | undefined;
+  /** Whether the cluster serves the kind now (its objects go before the CRDs ahead are Established). */
+  readonly served: (apiVersion: string, kind: string) => boolean;
+  /** What Argo CD would refuse (argocd-policy.ts), and the time it is judged at. */
+  readonly policy: ArgoPolicy;
+  readonly now: number;
 }
 
 const groupOf = (apiVersion: string | undefined): string =>
@@ -73,27 +92,41 @@ export const groupKind = (o: Pick<KubeObject, 'apiVersion' | 'kind'>): string =>
   `${groupOf(o.apiVersion)}/${o.kind ?? ''}`;
 
 interface CrdSpec {
-  spec?: { group?: string; scope?: string; names?: { kind?: string } };
+  spec?: { group?: string; scope?: string; names?: { kind?: string; plural?: string } };
 }
 
-/** group/Kind → namespaced, for every CRD of the renders. */
-export function crdScopes(renders: readonly RenderedComponent[]): Map<string, boolean> {
-  const out = new Map<string, boolean>();
+/** What a CRD of the renders defines: whether its kind is namespaced, and its resource (plural) name. */
+export interface CrdKind {
+  readonly namespaced: boolean;
+  readonly resource: string;
+}
+
+/** group/Kind → scope and resource, for every CRD of the renders. */
+export function crdKinds(renders: readonly RenderedComponent[]): Map<string, CrdKind> {
+  const out = new Map<string, CrdKind>();
   for (const r of renders)
     for (const o of r.objects) {
       const spec = (o as CrdSpec).spec;
       if (!isCrd(o) || spec?.group === undefined || spec.names?.kind === undefined) continue;
-      out.set(`${spec.group}/${spec.names.kind}`, spec.scope !== 'Cluster');
+      out.set(`${spec.group}/${spec.names.kind}`, {
+        namespaced: spec.scope !== 'Cluster',
+        resource: spec.names.plural ?? `${spec.names.kind.toLowerCase()}s`,
+      });
     }
   return out;
 }
 
 interface ChildApplication extends KubeObject {
   spec?: {
-    source?: Record<string, unknown> & { path?: string };
+    project?: string;
+    source?: Record<string, unknown> & { path?: string; repoURL?: string };
     sources?: unknown[];
     destination?: { server?: string; name?: string; namespace?: string };
-    syncPolicy?: { automated?: unknown; syncOptions?: string[] };
+    syncPolicy?: {
+      automated?: { enabled?: boolean } | null;
+      syncOptions?: string[];
+      managedNamespaceMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> } | null;
+    };
   };
 }
 
@@ -113,7 +146,6 @@ export function planComponentSeed(app: KubeObject, render: RenderedComponent, ct
   if (dest?.server !== IN_CLUSTER || dest.name !== undefined || !dest.namespace)
     return skip('its Application does not deploy to this cluster by server URL with a namespace');
   const options = a.spec?.syncPolicy?.syncOptions ?? [];
-  if (a.spec?.syncPolicy?.automated === undefined) return skip('its Application does not sync automatically');
   if (!options.includes('ServerSideApply=true')) return skip('its Application does not use server-side apply');
   if (options.some((o) => /^(Replace|Force)=true$/.test(o))) return skip('its Application replaces objects');
   if (ctx.tracking.method !== 'annotation' && ctx.tracking.method !== 'annotation+label')
@@ -128,15 +160,23 @@ export function planComponentSeed(app: KubeObject, render: RenderedComponent, ct
     if (annotations[ANNOTATION_SYNC_WAVE] !== undefined) return skip(`${describe(o)} has its own sync wave`);
     if (annotations[ANNOTATION_SYNC_OPTIONS] !== undefined) return skip(`${describe(o)} has its own sync options`);
     if (o.metadata?.name === undefined) return skip(`an object of kind ${o.kind ?? '?'} has no name`);
-    if (EXCLUDED_KINDS.has(o.kind ?? '')) return skip(`${describe(o)} is of a kind Argo CD excludes`);
     const namespaced = ctx.namespaced(o.apiVersion ?? '', o.kind ?? '');
-    if (namespaced === undefined) custom.push(o);
-    else
-      objects.push(
-        asArgoCdApplies(o, { app: component, destNamespace: dest.namespace, namespaced, tracking: ctx.tracking }),
-      );
+    if (namespaced === undefined) return skip(`no CRD defines the kind of ${describe(o)}`);
+    const applied = asArgoCdApplies(o, {
+      app: component,
+      destNamespace: dest.namespace,
+      namespaced,
+      tracking: ctx.tracking,
+    });
+    (ctx.served(o.apiVersion ?? '', o.kind ?? '') ? objects : custom).push(applied);
   }
   objects.sort((x, y) => Number(y.kind === 'Namespace') - Number(x.kind === 'Namespace'));
+  const namespace = createdNamespace(dest.namespace, a.spec?.syncPolicy, [...objects, ...custom]);
+  const judged = [...(namespace ? [namespace.object] : []), ...objects, ...custom].map((o) => policyObjectOf(o, ctx));
+  const verdict = judgeAutoSync(a, judged, ctx.policy, ctx.now);
+  if (verdict.kind === 'refused') return skip(verdict.reason);
+  if (verdict.kind === 'window')
+    return { kind: 'skip', component, reason: verdict.reason, window: { opensAt: verdict.opensAt } };
   const workloads = objects
     .filter((o) => WORKLOAD_KINDS.has(o.kind ?? '') && groupOf(o.apiVersion) === 'apps')
     .map((o) => refOf(o));
@@ -149,28 +189,63 @@ export function planComponentSeed(app: KubeObject, render: RenderedComponent, ct
       objects,
       custom,
       workloads,
+      namespace,
+      needsNamespaces: neededNamespaces([...objects, ...custom], namespace),
+      validate: !options.includes('Validate=false'),
     },
   };
 }
 
-/**
- * The component's custom resources as Argo CD applies them, once every render is in: a kind is
- * namespaced as the CRD defining it says; one no render defines and the cluster does not serve is
- * left to Argo CD (its sync says what is missing).
- */
-export function customAsArgoCdApplies(
-  seed: ComponentSeed,
-  scopes: ReadonlyMap<string, boolean>,
-  tracking: ArgoTracking,
-): { objects: KubeObject[] } | { reason: string } {
-  const objects: KubeObject[] = [];
-  for (const o of seed.custom) {
-    const namespaced = scopes.get(groupKind(o));
-    if (namespaced === undefined) return { reason: `no CRD defines the kind of ${describe(o)}` };
-    objects.push(asArgoCdApplies(o, { app: seed.component, destNamespace: seed.destNamespace, namespaced, tracking }));
-  }
-  return { objects };
+/** The root's own sync creates the child Applications: seeding them needs Argo CD to run it now too. */
+export function judgeRootSync(
+  root: KubeObject,
+  children: readonly KubeObject[],
+  ctx: Pick<SeedContext, 'namespaced' | 'policy' | 'now'>,
+) {
+  const objects = children.map((c) =>
+    policyObjectOf({ ...c, metadata: { ...c.metadata, namespace: c.metadata?.namespace ?? ARGOCD_NAMESPACE } }, ctx),
+  );
+  return judgeAutoSync(root, objects, ctx.policy, ctx.now);
 }
+
+/**
+ * Which components' CRDs may go ahead (execute/ensure-crds-ahead.ts): applying a CRD ahead is part of
+ * Argo CD's sync of its component, so it needs what seeding needs: the root and the component
+ * synced by Argo CD now, and the CRD kind permitted. Returns why a component's CRDs may not.
+ */
+export function crdsAheadRefusal(
+  policy: ArgoPolicy,
+  root: KubeObject,
+  applications: readonly KubeObject[],
+  now: number,
+): (component: string, crds: readonly string[]) => string | undefined {
+  const ctx = { namespaced: (_v: string, k: string) => (k === 'Application' ? true : undefined), policy, now };
+  const rootVerdict = judgeRootSync(root, applications, ctx);
+  return (component, crds) => {
+    if (rootVerdict.kind !== 'allowed') return `Argo CD would not sync the root Application now: ${rootVerdict.reason}`;
+    const app = applications.find((a) => componentOf(a) === component);
+    if (app === undefined) return undefined;
+    const objects = crds.map((name) => ({
+      group: 'apiextensions.k8s.io',
+      kind: 'CustomResourceDefinition',
+      name,
+      namespaced: false,
+    }));
+    const verdict = judgeAutoSync(app, objects, policy, now);
+    return verdict.kind === 'allowed' ? undefined : verdict.reason;
+  };
+}
+
+const policyObjectOf = (o: KubeObject, ctx: Pick<SeedContext, 'namespaced'>): PolicyObject => {
+  const namespaced = ctx.namespaced(o.apiVersion ?? '', o.kind ?? '') ?? true;
+  return {
+    group: groupOf(o.apiVersion),
+    kind: o.kind ?? '',
+    name: o.metadata?.name ?? '',
+    namespace: namespaced ? o.metadata?.namespace : undefined,
+    namespaced,
+  };
+};
 
 const describe = (o: KubeObject): string =>
   `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`;
@@ -252,36 +327,6 @@ export function mayApplyOver(live: KubeObject, seeded: KubeObject): boolean {
   const id = live.metadata?.annotations?.[ANNOTATION_TRACKING_ID];
   if (id !== undefined) return id === seeded.metadata?.annotations?.[ANNOTATION_TRACKING_ID];
   return live.metadata?.labels?.[LABEL_MANAGED_BY] === TOOL && seeded.kind === 'Namespace';
-}
-
-interface Workload extends KubeObject {
-  metadata?: KubeObject['metadata'] & { generation?: number };
-  spec?: { replicas?: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    readyReplicas?: number;
-    desiredNumberScheduled?: number;
-    updatedNumberScheduled?: number;
-    numberAvailable?: number;
-  };
-}
-
-/** A workload has rolled out and is available, as `kubectl rollout status` and Argo CD's health checks see it. */
-export function workloadAvailable(w: Workload | undefined): boolean {
-  if (w === undefined) return false;
-  const st = w.status ?? {};
-  if ((st.observedGeneration ?? 0) < (w.metadata?.generation ?? 1)) return false;
-  if (w.kind === 'DaemonSet')
-    return (
-      (st.updatedNumberScheduled ?? 0) >= (st.desiredNumberScheduled ?? 0) &&
-      (st.numberAvailable ?? 0) >= (st.desiredNumberScheduled ?? 0)
-    );
-  const want = w.spec?.replicas ?? 1;
-  if (w.kind === 'StatefulSet') return (st.readyReplicas ?? 0) >= want && (st.updatedReplicas ?? 0) >= want;
-  return (st.updatedReplicas ?? 0) >= want && (st.availableReplicas ?? 0) >= want && (st.replicas ?? 0) <= want;
 }
 
 /** The components of the fork seeding may consider: ours, by the component annotation on their Application. */

@@ -126,6 +126,8 @@ export interface ApplyOptions {
   readonly dryRun?: boolean;
   /** Apply as another manager (Argo CD's, so that its own later apply of the same object is a no-op). */
   readonly fieldManager?: string;
+  /** Unknown or duplicate fields: refused (Strict, the default) or dropped (Ignore, Argo CD's Validate=false). */
+  readonly fieldValidation?: 'Strict' | 'Ignore';
 }
 
 export interface KubeOptions {
@@ -369,7 +371,7 @@ export function createKube(opts: KubeOptions): Kube {
       const q = new URLSearchParams({
         fieldManager: o.fieldManager ?? FIELD_MANAGER,
         force: String(o.force ?? true),
-        fieldValidation: 'Strict',
+        fieldValidation: o.fieldValidation ?? 'Strict',
       });
       if (o.dryRun) q.set('dryRun', 'All');
       return request<T>(

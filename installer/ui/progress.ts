@@ -8,8 +8,20 @@ import type { ComponentState } from '../watch/assess-application.js';
 
 export type ProgressMode = 'tty' | 'lines' | 'json';
 
+/** What a first install seeded, and why it left each other component to Argo CD's sync. */
+export interface SeedingReport {
+  readonly seeded: readonly string[];
+  readonly left: readonly {
+    readonly component: string;
+    readonly reason: string;
+    readonly window?: { readonly opensAt: number | undefined } | undefined;
+  }[];
+}
+
 export interface ProgressReporter {
   start(components: readonly { name: string; wave: number }[]): void;
+  /** One event per component with --output json; the text modes said it already (execute/seed-components.ts). */
+  seeding(report: SeedingReport): void;
   update(name: string, state: ComponentState): void;
   note(message: string): void;
   /** Stops the live view; every component still pending is shown as such. */
@@ -42,6 +54,21 @@ export function createProgressReporter(
       start: (components) => {
         emit({ event: 'start', components });
       },
+      seeding: (r) => {
+        for (const component of r.seeded) emit({ event: 'seed', component, seeded: true });
+        for (const l of r.left)
+          emit({
+            event: 'seed',
+            component: l.component,
+            seeded: false,
+            reason: l.reason,
+            ...(l.window !== undefined
+              ? {
+                  syncWindowOpensAt: l.window.opensAt === undefined ? null : new Date(l.window.opensAt).toISOString(),
+                }
+              : {}),
+          });
+      },
       update: (name, s) => {
         emit({ event: 'component', component: name, ...s });
       },
@@ -63,6 +90,7 @@ export function createProgressReporter(
       start: (components) => {
         err.write(`${time()} watching ${components.length} components\n`);
       },
+      seeding: () => undefined,
       update: (name, s) => {
         err.write(`${time()} ${line(name, s)}\n`);
       },
@@ -92,6 +120,7 @@ function createListrReporter(err: NodeJS.WritableStream): ProgressReporter {
     if (s.phase === 'ready') row.settle?.(true);
   };
   return {
+    seeding: () => undefined,
     start(components) {
       const list = new Listr(
         components.map((c) => ({

@@ -55,6 +55,7 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
       overallTimeoutMs: opts.overallTimeoutMs,
       failureGraceMs: opts.failureGraceMs,
       root: opts.root,
+      windows: opts.windows,
     };
     let state = initialWaitState(plan, Date.now());
     // Filled in below; the wait may finish before either exists (an already aborted signal).

@@ -29,6 +29,9 @@ import {
   rootWaitNote,
   schemaNote,
   staleCrdNote,
+  windowClosedUntil,
+  windowNote,
+  windowReason,
   type Draft,
   type WaitOutcome,
   type WaitState,
@@ -135,8 +138,11 @@ export function step(state: WaitState, event: WaitEvent, now: number): Step {
 
 const assess = (d: Draft, app: ArgoApplication | undefined) => assessApplication(app, d.plan.expectedRevision);
 
-function update(d: Draft, out: WaitAction[], name: string, state: ComponentState, now: number): void {
+function update(d: Draft, out: WaitAction[], name: string, assessed: ComponentState, now: number): void {
   const prev = d.states.get(name);
+  // Argo CD is not behind: its sync window keeps it from syncing, and the wait says until when.
+  const closedUntil = assessed.phase === 'ready' ? null : windowClosedUntil(d.plan, name, now);
+  const state = closedUntil === null ? assessed : { ...assessed, reason: windowReason(closedUntil) };
   d.states.set(name, state);
   const generation = (d.generations.get(name) ?? 0) + 1;
   d.generations.set(name, generation);
@@ -218,6 +224,20 @@ function evaluate(d: Draft, out: WaitAction[], now: number): void {
     .concat(plan.root !== undefined && !rootReady ? [plan.root] : []);
   if (now - d.started >= plan.overallTimeoutMs) {
     finish(d, out, { kind: 'timeout', components: pending });
+    return;
+  }
+  // A window that opens after the deadline: waiting for it would only end in the same timeout.
+  const closed = pending.filter((n) => {
+    const until = windowClosedUntil(plan, n, now);
+    return until !== null && (until === undefined || until > d.started + plan.overallTimeoutMs);
+  });
+  if (closed.length > 0) {
+    const until = closed.map((n) => windowClosedUntil(plan, n, now) ?? undefined);
+    out.push({
+      kind: 'note',
+      message: windowNote(closed, until.includes(undefined) ? undefined : Math.min(...(until as number[]))),
+    });
+    finish(d, out, { kind: 'timeout', components: closed });
     return;
   }
   const clockOf = (n: string) => (n === plan.root ? d.allReadyAt : d.unblockedAt.get(n)) ?? now;

@@ -17,6 +17,12 @@ export interface WaitPlan {
    * option the push changed) until the root applies the new one: ready also needs the root ready.
    */
   readonly root?: string | undefined;
+  /**
+   * Components Argo CD's sync windows keep from syncing when the wait starts, with when the window
+   * opens (undefined: not within a year): their state says so instead of a silent wait, and one that
+   * opens after the overall timeout ends the wait at once.
+   */
+  readonly windows?: ReadonlyMap<string, number | undefined> | undefined;
 }
 
 export type WaitOutcome =
@@ -185,6 +191,19 @@ export function comparedDuringWait(
 
 export const repoUnreachableNote = (root: string, repoURL: string | undefined, reason: string): string =>
   `Argo CD cannot read the repository of the root Application "${root}"${repoURL ? ` (${repoURL})` : ''}: ${reason}. Check the URL Argo CD reads (--argocd-repo-url) and its credentials (a Secret in argocd labelled argocd.argoproj.io/secret-type: repository), then run the same command again`;
+
+/** When a component's sync window opens, if it is closed at `now`; null when it is open. */
+export function windowClosedUntil(plan: WaitPlan, name: string, now: number): number | undefined | null {
+  if (plan.windows?.has(name) !== true) return null;
+  const opensAt = plan.windows.get(name);
+  return opensAt === undefined || opensAt > now ? opensAt : null;
+}
+
+export const windowReason = (opensAt: number | undefined): string =>
+  `sync window closed until ${opensAt === undefined ? 'a time more than a year away' : new Date(opensAt).toISOString()}`;
+
+export const windowNote = (names: readonly string[], opensAt: number | undefined): string =>
+  `${names.join(', ')}: Argo CD's sync window is closed until ${opensAt === undefined ? 'more than a year from now' : new Date(opensAt).toISOString()}, after this run's timeout; Argo CD syncs ${names.length === 1 ? 'it' : 'them'} then (kubeflow-gitops status --watch follows that)`;
 
 export const staleCrdNote = (component: string, crds: readonly string[]): string =>
   `${component}: Argo CD still reports ${crds.join(', ')} as not ready, but the API server has them Established; waiting for Argo CD to catch up`;

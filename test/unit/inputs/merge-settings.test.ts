@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { clusterOptionsFrom } from '../../../installer/inputs/cluster-options.js';
+import { withApply } from '../../../installer/inputs/command-flags.js';
 import { parseConfigText } from '../../../installer/inputs/config-file.js';
 import { flagSettings } from '../../../installer/inputs/flag-settings.js';
 import { mergeSettings, settingsFromEnv } from '../../../installer/inputs/merge-settings.js';
@@ -82,5 +84,28 @@ describe('settings precedence: defaults < config file < environment < flags', ()
     expect(mergeSettings({ env: {}, flags: { sshKey: '/k' }, isReadableFile: () => true }).values).toEqual({
       sshKey: '/k',
     });
+  });
+});
+
+describe('--no-seed', () => {
+  const program = () => withApply(new Command('install').exitOverride());
+  it('is one setting from the flag, the config key no-seed and KFG_NO_SEED', () => {
+    const none = program().parse([], { from: 'user' });
+    expect(flagSettings(none)).toEqual({});
+    const given = program().parse(['--no-seed'], { from: 'user' });
+    expect(flagSettings(given)).toEqual({ noSeed: true });
+    expect(mergeSettings({ config: config('no-seed: true\n'), env: {}, flags: {} }).values).toEqual({ noSeed: true });
+    const env = mergeSettings({ env: { KFG_NO_SEED: '1' }, flags: {} });
+    expect(env.values).toEqual({ noSeed: true });
+    expect(env.origins.get('noSeed')).toEqual({ kind: 'env', label: 'KFG_NO_SEED' });
+    // The environment overrides the file, as for every setting.
+    expect(
+      mergeSettings({ config: config('no-seed: true\n'), env: { KFG_NO_SEED: 'false' }, flags: {} }).values,
+    ).toEqual({
+      noSeed: false,
+    });
+    const cluster = (noSeed?: boolean) =>
+      clusterOptionsFrom(noSeed === undefined ? {} : { noSeed }, { output: 'text', isTTY: false, env: {} }).seed;
+    expect([cluster(), cluster(false), cluster(true)]).toEqual([true, true, false]);
   });
 });

@@ -5,13 +5,13 @@ import { applicationsInFile } from '../../../installer/execute/read-fork-files.j
 import {
   asArgoCdApplies,
   asRootCreates,
-  customAsArgoCdApplies,
   DEFAULT_TRACKING,
+  judgeRootSync,
   mayApplyOver,
   planComponentSeed,
-  workloadAvailable,
   type SeedContext,
 } from '../../../installer/plan/seed-components.js';
+import { workloadAvailable } from '../../../installer/plan/workload-available.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 import { projectRoot } from '../../support/fixtures.js';
 
@@ -25,7 +25,28 @@ const ctx: SeedContext = {
   rootName: 'kubeflow',
   tracking: DEFAULT_TRACKING,
   namespaced: (apiVersion, kind) =>
-    ({ Namespace: false, ClusterRole: false, Deployment: true, Service: true, Job: true })[kind],
+    ({ Namespace: false, ClusterRole: false, Deployment: true, Service: true, Job: true, Certificate: true })[kind],
+  // Certificate comes with a CRD ahead: not served yet.
+  served: (apiVersion, kind) => kind !== 'Certificate',
+  // The project Argo CD starts with: everything allowed.
+  policy: {
+    projects: new Map([
+      [
+        'default',
+        {
+          spec: {
+            sourceRepos: ['*'],
+            destinations: [{ server: '*', namespace: '*' }],
+            clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+          },
+        },
+      ],
+    ]),
+    cm: {},
+    clusters: [],
+    controllerNamespace: 'argocd',
+  },
+  now: Date.parse('2026-12-05T12:00:00Z'),
 };
 
 const deployment = (annotations: Record<string, string> = {}): KubeObject => ({
@@ -56,6 +77,9 @@ describe('planComponentSeed', () => {
     // Namespaces first; custom resources apart, for after their CRDs are Established.
     expect(d.seed.objects.map((o) => o.kind)).toEqual(['Namespace', 'Deployment', 'ClusterRole']);
     expect(d.seed.custom.map((o) => o.metadata?.name)).toEqual(['webhook']);
+    // cert-manager ships its namespace and has no CreateNamespace=true: nothing else is created.
+    expect(d.seed.namespace).toBeUndefined();
+    expect(d.seed.needsNamespaces).toEqual(['kubeflow']);
     const [, deploy, role] = d.seed.objects;
     expect(deploy?.metadata?.namespace).toBe('cert-manager');
     expect(deploy?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']).toBe(
@@ -66,22 +90,16 @@ describe('planComponentSeed', () => {
     expect(role?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']).toBe(
       'cert-manager:rbac.authorization.k8s.io/ClusterRole:cert-manager/cert-manager-cainjector',
     );
-    // Kinds a CRD ahead brings are tracked once every render (so every CRD's scope) is in.
-    const custom = customAsArgoCdApplies(d.seed, new Map([['cert-manager.io/Certificate', true]]), DEFAULT_TRACKING);
-    expect(custom).toMatchObject({
-      objects: [
-        {
-          metadata: {
-            annotations: {
-              'argocd.argoproj.io/tracking-id': 'cert-manager:cert-manager.io/Certificate:kubeflow/webhook',
-            },
-          },
-        },
-      ],
-    });
-    expect(customAsArgoCdApplies(d.seed, new Map(), DEFAULT_TRACKING)).toEqual({
-      reason: 'no CRD defines the kind of Certificate kubeflow/webhook',
-    });
+    // Kinds a CRD ahead brings are tracked with the scope its CRD gives.
+    expect(d.seed.custom[0]?.metadata?.annotations?.['argocd.argoproj.io/tracking-id']).toBe(
+      'cert-manager:cert-manager.io/Certificate:kubeflow/webhook',
+    );
+    const unknown = planComponentSeed(
+      app('cert-manager'),
+      { component: 'cert-manager', objects: [certificate] },
+      { ...ctx, namespaced: () => undefined },
+    );
+    expect(unknown).toMatchObject({ reason: 'no CRD defines the kind of Certificate kubeflow/webhook' });
     expect(d.seed.workloads).toEqual([
       { apiVersion: 'apps/v1', kind: 'Deployment', name: 'cert-manager', namespace: 'cert-manager' },
     ]);
@@ -185,5 +203,93 @@ describe('workloadAvailable', () => {
       status: { observedGeneration: 1, desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberAvailable: 1 },
     };
     expect(workloadAvailable(ds as KubeObject)).toBe(true);
+  });
+});
+
+describe('planComponentSeed: namespaces, validation and policy as Argo CD has them', () => {
+  const withPolicy = (a: KubeObject, syncPolicy: object): KubeObject => ({
+    ...a,
+    spec: { ...(a.spec as object), syncPolicy },
+  });
+  const base = app('pipelines') as KubeObject & { spec: { syncPolicy: { syncOptions: string[] } } };
+
+  it('creates the destination namespace only with CreateNamespace=true, with managedNamespaceMetadata', () => {
+    const render = { component: 'pipelines', objects: [{ ...deployment(), metadata: { name: 'ml-pipeline' } }] };
+    const d = planComponentSeed(base, render, ctx);
+    if (d.kind !== 'seed') throw new Error(d.reason);
+    expect(base.spec.syncPolicy.syncOptions).toContain('CreateNamespace=true');
+    expect(d.seed.namespace).toEqual({
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubeflow' } },
+      evenIfPresent: false,
+    });
+    const managed = withPolicy(base, {
+      ...base.spec.syncPolicy,
+      managedNamespaceMetadata: { labels: { team: 'ml' }, annotations: { owner: 'x' } },
+    });
+    const m = planComponentSeed(managed, render, ctx);
+    if (m.kind !== 'seed') throw new Error(m.reason);
+    expect(m.seed.namespace).toEqual({
+      object: {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: {
+          name: 'kubeflow',
+          labels: { team: 'ml' },
+          annotations: { owner: 'x', 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' },
+        },
+      },
+      evenIfPresent: true,
+    });
+    const without = withPolicy(base, { ...base.spec.syncPolicy, syncOptions: ['ServerSideApply=true'] });
+    const w = planComponentSeed(without, render, ctx);
+    if (w.kind !== 'seed') throw new Error(w.reason);
+    expect(w.seed.namespace).toBeUndefined();
+    expect(w.seed.needsNamespaces).toEqual(['kubeflow']);
+  });
+
+  it('applies without field validation where the Application says Validate=false', () => {
+    const render = { component: 'pipelines', objects: [deployment()] };
+    const off = withPolicy(base, { ...base.spec.syncPolicy, syncOptions: ['ServerSideApply=true', 'Validate=false'] });
+    expect(planComponentSeed(off, render, ctx)).toMatchObject({ kind: 'seed', seed: { validate: false } });
+    expect(planComponentSeed(base, render, ctx)).toMatchObject({ kind: 'seed', seed: { validate: true } });
+  });
+
+  it('leaves to Argo CD what it would not sync now, a closed window with when it opens', () => {
+    const render = { component: 'cert-manager', objects: [deployment()] };
+    const windows = {
+      ...ctx.policy,
+      projects: new Map([
+        [
+          'default',
+          {
+            spec: {
+              sourceRepos: ['*'],
+              destinations: [{ server: '*', namespace: '*' }],
+              syncWindows: [{ kind: 'deny', schedule: '0 11 * * *', duration: '2h', applications: ['*'] }],
+            },
+          },
+        ],
+      ]),
+    };
+    expect(planComponentSeed(app('cert-manager'), render, { ...ctx, policy: windows })).toMatchObject({
+      kind: 'skip',
+      window: { opensAt: Date.parse('2026-12-05T13:00:00Z') },
+    });
+    const root = {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'kubeflow', namespace: 'argocd' },
+    };
+    const rootApp = {
+      ...root,
+      spec: {
+        project: 'default',
+        source: { repoURL: 'x' },
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+        syncPolicy: { automated: {} },
+      },
+    };
+    expect(judgeRootSync(rootApp, [app('cert-manager')], { ...ctx, policy: windows }).kind).toBe('window');
+    expect(judgeRootSync(rootApp, [app('cert-manager')], ctx).kind).toBe('allowed');
   });
 });
