@@ -2,6 +2,7 @@
  * The report's answer to "did Argo CD sync anything after seeding?": one row per Application, one
  * column per installer run, each cell Argo CD's last sync operation on it (or none). Pure.
  */
+import { ROOT_APP_NAME } from '../../installer/constants.js';
 import { renderTable } from './format.js';
 import type { InstallerResult } from './installer-result.js';
 import { operationsVerdict, type OperationSummary } from './operation-state.js';
@@ -40,7 +41,8 @@ export function renderOperations(title: string, runs: readonly (InstallerResult 
   const rows = names.map((name) => {
     const cells = cellsOf(name);
     const wave = cells.find((c) => c !== undefined)?.wave;
-    return [name, wave === undefined ? '' : String(wave), seedingCell(cells), ...cells.map(operationCell)];
+    const seeding = name === ROOT_APP_NAME ? '(root)' : seedingCell(cells);
+    return [name, wave === undefined ? '' : String(wave), seeding, ...cells.map(operationCell)];
   });
   return [
     '',
