@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { buildAll, type BuildReport } from './build.js';
 import {
   bootstrapArgocd,
+  ensureDefaultProject,
   settingsEnv,
   ensureCredentials,
   ensureNodeAndStorage,
@@ -101,7 +102,8 @@ export interface UpOptions {
    * `bootstrap` (default): `up` applies Argo CD's objects and starts its processes. `absent`: neither, a
    * cluster a first install finds empty (the bench's pair that installs Argo CD too). `processes`: start
    * the processes only, for an Argo CD someone else applied (its pods "run"; nothing of it is re-applied,
-   * nothing is built: it follows an `up` of this cluster).
+   * nothing is built: it follows an `up` of this cluster), and the default project argocd-server would
+   * create (the local cluster runs no argocd-server).
    */
   readonly argocd?: 'bootstrap' | 'absent' | 'processes';
 }
@@ -193,7 +195,8 @@ async function beforeStart(
     writeKwokPortForward(paths, ports);
     await ensureNodeAndStorage(kc(), ports);
   }
-  if (c.spec.name === 'argocd-repo-server' && bootstrap) await bootstrapArgocd(kc(), bin, paths, version);
+  if (c.spec.name === 'argocd-repo-server')
+    await (bootstrap ? bootstrapArgocd(kc(), bin, paths, version) : ensureDefaultProject(kc()));
   if (c.spec.name === 'argocd-repo-server' || c.spec.name === 'argocd-application-controller') {
     c.spec.env = { ...c.spec.env, ...(await settingsEnv(kc(), paths, version, c.spec.name)) };
   }
