@@ -3,7 +3,6 @@
  * memory samples, the counting proxy's requests, the observer's events, the Applications at the end).
  * Pure, so the arithmetic is tested without a cluster.
  */
-import { performance } from 'node:perf_hooks';
 import type { ProxiedRequest } from './api-proxy.js';
 import { countByVerb, type Verb } from './classify-request.js';
 import type { Readiness } from './observer.js';
@@ -115,7 +114,6 @@ export interface InstallerRaw {
 
 const counts = (reqs: readonly ProxiedRequest[]): ApiCounts => ({ total: reqs.length, byVerb: countByVerb(reqs) });
 const mib = (k: number | undefined) => (k === undefined ? undefined : round(k / 1024, 0));
-const epochOf = (perf: number) => performance.timeOrigin + perf;
 
 export function installerResult(raw: InstallerRaw): InstallerResult {
   const { cli, proxy } = raw;
@@ -155,8 +153,7 @@ export function installerResult(raw: InstallerRaw): InstallerResult {
     overhead: {
       exitAfterObservedReadyMs: r.allReadyAt !== undefined ? round(cli.endedAt - r.allReadyAt) : undefined,
       exitAfterInstallerReadyLineMs: lastReadyLine !== undefined ? round(cli.endedAt - lastReadyLine) : undefined,
-      exitAfterArgoTimestampMs:
-        r.argoAllReadyAt !== undefined ? round(epochOf(cli.endedAt) - r.argoAllReadyAt) : undefined,
+      exitAfterArgoTimestampMs: r.argoAllReadyAt !== undefined ? round(cli.endedAtEpoch - r.argoAllReadyAt) : undefined,
       argoLastComponent: r.argoLastComponent,
     },
     api: {

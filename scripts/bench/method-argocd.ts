@@ -61,6 +61,7 @@ export async function runArgocdMethod(ctx: RunContext, alongside?: Alongside): P
     observer.stop();
   });
   const t0 = performance.now();
+  const t0Epoch = Date.now();
   // What anyone installing from a private fork does first (the installer does the same).
   await kube.apply({
     apiVersion: 'v1',
@@ -101,6 +102,6 @@ export async function runArgocdMethod(ctx: RunContext, alongside?: Alongside): P
       names.map((n) => [n, r.readyAt[n] !== undefined ? round(((r.readyAt[n] ?? 0) - t0) / 1000, 2) : undefined]),
     ),
     notReady: names.filter((n) => r.readyAt[n] === undefined),
-    workloadsAvailable: await lastDeploymentAvailable(kube, t0),
+    workloadsAvailable: await lastDeploymentAvailable(kube, t0Epoch),
   };
 }

@@ -6,7 +6,6 @@
  * requests go through a counting proxy, its memory is sampled, and the bench's own observer (a
  * separate watch) times each component; afterwards every Application's operation state is read.
  */
-import { performance } from 'node:perf_hooks';
 import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../../installer/constants.js';
 import { createKube, type Kube, type KubeObject } from '../../installer/systems/kube.js';
 import type { ClusterInfo } from '../../test/local-cluster/lifecycle.js';
@@ -117,13 +116,8 @@ export async function runInstallerMethod(
       names,
       readiness: readiness(observer, revision, names),
       waves: componentWaves(observer),
-      workloadsAvailable: await lastDeploymentAvailable(kube, cli.startedAt),
-      operations: summarizeOperations(
-        apps,
-        revision,
-        performance.timeOrigin + cli.startedAt,
-        seedingFromLog(cli.lines.map((l) => l.text)),
-      ),
+      workloadsAvailable: await lastDeploymentAvailable(kube, cli.startedAtEpoch),
+      operations: summarizeOperations(apps, revision, cli.startedAtEpoch, seedingFromLog(cli.lines.map((l) => l.text))),
       observerCaughtUp,
       observerWatch: { ...observer.stats },
       nodeOptions: o.nodeOptions,

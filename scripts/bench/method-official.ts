@@ -114,6 +114,7 @@ export async function runOfficialMethod(
   });
   const env = { ...process.env, KUBECONFIG: info.kubeconfig, PATH: `${binDir()}:${process.env.PATH ?? ''}` };
   const t0 = performance.now();
+  const t0Epoch = Date.now();
   const since = (t: number | undefined) => (t === undefined ? undefined : round((t - t0) / 1000, 2));
   const dir = join(work, 'manifests');
   await cloneFork(info, fork, dir);
@@ -174,7 +175,7 @@ export async function runOfficialMethod(
     deployments: deployments.length,
     namespacesWaited: waitNs,
     waitFailures,
-    workloadsAvailable: await lastDeploymentAvailable(kube, t0),
+    workloadsAvailable: await lastDeploymentAvailable(kube, t0Epoch),
     argocd:
       argocd === undefined
         ? undefined

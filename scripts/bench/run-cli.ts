@@ -29,8 +29,15 @@ export interface MemorySample {
 
 export interface CliRun {
   readonly code: number;
+  /** performance.now() of the bench process: for durations. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /**
+   * Date.now() at the same moments, to compare with the API server's timestamps: the monotonic clock
+   * drifts from the wall clock on a loaded VM (by 51 s over an hour in one run), so perf + timeOrigin won't do.
+   */
+  readonly startedAtEpoch: number;
+  readonly endedAtEpoch: number;
   readonly seconds: number;
   readonly stdout: string;
   readonly lines: readonly CliLine[];
@@ -66,6 +73,7 @@ export function runCli(
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
+    const startedAtEpoch = Date.now();
     const child = spawn(process.execPath, [...cliCommand(opts.flavour), ...args], {
       cwd: projectRoot,
       env: opts.env,
@@ -108,8 +116,19 @@ export function runCli(
     });
     child.on('close', (code) => {
       const endedAt = performance.now();
+      const endedAtEpoch = Date.now();
       for (const s of ['out', 'err'] as const) if (partial[s]) lines.push({ at: endedAt, stream: s, text: partial[s] });
-      resolve({ code: code ?? -1, startedAt, endedAt, seconds: (endedAt - startedAt) / 1000, stdout, lines, memory });
+      resolve({
+        code: code ?? -1,
+        startedAt,
+        endedAt,
+        startedAtEpoch,
+        endedAtEpoch,
+        seconds: (endedAt - startedAt) / 1000,
+        stdout,
+        lines,
+        memory,
+      });
     });
   });
 }

@@ -3,7 +3,6 @@
  * (`kubectl wait --for=condition=Available`), measured the same way for every method from each
  * Deployment's own condition (whole seconds).
  */
-import { performance } from 'node:perf_hooks';
 import type { Kube } from '../../installer/systems/kube.js';
 import { round } from './stats.js';
 
@@ -34,8 +33,8 @@ export function workloadsAvailable(items: readonly Deployment[], startEpochMs: n
   return { seconds, deployments: items.length, notAvailable };
 }
 
-/** `startPerf` is the method's start on this process's performance.now clock. */
-export async function lastDeploymentAvailable(kube: Kube, startPerf: number): Promise<WorkloadsAvailable> {
+/** `startEpochMs`: Date.now() at the method's start (the API server's times are wall-clock times). */
+export async function lastDeploymentAvailable(kube: Kube, startEpochMs: number): Promise<WorkloadsAvailable> {
   const list = await kube.request<{ items: Deployment[] }>('GET', '/apis/apps/v1/deployments');
-  return workloadsAvailable(list.items, performance.timeOrigin + startPerf);
+  return workloadsAvailable(list.items, startEpochMs);
 }

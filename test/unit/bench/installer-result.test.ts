@@ -14,6 +14,8 @@ const cli: CliRun = {
   code: 0,
   startedAt: 1000,
   endedAt: 61_000,
+  startedAtEpoch: Date.parse('2026-12-03T10:00:00Z'),
+  endedAtEpoch: Date.parse('2026-12-03T10:01:00Z'),
   seconds: 60,
   stdout: 'done main abc\n',
   lines: [
@@ -68,8 +70,8 @@ const raw: InstallerRaw = {
     argoReadyAt: {},
     allReadyAt: 60_970,
     lastComponent: 'istio',
-    argoAllReadyAt: undefined,
-    argoLastComponent: undefined,
+    argoAllReadyAt: Date.parse('2026-12-03T10:00:59Z'),
+    argoLastComponent: 'istio',
   },
   waves: { istio: 20 },
   workloadsAvailable: { seconds: 40, deployments: 3, notAvailable: 0 },
@@ -93,6 +95,8 @@ describe('installerResult', () => {
     });
     expect(r.overhead.exitAfterObservedReadyMs).toBe(30);
     expect(r.overhead.exitAfterInstallerReadyLineMs).toBe(100);
+    // Argo CD's whole-second timestamp against the wall clock at exit, never the monotonic one.
+    expect(r.overhead.exitAfterArgoTimestampMs).toBe(1000);
   });
 
   it('splits the requests at the watch and counts the refreshes', () => {
