@@ -3,7 +3,7 @@
  * StorageClass, and Argo CD's CRDs + config straight from the argo-cd manifests of the version it runs
  * (the `manifests/` folder of the module its build downloaded, the same files as the tag).
  */
-import { CoreV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -154,6 +154,25 @@ function defaultProject(): Manifest {
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],
     },
   };
+}
+
+/**
+ * For an Argo CD someone else installed (`up` with `argocd: 'processes'`): the default project, created
+ * as argocd-server creates it at its start when there is none; one that exists is left as it is.
+ */
+export async function ensureDefaultProject(kc: KubeConfig): Promise<void> {
+  const project = defaultProject();
+  try {
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: 'argoproj.io',
+      version: 'v1alpha1',
+      namespace: project.metadata.namespace ?? 'argocd',
+      plural: 'appprojects',
+      body: project,
+    });
+  } catch (err) {
+    if (!(err instanceof ApiException && err.code === 409)) throw err;
+  }
 }
 
 export async function bootstrapArgocd(kc: KubeConfig, bin: string, version: ArgocdVersion): Promise<void> {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { buildAll, type BuildReport } from './build.js';
 import {
   bootstrapArgocd,
+  ensureDefaultProject,
   settingsEnv,
   ensureCredentials,
   ensureNodeAndStorage,
@@ -97,6 +98,14 @@ export interface UpOptions {
   /** Default: KFG_ARGOCD_VERSION, else the newest line. */
   readonly argocdVersion?: ArgocdVersion;
   readonly log?: (msg: string) => void;
+  /**
+   * `bootstrap` (default): `up` applies Argo CD's objects and starts its processes. `absent`: neither, a
+   * cluster a first install finds empty (the bench's pair that installs Argo CD too). `processes`: start
+   * the processes only, for an Argo CD someone else applied (its pods "run"; nothing of it is re-applied,
+   * nothing is built: it follows an `up` of this cluster), and the default project argocd-server would
+   * create (the local cluster runs no argocd-server).
+   */
+  readonly argocd?: 'bootstrap' | 'absent' | 'processes';
 }
 
 export async function up(opts: UpOptions = {}): Promise<UpReport> {
@@ -104,7 +113,9 @@ export async function up(opts: UpOptions = {}): Promise<UpReport> {
   const version = opts.argocdVersion ?? argocdVersion();
   requireTool('git', 'apt-get install -y git');
   requireTool('redis-server', 'apt-get install -y redis-server (Argo CD needs redis)');
-  const build = await buildAll(version, log);
+  const argocd = opts.argocd ?? 'bootstrap';
+  // `processes` follows an `up` that built the set: a build now could wait for another checkout's lock.
+  const build = argocd === 'processes' ? { built: [], cached: [] } : await buildAll(version, log);
   const started = Date.now();
   const paths = statePaths();
   const ports = recordedPorts(paths);
@@ -131,10 +142,10 @@ export async function up(opts: UpOptions = {}): Promise<UpReport> {
     ports,
     adminToken,
     nodeReady,
-  });
+  }).filter((c) => argocd !== 'absent' || !ARGOCD_PROCESSES.includes(c.spec.name));
   const startedNow: string[] = [];
   for (const c of list) {
-    await beforeStart(c, paths, ports, bin, version);
+    await beforeStart(c, paths, ports, bin, version, argocd === 'bootstrap');
     let pid = runningPid(paths.pids, c.spec.name);
     if (pid !== undefined && flagsChanged(pid, c.spec)) {
       // Started by an older checkout with other flags (kwok's port-forward rules, say): start it anew.
@@ -177,13 +188,15 @@ async function beforeStart(
   ports: Ports,
   bin: string,
   version: ArgocdVersion,
+  bootstrap: boolean,
 ): Promise<void> {
   const kc = () => loadKubeConfig(paths.kubeconfig);
   if (c.spec.name === 'kwok') {
     writeKwokPortForward(paths, ports);
     await ensureNodeAndStorage(kc(), ports);
   }
-  if (c.spec.name === 'argocd-repo-server') await bootstrapArgocd(kc(), bin, version);
+  if (c.spec.name === 'argocd-repo-server')
+    await (bootstrap ? bootstrapArgocd(kc(), bin, version) : ensureDefaultProject(kc()));
   if (c.spec.name === 'argocd-repo-server' || c.spec.name === 'argocd-application-controller') {
     c.spec.env = { ...c.spec.env, ...(await settingsEnv(kc(), version, c.spec.name)) };
   }

@@ -1,32 +1,34 @@
 /**
- * npm run bench -- [--only <list>] [flags]: measurements (not tests) of the installer on the local
- * cluster, side by side with the official method and plain Argo CD. Prints a table and writes JSON to
- * bench/results/<timestamp>.json (rewritten after every measurement; --resume <file> continues one).
- * See README "Performance".
+ * npm run bench -- [--only <list>] [--runs N] [flags]: measurements (not tests) of the installer on the
+ * local cluster, side by side with the official method and plain Argo CD. Prints tables and writes
+ * JSON to bench/results/<timestamp>.json (rewritten after every run; --resume <file> continues one).
+ * See docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ROOT_APP_NAME } from '../../../installer/constants.js';
 import { projectRoot } from '../../support/fixtures.js';
 import { assertOwnCluster, freshCluster, stopCluster } from './cluster.js';
-import {
-  cleanupStateDirs,
-  measureWatchCost,
-  runArgocdMethod,
-  runInstallerMethod,
-  runOfficialMethod,
-  type E2eOptions,
-} from './e2e.js';
-import { measureLatency } from './latency.js';
+import type { BenchOptions } from './context.js';
+import type { InstallerResult } from './installer-result.js';
+import { measureLatency, type LatencyOptions } from './latency.js';
+import { runArgocdMethod, type Alongside } from './method-argocd.js';
+import { runInstallerMethod } from './method-installer.js';
+import { runOfficialMethod } from './method-official.js';
+import { measureWatchCost } from './method-watch-cost.js';
+import type { Observer } from './observer.js';
 import { measureOffline } from './offline.js';
-import { load, loadResults, MEASUREMENTS, newResults, saveResults, type Measurement, type Results } from './results.js';
+import { loadResults, MEASUREMENTS, newResults, saveResults, type Measurement, type Results } from './results.js';
 import type { CliFlavour } from './run-cli.js';
+import { recordOnce, recordRuns, type Recorder, type Step } from './runner.js';
+import { MIN_REPORTED_RUNS } from './stats.js';
 import { renderReport } from './table.js';
-import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
 
 const ALIASES: Record<string, readonly Measurement[]> = {
   all: MEASUREMENTS,
   e2e: ['install', 'official', 'argocd'],
+  empty: ['install-empty', 'official-empty'],
   api: ['install', 'watch-cost'],
   overhead: ['install'],
   rss: ['install'],
@@ -34,8 +36,12 @@ const ALIASES: Record<string, readonly Measurement[]> = {
 
 const USAGE = `usage: npm run bench -- [options]
   --only <list>            measurements, comma-separated: ${MEASUREMENTS.join(', ')}
-                           or aliases: all (default), e2e (install,official,argocd), api (install,watch-cost);
-                           latency-load runs during argocd (detection latency while Argo CD syncs the install)
+                           or aliases: all (default), e2e (install,official,argocd), empty (install-empty,
+                           official-empty: Argo CD installed too, into an empty cluster), api (install,watch-cost);
+                           latency-load runs during the first argocd run
+  --runs <n>               runs of each end-to-end measurement, interleaved, a fresh cluster each (default ${MIN_REPORTED_RUNS});
+                           fewer than ${MIN_REPORTED_RUNS} only with --smoke, and the report says it is no result
+  --smoke                  allow --runs below ${MIN_REPORTED_RUNS} (checking that the bench works, not measuring)
   --components <list>      components for the cluster measurements (default: pipelines,notebooks,kserve)
   --release <tag>          default 26.03
   --offline-runs <n>       default 5        --offline-components <list>  default all   --offline-target <t> default generic
@@ -44,6 +50,7 @@ const USAGE = `usage: npm run bench -- [options]
   --timeout <minutes>      per end-to-end method, default 40
   --retry-seconds <s>      official method's retry interval, default 20
   --install-args "<flags>" extra flags for \`install\` (e.g. "--failure-grace 10m"); recorded in the results
+  --node-options "<flags>" NODE_OPTIONS of the CLI processes (e.g. "--max-old-space-size=96"); recorded
   --cli dist|tsx           run the built CLI (default; built first) or the sources through tsx
   --out <file>             default bench/results/<timestamp>.json
   --resume <file>          add to (replace parts of) an existing results file
@@ -55,6 +62,8 @@ function parse() {
   const { values } = parseArgs({
     options: {
       only: { type: 'string', default: 'all' },
+      runs: { type: 'string', default: String(MIN_REPORTED_RUNS) },
+      smoke: { type: 'boolean', default: false },
       components: { type: 'string', default: 'pipelines,notebooks,kserve' },
       release: { type: 'string', default: '26.03' },
       'offline-runs': { type: 'string', default: '5' },
@@ -68,6 +77,7 @@ function parse() {
       timeout: { type: 'string', default: '40' },
       'retry-seconds': { type: 'string', default: '20' },
       'install-args': { type: 'string', default: '' },
+      'node-options': { type: 'string', default: '' },
       cli: { type: 'string', default: 'dist' },
       out: { type: 'string' },
       resume: { type: 'string' },
@@ -93,12 +103,22 @@ function parse() {
     if (!m) throw new Error(`--only: unknown measurement "${word}"\n${USAGE}`);
     for (const x of m) only.add(x);
   }
+  const runs = int('runs');
+  if (runs < MIN_REPORTED_RUNS && !values.smoke)
+    throw new Error(
+      `--runs ${runs}: a result is the median of at least ${MIN_REPORTED_RUNS} runs; add --smoke to check the bench with fewer`,
+    );
   const flavours: readonly CliFlavour[] = ['dist', 'tsx'];
   const cli = flavours.find((f) => f === values.cli);
   if (cli === undefined) throw new Error('--cli must be dist or tsx');
+  if (only.has('latency-load') && !only.has('argocd'))
+    throw new Error('latency-load runs during the argocd measurement: add argocd to --only');
+  if (only.has('watch-cost') && !only.has('install'))
+    throw new Error('watch-cost measures on the cluster the install measurement leaves: add install to --only');
   return {
     help: values.help,
     only,
+    runs,
     report: values.report,
     resume: values.resume,
     keepCluster: values['keep-cluster'],
@@ -120,149 +140,147 @@ function parse() {
     timeoutMs: int('timeout') * 60_000,
     retrySeconds: int('retry-seconds'),
     installArgs: values['install-args'].split(/\s+/).filter(Boolean),
+    nodeOptions: values['node-options'].trim(),
   };
 }
+
+type Parsed = ReturnType<typeof parse>;
 
 const log = (m: string) => {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${m}\n`);
 };
 
+/** Argo CD is syncing a component: the API server is at its busiest. */
+const argocdSyncing = (obs: Observer): boolean =>
+  [...obs.snapshots].some(
+    ([name, snaps]) => name !== ROOT_APP_NAME && snaps.at(-1)?.app?.status?.operationState?.phase === 'Running',
+  );
+
+function latencyOptions(p: Parsed, kubeconfig: string): LatencyOptions {
+  return { kubeconfig, ...p.latency, warmup: 10, timeoutMs: 5000, log };
+}
+
+/** The end-to-end steps of one run, in the order they run. */
+function steps(p: Parsed, rec: Recorder): Step[] {
+  const installFailed = (r: InstallerResult) =>
+    r.exitCode !== 0 ? `install exited ${r.exitCode}; its output is in ${r.log}` : undefined;
+  const underLoad = (run: number): Alongside | undefined =>
+    p.only.has('latency-load') && run === 1
+      ? {
+          busy: argocdSyncing,
+          run: async (info) => {
+            const r = await measureLatency(latencyOptions(p, info.kubeconfig));
+            rec.results['latency-load'] = {
+              ...r,
+              clusterState: 'during the plain Argo CD install, from when Argo CD began syncing a component',
+            };
+          },
+        }
+      : undefined;
+  const all: Step[] = [
+    {
+      name: 'install',
+      measure: async (ctx, state) => {
+        const r = await runInstallerMethod(ctx, { argocd: 'adopted' });
+        state.installed = r.info;
+        return r.result;
+      },
+      problem: installFailed,
+    },
+    {
+      name: 'watch-cost',
+      measure: (ctx, state) => {
+        if (state.installed === undefined) throw new Error('the install measurement of this run failed');
+        return measureWatchCost(ctx, state.installed, p.watch);
+      },
+    },
+    { name: 'official', measure: (ctx) => runOfficialMethod(ctx, { argocd: 'adopted' }) },
+    { name: 'argocd', measure: (ctx, state) => runArgocdMethod(ctx, underLoad(state.run)) },
+    {
+      name: 'install-empty',
+      measure: async (ctx) => (await runInstallerMethod(ctx, { argocd: 'absent' })).result,
+      problem: installFailed,
+    },
+    { name: 'official-empty', measure: (ctx) => runOfficialMethod(ctx, { argocd: 'absent' }) },
+  ];
+  return all.filter((s) => p.only.has(s.name));
+}
+
 async function main(): Promise<number> {
-  const o = parse();
-  if (o.help) {
+  const p = parse();
+  if (p.help) {
     console.log(USAGE);
     return 0;
   }
-  if (o.report !== undefined) {
-    process.stdout.write(renderReport(loadResults(o.report)));
+  if (p.report !== undefined) {
+    process.stdout.write(renderReport(loadResults(p.report)));
     return 0;
   }
-
-  const needsCluster = [...o.only].some((m) => m !== 'offline');
-  if (needsCluster) assertOwnCluster(o.allowDefault);
-  if (o.cli === 'dist') {
+  const needsCluster = [...p.only].some((m) => m !== 'offline');
+  if (needsCluster) assertOwnCluster(p.allowDefault);
+  if (p.cli === 'dist') {
     log('building the CLI (npm run build)');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: 'inherit' });
   }
-  const results: Results = o.resume !== undefined ? loadResults(o.resume) : newResults({});
+  const results: Results = p.resume !== undefined ? loadResults(p.resume) : newResults({}, p.runs);
+  results.runs = p.runs;
   Object.assign(results.options, {
-    components: o.components,
-    release: o.release,
-    cli: o.cli,
-    offline: o.offline,
-    latency: o.latency,
-    watch: o.watch,
-    timeoutMs: o.timeoutMs,
-    retrySeconds: o.retrySeconds,
-    installArgs: o.installArgs,
+    components: p.components,
+    release: p.release,
+    cli: p.cli,
+    runs: p.runs,
+    offline: p.offline,
+    latency: p.latency,
+    watch: p.watch,
+    timeoutMs: p.timeoutMs,
+    retrySeconds: p.retrySeconds,
+    installArgs: p.installArgs,
+    nodeOptions: p.nodeOptions,
   });
-  const save = () => {
-    saveResults(o.out, results);
-  };
-  log(`results: ${o.out}`);
-  const e2e: E2eOptions = {
-    release: o.release,
-    components: o.components,
+  const o: BenchOptions = {
+    release: p.release,
+    components: p.components,
     target: 'local',
-    flavour: o.cli,
-    timeoutMs: o.timeoutMs,
-    retrySeconds: o.retrySeconds,
-    installArgs: o.installArgs,
+    flavour: p.cli,
+    timeoutMs: p.timeoutMs,
+    retrySeconds: p.retrySeconds,
+    installArgs: p.installArgs,
+    nodeOptions: p.nodeOptions,
     log,
   };
-
-  let installed: ClusterInfo | undefined;
-  const outcome = { failed: false };
-  const measure = async (name: Measurement, fn: () => Promise<void>) => {
-    if (!o.only.has(name)) return;
-    log(`=== ${name}`);
-    const startedAt = new Date().toISOString();
-    const loadBefore = load();
-    results.context[name] = { startedAt, loadBefore };
-    save();
-    try {
-      await fn();
-      cleanupStateDirs();
-      results.context[name] = { startedAt, loadBefore, finishedAt: new Date().toISOString(), loadAfter: load() };
-    } catch (err) {
-      outcome.failed = true;
-      cleanupStateDirs();
-      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      results.context[name] = { startedAt, loadBefore, finishedAt: new Date().toISOString(), loadAfter: load(), error };
-      log(`${name} failed: ${error}`);
-    }
-    save();
+  const rec: Recorder = {
+    results,
+    o,
+    failed: false,
+    save: () => {
+      saveResults(p.out, results);
+    },
   };
+  log(`results: ${p.out}`);
 
-  await measure('offline', async () => {
-    results.offline = await measureOffline({
-      runs: o.offline.runs,
-      release: o.release,
-      components: o.offline.components,
-      target: o.offline.target,
-      flavour: o.cli,
-      log,
-    });
-  });
-  await measure('latency', async () => {
-    const { info } = await freshCluster(log);
-    const r = await measureLatency({
-      kubeconfig: info.kubeconfig,
-      changes: o.latency.changes,
-      apps: o.latency.apps,
-      warmup: 10,
-      gapMs: o.latency.gapMs,
-      timeoutMs: 5000,
-      log,
-    });
-    results.latency = { ...r, clusterState: 'fresh idle local cluster: Argo CD running, nothing installed' };
-  });
-  await measure('install', async () => {
-    const r = await runInstallerMethod(e2e);
-    results.install = r.result;
-    installed = r.info;
-    if (r.result.exitCode !== 0)
-      throw new Error(`install exited ${r.result.exitCode}; its output is in ${r.result.log}`);
-  });
-  await measure('watch-cost', async () => {
-    if (!installed)
-      throw new Error('watch-cost needs the cluster the install measurement leaves: run it with install (--only api)');
-    results['watch-cost'] = await measureWatchCost(installed, e2e, o.watch);
-  });
-  await measure('official', async () => {
-    results.official = await runOfficialMethod(e2e);
-  });
-  // Detection latency again, while plain Argo CD syncs the install (the busiest the API server gets here).
-  const underLoad = o.only.has('latency-load')
-    ? {
-        afterMs: 30_000,
-        run: async (info: ClusterInfo) => {
-          const r = await measureLatency({
-            kubeconfig: info.kubeconfig,
-            changes: o.latency.changes,
-            apps: o.latency.apps,
-            warmup: 10,
-            gapMs: o.latency.gapMs,
-            timeoutMs: 5000,
-            log,
-          });
-          results['latency-load'] = {
-            ...r,
-            clusterState: 'during the plain Argo CD install, from 30 s after the root was applied',
-          };
-        },
-      }
-    : undefined;
-  if (underLoad && !o.only.has('argocd'))
-    throw new Error('latency-load runs during the argocd measurement: add argocd to --only');
-  await measure('argocd', async () => {
-    results.argocd = await runArgocdMethod(e2e, underLoad);
-  });
+  if (p.only.has('offline'))
+    await recordOnce(
+      rec,
+      'offline',
+      () => measureOffline({ ...p.offline, release: p.release, flavour: p.cli, log }),
+      (r) => (results.offline = r),
+    );
+  if (p.only.has('latency'))
+    await recordOnce(
+      rec,
+      'latency',
+      async () => {
+        const { info } = await freshCluster(log);
+        return measureLatency(latencyOptions(p, info.kubeconfig));
+      },
+      (r) => (results.latency = { ...r, clusterState: 'fresh idle local cluster: Argo CD running, nothing installed' }),
+    );
+  await recordRuns(rec, p.runs, steps(p, rec));
 
-  if (needsCluster && !o.keepCluster) await stopCluster(log);
+  if (needsCluster && !p.keepCluster) await stopCluster(log);
   process.stdout.write(`\n${renderReport(results)}`);
-  log(`results written to ${o.out}`);
-  return outcome.failed ? 1 : 0;
+  log(`results written to ${p.out}`);
+  return rec.failed ? 1 : 0;
 }
 
 try {

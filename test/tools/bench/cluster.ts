@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { cacheDir, FORKS_OWNER, statePaths } from '../../../installer/systems/local-cluster/config.js';
 import { down, up, type ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
 import { projectRoot, serveUpstreamMirror } from '../../support/fixtures.js';
+import { startApiProxy, type ApiProxy } from './api-proxy.js';
 
 export const WORK_DIR = join(projectRoot, 'bench', 'work');
 
@@ -25,15 +26,33 @@ export function assertOwnCluster(allowDefault: boolean): void {
   }
 }
 
-export async function freshCluster(log: (m: string) => void): Promise<{ info: ClusterInfo; seconds: number }> {
+/**
+ * `down`, then `up`: with Argo CD as the local cluster runs it (adopted by the installer), or with
+ * `argocd: 'absent'` an empty cluster, on which Argo CD's processes start only once someone has
+ * applied Argo CD and its pods are scheduled (argocd-pods.ts).
+ */
+export async function freshCluster(
+  log: (m: string) => void,
+  opts: { readonly argocd?: 'bootstrap' | 'absent' } = {},
+): Promise<{ info: ClusterInfo; seconds: number }> {
   log('cluster: down');
   await down(() => undefined);
-  log('cluster: up');
-  const r = await up({ log: () => undefined });
+  log(`cluster: up${opts.argocd === 'absent' ? ' without Argo CD' : ''}`);
+  const r = await up({ log: () => undefined, argocd: opts.argocd ?? 'bootstrap' });
   log(`cluster: up in ${r.upSeconds}s`);
   // The methods install through --mirror to the cluster's git server: lay the fixtures' mirror out there.
   await serveUpstreamMirror(statePaths(r.info.stateDir));
   return { info: r.info, seconds: r.upSeconds };
+}
+
+/** The API server certificate the local cluster generated (serves the counting proxy's TLS). */
+export function startProxy(info: ClusterInfo): Promise<ApiProxy> {
+  const pki = statePaths(info.stateDir).pki;
+  return startApiProxy({
+    kubeconfig: info.kubeconfig,
+    certFile: join(pki, 'apiserver.crt'),
+    keyFile: join(pki, 'apiserver.key'),
+  });
 }
 
 export async function stopCluster(log: (m: string) => void): Promise<void> {

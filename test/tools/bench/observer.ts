@@ -7,9 +7,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../../../installer/constants.js';
-import type { Kube } from '../../../installer/systems/kube.js';
+import type { Kube, KubeObject } from '../../../installer/systems/kube.js';
 import { assessApplication, type ArgoApplication } from '../../../installer/watch/assess-application.js';
 import { watchApplications } from '../../../installer/watch/watch-applications.js';
+import { waitUntil } from './wait.js';
 
 interface Timestamps {
   healthTransition?: string | undefined;
@@ -17,9 +18,11 @@ interface Timestamps {
   reconciled?: string | undefined;
 }
 
+type TrimmedApplication = ArgoApplication & { metadata?: { resourceVersion?: string | undefined } };
+
 export interface Snapshot {
   readonly at: number;
-  readonly app: ArgoApplication | undefined;
+  readonly app: TrimmedApplication | undefined;
   readonly times: Timestamps;
 }
 
@@ -36,13 +39,14 @@ interface FullStatus {
 }
 
 /** Only what readiness depends on (resources are dropped: they do not change the phase). */
-function trim(app: ArgoApplication | undefined): Snapshot['app'] {
+function trim(app: ArgoApplication | undefined): TrimmedApplication | undefined {
   if (!app) return undefined;
   const st = (app.status ?? {}) as FullStatus & NonNullable<ArgoApplication['status']>;
   const op = st.operationState;
   return {
     metadata: {
       name: app.metadata?.name,
+      resourceVersion: (app.metadata as { resourceVersion?: string } | undefined)?.resourceVersion,
       deletionTimestamp: app.metadata?.deletionTimestamp,
       annotations: { [SYNC_WAVE]: app.metadata?.annotations?.[SYNC_WAVE] ?? '0' },
     },
@@ -67,14 +71,25 @@ function trim(app: ArgoApplication | undefined): Snapshot['app'] {
 export interface Observer {
   readonly snapshots: ReadonlyMap<string, readonly Snapshot[]>;
   readonly stats: { readonly lists: number; readonly watches: number; restarts: number };
+  /**
+   * Resolves with the time (performance.now) `holds` is first true, checked now and after every event,
+   * or with undefined at the deadline.
+   */
+  until(holds: () => boolean, timeoutMs: number): Promise<number | undefined>;
   /** Resolves with the time every named component is ready at `revision`, or undefined at the timeout. */
   allReady(revision: string, names: readonly string[], timeoutMs: number): Promise<number | undefined>;
+  /**
+   * Whether the observer has had the event of each listed Application at its listed resourceVersion
+   * (a LIST made after the measured process ended): then it has seen every change up to that list.
+   */
+  hasSeen(items: readonly { readonly name: string; readonly resourceVersion: string }[]): boolean;
   stop(): void;
 }
 
 export function startObserver(kube: Kube, log: (m: string) => void): Observer {
   const snapshots = new Map<string, Snapshot[]>();
-  let check: (() => void) | undefined;
+  // Each pending `until`: its check (run after every event) and its cancel (run by stop).
+  const waiters = new Map<() => void, () => void>();
   const watch = watchApplications(kube, {
     namespace: ARGOCD_NAMESPACE,
     labelSelector: `${LABEL_MANAGED_BY}=${TOOL}`,
@@ -91,7 +106,7 @@ export function startObserver(kube: Kube, log: (m: string) => void): Observer {
         },
       });
       snapshots.set(name, list);
-      check?.();
+      for (const check of [...waiters.keys()]) check();
     },
     onNote: (m) => {
       log(`observer: ${m}`);
@@ -100,27 +115,40 @@ export function startObserver(kube: Kube, log: (m: string) => void): Observer {
       log(`observer: watch failed for good: ${err.message}`);
     },
   });
+  const until = (holds: () => boolean, timeoutMs: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const done = (at: number | undefined) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(at);
+      };
+      const check = () => {
+        if (holds()) done(performance.now());
+      };
+      const timer = setTimeout(() => {
+        done(undefined);
+      }, timeoutMs);
+      waiters.set(check, () => {
+        done(undefined);
+      });
+      check();
+    });
   return {
     snapshots,
     stats: watch.stats,
-    allReady(revision, names, timeoutMs) {
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          check = undefined;
-          resolve(undefined);
-        }, timeoutMs);
-        check = () => {
-          if (names.every((n) => assessApplication(snapshots.get(n)?.at(-1)?.app, revision).phase === 'ready')) {
-            clearTimeout(timer);
-            check = undefined;
-            resolve(performance.now());
-          }
-        };
-        check();
-      });
-    },
+    until,
+    allReady: (revision, names, timeoutMs) =>
+      until(
+        () => names.every((n) => assessApplication(snapshots.get(n)?.at(-1)?.app, revision).phase === 'ready'),
+        timeoutMs,
+      ),
+    hasSeen: (items) =>
+      items.every((i) =>
+        (snapshots.get(i.name) ?? []).some((s) => s.app?.metadata?.resourceVersion === i.resourceVersion),
+      ),
     stop: () => {
       watch.stop();
+      for (const cancel of [...waiters.values()]) cancel();
     },
   };
 }
@@ -195,4 +223,26 @@ export function readiness(o: Observer, revision: string, names: readonly string[
 
 function snapshots(o: Observer, name: string): readonly Snapshot[] {
   return o.snapshots.get(name) ?? [];
+}
+
+/**
+ * The observer, once the Application CRD is Established (at once where Argo CD is already there; on an
+ * empty cluster once whoever installs Argo CD has created it: a watch of an unserved kind fails for good).
+ */
+export async function observeWhenServed(
+  kube: Kube,
+  opts: { readonly log: (m: string) => void; readonly timeoutMs: number; readonly signal: AbortSignal },
+): Promise<Observer | undefined> {
+  const established = await waitUntil(
+    async () => {
+      const crd = await kube.get<KubeObject & { status?: { conditions?: { type?: string; status?: string }[] } }>({
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        name: 'applications.argoproj.io',
+      });
+      return crd?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ?? false;
+    },
+    { what: 'the Application CRD Established', timeoutMs: opts.timeoutMs, signal: opts.signal },
+  );
+  return established === undefined ? undefined : startObserver(kube, opts.log);
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fixtureFileRoot, prepareUpstreamRepos } from '../../support/fixtures.js';
 import { startGitHttpServer } from '../../support/git-http-server.js';
-import { lineAt, memoryPeak, runCli, type CliFlavour, type CliRun } from './run-cli.js';
+import { lineAt, memoryPeaks, runCli, type CliFlavour, type CliRun } from './run-cli.js';
 import { median, round } from './stats.js';
 
 export interface OfflineOptions {
@@ -144,7 +144,7 @@ export async function measureOffline(opts: OfflineOptions): Promise<OfflineResul
               .map((l) => l.text)
               .join(' | ')}`,
           );
-        const hwm = memoryPeak(fork.memory).hwmKiB;
+        const hwm = memoryPeaks(fork.memory).hwmKiB;
         const run: OfflineRun = {
           planSeconds: round(plan.seconds, 2),
           forkSeconds: round(fork.seconds, 2),

@@ -1,7 +1,11 @@
 /**
  * Runs the installer CLI as its own process, the way a user does, and records when each output line
  * arrived (performance.now of the bench process) and, optionally, the process's memory from
- * /proc/<pid>/status every 200 ms: VmRSS (current) and VmHWM (the kernel's peak RSS).
+ * /proc/<pid>/status: VmRSS (current) and VmHWM (the kernel's peak RSS, which only grows), every 200 ms
+ * and at every output line. The CLI's last line comes just before it exits, so the last sample's VmHWM
+ * is the whole run's peak (the kernel drops /proc/<pid> at exit, so it cannot be read later). The
+ * node process alone: `/usr/bin/time`'s maximum is that of the largest of it and every child it
+ * waited for (git, kustomize), which is not the installer's own memory.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,8 +29,15 @@ export interface MemorySample {
 
 export interface CliRun {
   readonly code: number;
+  /** performance.now() of the bench process: for durations. */
   readonly startedAt: number;
   readonly endedAt: number;
+  /**
+   * Date.now() at the same moments, to compare with the API server's timestamps: the monotonic clock
+   * drifts from the wall clock on a loaded VM (by 51 s over an hour in one run), so perf + timeOrigin won't do.
+   */
+  readonly startedAtEpoch: number;
+  readonly endedAtEpoch: number;
   readonly seconds: number;
   readonly stdout: string;
   readonly lines: readonly CliLine[];
@@ -62,6 +73,7 @@ export function runCli(
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
+    const startedAtEpoch = Date.now();
     const child = spawn(process.execPath, [...cliCommand(opts.flavour), ...args], {
       cwd: projectRoot,
       env: opts.env,
@@ -71,7 +83,12 @@ export function runCli(
     const memory: MemorySample[] = [];
     let stdout = '';
     const partial = { out: '', err: '' };
+    const sample = () => {
+      const m = opts.sampleMemory && child.pid !== undefined ? readMemory(child.pid) : undefined;
+      if (m) memory.push({ at: performance.now(), ...m });
+    };
     const take = (stream: 'out' | 'err', chunk: Buffer) => {
+      sample();
       const at = performance.now();
       const text = partial[stream] + chunk.toString('utf8');
       const parts = text.split('\n');
@@ -89,13 +106,7 @@ export function runCli(
     child.stderr.on('data', (d: Buffer) => {
       take('err', d);
     });
-    const sampler =
-      opts.sampleMemory && child.pid !== undefined
-        ? setInterval(() => {
-            const m = child.pid !== undefined ? readMemory(child.pid) : undefined;
-            if (m) memory.push({ at: performance.now(), ...m });
-          }, 200)
-        : undefined;
+    const sampler = opts.sampleMemory ? setInterval(sample, 200) : undefined;
     child.on('error', (err) => {
       clearInterval(sampler);
       reject(err);
@@ -105,8 +116,19 @@ export function runCli(
     });
     child.on('close', (code) => {
       const endedAt = performance.now();
+      const endedAtEpoch = Date.now();
       for (const s of ['out', 'err'] as const) if (partial[s]) lines.push({ at: endedAt, stream: s, text: partial[s] });
-      resolve({ code: code ?? -1, startedAt, endedAt, seconds: (endedAt - startedAt) / 1000, stdout, lines, memory });
+      resolve({
+        code: code ?? -1,
+        startedAt,
+        endedAt,
+        startedAtEpoch,
+        endedAtEpoch,
+        seconds: (endedAt - startedAt) / 1000,
+        stdout,
+        lines,
+        memory,
+      });
     });
   });
 }
@@ -116,15 +138,32 @@ export function lineAt(run: CliRun, re: RegExp, from = 0): number | undefined {
   return run.lines.find((l) => l.at >= from && re.test(l.text))?.at;
 }
 
-/** Peak of the samples taken at or after `from` (VmRSS), and the last VmHWM (the whole run's peak). */
-export function memoryPeak(
-  samples: readonly MemorySample[],
-  from = 0,
-): { peakRssKiB: number | undefined; hwmKiB: number | undefined } {
+export interface MemoryPeaks {
+  /** The whole run's peak RSS: the last VmHWM read. */
+  readonly hwmKiB: number | undefined;
+  /** VmHWM when the phase began (the last sample before `from`): the peak before it. */
+  readonly hwmBeforeKiB: number | undefined;
+  /** The highest VmRSS sampled at or after `from`. */
+  readonly peakRssAfterKiB: number | undefined;
+  /**
+   * The peak RSS of the phase from `from` on, when the samples decide it: VmHWM rose during the phase
+   * (the whole run's peak is in it), or the phase began before any sample. Otherwise the phase stayed
+   * below the earlier peak and only the sampled VmRSS maximum (a lower bound) is known: undefined.
+   */
+  readonly phasePeakKiB: number | undefined;
+}
+
+/** Peaks of the run and of its phase from `from` on (performance.now clock). Pure. */
+export function memoryPeaks(samples: readonly MemorySample[], from = 0): MemoryPeaks {
+  const before = samples.filter((s) => s.at < from).at(-1)?.hwmKiB;
   const after = samples.filter((s) => s.at >= from);
+  const hwm = samples.length > 0 ? Math.max(...samples.map((s) => s.hwmKiB)) : undefined;
+  const rose = hwm !== undefined && (before === undefined || hwm > before) && after.length > 0;
   return {
-    peakRssKiB: after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined,
-    hwmKiB: samples.length > 0 ? Math.max(...samples.map((s) => s.hwmKiB)) : undefined,
+    hwmKiB: hwm,
+    hwmBeforeKiB: before,
+    peakRssAfterKiB: after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined,
+    phasePeakKiB: rose ? hwm : undefined,
   };
 }
 

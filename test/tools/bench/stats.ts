@@ -57,3 +57,25 @@ export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** Median and range of a metric over repeated runs: what a result of n ≥ 3 runs is reported as. */
+export interface Spread {
+  readonly n: number;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Missing and non-finite values (a run that failed or did not measure it) are left out and not counted. */
+export function spread(values: readonly (number | undefined)[]): Spread {
+  const sorted = ascending(values.filter((v): v is number => v !== undefined));
+  return {
+    n: sorted.length,
+    median: median(sorted),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+  };
+}
+
+/** The fewest runs whose median is reported as a result; fewer make a smoke run. */
+export const MIN_REPORTED_RUNS = 3;

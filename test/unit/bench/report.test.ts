@@ -17,10 +17,12 @@ describe('bench report', () => {
 
   it('renders a results file that holds only some measurements (an interrupted or partial run)', () => {
     const r: Results = {
-      version: 1,
+      version: 2,
       machine,
       options: {},
+      runs: 3,
       context: { latency: { startedAt: 't0', loadBefore: [1, 1, 1], error: 'boom\nstack' } },
+      repeated: {},
     };
     const text = renderReport(r);
     expect(text).toContain('2 CPUs');
@@ -31,10 +33,12 @@ describe('bench report', () => {
   it('shows the latency percentiles', () => {
     const s = summarize(Array.from({ length: 200 }, (_, i) => i + 1));
     const r: Results = {
-      version: 1,
+      version: 2,
       machine,
       options: {},
+      runs: 3,
       context: {},
+      repeated: {},
       latency: {
         changes: 200,
         lost: 0,

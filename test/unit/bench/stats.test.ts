@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyRequest, countByVerb } from '../../tools/bench/classify-request.js';
-import { median, percentile, ratio, summarize } from '../../tools/bench/stats.js';
+import { median, percentile, ratio, spread, summarize } from '../../tools/bench/stats.js';
 
 describe('bench statistics', () => {
   it('percentile is nearest-rank: always an observed value', () => {
@@ -83,5 +83,13 @@ describe('classifyRequest', () => {
     expect(counts.watch).toBe(2);
     expect(counts.list).toBe(1);
     expect(counts.get).toBe(0);
+  });
+});
+
+describe('spread over runs', () => {
+  it('gives the median and range of the runs that measured the metric', () => {
+    expect(spread([40.3, 37.8, 58.6])).toEqual({ n: 3, median: 40.3, min: 37.8, max: 58.6 });
+    expect(spread([10, undefined, 30, Number.NaN])).toEqual({ n: 2, median: 20, min: 10, max: 30 });
+    expect(spread([]).n).toBe(0);
   });
 });
