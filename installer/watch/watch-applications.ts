@@ -6,7 +6,7 @@
  */
 import { ARGOCD_NAMESPACE } from '../constants.js';
 import { applicationsPath } from '../systems/argocd.js';
-import { KubeApiError, type Kube, type KubeObject, type WatchEvent } from '../systems/kube.js';
+import { isNotFound, isRefused, KubeApiError, type Kube, type KubeObject, type WatchEvent } from '../systems/kube.js';
 import type { ArgoApplication } from './assess-application.js';
 
 export interface WatchOptions {
@@ -155,15 +155,15 @@ export function watchApplications(kube: Kube, opts: WatchOptions): ApplicationWa
       }
       current = ac;
     } catch (err) {
-      if (err instanceof KubeApiError && (err.code === 401 || err.code === 403 || err.code === 404)) {
+      if (isRefused(err) || isNotFound(err)) {
         opts.onFatal(
-          err.code === 404
+          isNotFound(err)
             ? new KubeApiError(
                 404,
                 'NotFound',
                 `Argo CD Applications are not served in namespace ${ns}: is Argo CD installed?`,
               )
-            : err,
+            : (err as KubeApiError),
         );
         return;
       }
