@@ -8,6 +8,7 @@
 import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
+import { createChangeLog } from './changes.js';
 import { createDeps, toolVersion, type Deps } from './deps.js';
 import { ExitCode, InterruptedError, UserError } from './errors.js';
 import type { Interruptible } from './execute/watch-components.js';
@@ -28,7 +29,7 @@ import { runDoctor } from './preflight/run-doctor.js';
 import { runStatus } from './status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
-import { reportError } from './ui/report-error.js';
+import { exitCodeAfter, reportError } from './ui/report-error.js';
 import { renderVersion, versionReport } from './ui/version-report.js';
 import { progressMode } from './ui/progress.js';
 import { runUninstall } from './uninstall/run-uninstall.js';
@@ -62,13 +63,25 @@ function listenForInterrupts(): void {
   process.on('SIGTERM', onSignal);
 }
 
+/**
+ * What the run has changed (cluster writes, pushes, repositories created), recorded by the systems
+ * themselves: exit 3 means nothing was, so once anything is, no failure exits 3 (ui/report-error.ts).
+ */
+const changes = createChangeLog();
+
 /** The watch and uninstall's waits stop on the run's signal (see listenForInterrupts). */
 const withInterrupt: Interruptible = (run) => run(interrupt.signal);
 
 /** Logs on stderr (none with --output json); prompts only when `yes` is given and false and a person is there. */
 function depsFor(run: { json: boolean; yes?: boolean }): Deps {
   const prompter = run.yes === undefined ? noPrompter : createPrompter(mayPrompt(run.yes));
-  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter, interrupt.signal);
+  return createDeps(
+    process.env,
+    createStderrLogger(process.stderr, { quiet: run.json }),
+    prompter,
+    interrupt.signal,
+    changes,
+  );
 }
 
 const runFlags = (o: Flags) => ({ yes: o.yes === true, output: str(o.output) });
@@ -338,9 +351,9 @@ async function main(argv: string[]): Promise<number> {
       code = c;
     }).parseAsync(argv);
   } catch (err) {
-    code = reportError(interrupted(err), process.stderr);
+    return reportError(interrupted(err), process.stderr, changes);
   }
-  return code;
+  return exitCodeAfter(code, changes);
 }
 
 /** An error that came from killing the run's subprocesses is the interrupt, not a failure of theirs. */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createChangeLog, type ChangeLog } from './changes.js';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
 import { openInBrowser } from './systems/browser.js';
@@ -47,6 +48,11 @@ export interface Deps {
    * stopped, so the run unwinds through its cleanups (temporary clones, a fresh upgrade's working copy).
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * What this run changed so far: the cluster writes, pushes and repositories the systems above
+   * made, each recorded by the system that made it (see changes.ts and ui/report-error.ts).
+   */
+  readonly changes: ChangeLog;
 }
 
 export interface TypedSecrets {
@@ -76,15 +82,17 @@ export function createDeps(
   log: Logger = createStderrLogger(),
   prompter: Prompter = noPrompter,
   signal?: AbortSignal,
+  changes: ChangeLog = createChangeLog(),
 ): Deps {
   return {
     prompter,
-    git: createGit({ signal }),
+    git: createGit({ signal, changes }),
     fetcher: createRemoteFetcher({ signal }),
-    github: (apiUrl) => createGitHub({ apiUrl }),
+    github: (apiUrl) => createGitHub({ apiUrl, changes }),
     kustomize: createKustomize({ signal }),
     signal,
-    kube: (opts) => createKube(opts),
+    changes,
+    kube: (opts) => createKube({ ...opts, changes }),
     localCluster: loadLocalCluster,
     portForward: (opts) => createPortForwarder(opts),
     openBrowser: (url, onError) => {
