@@ -11,7 +11,8 @@ import { createChangeLog, type ChangeLog } from './changes.js';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
 import { openInBrowser } from './systems/browser.js';
-import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
+import type { ClusterChoice } from './inputs/cluster-choice.js';
+import { createKube, type Kube } from './systems/kube.js';
 import { createPortForwarder, type PortForwarder } from './systems/port-forward.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
 import { loadLocalCluster, type LocalCluster } from './systems/local-cluster.js';
@@ -33,12 +34,12 @@ export interface Deps {
   readonly stateDir: string;
   readonly tmpDir?: string | undefined;
   readonly kustomize: Kustomize;
-  /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
-  readonly kube: (opts: KubeOptions) => Kube;
+  /** Connects to the cluster the settings chose (only commands that need a cluster call it). */
+  readonly kube: (cluster: ClusterChoice) => Kube;
   /** The embedded local cluster of a source checkout at `packageRoot` (only `demo` calls it). */
   readonly localCluster: (packageRoot: string) => Promise<LocalCluster>;
   /** Forwards local ports to pods of that cluster (`open`). */
-  readonly portForward: (opts: KubeOptions) => PortForwarder;
+  readonly portForward: (cluster: ClusterChoice) => PortForwarder;
   /** Starts the person's browser on a URL; `onError` hears when there was none to start. */
   readonly openBrowser: (url: string, onError: (message: string) => void) => void;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */

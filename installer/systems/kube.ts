@@ -132,7 +132,7 @@ export interface ApplyOptions {
 export interface KubeOptions {
   readonly kubeconfig?: string | undefined;
   readonly context?: string | undefined;
-  /** Where the context was named ("--context", "KFG_CONTEXT", "install.yaml:3:10"), for the error when it is not there. */
+  /** Where the context was named when not by --context ("KFG_CONTEXT", "install.yaml:3:10"), for the error when it is not there. */
   readonly contextOrigin?: string | undefined;
   /** The run's log of changes: every write that succeeds is recorded in it. */
   readonly changes?: ChangeLog | undefined;
@@ -248,8 +248,12 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
           .getContexts()
           .map((c) => c.name)
           .join(', ') || 'none';
+      const named =
+        opts.contextOrigin === undefined
+          ? `--context "${opts.context}"`
+          : `context "${opts.context}" (from ${opts.contextOrigin})`;
       throw new UserError(
-        `${opts.contextOrigin ?? '--context'}: context "${opts.context}" is not in the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''} (contexts: ${have})`,
+        `${named} is not in the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''} (contexts: ${have})`,
         ExitCode.usage,
       );
     }
