@@ -8,6 +8,7 @@
 import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
+import { createChangeLog } from './changes.js';
 import { createDeps, toolVersion, type Deps } from './deps.js';
 import { ExitCode, InterruptedError, UserError } from './errors.js';
 import type { Interruptible } from './execute/watch-components.js';
@@ -17,9 +18,13 @@ import { runPlan } from './fork/run-plan.js';
 import { runDemo } from './demo/run-demo.js';
 import { runApply } from './install/run-apply.js';
 import { runInstall } from './install/run-install.js';
+import { connectCluster } from './execute/connect-cluster.js';
+import { clusterChoice } from './inputs/cluster-choice.js';
 import { clusterOptionsFrom } from './inputs/cluster-options.js';
 import { COMMAND_FLAGS, mergedSettings, str } from './inputs/command-flags.js';
 import { duration } from './inputs/duration.js';
+import type { MergedSettings } from './inputs/merge-settings.js';
+import { SETTINGS } from './inputs/settings.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
 import { runOpen } from './open/run-open.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
@@ -28,9 +33,8 @@ import { runDoctor } from './preflight/run-doctor.js';
 import { runStatus } from './status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
-import { reportError } from './ui/report-error.js';
+import { exitCodeAfter, reportError } from './ui/report-error.js';
 import { renderVersion, versionReport } from './ui/version-report.js';
-import { progressMode } from './ui/progress.js';
 import { runUninstall } from './uninstall/run-uninstall.js';
 import { sayForkSettled } from './upgrade/describe-upgrade-result.js';
 import { renderUpgradeText, upgradeReportToJson } from './upgrade/render-upgrade-plan.js';
@@ -39,7 +43,22 @@ import type { UpgradeResult } from './upgrade/upgrade-result.js';
 import { runUpgrade } from './upgrade/run-upgrade.js';
 
 type Flags = Record<string, unknown>;
-type Adapter = (o: Flags, cmd: Command) => Promise<number>;
+
+/**
+ * What every command's adapter is given: the settings, merged once for every command alike (flags,
+ * `--config`, KFG_*: inputs/merge-settings.ts), and the flags that are not settings. A setting's own
+ * flag is left out of `flags`, so no command can read `--context` or `--timeout` around the merge.
+ */
+interface Invocation {
+  readonly settings: MergedSettings;
+  readonly flags: Flags;
+  readonly cmd: Command;
+}
+type Adapter = (run: Invocation) => Promise<number>;
+
+const SETTING_FLAGS = new Set<string>(SETTINGS.map((s) => s.name));
+const withoutSettings = (o: Flags): Flags =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !SETTING_FLAGS.has(k)));
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM abort one signal for the whole run instead of ending the process: the
@@ -62,20 +81,32 @@ function listenForInterrupts(): void {
   process.on('SIGTERM', onSignal);
 }
 
+/**
+ * What the run has changed (cluster writes, pushes, repositories created), recorded by the systems
+ * themselves: exit 3 means nothing was, so once anything is, no failure exits 3 (ui/report-error.ts).
+ */
+const changes = createChangeLog();
+
 /** The watch and uninstall's waits stop on the run's signal (see listenForInterrupts). */
 const withInterrupt: Interruptible = (run) => run(interrupt.signal);
 
 /** Logs on stderr (none with --output json); prompts only when `yes` is given and false and a person is there. */
 function depsFor(run: { json: boolean; yes?: boolean }): Deps {
   const prompter = run.yes === undefined ? noPrompter : createPrompter(mayPrompt(run.yes));
-  return createDeps(process.env, createStderrLogger(process.stderr, { quiet: run.json }), prompter, interrupt.signal);
+  return createDeps(
+    process.env,
+    createStderrLogger(process.stderr, { quiet: run.json }),
+    prompter,
+    interrupt.signal,
+    changes,
+  );
 }
 
 const runFlags = (o: Flags) => ({ yes: o.yes === true, output: str(o.output) });
 
-const planCommand: Adapter = async (o, cmd) => {
-  if (o.to !== undefined) return planUpgradeCommand(o, cmd);
-  const opts = forkOptionsFrom((await mergedSettings(cmd)).values, runFlags(o));
+const planCommand: Adapter = async ({ settings, flags: o }) => {
+  if (o.to !== undefined) return planUpgradeCommand(settings, o);
+  const opts = forkOptionsFrom(settings.values, runFlags(o));
   const plan = await runPlan(opts, depsFor({ json: opts.output === 'json', yes: opts.yes }));
   process.stdout.write(
     opts.output === 'json' ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : renderPlanText(plan),
@@ -83,9 +114,9 @@ const planCommand: Adapter = async (o, cmd) => {
   return ExitCode.ok;
 };
 
-async function planUpgradeCommand(o: Flags, cmd: Command): Promise<number> {
+async function planUpgradeCommand(settings: MergedSettings, o: Flags): Promise<number> {
   const to = o.to as Release;
-  const opts = upgradeForkOptionsFrom((await mergedSettings(cmd)).values, runFlags(o), to);
+  const opts = upgradeForkOptionsFrom(settings.values, runFlags(o), to);
   const json = opts.output === 'json';
   const preview = await runUpgradePlan(opts, to, depsFor({ json, yes: opts.yes }));
   process.stdout.write(
@@ -94,8 +125,8 @@ async function planUpgradeCommand(o: Flags, cmd: Command): Promise<number> {
   return ExitCode.ok;
 }
 
-const forkCommand: Adapter = async (o, cmd) => {
-  const opts = forkOptionsFrom((await mergedSettings(cmd)).values, runFlags(o));
+const forkCommand: Adapter = async ({ settings, flags: o }) => {
+  const opts = forkOptionsFrom(settings.values, runFlags(o));
   const deps = depsFor({ json: opts.output === 'json', yes: opts.yes });
   const r = await runFork(opts, deps);
   if (opts.output === 'json') {
@@ -108,12 +139,12 @@ const forkCommand: Adapter = async (o, cmd) => {
   return ExitCode.ok;
 };
 
-const installCommand: Adapter = async (o, cmd) => {
+const installCommand: Adapter = async ({ settings, flags: o }) => {
   const { yes } = runFlags(o);
   const output = o.output === 'json' ? 'json' : 'text';
   return runInstall(
     {
-      merged: await mergedSettings(cmd),
+      merged: settings,
       yes,
       output,
       saveConfig: str(o.saveConfig),
@@ -125,12 +156,12 @@ const installCommand: Adapter = async (o, cmd) => {
   );
 };
 
-const applyCommand: Adapter = async (o, cmd) => {
+const applyCommand: Adapter = async ({ settings, flags: o }) => {
   const { yes } = runFlags(o);
   const output = o.output === 'json' ? 'json' : 'text';
   return runApply(
     {
-      merged: await mergedSettings(cmd),
+      merged: settings,
       yes,
       output,
       stderr: process.stderr,
@@ -141,26 +172,31 @@ const applyCommand: Adapter = async (o, cmd) => {
   );
 };
 
-const demoCommand: Adapter = async (_o, cmd) =>
+const demoCommand: Adapter = ({ settings }) =>
   runDemo(
-    { merged: await mergedSettings(cmd), stderr: process.stderr, stdout: process.stdout, interruptible: withInterrupt },
+    { merged: settings, stderr: process.stderr, stdout: process.stdout, interruptible: withInterrupt },
     depsFor({ json: false }),
   );
 
-const statusCommand: Adapter = async (o) => {
+const statusCommand: Adapter = ({ settings, flags: o }) => {
   const json = o.output === 'json';
   const deps = depsFor({ json });
-  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
-  const tokenEnv = str(o.tokenEnv) ?? DEFAULT_TOKEN_ENV;
+  const kube = connectCluster(deps, clusterChoice(settings.values, settings.origins));
+  const tokenEnv = settings.values.tokenEnv ?? DEFAULT_TOKEN_ENV;
   const token = process.env[tokenEnv];
+  const watch = clusterOptionsFrom(settings.values, {
+    output: json ? 'json' : 'text',
+    isTTY: process.stderr.isTTY,
+    env: process.env,
+  });
   return runStatus(
     {
       watch: o.watch === true,
       revision: str(o.revision),
-      timeoutMs: duration(o.timeout, '--timeout'),
-      componentTimeoutMs: duration(o.componentTimeout, '--component-timeout'),
-      failureGraceMs: duration(o.failureGrace, '--failure-grace'),
-      progress: progressMode(json ? 'json' : 'text', { isTTY: process.stderr.isTTY, env: process.env }),
+      timeoutMs: watch.timeoutMs,
+      componentTimeoutMs: watch.componentTimeoutMs,
+      failureGraceMs: watch.failureGraceMs,
+      progress: watch.progress,
       auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
       interruptible: withInterrupt,
     },
@@ -169,9 +205,8 @@ const statusCommand: Adapter = async (o) => {
   );
 };
 
-const uninstallCommand: Adapter = async (o) => {
+const uninstallCommand: Adapter = async ({ settings, flags: o }) => {
   const deps = depsFor({ json: false, yes: o.yes === true });
-  const kube = deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) });
   const options = {
     keepArgocd: o.keepArgocd === true,
     keepCrds: o.keepCrds === true,
@@ -179,29 +214,31 @@ const uninstallCommand: Adapter = async (o) => {
     yes: o.yes === true,
     waveTimeoutMs: duration(o.waveTimeout, '--wave-timeout'),
   };
+  const kube = connectCluster(deps, clusterChoice(settings.values, settings.origins));
   const r = await runUninstall({ ...options, signal: interrupt.signal }, deps, kube);
   return r.exitCode;
 };
 
-const doctorCommand: Adapter = async (o) => {
+const doctorCommand: Adapter = async ({ settings, flags: o }) => {
   const output = o.output === 'json' ? 'json' : 'text';
   const deps = depsFor({ json: output === 'json' });
+  const s = settings.values;
   const { target, result } = await runDoctor(
     {
-      release: str(o.release),
-      components: str(o.components),
-      target: str(o.target),
-      footprint: str(o.footprint),
-      fork: str(o.fork),
-      argocdRepoUrl: str(o.argocdRepoUrl),
+      release: s.release,
+      components: s.components,
+      target: s.target,
+      footprint: s.footprint,
+      fork: s.fork,
+      argocdRepoUrl: s.argocdRepoUrl,
     },
-    () => deps.kube({ kubeconfig: str(o.kubeconfig), context: str(o.context) }),
+    () => connectCluster(deps, clusterChoice(s, settings.origins)),
   );
   process.stdout.write(doctorReport(target, result, output));
   return result.ok ? ExitCode.ok : ExitCode.preflight;
 };
 
-const upgradeCommand: Adapter = async (o, cmd) => {
+const upgradeCommand: Adapter = async ({ settings: merged, flags: o }) => {
   if (o.continue === true && o.abort === true) throw new UserError('--continue and --abort are alternatives: give one');
   const action = o.continue === true ? 'continue' : o.abort === true ? 'abort' : 'start';
   const to = str(o.to) as Release | undefined;
@@ -209,14 +246,14 @@ const upgradeCommand: Adapter = async (o, cmd) => {
     throw new UserError(
       'which release? pass --to <release> (one of ' + RELEASES.join(', ') + '), or --continue / --abort',
     );
-  const settings = (await mergedSettings(cmd)).values;
+  const settings = merged.values;
   const opts = upgradeForkOptionsFrom(settings, runFlags(o), to);
   const json = opts.output === 'json';
   const deps = depsFor({ json, yes: opts.yes });
   const apply = o.apply !== false && action !== 'abort';
   const cluster = apply
     ? {
-        kube: deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context }),
+        kube: connectCluster(deps, clusterChoice(settings, merged.origins)),
         options: {
           ...clusterOptionsFrom(settings, { output: opts.output, isTTY: process.stderr.isTTY, env: process.env }),
           interruptible: withInterrupt,
@@ -239,14 +276,13 @@ const upgradeCommand: Adapter = async (o, cmd) => {
   }
 };
 
-const openCommand: Adapter = async (o) => {
+const openCommand: Adapter = ({ settings, flags: o }) => {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UserError(`--port ${String(o.port)}: give a port number from 1 to 65535 (or 0 for any free one)`);
   return runOpen(
     {
-      kubeconfig: str(o.kubeconfig),
-      context: str(o.context),
+      cluster: clusterChoice(settings.values, settings.origins),
       port,
       browser: {
         browser: o.browser !== false,
@@ -261,8 +297,11 @@ const openCommand: Adapter = async (o) => {
   );
 };
 
-/** No command: `--version` (with `--output json`, also the releases and Argo CD versions); else the help. */
-const versionCommand: Adapter = (o, cmd) => {
+/**
+ * No command: `--version` (with `--output json`, also the releases and Argo CD versions); else the
+ * help. It reads no settings, so a malformed KFG_* variable never hides the version.
+ */
+const versionCommand = (o: Flags, cmd: Command): Promise<number> => {
   const [word] = cmd.args;
   if (word !== undefined) cmd.error(`error: unknown command '${word}'`, { code: 'commander.unknownCommand' });
   if (o.version !== true) cmd.help({ error: true });
@@ -280,10 +319,13 @@ function program(setCode: (code: number) => void): Command {
     .allowExcessArguments()
     .option('-V, --version', 'print the version (with --output json: also the Kubeflow releases and Argo CD versions)')
     .addOption(new Option('--output <format>', 'with --version: text, or json on stdout').choices(['text', 'json']));
+  // Every command's settings are merged here, the same way for all of them (see Invocation).
   const run = (adapter: Adapter) => async (o: Flags, cmd: Command) => {
-    setCode(await adapter(o, cmd));
+    setCode(await adapter({ settings: await mergedSettings(cmd), flags: withoutSettings(o), cmd }));
   };
-  p.action(run(versionCommand));
+  p.action(async (o: Flags, cmd: Command) => {
+    setCode(await versionCommand(o, cmd));
+  });
 
   const commands: [keyof typeof COMMAND_FLAGS, string, Adapter][] = [
     [
@@ -338,9 +380,9 @@ async function main(argv: string[]): Promise<number> {
       code = c;
     }).parseAsync(argv);
   } catch (err) {
-    code = reportError(interrupted(err), process.stderr);
+    return reportError(interrupted(err), process.stderr, changes);
   }
-  return code;
+  return exitCodeAfter(code, changes);
 }
 
 /** An error that came from killing the run's subprocesses is the interrupt, not a failure of theirs. */

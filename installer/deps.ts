@@ -7,10 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createChangeLog, type ChangeLog } from './changes.js';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
 import { openInBrowser } from './systems/browser.js';
-import { createKube, type Kube, type KubeOptions } from './systems/kube.js';
+import type { ClusterChoice } from './inputs/cluster-choice.js';
+import { createKube, type Kube } from './systems/kube.js';
 import { createPortForwarder, type PortForwarder } from './systems/port-forward.js';
 import { createKustomize, type Kustomize } from './systems/kustomize.js';
 import { localCluster, type LocalCluster } from './systems/local-cluster.js';
@@ -32,12 +34,12 @@ export interface Deps {
   readonly stateDir: string;
   readonly tmpDir?: string | undefined;
   readonly kustomize: Kustomize;
-  /** Connects to the cluster of a kubeconfig context (only commands that need a cluster call it). */
-  readonly kube: (opts: KubeOptions) => Kube;
+  /** Connects to the cluster the settings chose (only commands that need a cluster call it). */
+  readonly kube: (cluster: ClusterChoice) => Kube;
   /** The embedded local cluster (only `demo` uses it). */
   readonly localCluster: LocalCluster;
   /** Forwards local ports to pods of that cluster (`open`). */
-  readonly portForward: (opts: KubeOptions) => PortForwarder;
+  readonly portForward: (cluster: ClusterChoice) => PortForwarder;
   /** Starts the person's browser on a URL; `onError` hears when there was none to start. */
   readonly openBrowser: (url: string, onError: (message: string) => void) => void;
   /** Secrets a person typed into the wizard: used in memory only, never logged, saved or put in argv. */
@@ -47,6 +49,11 @@ export interface Deps {
    * stopped, so the run unwinds through its cleanups (temporary clones, a fresh upgrade's working copy).
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * What this run changed so far: the cluster writes, pushes and repositories the systems above
+   * made, each recorded by the system that made it (see changes.ts and ui/report-error.ts).
+   */
+  readonly changes: ChangeLog;
 }
 
 export interface TypedSecrets {
@@ -76,15 +83,17 @@ export function createDeps(
   log: Logger = createStderrLogger(),
   prompter: Prompter = noPrompter,
   signal?: AbortSignal,
+  changes: ChangeLog = createChangeLog(),
 ): Deps {
   return {
     prompter,
-    git: createGit({ signal }),
+    git: createGit({ signal, changes }),
     fetcher: createRemoteFetcher({ signal }),
-    github: (apiUrl) => createGitHub({ apiUrl }),
+    github: (apiUrl) => createGitHub({ apiUrl, changes }),
     kustomize: createKustomize({ signal }),
     signal,
-    kube: (opts) => createKube(opts),
+    changes,
+    kube: (opts) => createKube({ ...opts, changes }),
     localCluster,
     portForward: (opts) => createPortForwarder(opts),
     openBrowser: (url, onError) => {

@@ -11,6 +11,8 @@ import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkCluster } from '../execute/check-cluster.js';
+import { connectCluster } from '../execute/connect-cluster.js';
+import { clusterChoice } from '../inputs/cluster-choice.js';
 import { deliverToCluster, type ClusterOptions, type Delivery } from '../execute/deliver-to-cluster.js';
 import type { ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
@@ -48,7 +50,7 @@ export async function runDemo(inv: DemoInvocation, deps: Deps): Promise<number> 
     deps.log.warn(`${label} is not used: demo installs on the local cluster from its own fork`);
 
   const up = await startLocalCluster(localCluster, deps);
-  const kube = deps.kube({ kubeconfig: up.kubeconfig });
+  const kube = connectCluster(deps, clusterChoice({ kubeconfig: up.kubeconfig }));
   const preflight = await checkCluster(kube, preflightInputs(opts, components), deps.log, {
     unchanged: 'nothing was changed',
   });

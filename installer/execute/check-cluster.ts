@@ -1,6 +1,7 @@
 /**
  * The cluster check every command that changes the cluster runs once, before its first change:
- * the preflight, each check logged, and a stop with every failure and its fix when one fails.
+ * the preflight, each check logged, and a stop with every failure and its fix when one fails. Which
+ * cluster it is was said when the command connected (connect-cluster.ts).
  */
 import { ExitCode, UserError } from '../errors.js';
 import { checkLogLine, preflightFailure } from '../preflight/render-checks.js';
@@ -19,7 +20,6 @@ export async function checkCluster(
   log: Logger,
   how: CheckOptions,
 ): Promise<PreflightResult> {
-  log.step(`cluster: context "${kube.target.context}" at ${kube.target.server}`);
   const pre = await runPreflight(kube, inputs);
   for (const c of pre.checks) {
     if (c.status === 'ok') log.info(checkLogLine(c));

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { RenderedComponent } from '../plan/crds-ahead.js';
 import { inWaveOrder, syncWave } from '../plan/install-applications.js';
+import { describeUnresolved, findUnresolvedVars } from '../plan/unresolved-vars.js';
 import type { KubeObject } from '../systems/kube.js';
 import type { ForkRemote } from './locate-fork.js';
 import { readForkApplications } from './read-fork-files.js';
@@ -75,10 +76,13 @@ function renderComponents(dir: string, apps: readonly KubeObject[], deps: Deps):
   return jobs.map((job, i) => {
     // Two lanes: each render waits for the one two places before it.
     const after = i % 2 === 0 ? running : other;
-    const p = after.then(async () => ({
-      component: job.component,
-      objects: await deps.kustomize.build(join(dir, job.path)),
-    }));
+    const p = after.then(async () => {
+      const objects = await deps.kustomize.build(join(dir, job.path));
+      // Argo CD would apply a kustomize var left unresolved as written: say so while there is time to fix it.
+      for (const v of findUnresolvedVars(objects))
+        deps.log.warn(`${job.component} (${job.path}): ${describeUnresolved(v)}; Argo CD applies it as written`);
+      return { component: job.component, objects };
+    });
     const settled = p.then(
       () => undefined,
       () => undefined,

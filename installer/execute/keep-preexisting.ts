@@ -16,7 +16,7 @@ import {
   restoreSyncOptionsPatch,
 } from '../plan/build-uninstall-plan.js';
 import { trackedBy } from '../plan/install-applications.js';
-import { KubeApiError, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import { isNotFound, orAbsent, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 
 type Kind = Pick<ResourceType, 'apiVersion' | 'kind'>;
@@ -47,7 +47,8 @@ export async function markPreexisting(
       (t) => `${t.apiVersion.includes('/') ? (t.apiVersion.split('/')[0] ?? '') : ''}/${t.kind}` === key,
     );
     if (type === undefined) continue; // its CRD is gone, and with it every such object
-    const items = await kube.list(type).catch(() => []);
+    // A 404: the kind went with its CRD since discovery, and every such object with it.
+    const items = await kube.list(type).catch(orAbsent([]));
     const byName = new Map(
       items.map((o) => [`${type.namespaced ? (o.metadata?.namespace ?? '') : ''}/${o.metadata?.name ?? ''}`, o]),
     );
@@ -98,6 +99,6 @@ export async function patchAnnotations(
     };
     await kube.mergePatch(ref, { metadata: { annotations } });
   } catch (err) {
-    if (!(err instanceof KubeApiError && err.code === 404)) throw err;
+    if (!isNotFound(err)) throw err;
   }
 }

@@ -10,6 +10,50 @@ import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, FORK_OVERLAYS_DIR 
 import { UserError } from '../errors.js';
 import type { KubeObject } from '../systems/kube.js';
 
+/**
+ * A file of the fork as text, byte for byte: UTF-8 (a byte order mark kept), so writing the text back
+ * changes no byte outside the values the plan edits. A YAML or JSON file that is not UTF-8 is refused,
+ * named with where its first such byte is: decoding it would replace that byte (U+FFFD) on the next
+ * write, and Argo CD and kustomize cannot read it either ("yaml: invalid trailing UTF-8 octet").
+ * Any other file (a configMapGenerator's binary, say) is never edited: it is left out.
+ */
+export function decodeForkFile(path: string, bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    if (!/\.(ya?ml|json)$/i.test(path)) return undefined;
+    const at = firstInvalidUtf8(bytes);
+    const lineStart = bytes.subarray(0, at).lastIndexOf(0x0a) + 1;
+    const line = bytes.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
+    // In characters, as an editor counts them: everything before `at` is valid UTF-8.
+    const column = Array.from(STRICT_UTF8.decode(bytes.subarray(lineStart, at))).length + 1;
+    throw new UserError(
+      `${path}:${String(line)}:${String(column)}: not UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).toUpperCase()}); ` +
+        'Argo CD and kustomize cannot read it either, and rewriting it would change bytes outside the values edited. ' +
+        `Re-encode it as UTF-8 in the fork (e.g. iconv -f latin1 -t utf-8 ${path} > tmp && mv tmp ${path}), commit, and run again`,
+    );
+  }
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i] ?? 0;
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0) return i;
+    for (let k = 1; k < n; k++) if (((bytes[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    try {
+      STRICT_UTF8.decode(bytes.subarray(i, i + n));
+    } catch {
+      return i; // an overlong or surrogate form
+    }
+    i += n;
+  }
+  return bytes.length;
+}
+
 async function walk(root: string, dir: string, out: Map<string, string>, rename: (p: string) => string): Promise<void> {
   let entries;
   try {
@@ -21,7 +65,11 @@ async function walk(root: string, dir: string, out: Map<string, string>, rename:
   for (const e of entries) {
     const rel = join(dir, e.name);
     if (e.isDirectory()) await walk(root, rel, out, rename);
-    else if (e.isFile()) out.set(rename(rel.split(sep).join('/')), await readFile(join(root, rel), 'utf8'));
+    else if (e.isFile()) {
+      const path = rename(rel.split(sep).join('/'));
+      const text = decodeForkFile(path, await readFile(join(root, rel)));
+      if (text !== undefined) out.set(path, text);
+    }
   }
 }
 
@@ -60,7 +108,8 @@ export async function readForkApplications(repoDir: string): Promise<KubeObject[
     .sort();
   const byName = new Map<string, KubeObject>();
   for (const f of files) {
-    for (const app of applicationsInFile(`${FORK_APPS_DIR}/${f}`, await readFile(join(dir, f), 'utf8'))) {
+    const file = `${FORK_APPS_DIR}/${f}`;
+    for (const app of applicationsInFile(file, decodeForkFile(file, await readFile(join(dir, f))) ?? '')) {
       const name = app.metadata?.name ?? '';
       if (!byName.has(name)) byName.set(name, app);
     }

@@ -268,7 +268,7 @@ async function holdAll(kube: Kube, refs: readonly ManagedRef[]): Promise<number>
   let held = 0;
   for (const ref of refs) {
     const r = objectRefOf(ref);
-    const o = await kube.get(r).catch(() => undefined);
+    const o = await kube.get(r); // undefined only on a 404 (the object, or its kind, is gone)
     if (o === undefined) continue;
     held += 1;
     const annotations = o.metadata?.annotations ?? {};
@@ -282,7 +282,7 @@ async function holdAll(kube: Kube, refs: readonly ManagedRef[]): Promise<number>
 /** Gives a held object its own sync-options back; returns it as it is then (undefined when gone). */
 async function unhold(kube: Kube, ref: ManagedRef): Promise<KubeObject | undefined> {
   const r = objectRefOf(ref);
-  const o = await kube.get(r).catch(() => undefined);
+  const o = await kube.get(r);
   if (o?.metadata?.annotations?.[ANNOTATION_HELD] === undefined) return o;
   const restored = restoreSyncOptionsPatch(o.metadata.annotations, ANNOTATION_HELD);
   await patchAnnotations(kube, r, o, restored);

@@ -26,7 +26,7 @@ import {
 } from '../open/describe-reach.js';
 import { dexStaticUserEmail } from '../plan/render-dex-user.js';
 import { applicationRef, listApplications } from '../systems/argocd.js';
-import type { Kube, KubeObject } from '../systems/kube.js';
+import { orAbsent, type Kube, type KubeObject } from '../systems/kube.js';
 
 export interface ReachOutput {
   readonly json: boolean;
@@ -125,7 +125,7 @@ function gatewayOf(s: Service): GatewayFacts {
 async function ingressToGateway(kube: Kube): Promise<IngressFacts | undefined> {
   const list = await kube
     .list<Ingress>({ apiVersion: 'networking.k8s.io/v1', resource: 'ingresses' }, { namespace: GATEWAY_NAMESPACE })
-    .catch(() => []);
+    .catch(orAbsent([]));
   const ing = list.find(
     (i) =>
       i.spec?.defaultBackend?.service?.name === GATEWAY_SERVICE ||

@@ -49,8 +49,9 @@ interface AppResource {
 const keyOf = (o: ObjectName): string => `${o.group}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
 
 async function getLive(kube: Kube, o: ObjectName): Promise<KubeObject | undefined> {
-  // A kind the cluster does not serve (its CRD is gone) has no such object.
-  return kube.get(objectRefOf(o)).catch(() => undefined);
+  // A kind the cluster does not serve (its CRD is gone) has no such object: get answers undefined
+  // for that 404 as for any other, and lets a 403 or a 5xx through.
+  return kube.get(objectRefOf(o));
 }
 
 async function ourApplications(kube: Kube): Promise<KubeObject[]> {

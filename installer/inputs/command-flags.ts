@@ -1,7 +1,7 @@
 /**
- * The flag groups the commands share, declared once so `fork`, `plan`, `install`, `apply` and
- * `upgrade` spell, describe and default each flag the same way, and every one of them reads flags,
- * `--config` and KFG_* through the same merge (installer/inputs/merge-settings.ts).
+ * The flag groups the commands share, declared once so every command spells, describes and defaults
+ * each flag the same way, and every one of them reads flags, `--config` and KFG_* through the same
+ * merge (installer/inputs/merge-settings.ts, called for every command by cli.ts).
  */
 import { Command, Option } from 'commander';
 import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
@@ -49,10 +49,17 @@ export function withForkLocation(cmd: Command): Command {
     );
 }
 
+/** `--config`: every command takes its settings from a file too (and from KFG_* variables), in one way. */
+export function withConfigFile(cmd: Command): Command {
+  return cmd.option(
+    '--config <file>',
+    'YAML file of settings (keys are the flag names); flags and KFG_* variables override it',
+  );
+}
+
 /** `--config`, `--yes` and `--output`: how a run takes its settings and gives its results. */
 export function withRunOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'YAML file of settings (keys are the flag names); flags and KFG_* variables override it')
+  return withConfigFile(cmd)
     .option('-y, --yes', 'never prompt')
     .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text'));
 }
@@ -122,7 +129,7 @@ export const COMMAND_FLAGS = {
     ),
   apply: (cmd: Command) => withApply(withForkOptions(cmd)),
   status: (cmd: Command) =>
-    withWatch(withCluster(cmd))
+    withConfigFile(withWatch(withCluster(cmd)))
       .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
       .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
       .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', DEFAULT_TOKEN_ENV)
@@ -130,7 +137,7 @@ export const COMMAND_FLAGS = {
         new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),
       ),
   uninstall: (cmd: Command) =>
-    withCluster(cmd)
+    withConfigFile(withCluster(cmd))
       .option('--keep-argocd', 'keep Argo CD even when kubeflow-gitops installed it')
       .option(
         '--keep-crds',
@@ -144,7 +151,7 @@ export const COMMAND_FLAGS = {
         '10m',
       ),
   doctor: (cmd: Command) =>
-    withCluster(cmd)
+    withConfigFile(withCluster(cmd))
       .addOption(
         new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`)
           .choices(RELEASES)
@@ -195,7 +202,7 @@ export const COMMAND_FLAGS = {
       ),
     ),
   open: (cmd: Command) =>
-    withCluster(cmd)
+    withConfigFile(withCluster(cmd))
       .option(
         '--port <number>',
         'local port to forward (0: any free one; the URL on stdout says which)',

@@ -5,6 +5,8 @@
  */
 import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
+import { connectCluster } from '../execute/connect-cluster.js';
+import { clusterChoice } from '../inputs/cluster-choice.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
 import { cloneForkBranch, type ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
@@ -27,7 +29,7 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
   const settings = inv.merged.values;
   const opts = forkOptionsFrom(settings, inv, deps.env);
   refuseUnreadableFork(opts);
-  const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
+  const kube = connectCluster(deps, clusterChoice(settings, inv.merged.origins));
   const cluster = clusterOptionsFrom(settings, {
     output: opts.output,
     isTTY: inv.stderr.isTTY === true,

@@ -10,6 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
+import { connectCluster } from '../execute/connect-cluster.js';
+import { clusterChoice } from '../inputs/cluster-choice.js';
 import { checkUpstreamRelease } from '../execute/check-upstream.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
 import { givenAdminPassword } from '../execute/ensure-dex-password.js';
@@ -45,7 +47,7 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   const opts = forkOptionsFrom(settings, inv, deps.env);
   refuseUnreadableFork(opts);
   await saveSettings(inv.saveConfig, settings, deps.log);
-  const kube = deps.kube({ kubeconfig: settings.kubeconfig, context: settings.context });
+  const kube = connectCluster(deps, clusterChoice(settings, inv.merged.origins));
   const cluster = clusterOptionsFrom(settings, {
     output: opts.output,
     isTTY: inv.stderr.isTTY === true,

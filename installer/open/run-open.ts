@@ -7,15 +7,16 @@
 import { GATEWAY_NAMESPACE, GATEWAY_SERVICE, TOOL } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
+import { connectCluster } from '../execute/connect-cluster.js';
 import type { Interruptible } from '../execute/watch-components.js';
+import type { ClusterChoice } from '../inputs/cluster-choice.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { shouldOpenBrowser, type BrowserFacts } from './browser-choice.js';
 import { shellWord } from './describe-reach.js';
 import { pickGatewayPod, selectorOf, type PodDoc, type ServiceDoc } from './gateway-pod.js';
 
 export interface OpenOptions {
-  readonly kubeconfig?: string | undefined;
-  readonly context?: string | undefined;
+  readonly cluster: ClusterChoice;
   /** Local port; 0 lets the system choose (the URL on stdout says which). */
   readonly port: number;
   /** Whether a browser may be started, and what decides it (see browser-choice.ts). */
@@ -26,10 +27,10 @@ export interface OpenOptions {
 }
 
 export async function runOpen(o: OpenOptions, deps: Deps): Promise<number> {
-  const kube = deps.kube({ kubeconfig: o.kubeconfig, context: o.context });
+  const kube = connectCluster(deps, o.cluster);
   const target = await findGatewayPod(kube);
   const tunnel = await deps
-    .portForward({ kubeconfig: o.kubeconfig, context: o.context })
+    .portForward(o.cluster)
     .listen({ namespace: GATEWAY_NAMESPACE, pod: target.pod, port: target.port }, o.port, (m) => {
       deps.log.warn(m);
     });

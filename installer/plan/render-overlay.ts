@@ -54,6 +54,11 @@ export function overlayComponentsFor(c: ResolvedComponent, inputs: OverlayInputs
       value: 'credentials-oauth2-proxy',
       why: 'no default credentials: secrets are created in the cluster, never in git',
     });
+  if (c.spec.name === 'trainer')
+    out.push({
+      value: 'jobset-ca-from',
+      why: "the CA source upstream's example/ resolves from a kustomize var this component alone cannot",
+    });
   if (c.spec.name === 'dex')
     out.push({
       value: 'credentials-dex',

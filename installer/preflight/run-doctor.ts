@@ -7,8 +7,8 @@ import { runPreflight, type PreflightResult } from './run-preflight.js';
 
 export interface DoctorOptions {
   readonly release?: string | undefined;
-  /** Comma-separated components or bundles, as --components takes them. */
-  readonly components?: string | undefined;
+  /** Components or bundles, as --components (comma-separated) or a config file (a list) gives them. */
+  readonly components?: string | string[] | undefined;
   readonly target?: string | undefined;
   readonly footprint?: string | undefined;
   /** The fork to install from, when given: a local path must be one Argo CD on the target can read. */

@@ -17,7 +17,7 @@ import {
 } from '../constants.js';
 import { crdServing } from '../plan/crds-ahead.js';
 import { DEFAULT_TRACKING, type ArgoTracking } from '../plan/seed-components.js';
-import { KubeApiError, collectionPath, type Kube, type KubeObject, type ObjectRef } from './kube.js';
+import { collectionPath, orAbsent, type Kube, type KubeObject, type ObjectRef } from './kube.js';
 
 const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;
 const CRDS = { apiVersion: 'apiextensions.k8s.io/v1', resource: 'customresourcedefinitions' } as const;
@@ -45,12 +45,9 @@ export function argoCdServed(kube: Kube): Promise<boolean> {
  * any namespace); none when Argo CD's CRDs are not there.
  */
 export async function listApplications(kube: Kube, opts: { allNamespaces?: boolean } = {}): Promise<KubeObject[]> {
-  try {
-    return await kube.list(APPLICATIONS, { namespace: opts.allNamespaces === true ? undefined : ARGOCD_NAMESPACE });
-  } catch (err) {
-    if (err instanceof KubeApiError && err.code === 404) return [];
-    throw err;
-  }
+  return kube
+    .list(APPLICATIONS, { namespace: opts.allNamespaces === true ? undefined : ARGOCD_NAMESPACE })
+    .catch(orAbsent([]));
 }
 
 /**
@@ -61,7 +58,7 @@ export async function listApplications(kube: Kube, opts: { allNamespaces?: boole
  */
 export async function refreshApplication(kube: Kube, name: string): Promise<void> {
   const annotations = { [ANNOTATION_REFRESH]: 'normal', [ANNOTATION_REFRESH_TIMESTAMP]: new Date().toISOString() };
-  await kube.mergePatch(applicationRef(name), { metadata: { annotations } }).catch(() => undefined);
+  await kube.mergePatch(applicationRef(name), { metadata: { annotations } }).catch(orAbsent(undefined));
 }
 
 /**
@@ -75,7 +72,7 @@ export async function reloadArgoSchema(
   kube: Kube,
   gvk: { readonly group: string; readonly version: string; readonly kind: string },
 ): Promise<boolean> {
-  const crd = crdServing(await kube.list(CRDS).catch(() => []), gvk);
+  const crd = crdServing(await kube.list(CRDS), gvk);
   const name = crd?.metadata?.name;
   if (name === undefined) return false;
   const ref = { apiVersion: CRDS.apiVersion, kind: 'CustomResourceDefinition', name };
@@ -112,7 +109,7 @@ export async function refreshAndAwaitCompare(
 
 /** Takes an Application's finalizers off, so deleting it deletes nothing it deployed. */
 export async function detachApplication(kube: Kube, name: string): Promise<void> {
-  await kube.mergePatch(applicationRef(name), { metadata: { finalizers: null } }).catch(ignoreNotFound);
+  await kube.mergePatch(applicationRef(name), { metadata: { finalizers: null } }).catch(orAbsent(undefined));
 }
 
 /**
@@ -123,7 +120,8 @@ export async function detachApplication(kube: Kube, name: string): Promise<void>
  */
 export async function stopAutoSync(kube: Kube, app: KubeObject): Promise<void> {
   const patch = cascadePatch(app);
-  if (patch !== undefined) await kube.mergePatch(applicationRef(app.metadata?.name ?? ''), patch).catch(ignoreNotFound);
+  if (patch !== undefined)
+    await kube.mergePatch(applicationRef(app.metadata?.name ?? ''), patch).catch(orAbsent(undefined));
 }
 
 export function cascadePatch(app: KubeObject): object | undefined {
@@ -229,23 +227,16 @@ export async function detectArgoCd(kube: Kube): Promise<ArgoCdFacts> {
 /** The application-controller's image tag (a StatefulSet, or a Deployment in older installs). */
 async function controllerVersion(kube: Kube): Promise<string | undefined> {
   for (const kind of ['StatefulSet', 'Deployment']) {
-    const w = await kube
-      .get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>({
-        apiVersion: 'apps/v1',
-        kind,
-        namespace: ARGOCD_NAMESPACE,
-        name: 'argocd-application-controller',
-      })
-      .catch(() => undefined);
+    const w = await kube.get<KubeObject & { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } }>({
+      apiVersion: 'apps/v1',
+      kind,
+      namespace: ARGOCD_NAMESPACE,
+      name: 'argocd-application-controller',
+    });
     const image = w?.spec?.template?.spec?.containers?.[0]?.image;
     if (image) return image.split(':').pop();
   }
   return undefined;
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (err instanceof KubeApiError && err.code === 404) return;
-  throw err;
 }
 
 /** The manager Argo CD's server-side apply writes as: applying as it lets its own later apply be a no-op. */

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import type { ChangeLog } from '../changes.js';
 import { ExitCode, ExternalError, UserError } from '../errors.js';
 import { redact } from '../redact-url.js';
 import { gitClient, tokenForms, type GitAuth } from './git-client.js';
@@ -120,6 +121,8 @@ async function unmergedPaths(client: Client, dir: string): Promise<string[]> {
 export interface GitOptions {
   /** Aborted when the run is interrupted: a running git is killed, the next one refused. */
   readonly signal?: AbortSignal | undefined;
+  /** The run's log of changes: each push and each repository created is recorded in it. */
+  readonly changes?: ChangeLog | undefined;
 }
 
 export function createGit(options: GitOptions = {}): Git {
@@ -234,6 +237,7 @@ export function createGit(options: GitOptions = {}): Git {
       } catch (err) {
         throw wrap('push', url, auth, err);
       }
+      options.changes?.record(`the fork ${displayUrl(url)}`, `pushed branch ${branch}`);
     },
     async mergeNoCommit(dir, commit) {
       const git = client(dir, undefined, undefined);
@@ -300,6 +304,7 @@ export function createGit(options: GitOptions = {}): Git {
             { cause: err },
           );
         });
+      options.changes?.record(dir, 'created a bare repository for the fork');
     },
   };
 }

@@ -4,6 +4,7 @@
  * the measured reasons). The token goes in the Authorization header only and never appears in errors.
  */
 import { TOOL } from '../constants.js';
+import type { ChangeLog } from '../changes.js';
 import { ExternalError, UserError } from '../errors.js';
 
 export interface GitHubFork {
@@ -36,6 +37,8 @@ export interface GitHubOptions {
   /** How long to wait for GitHub to finish creating a fork (it is asynchronous). */
   readonly readyTimeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The run's log of changes: a fork created is recorded in it. */
+  readonly changes?: ChangeLog | undefined;
 }
 
 interface RepoJson {
@@ -159,6 +162,7 @@ export function createGitHub(options: GitHubOptions): GitHost {
         if (res.status !== 202 && res.status !== 200)
           throw new ExternalError(`GitHub fork of ${up.owner}/${up.repo} failed with HTTP ${res.status}`);
         created = true;
+        options.changes?.record(`GitHub (${api})`, `created the fork ${owner}/${name}`);
       } else if (existing.status === 200) {
         refuseNonFork(existing.json as RepoJson, up, owner, name);
       } else {

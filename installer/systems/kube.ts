@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { FIELD_MANAGER } from '../constants.js';
+import type { ChangeLog } from '../changes.js';
 import { ExitCode, ExternalError, UserError } from '../errors.js';
 
 export interface KubeObject {
@@ -133,9 +134,17 @@ export interface ApplyOptions {
 export interface KubeOptions {
   readonly kubeconfig?: string | undefined;
   readonly context?: string | undefined;
+  /** Where the context was named when not by --context ("KFG_CONTEXT", "install.yaml:3:10"), for the error when it is not there. */
+  readonly contextOrigin?: string | undefined;
+  /** The run's log of changes: every write that succeeds is recorded in it. */
+  readonly changes?: ChangeLog | undefined;
 }
 
-/** An API error with the server's Status: `code` is the HTTP status, `reason` e.g. NotFound, Forbidden. */
+/**
+ * An API error with the server's Status: `code` is the HTTP status, `reason` e.g. NotFound, Forbidden.
+ * Errors from a request start their message with what was asked ("list nodes", "get
+ * applications.argoproj.io argocd/kubeflow"), so one that propagates names its object.
+ */
 export class KubeApiError extends Error {
   override readonly name = 'KubeApiError';
   constructor(
@@ -146,6 +155,81 @@ export class KubeApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Only a 404 means "absent": a 403, a 5xx or a timeout says nothing about whether the object is there,
+ * so it must propagate instead of being read as "none".
+ */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof KubeApiError && err.code === 404;
+}
+
+/** The server refused the credentials or the request (401, 403): asking again will not change that. */
+export function isRefused(err: unknown): boolean {
+  return err instanceof KubeApiError && (err.code === 401 || err.code === 403);
+}
+
+/** For `.catch(orAbsent(x))`: `x` when the server said 404 (the object, or its kind, is not there); else rethrows. */
+export function orAbsent<T>(absent: T): (err: unknown) => T {
+  return (err) => {
+    if (isNotFound(err)) return absent;
+    throw err;
+  };
+}
+
+/**
+ * What a request asks, in the words of its object: "list applications.argoproj.io in namespace argocd",
+ * "apply configmaps argocd/kubeflow-gitops-install", "get the server version".
+ */
+export function describeRequest(method: string, path: string, contentType?: string): string {
+  const [route = '', query = ''] = path.split('?');
+  const parts = route.split('/').filter(Boolean).map(decodeURIComponent);
+  if (route === '/version') return 'get the server version';
+  let group = '';
+  let rest: string[];
+  if (parts[0] === 'api') rest = parts.slice(2);
+  else if (parts[0] === 'apis') {
+    group = parts[1] ?? '';
+    rest = parts.slice(3);
+  } else return `${method} ${route}`;
+  if (rest.length === 0) return `read the API discovery of ${route}`;
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource = '', name, sub] = rest;
+  const kind = `${resource}${group ? `.${group}` : ''}`;
+  const watch = /(^|&)watch=(true|1)/.test(query);
+  const verb =
+    method === 'GET'
+      ? watch
+        ? 'watch'
+        : name === undefined
+          ? 'list'
+          : 'get'
+      : method === 'PATCH'
+        ? contentType === 'application/apply-patch+yaml'
+          ? 'apply'
+          : 'patch'
+        : (({ POST: 'create', PUT: 'replace', DELETE: 'delete' } as Record<string, string>)[method] ?? method);
+  const object =
+    name !== undefined
+      ? `${kind} ${namespace !== undefined ? `${namespace}/` : ''}${name}${sub !== undefined ? ` (${sub})` : ''}`
+      : `${kind}${namespace !== undefined ? ` in namespace ${namespace}` : ''}`;
+  return `${verb} ${object}`;
+}
+
+/**
+ * A request that changes what the cluster holds (dry runs and access reviews do not), as a change log
+ * entry; undefined for reads.
+ */
+export function changeOf(method: string, path: string, contentType?: string): string | undefined {
+  if (method === 'GET' || method === 'HEAD') return undefined;
+  if (/[?&]dryRun=/.test(path)) return undefined;
+  if (/^\/apis\/(authorization|authentication)\.k8s\.io\//.test(path)) return undefined;
+  return describeRequest(method, path, contentType);
 }
 
 export function loadKubeConfig(opts: KubeOptions): KubeConfig {
@@ -166,7 +250,14 @@ export function loadKubeConfig(opts: KubeOptions): KubeConfig {
           .getContexts()
           .map((c) => c.name)
           .join(', ') || 'none';
-      throw new UserError(`--context "${opts.context}" is not in the kubeconfig (contexts: ${have})`, ExitCode.usage);
+      const named =
+        opts.contextOrigin === undefined
+          ? `--context "${opts.context}"`
+          : `context "${opts.context}" (from ${opts.contextOrigin})`;
+      throw new UserError(
+        `${named} is not in the kubeconfig${opts.kubeconfig ? ` ${opts.kubeconfig}` : ''} (contexts: ${have})`,
+        ExitCode.usage,
+      );
     }
     kc.setCurrentContext(opts.context);
   }
@@ -212,6 +303,7 @@ export function createKube(opts: KubeOptions): Kube {
     server: cluster?.server ?? '',
     user: kc.getCurrentUser()?.name ?? '',
   };
+  const where = `context "${target.context}" (${target.server})`;
   const byVerb: Record<string, number> = {};
   const discovery = new Map<string, Promise<{ name: string; kind: string; namespaced: boolean }[]>>();
 
@@ -222,6 +314,8 @@ export function createKube(opts: KubeOptions): Kube {
     contentType = 'application/json',
   ): Promise<T> {
     const verb = method === 'GET' && /[?&]watch=(true|1)/.test(path) ? 'WATCH' : method;
+    const asked = describeRequest(method, path, contentType);
+    const change = changeOf(method, path, contentType);
     const url = new URL(target.server + path);
     const options: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(options);
@@ -255,8 +349,10 @@ export function createKube(opts: KubeOptions): Kube {
         req.end();
       }).catch((err: unknown) => {
         const code = (err as { code?: string }).code ?? '';
+        // A write that got no answer may have been made: counted, so the run never claims nothing changed.
+        if (change !== undefined) opts.changes?.record(where, `${change} (no answer: it may have been made)`);
         throw new ExternalError(
-          `cannot reach the Kubernetes API at ${target.server} (context ${target.context}): ${code || (err as Error).message}`,
+          `cannot reach the Kubernetes API at ${target.server} (context ${target.context}) to ${asked}: ${code || (err as Error).message}`,
           ExitCode.preflight,
           { cause: err },
         );
@@ -268,7 +364,10 @@ export function createKube(opts: KubeOptions): Kube {
       await new Promise((r) => setTimeout(r, wait));
       ({ status, text, retryAfter } = await send());
     }
-    if (status >= 200 && status < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (status >= 200 && status < 300) {
+      if (change !== undefined) opts.changes?.record(where, change);
+      return (text ? JSON.parse(text) : undefined) as T;
+    }
     // Errors are usually a Status object, but some paths answer plain text ("404 page not found").
     let json: unknown;
     try {
@@ -284,7 +383,7 @@ export function createKube(opts: KubeOptions): Kube {
     throw new KubeApiError(
       status,
       s.reason ?? String(status),
-      s.message ?? (status === 401 ? 'Unauthorized: the credentials in the kubeconfig were refused' : `HTTP ${status}`),
+      `${asked}: ${s.message ?? (status === 401 ? 'Unauthorized: the credentials in the kubeconfig were refused' : `HTTP ${status}`)}`,
       s.details?.causes,
     );
   }
@@ -338,7 +437,7 @@ export function createKube(opts: KubeOptions): Kube {
         await resources(apiVersion);
         return true;
       } catch (err) {
-        if (err instanceof KubeApiError && err.code === 404) return false;
+        if (isNotFound(err)) return false;
         throw err;
       }
     },
@@ -362,7 +461,7 @@ export function createKube(opts: KubeOptions): Kube {
       try {
         return await request<T>('GET', await pathFor(ref.apiVersion, ref.kind, ref.namespace, ref.name));
       } catch (err) {
-        if (err instanceof KubeApiError && err.code === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       }
     },
@@ -400,7 +499,7 @@ export function createKube(opts: KubeOptions): Kube {
         });
         return 'deleted';
       } catch (err) {
-        if (err instanceof KubeApiError && err.code === 404) return 'absent';
+        if (isNotFound(err)) return 'absent';
         throw err;
       }
     },
@@ -410,8 +509,13 @@ export function createKube(opts: KubeOptions): Kube {
       const versions = ['v1', ...groups.groups.map((g) => g.preferredVersion.groupVersion)];
       const out: ResourceType[] = [];
       for (const gv of versions) {
-        // An aggregated API that is down must not hide every other kind.
-        const list = await request<ResourceList>('GET', groupVersionPath(gv)).catch(() => undefined);
+        // A group gone since /apis was read has no kinds; an aggregated API that is down (503, e.g. a
+        // stopped metrics-server) must not hide every other kind. Anything else is an answer we cannot
+        // read as "no kinds", and propagates.
+        const list = await request<ResourceList>('GET', groupVersionPath(gv)).catch((err: unknown) => {
+          if (isNotFound(err) || (err instanceof KubeApiError && err.code === 503)) return undefined;
+          throw err;
+        });
         for (const r of list?.resources ?? []) {
           if (r.name.includes('/') || !r.verbs.includes('list')) continue;
           out.push({ apiVersion: gv, kind: r.kind, resource: r.name, namespaced: r.namespaced, verbs: r.verbs });

@@ -32,8 +32,8 @@ export async function removeManaged(
   const aggregated: ManagedRef[] = [];
   for (const m of plan.managed) {
     if (m.namespace !== undefined && namespacesGoing.includes(m.namespace)) continue;
-    // A kind whose CRD went already has no objects left either.
-    const live = await kube.get(objectRefOf(m)).catch(() => undefined);
+    // A kind whose CRD went already has no objects left either (get answers undefined for that 404).
+    const live = await kube.get(objectRefOf(m));
     if (!live) continue;
     // Delete=false is how a user asks Argo CD to keep something; upstream's `helm.sh/resource-policy:
     // keep` on CRDs only guards against a Helm uninstall, and these CRDs came with this install.
@@ -52,7 +52,7 @@ export async function removeManaged(
   for (let pass = 0; pass < 2 && aggregated.length > 0; pass++) {
     if (pass > 0) await new Promise((r) => setTimeout(r, 2000));
     for (const m of aggregated) {
-      const live = await kube.get(objectRefOf(m)).catch(() => undefined);
+      const live = await kube.get(objectRefOf(m));
       if (live) await removeOne(m);
     }
   }

@@ -25,7 +25,6 @@ export interface UninstallResult {
 }
 
 export async function runUninstall(opts: UninstallOptions, deps: Deps, kube: Kube): Promise<UninstallResult> {
-  deps.log.step(`cluster: context "${kube.target.context}" at ${kube.target.server}`);
   const found = await findInstall(kube);
   const { apps, foreignApps, record } = found;
   const plan = buildUninstallPlan({ apps, foreignApps, record, keepArgocd: opts.keepArgocd });

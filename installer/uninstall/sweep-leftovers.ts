@@ -8,7 +8,7 @@ import type { Deps } from '../deps.js';
 import { releasePreexisting } from '../execute/keep-preexisting.js';
 import { selectLeftovers, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { INSTALL_RECORD } from '../plan/install-record.js';
-import { collectionPath, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
+import { collectionPath, orAbsent, type Kube, type KubeObject, type ResourceType } from '../systems/kube.js';
 import { waitUntilGone } from '../watch/wait-until-gone.js';
 import { describeStuck } from './describe-stuck.js';
 import { removeManaged } from './remove-managed.js';
@@ -43,7 +43,8 @@ async function findLeftovers(kube: Kube, plan: UninstallPlan): Promise<{ leftove
   // The record goes last, so an interrupted uninstall still knows what it may delete.
   const keep = [`${ARGOCD_NAMESPACE}/${INSTALL_RECORD}`];
   for (const type of types) {
-    const items = await kube.list(type).catch(() => []);
+    // A 404: the kind went with its CRD since discovery (uninstall deletes CRDs), so none are left.
+    const items = await kube.list(type).catch(orAbsent([]));
     for (const obj of items) if (obj.metadata?.annotations?.[ANNOTATION_KEPT] !== undefined) kept.push({ type, obj });
     const selected = selectLeftovers(
       items.map((i) => ({ ...i, kind: type.kind })),

@@ -6,7 +6,7 @@
  * why, in the words of the objects' own status. Runs once per unready component when a wait ends: no
  * polling.
  */
-import type { Kube, KubeObject } from '../systems/kube.js';
+import type { Kube, KubeObject, ObjectRef } from '../systems/kube.js';
 import { ARGOCD_NAMESPACE } from '../constants.js';
 import type { ArgoApplication, ComponentState, Problem } from './assess-application.js';
 
@@ -106,31 +106,35 @@ export async function explainFromObjects(
       (s.health === 'Degraded' || s.health === 'Progressing'),
   );
   for (const [component, state] of silent) {
-    const app = await kube
-      .get<KubeObject & ArgoApplication>({
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Application',
-        namespace: ARGOCD_NAMESPACE,
-        name: component,
-      })
-      .catch(() => undefined);
-    const refs = (app?.status?.resources ?? [])
+    const app = await read(kube, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      namespace: ARGOCD_NAMESPACE,
+      name: component,
+    });
+    if (app.problem) {
+      out.set(component, {
+        ...state,
+        problems: [app.problem],
+        reason: `${state.health ?? ''}: ${app.problem.message}`,
+      });
+      continue;
+    }
+    const refs = ((app.object as ArgoApplication | undefined)?.status?.resources ?? [])
       .filter((r) => r.kind !== undefined && KINDS[r.kind] !== undefined)
       .slice(0, MAX_OBJECTS);
     const objects = await Promise.all(
       refs.map((r) =>
-        kube
-          .get<Workload>({
-            apiVersion: KINDS[r.kind ?? ''] ?? 'v1',
-            kind: r.kind ?? '',
-            namespace: r.namespace,
-            name: r.name ?? '',
-          })
-          .catch(() => undefined),
+        read(kube, {
+          apiVersion: KINDS[r.kind ?? ''] ?? 'v1',
+          kind: r.kind ?? '',
+          namespace: r.namespace,
+          name: r.name ?? '',
+        }),
       ),
     );
     const problems = objects.flatMap((o) => {
-      const p = o && objectProblem(o);
+      const p = o.problem ?? (o.object && objectProblem(o.object));
       return p ? [p] : [];
     });
     const first = problems.find((p) => p.status === state.health) ?? problems[0];
@@ -142,4 +146,21 @@ export async function explainFromObjects(
       });
   }
   return out;
+}
+
+/**
+ * One object: undefined when it is gone (a 404: nothing to explain), a problem naming it when the API
+ * server would not give it (a 403, a 5xx), never taken for a ready one.
+ */
+type Read =
+  | { object?: Workload | undefined; problem?: undefined }
+  | { object?: undefined; problem: Problem & { message: string } };
+async function read(kube: Kube, ref: ObjectRef): Promise<Read> {
+  try {
+    return { object: await kube.get<Workload>(ref) };
+  } catch (err) {
+    const resource = `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+    const message = `${resource} could not be read: ${err instanceof Error ? err.message : String(err)}`;
+    return { problem: { resource, status: 'Unknown', message } };
+  }
 }

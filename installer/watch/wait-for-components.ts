@@ -5,7 +5,7 @@
  */
 import { isEstablished } from '../plan/crds-ahead.js';
 import { refreshApplication, reloadArgoSchema } from '../systems/argocd.js';
-import type { Kube } from '../systems/kube.js';
+import { isRefused, type Kube } from '../systems/kube.js';
 import type { ComponentState } from './assess-application.js';
 import {
   initialWaitState,
@@ -34,13 +34,11 @@ export interface WaitResult {
   readonly watch: ApplicationWatch['stats'];
 }
 
-/** Whether the API server has each CRD Established; one it cannot read is not. */
+/** Whether the API server has each CRD Established; one that is not there (404) is not. */
 async function establishedCrds(kube: Kube, names: readonly string[]) {
   return Promise.all(
     names.map(async (name) => {
-      const c = await kube
-        .get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })
-        .catch(() => undefined);
+      const c = await kube.get({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
       return { name, established: isEstablished(c) };
     }),
   );
@@ -68,36 +66,38 @@ export function waitForComponents(kube: Kube, opts: WaitOptions): Promise<WaitRe
     const onAbort = () => {
       dispatch({ kind: 'interrupted' });
     };
+    /**
+     * What the machine asked the API server. Only a 404 answers "absent" (kube.get); a refusal (401,
+     * 403) ends the wait with that error, which names the object; anything else (a 5xx, no answer while
+     * the API server restarts) leaves the question open, as the watch rides out a restart: the machine
+     * asks again at the component's next change, and a note says what could not be read.
+     */
+    const ask = <T>(question: Promise<T>, answer: (value: T) => void) => {
+      question.then(answer, (err: unknown) => {
+        if (isRefused(err)) dispatch({ kind: 'watch-failed', error: err as Error });
+        else opts.onNote?.(`${err instanceof Error ? err.message : String(err)}; asking again at the next change`);
+      });
+    };
 
     const perform = (a: WaitAction) => {
       switch (a.kind) {
         case 'refresh':
-          void refreshApplication(kube, a.name);
+          ask(refreshApplication(kube, a.name), () => undefined);
           return;
         case 'check-crds':
-          void establishedCrds(kube, a.crds).then((results) => {
+          ask(establishedCrds(kube, a.crds), (results) => {
             dispatch({ kind: 'crds', component: a.component, generation: a.generation, results });
           });
           return;
         case 'check-object':
-          void kube
-            .get(a.ref)
-            .catch(() => undefined)
-            .then((live) => {
-              dispatch({
-                kind: 'object',
-                component: a.component,
-                generation: a.generation,
-                present: live !== undefined,
-              });
-            });
+          ask(kube.get(a.ref), (live) => {
+            dispatch({ kind: 'object', component: a.component, generation: a.generation, present: live !== undefined });
+          });
           return;
         case 'reload-schema':
-          void reloadArgoSchema(kube, a.gvk)
-            .catch(() => false)
-            .then((served) => {
-              dispatch({ kind: 'schema', component: a.component, gvk: a.gvk, served });
-            });
+          ask(reloadArgoSchema(kube, a.gvk), (served) => {
+            dispatch({ kind: 'schema', component: a.component, gvk: a.gvk, served });
+          });
           return;
         case 'report':
           opts.onState(a.name, a.state);

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_BRANCH } from '../constants.js';
 import type { Deps } from '../deps.js';
+import { clusterChoice } from '../inputs/cluster-choice.js';
 import { explainTarget } from '../preflight/detect-target.js';
 import { readNodes } from '../preflight/run-preflight.js';
 import { detectArgoCd } from '../systems/argocd.js';
@@ -17,7 +18,7 @@ export function createWizardFacts(deps: Deps, kubeconfig: string | undefined): W
   return {
     contexts: listContexts(kubeconfig),
     async cluster(context) {
-      const kube = deps.kube({ kubeconfig, context });
+      const kube = deps.kube(clusterChoice({ kubeconfig, context }));
       const version = await kube.version();
       const nodes = await readNodes(kube);
       return {

@@ -1,7 +1,9 @@
 /**
  * Acceptance for `fork`: every release x every target, `--components all`, pushed over loopback HTTP
  * with token auth; then a fresh clone of the pushed branch renders every child Application's path
- * with kubectl kustomize with the network cut off and no mirror.
+ * with kubectl kustomize with the network cut off and no mirror. Every render is also checked for
+ * kustomize vars it leaves unresolved (plan/unresolved-vars.ts): a component rendered alone must not
+ * keep a `$(VAR)` that upstream's example/ resolves from another component.
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,8 @@ import { parseQuantity } from '../../installer/preflight/run-preflight.js';
 import { TARGETS } from '../../installer/catalogue/targets.js';
 import { findRemoteResources } from '../../installer/hermetic/find-remote-resources.js';
 import { nodeTreeReader } from '../../installer/hermetic/vendor-remote-bases.js';
+import { describeUnresolved, findUnresolvedVars } from '../../installer/plan/unresolved-vars.js';
+import type { KubeObject } from '../../installer/systems/kube.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { run, startForkEnv, type ForkEnv } from '../support/fork-env.js';
 import { mapLimit, OFFLINE } from '../support/render-offline.js';
@@ -102,6 +106,8 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
       const forkUrl = await env.newFork(`matrix-${release}`);
       // Targets that give a component the same overlay render it once (see renderInputKey).
       const renders = new Map<string, Promise<{ stdout: string }>>();
+      // What each distinct render leaves unresolved, found once per render.
+      const unresolved = new Map<string, string[]>();
       for (const target of TARGETS) {
         const branch = `kf-${target}`;
         const result = await runFork(
@@ -149,6 +155,19 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
                 });
               renders.set(key, render);
               const { stdout } = await render;
+              if (!unresolved.has(key))
+                unresolved.set(
+                  key,
+                  stdout.includes('$(')
+                    ? findUnresolvedVars(
+                        parseAllDocuments(stdout)
+                          .map((d) => d.toJS() as KubeObject | null)
+                          .filter((o) => o !== null),
+                      ).map(describeUnresolved)
+                    : [],
+                );
+              const vars = unresolved.get(key) ?? [];
+              if (vars.length > 0) return `${app.metadata.name}: ${vars.join('; ')}`;
               // The sizing table (catalogue/requests.ts) is measured on 26.03 and 26.03.1-rc.2, full on generic
               // and small on kind.
               const footprint =

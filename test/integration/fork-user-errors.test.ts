@@ -88,6 +88,44 @@ describe.skipIf(fixturesMissing())('fork: user errors and team Applications', ()
     }
   });
 
+  it('a team Application not in UTF-8 is refused naming it; in UTF-8 every byte outside the edits stays', async () => {
+    const { fork, clone } = await forkedClone('encodings');
+    const team = (comment: Buffer, eol = '\n') =>
+      Buffer.concat([
+        Buffer.from(`apiVersion: argoproj.io/v1alpha1${eol}kind: Application${eol}metadata:${eol}  name: team # `),
+        comment,
+        Buffer.from(
+          `${eol}  labels: {owner: "équipe données"}${eol}spec:${eol}  source:${eol}    repoURL: ${upstream}${eol}    targetRevision: v1.11.0${eol}    path: apps/team${eol}`,
+        ),
+      ]);
+    // "équipe" as Latin-1: 0xE9 where UTF-8 has 0xC3 0xA9.
+    const latin1 = team(Buffer.from('équipe', 'latin1'));
+    writeFileSync(join(clone, 'kubeflow-apps', 'team.yaml'), latin1);
+    await commitAndPush(clone, {});
+    const before = await env.git(['ls-remote', fork]);
+    const refused = await cli(forkArgs(fork, 'v1.11.0', 'minikube'));
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/kubeflow-apps\/team\.yaml:4:16: not UTF-8 \(byte 0xE9\).*Re-encode it as UTF-8/);
+    expect(refused.stderr).not.toMatch(NO_STACK);
+    expect(await env.git(['ls-remote', fork])).toBe(before);
+
+    // The same file in UTF-8, with a byte order mark and CRLF line ends: only the two values change.
+    const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), team(Buffer.from('équipe 数据', 'utf8'), '\r\n')]);
+    writeFileSync(join(clone, 'kubeflow-apps', 'team.yaml'), utf8);
+    await commitAndPush(clone, {});
+    const r = await cli(forkArgs(fork, 'v1.11.0', 'minikube'));
+    expect(r.code, r.stderr).toBe(0);
+    await env.git(['pull', '--quiet'], clone);
+    const expected = Buffer.from(
+      utf8
+        .toString('utf8')
+        .replace(`repoURL: ${upstream}`, `repoURL: ${fork}`)
+        .replace('targetRevision: v1.11.0', 'targetRevision: kubeflow-gitops'),
+      'utf8',
+    );
+    expect(readFileSync(join(clone, 'kubeflow-apps', 'team.yaml')).equals(expected)).toBe(true);
+  });
+
   it('team Applications in a List, in JSON, and one named like a component elsewhere', async () => {
     const { fork, clone } = await forkedClone('team-apps');
     const item = (name: string, path: string) =>
