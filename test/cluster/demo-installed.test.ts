@@ -8,7 +8,7 @@
  * selection (cert-manager) ends with exit 0 and every Application Synced at the fork's head and Healthy.
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,7 @@ describe.skipIf(skip)('demo from the installed package, given only a mirror', ()
   });
   afterAll(async () => {
     await resetCluster();
+    rmSync(installed.root, { recursive: true, force: true });
   });
 
   it('starts the cluster and installs the selection to Synced and Healthy without the fixtures', async () => {
