@@ -5,9 +5,9 @@
  * and no test code; `demo` reaches the cluster's own checks (here: a PATH without its tools) instead
  * of asking for a source checkout.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../support/fixtures.js';
 import { installPackage, runInstalled, type InstalledPackage } from '../support/installed-package.js';
 
@@ -17,6 +17,9 @@ describe('the installed package', () => {
   let installed: InstalledPackage;
   beforeAll(async () => {
     installed = await installPackage();
+  });
+  afterAll(() => {
+    rmSync(installed.root, { recursive: true, force: true });
   });
 
   it('kubeflow-gitops --version prints the version from package.json', async () => {
