@@ -5,6 +5,7 @@ import { applicationsInFile } from '../../../installer/execute/read-fork-files.j
 import {
   asArgoCdApplies,
   asRootCreates,
+  crdsAheadRefusal,
   DEFAULT_TRACKING,
   judgeRootSync,
   mayApplyOver,
@@ -291,5 +292,45 @@ describe('planComponentSeed: namespaces, validation and policy as Argo CD has th
     };
     expect(judgeRootSync(rootApp, [app('cert-manager')], { ...ctx, policy: windows }).kind).toBe('window');
     expect(judgeRootSync(rootApp, [app('cert-manager')], ctx).kind).toBe('allowed');
+  });
+});
+
+describe('crdsAheadRefusal', () => {
+  const root = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name: 'kubeflow', namespace: 'argocd' },
+    spec: {
+      project: 'default',
+      source: { repoURL: 'https://git.example.com/fork' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+      syncPolicy: { automated: {} },
+    },
+  };
+  const project = (spec: object) => ({
+    ...ctx.policy,
+    projects: new Map([
+      ['default', { spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }], ...spec } }],
+    ]),
+  });
+
+  it('lets the CRDs of a component go ahead only where Argo CD would apply them now', () => {
+    const all = project({ clusterResourceWhitelist: [{ group: '*', kind: '*' }] });
+    expect(
+      crdsAheadRefusal(all, root, [app('cert-manager')], ctx.now)('cert-manager', ['certificates.cert-manager.io']),
+    ).toBeUndefined();
+    // A project that permits no CustomResourceDefinition: Argo CD would not apply them.
+    const none = project({ clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }] });
+    expect(
+      crdsAheadRefusal(none, root, [app('cert-manager')], ctx.now)('cert-manager', ['certificates.cert-manager.io']),
+    ).toMatch(/does not permit CustomResourceDefinition certificates\.cert-manager\.io/);
+    // A closed window on the root holds every component's CRDs.
+    const closed = project({
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+      syncWindows: [{ kind: 'deny', schedule: '0 11 * * *', duration: '2h', applications: ['kubeflow'] }],
+    });
+    expect(crdsAheadRefusal(closed, root, [app('cert-manager')], ctx.now)('cert-manager', ['x'])).toMatch(
+      /^Argo CD would not sync the root Application now: sync window/,
+    );
   });
 });
