@@ -5,6 +5,11 @@ import { createProgressReporter } from '../../../installer/ui/progress.js';
 describe('progress: what seeding did', () => {
   it('is one seed event per component with --output json, with when a sync window opens', () => {
     const out = new PassThrough();
+    // Every chunk written, not what one read() returns (one chunk at a time on Node 24+).
+    let written = '';
+    out.on('data', (chunk: Buffer) => {
+      written += chunk.toString('utf8');
+    });
     const reporter = createProgressReporter('json', out, new PassThrough());
     reporter.seeding({
       seeded: ['cert-manager'],
@@ -13,7 +18,7 @@ describe('progress: what seeding did', () => {
         { component: 'dex', reason: 'sync window', window: { opensAt: Date.parse('2026-12-06T00:00:00Z') } },
       ],
     });
-    const events = String(out.read())
+    const events = written
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);

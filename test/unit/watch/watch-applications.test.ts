@@ -189,7 +189,9 @@ describe('watchApplications over a loopback API server', () => {
   it('relists after the backoff when the list fails', async () => {
     const t = await setUp();
     (await t.next('list')).status(500, 'etcd leader changed');
-    expect(await t.seen()).toBe('note: listing Applications failed: etcd leader changed; reconnecting in 1s');
+    expect(await t.seen()).toBe(
+      'note: listing Applications failed: list applications.argoproj.io in namespace argocd: etcd leader changed; reconnecting in 1s',
+    );
     t.clock.advance(1000);
     (await t.next('list')).list([], '40');
     expect((await t.next('watch')).query.resourceVersion).toBe('40');
@@ -223,7 +225,9 @@ describe('watchApplications over a loopback API server', () => {
   it('a list refused with 403 is fatal with the server message; a 404 says Applications are not served', async () => {
     let t = await setUp();
     (await t.next('list')).status(403, 'applications.argoproj.io is forbidden');
-    expect(await t.seen()).toBe('fatal 403: applications.argoproj.io is forbidden');
+    expect(await t.seen()).toBe(
+      'fatal 403: list applications.argoproj.io in namespace argocd: applications.argoproj.io is forbidden',
+    );
     watch?.stop();
     await server?.close();
     t = await setUp();
