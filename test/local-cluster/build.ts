@@ -21,6 +21,7 @@ import { join, relative } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { fixturesDir } from '../support/fixtures.js';
 import {
+  ARGOCD_VERSIONS,
   KUBERNETES_BUILD_DATE,
   VERSIONS,
   argocdBinDir,
@@ -29,7 +30,7 @@ import {
   goModulesDir,
   type ArgocdVersion,
 } from './config.js';
-import { ToolMissingError } from './errors.js';
+import { LocalClusterError, ToolMissingError } from './errors.js';
 import { runLogged } from './processes.js';
 
 interface Target {
@@ -157,6 +158,13 @@ function argocdBuildDir(version: ArgocdVersion): string {
 
 function argocdTarget(version: ArgocdVersion): Target {
   const { toolchain, engineSource } = ARGOCD_BUILDS[version];
+  if (engineSource && !existsSync(gitopsEngineTarball(version))) {
+    throw new LocalClusterError(
+      `Argo CD ${version} builds its gitops-engine module from ${gitopsEngineTarball(version)}, test data ` +
+        'for the adopt tests (the module proxy serves that module only from v3.6); set KFG_FIXTURES to ' +
+        `the fixtures, or leave KFG_ARGOCD_VERSION unset for ${ARGOCD_VERSIONS[0]}, which needs none`,
+    );
+  }
   return {
     name: 'argocd',
     bin: argocdBinDir(version),
