@@ -1,16 +1,16 @@
 /**
  * Real Argo CD (application-controller + repo-server) syncing from the local git server into the local
- * control plane: a healthy app, and one whose manifest the apiserver rejects.
+ * control plane: a healthy app, and one whose manifest the apiserver rejects. It needs no fixtures (its
+ * repositories are forks it pushes), and neither does the cluster: it runs with them hidden too.
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixturesMissing } from '../support/fixtures.js';
 import { applyApplication, application, waitForApp, type AppStatus } from '../local-cluster/argo-app.js';
 import { clusterUnavailable, ensureCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import { pushFiles } from '../local-cluster/git-push.js';
 import { deleteObjects, loadKubeConfig, serverSideApply } from '../../installer/systems/local-cluster/kube.js';
 
-const skip = fixturesMissing() ?? clusterUnavailable();
+const skip = clusterUnavailable();
 // The cluster outlives test runs; unique names keep a re-run independent of the last one.
 const run = Date.now().toString(36);
 const HEALTHY = `demo-healthy-${run}`;

@@ -20,9 +20,9 @@ import {
 import { join, relative } from 'node:path';
 import { lock } from 'proper-lockfile';
 import {
+  ARGOCD_VERSIONS,
   KUBERNETES_BUILD_DATE,
   VERSIONS,
-  ARGOCD_VERSIONS,
   argocdBinDir,
   binDir,
   cacheDir,
@@ -251,7 +251,8 @@ function stampFor(t: Target, localGo: string): string {
 /**
  * What a cold build takes on a 2-core machine with an empty Go cache (modules downloaded), shown before
  * each build so a wait is expected. kube-apiserver varies most: 7 min on an idle machine, up to 19 when
- * the cores are shared.
+ * the cores are shared. Argo CD v3.6.2 took 11 CPU-minutes (its own Go, so nothing cached is reused):
+ * no less than 6 min on two cores.
  */
 const EXPECTED: Record<string, string> = {
   etcd: 'about 2 min',
@@ -259,7 +260,7 @@ const EXPECTED: Record<string, string> = {
   'kube-controller-manager': 'about 5 min',
   'kube-scheduler': 'about 1 min',
   kwok: 'about 5 min',
-  argocd: 'about 4 min',
+  argocd: 'about 6 min',
   kustomize: 'about 1 min',
 };
 
