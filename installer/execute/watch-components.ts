@@ -68,7 +68,7 @@ export function exitCodeOf(wait: WaitResult): number {
       return ExitCode.timeout;
     case 'interrupted':
       throw new InterruptedError(
-        'interrupted: the cluster and the fork are as they were; run the same command again to continue',
+        'interrupted while watching: Argo CD carries on with what is applied; run the same command again to continue',
       );
     case 'error':
       throw wait.outcome.error;

@@ -182,7 +182,7 @@ export function orAbsent<T>(absent: T): (err: unknown) => T {
  * What a request asks, in the words of its object: "list applications.argoproj.io in namespace argocd",
  * "apply configmaps argocd/kubeflow-gitops-install", "get the server version".
  */
-export function describeRequest(method: string, path: string, contentType?: string): string {
+export function describeRequest(method: string, path: string, contentType?: string, body?: unknown): string {
   const [route = '', query = ''] = path.split('?');
   const parts = route.split('/').filter(Boolean).map(decodeURIComponent);
   if (route === '/version') return 'get the server version';
@@ -199,7 +199,9 @@ export function describeRequest(method: string, path: string, contentType?: stri
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  const [resource = '', name, sub] = rest;
+  const [resource = '', named, sub] = rest;
+  // A create names its object in the body, not the path.
+  const name = named ?? (method === 'POST' ? nameIn(body) : undefined);
   const kind = `${resource}${group ? `.${group}` : ''}`;
   const watch = /(^|&)watch=(true|1)/.test(query);
   const verb =
@@ -221,15 +223,20 @@ export function describeRequest(method: string, path: string, contentType?: stri
   return `${verb} ${object}`;
 }
 
+const nameIn = (body: unknown): string | undefined => {
+  const name = (body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+  return typeof name === 'string' ? name : undefined;
+};
+
 /**
  * A request that changes what the cluster holds (dry runs and access reviews do not), as a change log
  * entry; undefined for reads.
  */
-export function changeOf(method: string, path: string, contentType?: string): string | undefined {
+export function changeOf(method: string, path: string, contentType?: string, body?: unknown): string | undefined {
   if (method === 'GET' || method === 'HEAD') return undefined;
   if (/[?&]dryRun=/.test(path)) return undefined;
   if (/^\/apis\/(authorization|authentication)\.k8s\.io\//.test(path)) return undefined;
-  return describeRequest(method, path, contentType);
+  return describeRequest(method, path, contentType, body);
 }
 
 export function loadKubeConfig(opts: KubeOptions): KubeConfig {
@@ -314,8 +321,8 @@ export function createKube(opts: KubeOptions): Kube {
     contentType = 'application/json',
   ): Promise<T> {
     const verb = method === 'GET' && /[?&]watch=(true|1)/.test(path) ? 'WATCH' : method;
-    const asked = describeRequest(method, path, contentType);
-    const change = changeOf(method, path, contentType);
+    const asked = describeRequest(method, path, contentType, body);
+    const change = changeOf(method, path, contentType, body);
     const url = new URL(target.server + path);
     const options: https.RequestOptions = { method, headers: { Accept: 'application/json' } };
     await kc.applyToHTTPSOptions(options);

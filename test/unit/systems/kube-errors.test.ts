@@ -81,6 +81,9 @@ describe('changeOf: which requests change what the cluster holds', () => {
       'apply configmaps a/b',
     );
     expect(changeOf('DELETE', '/api/v1/namespaces/a/configmaps/b')).toBe('delete configmaps a/b');
+    expect(
+      changeOf('POST', '/api/v1/namespaces/argocd/configmaps', 'application/json', { metadata: { name: 'r' } }),
+    ).toBe('create configmaps argocd/r');
     expect(changeOf('GET', '/api/v1/namespaces/a/configmaps/b')).toBeUndefined();
     expect(changeOf('PATCH', '/api/v1/namespaces/a/configmaps/b?fieldManager=x&dryRun=All')).toBeUndefined();
     expect(changeOf('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews')).toBeUndefined();
