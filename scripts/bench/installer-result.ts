@@ -84,7 +84,7 @@ export interface InstallerResult {
     readonly peakRssDuringWatchMiB: number | undefined;
     /** VmHWM when the watch opened: the peak of everything before it. */
     readonly hwmBeforeWatchMiB?: number | undefined;
-    /** The watch's own peak when the samples decide it (VmHWM rose while watching), else undefined. */
+    /** The watch's own peak when the samples decide it (memoryPeaks), else undefined. */
     readonly watchPeakMiB?: number | undefined;
     readonly samples: number;
     /** NODE_OPTIONS the CLI ran with, when any (a --max-old-space-size experiment). */
