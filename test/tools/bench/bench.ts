@@ -49,8 +49,8 @@ const USAGE = `usage: npm run bench -- [options]
   --watch-short <s>        default 20       --watch-long <s> default 240   (status --watch durations)
   --timeout <minutes>      per end-to-end method, default 40
   --retry-seconds <s>      official method's retry interval, default 20
-  --install-args "<flags>" extra flags for \`install\` (e.g. "--failure-grace 10m"); recorded in the results
-  --node-options "<flags>" NODE_OPTIONS of the CLI processes (e.g. "--max-old-space-size=96"); recorded
+  --install-args="<flags>" extra flags for \`install\` (e.g. --install-args="--failure-grace 10m"); recorded
+  --node-options="<flags>" NODE_OPTIONS of the CLI processes (e.g. --node-options="--max-old-space-size=96")
   --cli dist|tsx           run the built CLI (default; built first) or the sources through tsx
   --out <file>             default bench/results/<timestamp>.json
   --resume <file>          add to (replace parts of) an existing results file

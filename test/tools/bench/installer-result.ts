@@ -84,9 +84,11 @@ export interface InstallerResult {
     readonly peakRssDuringWatchMiB: number | undefined;
     /** VmHWM when the watch opened: the peak of everything before it. */
     readonly hwmBeforeWatchMiB?: number | undefined;
-    /** The watch's own peak when the samples decide it (VmHWM rose while watching), else undefined. */
+    /** The watch's own peak when the samples decide it (memoryPeaks), else undefined. */
     readonly watchPeakMiB?: number | undefined;
     readonly samples: number;
+    /** Every sample: [seconds from the start, VmRSS MiB, VmHWM MiB], to see when the memory went up. */
+    readonly timeline?: readonly (readonly [number, number, number])[] | undefined;
     /** NODE_OPTIONS the CLI ran with, when any (a --max-old-space-size experiment). */
     readonly nodeOptions?: string | undefined;
   };
@@ -183,6 +185,9 @@ export function installerResult(raw: InstallerRaw): InstallerResult {
       hwmBeforeWatchMiB: mib(mem.hwmBeforeKiB),
       watchPeakMiB: mib(mem.phasePeakKiB),
       samples: cli.memory.length,
+      timeline: cli.memory.map(
+        (m) => [round((m.at - cli.startedAt) / 1000, 2), round(m.rssKiB / 1024, 1), round(m.hwmKiB / 1024, 1)] as const,
+      ),
       nodeOptions: raw.nodeOptions !== '' ? raw.nodeOptions : undefined,
     },
     observerWatch: raw.observerWatch,

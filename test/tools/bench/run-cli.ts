@@ -141,29 +141,35 @@ export function lineAt(run: CliRun, re: RegExp, from = 0): number | undefined {
 export interface MemoryPeaks {
   /** The whole run's peak RSS: the last VmHWM read. */
   readonly hwmKiB: number | undefined;
-  /** VmHWM when the phase began (the last sample before `from`): the peak before it. */
+  /** VmHWM at the last sample before `from`: the peak of everything before the phase. */
   readonly hwmBeforeKiB: number | undefined;
-  /** The highest VmRSS sampled at or after `from`. */
+  /** The highest VmRSS sampled at or after `from`: a lower bound of the phase's peak. */
   readonly peakRssAfterKiB: number | undefined;
   /**
-   * The peak RSS of the phase from `from` on, when the samples decide it: VmHWM rose during the phase
-   * (the whole run's peak is in it), or the phase began before any sample. Otherwise the phase stayed
-   * below the earlier peak and only the sampled VmRSS maximum (a lower bound) is known: undefined.
+   * The phase's own peak RSS, when the samples prove that the whole run's peak lies in it: VmHWM rose
+   * after the phase's first sample, or a sample in the phase saw RSS at that peak (or the phase is the
+   * whole run). A rise between the last sample before `from` and the first after it may have come
+   * just before the phase began, which decides nothing: undefined, and only the lower bound is known.
    */
   readonly phasePeakKiB: number | undefined;
 }
 
 /** Peaks of the run and of its phase from `from` on (performance.now clock). Pure. */
 export function memoryPeaks(samples: readonly MemorySample[], from = 0): MemoryPeaks {
-  const before = samples.filter((s) => s.at < from).at(-1)?.hwmKiB;
+  const before = samples.filter((s) => s.at < from);
   const after = samples.filter((s) => s.at >= from);
   const hwm = samples.length > 0 ? Math.max(...samples.map((s) => s.hwmKiB)) : undefined;
-  const rose = hwm !== undefined && (before === undefined || hwm > before) && after.length > 0;
+  const peakRssAfter = after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined;
+  const first = after[0];
+  const inPhase =
+    hwm !== undefined &&
+    first !== undefined &&
+    (before.length === 0 || (peakRssAfter ?? 0) >= hwm || hwm > first.hwmKiB);
   return {
     hwmKiB: hwm,
-    hwmBeforeKiB: before,
-    peakRssAfterKiB: after.length > 0 ? Math.max(...after.map((s) => s.rssKiB)) : undefined,
-    phasePeakKiB: rose ? hwm : undefined,
+    hwmBeforeKiB: before.at(-1)?.hwmKiB,
+    peakRssAfterKiB: peakRssAfter,
+    phasePeakKiB: inPhase ? hwm : undefined,
   };
 }
 

@@ -115,6 +115,11 @@ describe('installerResult', () => {
       hwmBeforeWatchMiB: 250,
       watchPeakMiB: undefined,
       samples: 3,
+      timeline: [
+        [9, 200, 250],
+        [29, 150, 250],
+        [59.95, 120, 250],
+      ],
       nodeOptions: '--max-old-space-size=96',
     });
   });

@@ -16,6 +16,17 @@ describe('memoryPeaks', () => {
     expect(p.peakRssAfterKiB).toBe(140);
   });
 
+  it('a peak between the last sample before the phase and the first in it may precede the phase: undecided', () => {
+    // Seen with Pipelines + Notebooks + KServe: 340 MiB just before the watch opened, 181 MiB at most in it.
+    const p = memoryPeaks([s(0, 150, 150), s(10, 180, 340), s(20, 170, 340)], 5);
+    expect(p.phasePeakKiB).toBeUndefined();
+    expect(p.peakRssAfterKiB).toBe(180);
+  });
+
+  it('a phase from the first sample on is the whole run', () => {
+    expect(memoryPeaks([s(10, 100, 120), s(20, 90, 120)], 0).phasePeakKiB).toBe(120);
+  });
+
   it('no samples, or none in the phase, decide nothing', () => {
     expect(memoryPeaks([], 0)).toEqual({
       hwmKiB: undefined,
