@@ -213,31 +213,36 @@ describe('buildUpgradePlan', () => {
     expect(plan.files.map((f) => [f.action, f.path])).toContainEqual(['create', 'kubeflow-apps/kubeflow-roles.yaml']);
   });
 
-  it('with --upstream an internal mirror, the Applications fork writes and upgrade adds point at the fork', () => {
-    const MIRROR = 'https://gitlab.internal.example/mirrors/kubeflow-manifests.git';
-    const sources = (files: Map<string, string>) =>
-      [...files]
-        .filter(([p]) => p.startsWith('kubeflow-apps/'))
-        .flatMap(([p, text]) =>
-          parseAllDocuments(text).map((d) => [
-            p,
-            d.getIn(['spec', 'source', 'repoURL']),
-            d.getIn(['spec', 'source', 'targetRevision']),
-          ]),
-        );
-    for (const release of ['v1.10.2', 'v1.11.0', '26.03'] as const) {
-      const files = forkFiles(release, 'generic', 'all', MIRROR);
-      expect(sources(files).length).toBeGreaterThan(20);
-      for (const s of sources(files)) expect(s, release).toEqual([s[0], FORK, BRANCH]);
-    }
-    const existing = forkFiles('v1.10.2', 'generic', 'katib', MIRROR);
-    existing.delete('kubeflow-apps/kubeflow-roles.yaml');
-    const plan = upgrade(existing, 'v1.10.2', 'v1.11.0', COMPONENTS, MIRROR);
-    const created = plan.files.find((f) => f.path === 'kubeflow-apps/kubeflow-roles.yaml');
-    expect(parse(created?.after ?? '')).toMatchObject({
-      spec: { source: { repoURL: FORK, targetRevision: BRANCH, path: 'overlays/generic/kubeflow-roles' } },
-    });
-  });
+  // Three whole forks of every component: about 2 s alone, past vitest's 5 s default on a loaded 2-core machine.
+  it(
+    'with --upstream an internal mirror, the Applications fork writes and upgrade adds point at the fork',
+    { timeout: 30_000 },
+    () => {
+      const MIRROR = 'https://gitlab.internal.example/mirrors/kubeflow-manifests.git';
+      const sources = (files: Map<string, string>) =>
+        [...files]
+          .filter(([p]) => p.startsWith('kubeflow-apps/'))
+          .flatMap(([p, text]) =>
+            parseAllDocuments(text).map((d) => [
+              p,
+              d.getIn(['spec', 'source', 'repoURL']),
+              d.getIn(['spec', 'source', 'targetRevision']),
+            ]),
+          );
+      for (const release of ['v1.10.2', 'v1.11.0', '26.03'] as const) {
+        const files = forkFiles(release, 'generic', 'all', MIRROR);
+        expect(sources(files).length).toBeGreaterThan(20);
+        for (const s of sources(files)) expect(s, release).toEqual([s[0], FORK, BRANCH]);
+      }
+      const existing = forkFiles('v1.10.2', 'generic', 'katib', MIRROR);
+      existing.delete('kubeflow-apps/kubeflow-roles.yaml');
+      const plan = upgrade(existing, 'v1.10.2', 'v1.11.0', COMPONENTS, MIRROR);
+      const created = plan.files.find((f) => f.path === 'kubeflow-apps/kubeflow-roles.yaml');
+      expect(parse(created?.after ?? '')).toMatchObject({
+        spec: { source: { repoURL: FORK, targetRevision: BRANCH, path: 'overlays/generic/kubeflow-roles' } },
+      });
+    },
+  );
 });
 
 describe('buildUpgradePlan to 26.03.1-rc.2 (ten folders under applications/)', () => {
