@@ -26,7 +26,7 @@ export function decodeForkFile(path: string, bytes: Uint8Array): string | undefi
     const lineStart = bytes.subarray(0, at).lastIndexOf(0x0a) + 1;
     const line = bytes.subarray(0, lineStart).filter((b) => b === 0x0a).length + 1;
     // In characters, as an editor counts them: everything before `at` is valid UTF-8.
-    const column = Array.from(STRICT_UTF8.decode(bytes.subarray(lineStart, at))).length + 1;
+    const column = [...new Intl.Segmenter().segment(STRICT_UTF8.decode(bytes.subarray(lineStart, at)))].length + 1;
     throw new UserError(
       `${path}:${String(line)}:${String(column)}: not UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).toUpperCase()}); ` +
         'Argo CD and kustomize cannot read it either, and rewriting it would change bytes outside the values edited. ' +
