@@ -29,11 +29,9 @@ export async function ensureCredentials(
   await ensureRepoCredential(kube, remote);
 }
 
-/** Argo CD's repository Secret for the fork, holding the HTTPS token; none without a token. */
-async function ensureRepoCredential(kube: Kube, remote: ForkRemote): Promise<void> {
-  const token = remote.auth.token;
-  if (!token) return;
-  await kube.apply({
+/** Argo CD's repository Secret that lets the repo-server read `url` with an HTTPS token. */
+export function repoCredentialSecret(url: string, token: string): KubeObject {
+  return {
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
@@ -42,8 +40,15 @@ async function ensureRepoCredential(kube: Kube, remote: ForkRemote): Promise<voi
       namespace: ARGOCD_NAMESPACE,
       labels: { [LABEL_SECRET_TYPE]: 'repository', [LABEL_MANAGED_BY]: TOOL },
     },
-    stringData: { type: 'git', url: remote.repoURL, username: 'x-access-token', password: token.value },
-  });
+    stringData: { type: 'git', url, username: 'x-access-token', password: token },
+  };
+}
+
+/** Argo CD's credential for the fork; none without a token. */
+async function ensureRepoCredential(kube: Kube, remote: ForkRemote): Promise<void> {
+  const token = remote.auth.token;
+  if (!token) return;
+  await kube.apply(repoCredentialSecret(remote.repoURL, token.value));
 }
 
 export async function ensureClusterSecrets(kube: Kube, wanted: ForkPlan['clusterSecrets']): Promise<string[]> {

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { ARGOCD_NAMESPACE, FORK_APPS_DIR, LABEL_MANAGED_BY, TOOL } from '../../../installer/constants.js';
-import { ensureClusterSecrets } from '../../../installer/execute/ensure-cluster-secrets.js';
+import { FORK_APPS_DIR } from '../../../installer/constants.js';
+import { ensureClusterSecrets, repoCredentialSecret } from '../../../installer/execute/ensure-cluster-secrets.js';
 import { clusterSecretsFor } from '../../../installer/plan/build-fork-plan.js';
 import { createKube } from '../../../installer/systems/kube.js';
 import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
@@ -63,17 +63,7 @@ export async function runArgocdMethod(ctx: RunContext, alongside?: Alongside): P
   const t0 = performance.now();
   const t0Epoch = Date.now();
   // What anyone installing from a private fork does first (the installer does the same).
-  await kube.apply({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'Opaque',
-    metadata: {
-      name: `${TOOL}-repo`,
-      namespace: ARGOCD_NAMESPACE,
-      labels: { 'argocd.argoproj.io/secret-type': 'repository', [LABEL_MANAGED_BY]: TOOL },
-    },
-    stringData: { type: 'git', url: fork.url, username: 'x-access-token', password: info.gitToken },
-  });
+  await kube.apply(repoCredentialSecret(fork.url, info.gitToken));
   await ensureClusterSecrets(kube, clusterSecretsFor(names));
   await run('kubectl', ['apply', '-f', join(dir, FORK_APPS_DIR, 'root', 'kubeflow.yaml')], { env });
   ctx.log(`argocd: root applied; waiting for ${names.length} components (no forced refresh)`);

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applicationsInFile } from '../../../installer/execute/read-fork-files.js';
 import { seedComponents, type SeedInput, type SeedOps } from '../../../installer/execute/seed-components.js';
-import type { ArgoPolicy } from '../../../installer/plan/argocd-policy.js';
 import type { AccessNeed } from '../../../installer/plan/seed-access.js';
 import { DEFAULT_TRACKING } from '../../../installer/plan/seed-components.js';
 import { buildRootApplication } from '../../../installer/plan/render-application.js';
 import type { ApplyOptions, KubeObject, ObjectRef, ResourceType } from '../../../installer/systems/kube.js';
 import { silentLogger, type Logger } from '../../../installer/ui/logger.js';
 import { projectRoot } from '../../support/fixtures.js';
+import { openPolicy } from '../../support/argo-policy.js';
 
 const app = (name: string): KubeObject => {
   const file = `kubeflow-apps/26.03/${name}.yaml`;
@@ -66,24 +66,7 @@ function recorder(o: { namespaces?: string[]; allowed?: (n: { verb: string; reso
   return { ops, rec };
 }
 
-const policy = (extra: Partial<ArgoPolicy> = {}): ArgoPolicy => ({
-  projects: new Map([
-    [
-      'default',
-      {
-        spec: {
-          sourceRepos: ['*'],
-          destinations: [{ server: '*', namespace: '*' }],
-          clusterResourceWhitelist: [{ group: '*', kind: '*' }],
-        },
-      },
-    ],
-  ]),
-  cm: {},
-  clusters: [],
-  controllerNamespace: 'argocd',
-  ...extra,
-});
+const policy = openPolicy;
 
 const deployment = (name: string): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name } });
 const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });

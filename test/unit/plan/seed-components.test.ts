@@ -14,6 +14,7 @@ import {
 } from '../../../installer/plan/seed-components.js';
 import { workloadAvailable } from '../../../installer/plan/workload-available.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
+import { openPolicy } from '../../support/argo-policy.js';
 import { projectRoot } from '../../support/fixtures.js';
 
 const app = (name: string): KubeObject => {
@@ -30,23 +31,7 @@ const ctx: SeedContext = {
   // Certificate comes with a CRD ahead: not served yet.
   served: (apiVersion, kind) => kind !== 'Certificate',
   // The project Argo CD starts with: everything allowed.
-  policy: {
-    projects: new Map([
-      [
-        'default',
-        {
-          spec: {
-            sourceRepos: ['*'],
-            destinations: [{ server: '*', namespace: '*' }],
-            clusterResourceWhitelist: [{ group: '*', kind: '*' }],
-          },
-        },
-      ],
-    ]),
-    cm: {},
-    clusters: [],
-    controllerNamespace: 'argocd',
-  },
+  policy: openPolicy(),
   now: Date.parse('2026-12-05T12:00:00Z'),
 };
 
