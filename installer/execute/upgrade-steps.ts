@@ -17,17 +17,19 @@ import { isInstallApplication, trackedBy } from '../plan/install-applications.js
 import {
   ANNOTATION_HELD_FOR_UPGRADE,
   ANNOTATION_REPLACE_ONCE,
+  clientDiffPatch,
   fateOfHeld,
   holdPatch,
   needsReplace,
   releasePatch,
   replaceOncePatch,
   shownName,
+  undoClientDiffPatch,
   undoReplacePatch,
   untrackPatch,
   type UpgradeStep,
 } from '../plan/plan-upgrade-steps.js';
-import { listApplications } from '../systems/argocd.js';
+import { applicationRef, listApplications } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';
 import { patchAnnotations } from './keep-preexisting.js';
@@ -93,9 +95,17 @@ export async function prepareUpgradeSteps(kube: Kube, steps: readonly UpgradeSte
     switch (s.action) {
       case 'replace': {
         const live = await getLive(kube, s.object);
-        if (!needsReplace(live, s, ourApps) || live === undefined) break;
-        await patchAnnotations(kube, objectRefOf(s.object), live, replaceOncePatch(live.metadata?.annotations ?? {}));
-        log.info(`${shownName(s.object)}: Argo CD replaces it in ${s.app}'s next sync (${s.why})`);
+        if (live === undefined) break;
+        const marked = live.metadata?.annotations?.[ANNOTATION_REPLACE_ONCE] !== undefined;
+        if (!marked && !needsReplace(live, s, ourApps)) break;
+        if (!marked) {
+          await patchAnnotations(kube, objectRefOf(s.object), live, replaceOncePatch(live.metadata?.annotations ?? {}));
+          log.info(`${shownName(s.object)}: Argo CD replaces it in ${s.app}'s next sync (${s.why})`);
+        }
+        // Marked by this run or by one that stopped before the replace: its Application must get to that sync.
+        const app = apps.find((a) => a.metadata?.name === s.app);
+        const patch = app === undefined ? undefined : clientDiffPatch(app.metadata?.annotations ?? {});
+        if (app !== undefined && patch !== undefined) await patchAnnotations(kube, applicationRef(s.app), app, patch);
         break;
       }
       case 'remove': {
@@ -216,6 +226,12 @@ export async function finishUpgradeSteps(
   const ourApps = new Set(byName.keys());
   for (const s of steps) {
     if (s.action === 'replace') {
+      const app = byName.get(s.app);
+      const undo = app === undefined ? undefined : undoClientDiffPatch(app.metadata?.annotations ?? {});
+      if (app !== undefined && undo !== undefined) {
+        await patchAnnotations(kube, applicationRef(s.app), app, undo);
+        changed++;
+      }
       const live = await getLive(kube, s.object);
       const annotations = live?.metadata?.annotations ?? {};
       if (live === undefined || annotations[ANNOTATION_REPLACE_ONCE] === undefined) continue;

@@ -22,10 +22,19 @@ export const ANNOTATION_COMPARE_OPTIONS = 'argocd.argoproj.io/compare-options';
 export const ANNOTATION_REPLACE_ONCE = 'kubeflow-gitops.io/replace-once';
 /** The options this tool added to hold an object through an upgrade (JSON: { sync: [], compare: [] }). */
 export const ANNOTATION_HELD_FOR_UPGRADE = 'kubeflow-gitops.io/held-for-upgrade';
+/** The compare options this tool added to an Application while one of its objects waits to be replaced. */
+export const ANNOTATION_CLIENT_DIFF_ONCE = 'kubeflow-gitops.io/client-side-diff-once';
 
 export const REPLACE_OPTIONS = ['Replace=true', 'Force=true'] as const;
 export const HOLD_SYNC_OPTIONS = ['Prune=false', 'Delete=false'] as const;
 export const HOLD_COMPARE_OPTIONS = ['IgnoreExtraneous'] as const;
+/**
+ * Argo CD 3.6 diffs every ServerSideApply=true Application with a server-side dry-run apply, and the API
+ * server refuses that dry run for a field it will not change in place: the Application stays in
+ * ComparisonError and never reaches the sync that would replace the object. For that window only, the
+ * Application compares client-side (older lines already do; the option is the one Argo CD documents).
+ */
+export const CLIENT_DIFF_OPTIONS = ['ServerSideDiff=false'] as const;
 
 type StepOf<A extends ReleaseStep['action']> = Extract<ReleaseStep, { action: A }>;
 
@@ -146,6 +155,29 @@ export function undoReplacePatch(annotations: Readonly<Record<string, string>>):
   return {
     [ANNOTATION_SYNC_OPTIONS]: removeTokens(annotations[ANNOTATION_SYNC_OPTIONS], added),
     [ANNOTATION_REPLACE_ONCE]: null,
+  };
+}
+
+/**
+ * An Application's annotations for a client-side diff until its replace is done; undefined when it has
+ * them already (a rerun keeps the first marker, so only what this tool added ever comes off).
+ */
+export function clientDiffPatch(annotations: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  if (annotations[ANNOTATION_CLIENT_DIFF_ONCE] !== undefined) return undefined;
+  const { value, added } = addTokens(annotations[ANNOTATION_COMPARE_OPTIONS], CLIENT_DIFF_OPTIONS);
+  return { [ANNOTATION_COMPARE_OPTIONS]: value, [ANNOTATION_CLIENT_DIFF_ONCE]: added.join(',') };
+}
+/** Takes off what clientDiffPatch added; undefined when it added nothing to this Application. */
+export function undoClientDiffPatch(
+  annotations: Readonly<Record<string, string>>,
+): Record<string, string | null> | undefined {
+  if (annotations[ANNOTATION_CLIENT_DIFF_ONCE] === undefined) return undefined;
+  return {
+    [ANNOTATION_COMPARE_OPTIONS]: removeTokens(
+      annotations[ANNOTATION_COMPARE_OPTIONS],
+      tokens(annotations[ANNOTATION_CLIENT_DIFF_ONCE]),
+    ),
+    [ANNOTATION_CLIENT_DIFF_ONCE]: null,
   };
 }
 

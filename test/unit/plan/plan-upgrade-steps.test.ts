@@ -4,9 +4,11 @@ import { USER_DATA_CRDS } from '../../../installer/catalogue/upgrade-steps.js';
 import { ANNOTATION_HELD, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../../../installer/constants.js';
 import { keepOnDeletePatch, restoreSyncOptionsPatch } from '../../../installer/plan/build-uninstall-plan.js';
 import {
+  ANNOTATION_CLIENT_DIFF_ONCE,
   ANNOTATION_COMPARE_OPTIONS,
   ANNOTATION_HELD_FOR_UPGRADE,
   ANNOTATION_REPLACE_ONCE,
+  clientDiffPatch,
   describeStep,
   fateOfHeld,
   holdPatch,
@@ -15,6 +17,7 @@ import {
   releasePatch,
   replaceOncePatch,
   sameJson,
+  undoClientDiffPatch,
   undoReplacePatch,
   type UpgradeStep,
 } from '../../../installer/plan/plan-upgrade-steps.js';
@@ -156,6 +159,24 @@ describe('replace for one sync', () => {
     const once = patched(bare, replaceOncePatch(bare));
     expect(once[ANNOTATION_SYNC_OPTIONS]).toBe('Replace=true,Force=true');
     expect(patched(once, undoReplacePatch(once))).toEqual(bare);
+  });
+
+  it('makes an Application diff client-side until its replace is done, and takes off only that', () => {
+    const before = { [ANNOTATION_COMPARE_OPTIONS]: 'IgnoreExtraneous' };
+    const patch = clientDiffPatch(before);
+    expect(patch).toEqual({
+      [ANNOTATION_COMPARE_OPTIONS]: 'IgnoreExtraneous,ServerSideDiff=false',
+      [ANNOTATION_CLIENT_DIFF_ONCE]: 'ServerSideDiff=false',
+    });
+    const marked = patched(before, patch ?? {});
+    // A rerun keeps the first marker rather than recording that it added nothing.
+    expect(clientDiffPatch(marked)).toBeUndefined();
+    expect(patched(marked, undoClientDiffPatch(marked) ?? {})).toEqual(before);
+    expect(undoClientDiffPatch(before)).toBeUndefined();
+    // The team set ServerSideDiff=false themselves: it stays when ours comes off.
+    const theirs = { [ANNOTATION_COMPARE_OPTIONS]: 'ServerSideDiff=false' };
+    const once = patched(theirs, clientDiffPatch(theirs) ?? {});
+    expect(patched(once, undoClientDiffPatch(once) ?? {})).toEqual(theirs);
   });
 
   it('compares JSON structurally', () => {
