@@ -5,13 +5,13 @@
  * result into stdout. Errors are handled here only: a UserError prints its message (which names the
  * flag or file to fix), never a stack trace.
  */
-import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
+import type { Interruptible } from './core/interruptible.js';
+import { DEFAULT_TOKEN_ENV, TOOL } from './core/constants.js';
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
-import { createChangeLog } from './changes.js';
+import { createChangeLog } from './core/changes.js';
 import { createDeps, toolVersion, type Deps } from './deps.js';
-import { ExitCode, InterruptedError, UserError } from './errors.js';
-import type { Interruptible } from './execute/watch-components.js';
+import { ExitCode, InterruptedError, UserError } from './core/errors.js';
 import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
 import { runFork } from './fork/run-fork.js';
 import { runPlan } from './fork/run-plan.js';

@@ -4,7 +4,7 @@
  * them), and the root deployed nothing the fork no longer has. Then a re-run of `demo` applies
  * nothing. Pure.
  */
-import { ROOT_APP_NAME } from '../constants.js';
+import { ROOT_APP_NAME } from '../core/constants.js';
 import { isInstallApplication } from '../plan/install-applications.js';
 import type { KubeObject } from '../systems/kube.js';
 import { assessApplication, type ArgoApplication } from '../watch/assess-application.js';

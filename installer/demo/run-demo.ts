@@ -5,11 +5,12 @@
  * as install, and ends with the status, what is simulated and what to try next. Re-running it reuses
  * the cluster and the fork and, when everything is in place already, applies nothing.
  */
+import type { Interruptible } from '../core/interruptible.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { checkCluster } from '../execute/check-cluster.js';
 import { connectCluster } from '../execute/connect-cluster.js';
 import { clusterChoice } from '../inputs/cluster-choice.js';
@@ -17,7 +18,7 @@ import { deliverToCluster, type ClusterOptions, type Delivery } from '../execute
 import type { ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
 import { updateFork } from '../execute/update-fork.js';
-import { exitCodeOf, watchComponents, type Interruptible } from '../execute/watch-components.js';
+import { exitCodeOf, watchComponents } from '../execute/watch-components.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';

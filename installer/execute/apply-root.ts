@@ -1,5 +1,5 @@
 /** The root app-of-apps, server-side applied, and a refresh of it and every child so Argo CD reads the new commit now. */
-import { ROOT_APP_NAME } from '../constants.js';
+import { ROOT_APP_NAME } from '../core/constants.js';
 import { buildRootApplication } from '../plan/render-application.js';
 import { refreshApplication } from '../systems/argocd.js';
 import { displayUrl } from '../systems/git.js';

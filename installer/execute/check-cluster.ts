@@ -3,7 +3,7 @@
  * the preflight, each check logged, and a stop with every failure and its fix when one fails. Which
  * cluster it is was said when the command connected (connect-cluster.ts).
  */
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { checkLogLine, preflightFailure } from '../preflight/render-checks.js';
 import { runPreflight, type PreflightInputs, type PreflightResult } from '../preflight/run-preflight.js';
 import type { Kube } from '../systems/kube.js';

@@ -4,7 +4,7 @@
  * --upstream or a mirror without the tag stops a run that has made nothing yet.
  */
 import type { Deps } from '../deps.js';
-import { ExternalError, UserError } from '../errors.js';
+import { ExternalError, UserError } from '../core/errors.js';
 import { applyMirrors } from '../hermetic/vendor-remote-bases.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { displayUrl } from '../systems/git.js';

@@ -6,11 +6,12 @@
  * all are ready say how to open the dashboard. Every step is an ensure-step: re-running continues from
  * wherever an earlier run stopped.
  */
+import type { ArgoPolicy } from '../core/argocd-documents.js';
+import type { Interruptible } from '../core/interruptible.js';
 import type { Release } from '../catalogue/releases.js';
 import type { Deps } from '../deps.js';
 import type { PreflightResult } from '../preflight/run-preflight.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
-import type { ArgoPolicy } from '../plan/argocd-policy.js';
 import { buildRootApplication } from '../plan/render-application.js';
 import { crdsAheadRefusal } from '../plan/seed-components.js';
 import { readArgoPolicy } from '../systems/argocd-policy.js';
@@ -30,7 +31,7 @@ import { planUpgradeSteps } from '../plan/plan-upgrade-steps.js';
 import { retireDroppedApplications, settleRetirements, thawPrunedRetirements } from './retire-applications.js';
 import { tellHowToReach } from './tell-how-to-reach.js';
 import { finishUpgradeSteps, prepareUpgradeSteps } from './upgrade-steps.js';
-import { exitCodeOf, watchComponents, type Interruptible } from './watch-components.js';
+import { exitCodeOf, watchComponents } from './watch-components.js';
 
 /** How the cluster half runs: flags of install, apply and upgrade. */
 export interface ClusterOptions {

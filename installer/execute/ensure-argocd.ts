@@ -2,8 +2,8 @@
  * Argo CD: adopt the one the cluster has (changing its configuration only with --configure-argocd),
  * or install the pinned version from the fork when there is none.
  */
-import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
-import { ExternalError } from '../errors.js';
+import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../core/constants.js';
+import { ExternalError } from '../core/errors.js';
 import { ARGOCD_CONFIG_KEYS, type ArgoCdFacts } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';

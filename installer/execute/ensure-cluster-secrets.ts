@@ -4,7 +4,7 @@
  * earlier run, or rotated by the user) is never changed.
  */
 import { randomBytes } from 'node:crypto';
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, LABEL_SECRET_TYPE, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, LABEL_SECRET_TYPE, TOOL } from '../core/constants.js';
 import { clusterSecretsFor, type ForkPlan } from '../plan/build-fork-plan.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';

@@ -6,7 +6,8 @@
  * Established wait and the cache rebuild, which seeding overlaps). A CRD that fails to apply, or is
  * not Established in time, is left to Argo CD's own sync, which reports it.
  */
-import { crdsToApply, isEstablished, type RenderedComponent } from '../plan/crds-ahead.js';
+import { isEstablished } from '../core/crd-status.js';
+import { crdsToApply, type RenderedComponent } from '../plan/crds-ahead.js';
 import { ARGOCD_SSA_MANAGER, invalidateClusterCache } from '../systems/argocd.js';
 import { KubeApiError, type Kube, type KubeObject } from '../systems/kube.js';
 import type { Logger } from '../ui/logger.js';

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import bcrypt from 'bcryptjs';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { passwordProblem } from '../inputs/password-strength.js';
 import { readDexUser } from '../plan/render-dex-user.js';

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANNOTATION_COMPONENT, ARGOCD_OVERLAY_DIR } from '../constants.js';
+import { ANNOTATION_COMPONENT, ARGOCD_OVERLAY_DIR } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import type { RenderedComponent } from '../plan/crds-ahead.js';

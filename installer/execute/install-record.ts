@@ -5,7 +5,7 @@
  * (only then may it be removed) and whether an adopted Argo CD's config carries our keys.
  * It lives in the cluster, not on the machine that ran install, so any machine can uninstall.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../core/constants.js';
 import { INSTALL_RECORD, parseInstallRecord, type InstallRecord } from '../plan/install-record.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 

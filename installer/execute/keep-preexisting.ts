@@ -6,7 +6,7 @@
  * and Argo CD's tracking removed. Argo CD's changes to it during the install stay: how it looked
  * before was never stored.
  */
-import { ANNOTATION_KEPT, ANNOTATION_TRACKING_ID } from '../constants.js';
+import { ANNOTATION_KEPT, ANNOTATION_TRACKING_ID } from '../core/constants.js';
 import type { InstallRecord } from '../plan/install-record.js';
 import {
   existedBefore,

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Deps } from '../deps.js';
-import { ExternalError, UserError } from '../errors.js';
+import { ExternalError, UserError } from '../core/errors.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { displayUrl, type GitAuth } from '../systems/git.js';
 

@@ -4,7 +4,7 @@
  * Nothing remote changes here.
  */
 import { RELEASES, type Release } from '../catalogue/releases.js';
-import { UserError, ExitCode } from '../errors.js';
+import { UserError, ExitCode } from '../core/errors.js';
 import type { Git, GitAuth } from '../systems/git.js';
 import { displayUrl } from '../systems/git.js';
 

@@ -6,8 +6,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Release } from '../catalogue/releases.js';
 import { parseAllDocuments } from 'yaml';
-import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
-import { UserError } from '../errors.js';
+import { ARGOCD_NAMESPACE, ARGOCD_OVERLAY_DIR, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../core/constants.js';
+import { UserError } from '../core/errors.js';
 import type { KubeObject } from '../systems/kube.js';
 
 /**

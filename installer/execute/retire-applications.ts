@@ -20,7 +20,7 @@ import {
   ARGOCD_NAMESPACE,
   LABEL_MANAGED_BY,
   TOOL,
-} from '../constants.js';
+} from '../core/constants.js';
 import {
   keepOnDeletePatch,
   keepsOnDelete,

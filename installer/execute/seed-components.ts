@@ -7,16 +7,14 @@
  * component that is not seeded, or whose dependency was not, is left to Argo CD's own sync with the
  * reason named; nothing here fails the run.
  */
+import { type ArgoPolicy, DEFAULT_TRACKING, type ArgoTracking } from '../core/argocd-documents.js';
 import type { RenderedComponent } from '../plan/crds-ahead.js';
-import type { ArgoPolicy } from '../plan/argocd-policy.js';
 import {
   componentOf,
   crdKinds,
-  DEFAULT_TRACKING,
   groupKind,
   judgeRootSync,
   planComponentSeed,
-  type ArgoTracking,
   type ComponentSeed,
   type SeedContext,
   type SeedDecision,
@@ -24,7 +22,7 @@ import {
 import { COMPONENTS } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
 import { dependenciesIn } from '../catalogue/resolve-components.js';
-import { ROOT_APP_NAME } from '../constants.js';
+import { ROOT_APP_NAME } from '../core/constants.js';
 import { applicationRef, type ArgoCdFacts } from '../systems/argocd.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import type { ForkBranch } from './fork-branch.js';

@@ -14,7 +14,7 @@ import {
   GATEWAY_NAMESPACE,
   GATEWAY_SERVICE,
   ROOT_APP_NAME,
-} from '../constants.js';
+} from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { adminPasswordFile } from '../fork/publish-fork.js';
 import {

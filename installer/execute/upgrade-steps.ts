@@ -10,7 +10,7 @@
  *   untracked), leftovers of the removed objects are deleted, unused Replace options are taken off.
  * Uninstall takes every hold off first, so its cascade deletes what it should.
  */
-import { ANNOTATION_HELD, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../constants.js';
+import { ANNOTATION_HELD, ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../core/constants.js';
 import type { ObjectName } from '../catalogue/upgrade-steps.js';
 import { listedResources, objectRefOf, restoreSyncOptionsPatch } from '../plan/build-uninstall-plan.js';
 import { isInstallApplication, trackedBy } from '../plan/install-applications.js';

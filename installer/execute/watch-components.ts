@@ -2,19 +2,14 @@
  * Watches every component to Synced-at-the-revision and Healthy with a progress view, then explains
  * what is not ready from the workloads themselves. install, apply, upgrade and status share it.
  */
-import { ROOT_APP_NAME } from '../constants.js';
-import { ExitCode, InterruptedError } from '../errors.js';
+import { ROOT_APP_NAME } from '../core/constants.js';
+import { ExitCode, InterruptedError } from '../core/errors.js';
+import { uninterruptible, type Interruptible } from '../core/interruptible.js';
 import type { Kube } from '../systems/kube.js';
 import { createProgressReporter, type ProgressMode } from '../ui/progress.js';
 import { explainFromObjects } from '../watch/explain-from-objects.js';
 import { waitForComponents, type WaitResult } from '../watch/wait-for-components.js';
 import type { SeedResult } from './seed-components.js';
-
-/** Runs `wait` with Ctrl-C turned into an abort of its signal (the CLI's withInterrupt). */
-export type Interruptible = <T>(wait: (signal: AbortSignal) => Promise<T>) => Promise<T>;
-
-/** For callers without a terminal to interrupt them (tests): the signal never fires. */
-export const uninterruptible: Interruptible = (wait) => wait(new AbortController().signal);
 
 export interface WatchOptions {
   readonly components: readonly { readonly name: string; readonly wave: number }[];

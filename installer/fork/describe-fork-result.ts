@@ -1,5 +1,5 @@
 /** What a published fork says to people: one named sentence each, shared by `fork` and `install`. */
-import { DEFAULT_ADMIN_EMAIL } from '../constants.js';
+import { DEFAULT_ADMIN_EMAIL } from '../core/constants.js';
 import { planToJson } from '../plan/render-plan.js';
 import type { ForkResult } from './publish-fork.js';
 

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
-import { ARGOCD_OVERLAY_DIR } from '../constants.js';
+import { ARGOCD_OVERLAY_DIR } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { ensureDexPassword, type DexPassword } from '../execute/ensure-dex-password.js';
 import type { ForkRemote } from '../execute/locate-fork.js';

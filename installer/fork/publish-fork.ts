@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { FORK_APPS_DIR, FORK_VENDOR_DIR } from '../constants.js';
+import { FORK_APPS_DIR, FORK_VENDOR_DIR } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import type { ForkRemote } from '../execute/locate-fork.js';
 import type { ForkOptions } from '../inputs/fork-options.js';

@@ -13,7 +13,7 @@ import {
   DEFAULT_TOKEN_ENV,
   DEFAULT_UPSTREAM,
   OPEN_DEFAULT_PORT,
-} from '../constants.js';
+} from '../core/constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';

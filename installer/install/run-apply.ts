@@ -3,6 +3,7 @@
  * check the cluster, then adopt or install Argo CD, apply the root app-of-apps and watch every
  * component to Synced-at-the-pushed-revision and Healthy.
  */
+import type { Interruptible } from '../core/interruptible.js';
 import type { Deps } from '../deps.js';
 import { checkCluster } from '../execute/check-cluster.js';
 import { connectCluster } from '../execute/connect-cluster.js';
@@ -10,7 +11,6 @@ import { clusterChoice } from '../inputs/cluster-choice.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
 import { cloneForkBranch, type ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
-import type { Interruptible } from '../execute/watch-components.js';
 import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';

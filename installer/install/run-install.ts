@@ -6,6 +6,7 @@
  * before its first push, so a failed run leaves no repository. The fork is cloned once and the
  * cluster steps read the commit they sync from that same working copy.
  */
+import type { Interruptible } from '../core/interruptible.js';
 import { writeFile } from 'node:fs/promises';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Deps } from '../deps.js';
@@ -17,7 +18,6 @@ import { deliverToCluster } from '../execute/deliver-to-cluster.js';
 import { givenAdminPassword } from '../execute/ensure-dex-password.js';
 import { locateFork } from '../execute/locate-fork.js';
 import { updateFork } from '../execute/update-fork.js';
-import type { Interruptible } from '../execute/watch-components.js';
 import { adminEmailOf } from '../fork/describe-fork-result.js';
 import type { ForkResult } from '../fork/publish-fork.js';
 import { refuseUnreadableFork } from '../inputs/argocd-reach.js';

@@ -10,7 +10,7 @@
  * only on localhost, so until it is exposed over HTTPS the port-forward is the way in there too.
  */
 import type { Target } from '../catalogue/targets.js';
-import { GATEWAY_NAMESPACE, GATEWAY_SERVICE, OPEN_DEFAULT_PORT, TOOL } from '../constants.js';
+import { GATEWAY_NAMESPACE, GATEWAY_SERVICE, OPEN_DEFAULT_PORT, TOOL } from '../core/constants.js';
 
 export interface GatewayPort {
   readonly name?: string | undefined;

@@ -3,7 +3,7 @@
  * the gateway Service selects, and the container port behind the Service's HTTP port (a number, or a
  * name looked up in the pod's containers). Pure; a missing piece is a message that names it.
  */
-import { GATEWAY_NAMESPACE, GATEWAY_SERVICE } from '../constants.js';
+import { GATEWAY_NAMESPACE, GATEWAY_SERVICE } from '../core/constants.js';
 import { httpPort } from './describe-reach.js';
 
 export interface ServiceDoc {

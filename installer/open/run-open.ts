@@ -4,11 +4,11 @@
  * `kubectl port-forward svc/istio-ingressgateway` does), prints the URL on stdout, starts a browser
  * when a person at a desktop ran it, and forwards until Ctrl-C. Changes nothing in the cluster.
  */
-import { GATEWAY_NAMESPACE, GATEWAY_SERVICE, TOOL } from '../constants.js';
+import type { Interruptible } from '../core/interruptible.js';
+import { GATEWAY_NAMESPACE, GATEWAY_SERVICE, TOOL } from '../core/constants.js';
 import type { Deps } from '../deps.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { connectCluster } from '../execute/connect-cluster.js';
-import type { Interruptible } from '../execute/watch-components.js';
 import type { ClusterChoice } from '../inputs/cluster-choice.js';
 import type { Kube, KubeObject } from '../systems/kube.js';
 import { shouldOpenBrowser, type BrowserFacts } from './browser-choice.js';

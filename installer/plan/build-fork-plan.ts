@@ -15,11 +15,11 @@ import {
   FORK_APPS_DIR,
   FORK_ROOT_APP_FILE,
   TOOL,
-} from '../constants.js';
+} from '../core/constants.js';
 import { rewriteApplications, type AppIdentity, type ScalarChange } from '../rewrite/rewrite-applications.js';
 import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { readDexUser, renderDexUser } from './render-dex-user.js';
 import { dexPasswordFile, overlayDir, renderComponentOverlay, upstreamPathFor } from './render-overlay.js';
 

@@ -14,6 +14,7 @@
  * Only components with no Application yet are seeded, and never an object that exists and is
  * someone else's.
  */
+import type { ArgoPolicy, ArgoTracking } from '../core/argocd-documents.js';
 import {
   ANNOTATION_COMPONENT,
   ANNOTATION_SYNC_OPTIONS,
@@ -23,20 +24,11 @@ import {
   IN_CLUSTER,
   LABEL_MANAGED_BY,
   TOOL,
-} from '../constants.js';
+} from '../core/constants.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
-import { judgeAutoSync, type ArgoPolicy, type PolicyObject } from './argocd-policy.js';
+import { judgeAutoSync, type PolicyObject } from './argocd-policy.js';
 import { isCrd, type RenderedComponent } from './crds-ahead.js';
 import { createdNamespace, neededNamespaces, type CreatedNamespace } from './seed-namespaces.js';
-
-/** How Argo CD marks what it manages (argocd-cm `application.resourceTrackingMethod`, `installationID`). */
-export interface ArgoTracking {
-  readonly method: string;
-  readonly labelKey: string;
-  readonly installationID?: string | undefined;
-}
-
-export const DEFAULT_TRACKING: ArgoTracking = { method: 'annotation', labelKey: 'app.kubernetes.io/instance' };
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const INSTALLATION_ID = 'argocd.argoproj.io/installation-id';

@@ -6,7 +6,7 @@ import { kubernetesFit } from '../catalogue/kubernetes-version.js';
 import { releaseLabel, type Release } from '../catalogue/releases.js';
 import { requestsOf } from '../catalogue/requests.js';
 import type { Footprint, Target } from '../catalogue/targets.js';
-import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../constants.js';
+import { ARGOCD_NAMESPACE, ARGOCD_VERSION } from '../core/constants.js';
 import { detectArgoCd, type ArgoCdFacts } from '../systems/argocd.js';
 import { KubeApiError, type Kube, type KubeObject, type ServerVersion } from '../systems/kube.js';
 import { judgeArgoCdVersion } from './argocd-version.js';

@@ -4,11 +4,12 @@
  * revision every component must be synced at. Without --watch it reports once and exits; when
  * everything is ready it ends with how to open the dashboard.
  */
-import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
+import type { Interruptible } from '../core/interruptible.js';
+import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../core/constants.js';
 import type { Deps } from '../deps.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { tellHowToReach } from '../execute/tell-how-to-reach.js';
-import { exitCodeOf, watchComponents, type Interruptible } from '../execute/watch-components.js';
+import { exitCodeOf, watchComponents } from '../execute/watch-components.js';
 import { inWaveOrder, isInstallApplication } from '../plan/install-applications.js';
 import { applicationRef, argoCdServed, listApplications } from '../systems/argocd.js';
 import type { GitAuth } from '../systems/git.js';

@@ -2,7 +2,7 @@
  * Last: our keys out of an adopted Argo CD's config, or Argo CD itself out of the cluster when
  * kubeflow-gitops installed it (its CRDs, cluster roles and namespace). The install record goes here.
  */
-import { ARGOCD_NAMESPACE, LABEL_PART_OF, PART_OF_ARGOCD } from '../constants.js';
+import { ARGOCD_NAMESPACE, LABEL_PART_OF, PART_OF_ARGOCD } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import type { UninstallPlan } from '../plan/build-uninstall-plan.js';
 import { INSTALL_RECORD } from '../plan/install-record.js';

@@ -3,7 +3,7 @@
  * and objects a controller re-created. What existed before the install, or is annotated Delete=false,
  * stays.
  */
-import { ANNOTATION_KEPT } from '../constants.js';
+import { ANNOTATION_KEPT } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { keepsOnDelete, objectRefOf, type ManagedRef, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import type { Kube } from '../systems/kube.js';

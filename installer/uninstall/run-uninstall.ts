@@ -4,7 +4,7 @@
  * on what the cluster shows now, so a run that was interrupted is finished by running it again.
  */
 import type { Deps } from '../deps.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { buildUninstallPlan, renderUninstallPlan, type UninstallPlan } from '../plan/build-uninstall-plan.js';
 import type { Kube } from '../systems/kube.js';
 import { deleteWaves } from './delete-waves.js';

@@ -3,7 +3,7 @@
  * behind, then what they listed as theirs (remove-managed.ts), then what was there before the install
  * handed back. Waits until the namespaces and CRDs it deleted are gone; returns what holds them.
  */
-import { ANNOTATION_KEPT, ARGOCD_NAMESPACE } from '../constants.js';
+import { ANNOTATION_KEPT, ARGOCD_NAMESPACE } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { releasePreexisting } from '../execute/keep-preexisting.js';
 import { selectLeftovers, type UninstallPlan } from '../plan/build-uninstall-plan.js';

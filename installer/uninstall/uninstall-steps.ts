@@ -1,5 +1,5 @@
 /** What the uninstall steps share: their options, the collections they wait on, and how an interrupt ends them. */
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import type { GoneResult } from '../watch/wait-until-gone.js';
 
 export interface UninstallOptions {

@@ -10,7 +10,7 @@ import { posix } from 'node:path';
 import { COMPONENTS, type ComponentSpec } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
 import { resolveComponents, type ResolvedComponent } from '../catalogue/resolve-components.js';
-import { DEFAULT_UPSTREAM } from '../constants.js';
+import { DEFAULT_UPSTREAM } from '../core/constants.js';
 import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
 import { planUpgradeSteps, type UpgradeStep } from '../plan/plan-upgrade-steps.js';
 import { templatePath } from '../plan/kubeflow-apps.js';

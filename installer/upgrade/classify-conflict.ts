@@ -7,7 +7,7 @@
  * change is the user's, and the upgrade stops for them. Pure.
  */
 import { posix } from 'node:path';
-import { FORK_APPS_DIR, FORK_OVERLAYS_DIR, FORK_VENDOR_DIR } from '../constants.js';
+import { FORK_APPS_DIR, FORK_OVERLAYS_DIR, FORK_VENDOR_DIR } from '../core/constants.js';
 import { KUSTOMIZATION_NAMES, readEntries } from '../hermetic/find-remote-resources.js';
 import { parseKustomizeEntry } from '../hermetic/kustomize-remote-url.js';
 import { rewriteKustomizationEntries } from '../hermetic/rewrite-kustomization-entries.js';

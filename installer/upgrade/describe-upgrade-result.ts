@@ -1,5 +1,5 @@
 /** What an upgrade run says: the stop on conflicts with the way on, and the JSON result. */
-import { TOOL } from '../constants.js';
+import { TOOL } from '../core/constants.js';
 import { redact } from '../systems/git.js';
 import type { Logger } from '../ui/logger.js';
 import { describeChange, renderUpgradeText, upgradeReportToJson } from './render-upgrade-plan.js';

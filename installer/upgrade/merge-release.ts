@@ -7,7 +7,7 @@
 import { rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RELEASES, type Release } from '../catalogue/releases.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { displayUrl, type Git } from '../systems/git.js';
 import { classifyConflict } from './classify-conflict.js';
 

@@ -7,7 +7,7 @@
  */
 import { readdir, rm } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { ARGOCD_OVERLAY_DIR, FORK_VENDOR_DIR } from '../constants.js';
+import { ARGOCD_OVERLAY_DIR, FORK_VENDOR_DIR } from '../core/constants.js';
 import { findRemoteResources, kustomizationFileIn } from '../hermetic/find-remote-resources.js';
 import { nodeTreeReader } from '../hermetic/vendor-remote-bases.js';
 

@@ -2,9 +2,9 @@
  * The upgrade's one commit (the merge, when one is in progress) and its push without force. A push
  * that fails after the user resolved conflicts keeps their resolution in the working copy.
  */
-import { FORK_VENDOR_DIR } from '../constants.js';
+import { FORK_VENDOR_DIR } from '../core/constants.js';
 import type { Deps } from '../deps.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import type { ForkRemote } from '../execute/locate-fork.js';
 import { displayUrl } from '../systems/git.js';
 import type { UpgradePlan } from './build-upgrade-plan.js';

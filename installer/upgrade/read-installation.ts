@@ -7,8 +7,8 @@
 import { parseAllDocuments } from 'yaml';
 import { COMPONENTS } from '../catalogue/components.js';
 import { isTarget, type Footprint, type Target } from '../catalogue/targets.js';
-import { ANNOTATION_COMPONENT, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ANNOTATION_COMPONENT, FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../core/constants.js';
+import { ExitCode, UserError } from '../core/errors.js';
 
 export interface Installation {
   /** Catalogue names of the installed components, sorted. */

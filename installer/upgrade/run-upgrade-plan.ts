@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Release } from '../catalogue/releases.js';
-import { FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../constants.js';
+import { FORK_APPS_DIR, FORK_OVERLAYS_DIR } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { locateFork } from '../execute/locate-fork.js';
 import type { ForkOptions } from '../inputs/fork-options.js';

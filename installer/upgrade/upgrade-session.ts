@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Release } from '../catalogue/releases.js';
 import type { Deps } from '../deps.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import type { ForkRemote } from '../execute/locate-fork.js';
 import { applyMirrors } from '../hermetic/vendor-remote-bases.js';
 import type { ForkOptions } from '../inputs/fork-options.js';

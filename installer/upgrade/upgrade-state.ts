@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import { z } from 'zod';
 import { RELEASES, type Release } from '../catalogue/releases.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { displayUrl } from '../systems/git.js';
 import type { Logger } from '../ui/logger.js';
 

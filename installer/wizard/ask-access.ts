@@ -3,8 +3,8 @@
  * or generated and shown once at the end) and Argo CD (install the pinned version when the cluster
  * has none, or adopt the one found, leaving its configuration alone unless asked to configure it).
  */
-import { ARGOCD_VERSION, DEFAULT_ADMIN_EMAIL } from '../constants.js';
-import { InterruptedError } from '../errors.js';
+import { ARGOCD_VERSION, DEFAULT_ADMIN_EMAIL } from '../core/constants.js';
+import { InterruptedError } from '../core/errors.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import { passwordProblem } from '../inputs/password-strength.js';
 import { EMAIL } from '../inputs/settings.js';

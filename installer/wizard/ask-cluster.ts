@@ -4,7 +4,7 @@
  * kubeconfig or whose API server cannot be read is caught here, before anything else is asked.
  */
 import { TARGETS, TARGET_INFO, type Target } from '../catalogue/targets.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import type { Prompter } from '../systems/prompter.js';
 import { cpus, gib, givenNote, type ClusterFacts, type WizardFacts } from './facts.js';

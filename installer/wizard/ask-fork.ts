@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Target } from '../catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV } from '../constants.js';
+import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV } from '../core/constants.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import { SETTING_BY_NAME, type Settings } from '../inputs/settings.js';
 import type { Prompter } from '../systems/prompter.js';

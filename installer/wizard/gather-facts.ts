@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_BRANCH } from '../constants.js';
+import { DEFAULT_BRANCH } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { clusterChoice } from '../inputs/cluster-choice.js';
 import { explainTarget } from '../preflight/detect-target.js';

@@ -4,7 +4,7 @@
  * non-interactive run with the same settings do the same thing. Ctrl-C at any question rejects with
  * inquirer's ExitPromptError, which the CLI turns into a quiet exit 130; nothing has changed by then.
  */
-import { DEFAULT_TOKEN_ENV, GITHUB_TOKEN_ENV } from '../constants.js';
+import { DEFAULT_TOKEN_ENV, GITHUB_TOKEN_ENV } from '../core/constants.js';
 import { resolveComponents } from '../catalogue/resolve-components.js';
 import { TARGET_INFO, type Footprint } from '../catalogue/targets.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';

@@ -5,8 +5,8 @@
  */
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
 import { releaseLabel, type Release } from '../catalogue/releases.js';
-import { ARGOCD_VERSION, DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH } from '../constants.js';
-import { InterruptedError } from '../errors.js';
+import { ARGOCD_VERSION, DEFAULT_ADMIN_EMAIL, DEFAULT_BRANCH } from '../core/constants.js';
+import { InterruptedError } from '../core/errors.js';
 import type { Settings } from '../inputs/settings.js';
 import type { Prompter } from '../systems/prompter.js';
 import type { PasswordSource } from './ask-access.js';

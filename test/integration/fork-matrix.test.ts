@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFork } from '../../installer/fork/run-fork.js';
-import { ARGOCD_VERSION } from '../../installer/constants.js';
+import { ARGOCD_VERSION } from '../../installer/core/constants.js';
 import { RELEASES } from '../../installer/catalogue/releases.js';
 import { requestsOf } from '../../installer/catalogue/requests.js';
 import { parseQuantity } from '../../installer/preflight/run-preflight.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../installer/errors.js';
+import { UserError } from '../../installer/core/errors.js';
 import type { Logger } from '../../installer/ui/logger.js';
 import { upgradeDirs, withUpgradeLock } from '../../installer/upgrade/upgrade-state.js';
 import { projectRoot } from '../support/fixtures.js';

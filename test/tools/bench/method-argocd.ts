@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { FORK_APPS_DIR } from '../../../installer/constants.js';
+import { FORK_APPS_DIR } from '../../../installer/core/constants.js';
 import { ensureClusterSecrets, repoCredentialSecret } from '../../../installer/execute/ensure-cluster-secrets.js';
 import { clusterSecretsFor } from '../../../installer/plan/build-fork-plan.js';
 import { createKube } from '../../../installer/systems/kube.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeForkFile } from '../../../installer/execute/read-fork-files.js';
-import { UserError } from '../../../installer/errors.js';
+import { UserError } from '../../../installer/core/errors.js';
 
 const bytes = (...parts: (string | number[])[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));

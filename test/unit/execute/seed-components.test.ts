@@ -2,13 +2,13 @@
  * The seeding executor without a cluster: its SeedOps boundary (discovery, list, get, apply,
  * create, access reviews) is given as a recorder over a few live objects.
  */
+import { DEFAULT_TRACKING } from '../../../installer/core/argocd-documents.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applicationsInFile } from '../../../installer/execute/read-fork-files.js';
 import { seedComponents, type SeedInput, type SeedOps } from '../../../installer/execute/seed-components.js';
 import type { AccessNeed } from '../../../installer/plan/seed-access.js';
-import { DEFAULT_TRACKING } from '../../../installer/plan/seed-components.js';
 import { buildRootApplication } from '../../../installer/plan/render-application.js';
 import type { ApplyOptions, KubeObject, ObjectRef, ResourceType } from '../../../installer/systems/kube.js';
 import { silentLogger, type Logger } from '../../../installer/ui/logger.js';

@@ -3,6 +3,7 @@
  * returns them: the AppProject `default` as Argo CD creates it, `argocd-cm` with the exclusions an
  * Argo CD v3.5.1 install ships, and the cert-manager Application of the fork.
  */
+import type { AppProject, ArgoPolicy } from '../../../installer/core/argocd-documents.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +12,6 @@ import { applicationsInFile } from '../../../installer/execute/read-fork-files.j
 import {
   judgeAutoSync,
   normalizeGitUrl,
-  type AppProject,
-  type ArgoPolicy,
   type PolicyApplication,
   type PolicyObject,
 } from '../../../installer/plan/argocd-policy.js';

@@ -1,3 +1,4 @@
+import { DEFAULT_TRACKING } from '../../../installer/core/argocd-documents.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import {
   asArgoCdApplies,
   asRootCreates,
   crdsAheadRefusal,
-  DEFAULT_TRACKING,
   judgeRootSync,
   mayApplyOver,
   planComponentSeed,

@@ -8,7 +8,7 @@ import { COMPONENTS } from '../../../installer/catalogue/components.js';
 import { RELEASES, type Release } from '../../../installer/catalogue/releases.js';
 import { resolveComponents } from '../../../installer/catalogue/resolve-components.js';
 import type { Target } from '../../../installer/catalogue/targets.js';
-import { DEFAULT_UPSTREAM } from '../../../installer/constants.js';
+import { DEFAULT_UPSTREAM } from '../../../installer/core/constants.js';
 import { readTemplates } from '../../../installer/execute/read-fork-files.js';
 import { buildForkPlan } from '../../../installer/plan/build-fork-plan.js';
 import {

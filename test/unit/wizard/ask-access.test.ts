@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InterruptedError } from '../../../installer/errors.js';
+import { InterruptedError } from '../../../installer/core/errors.js';
 import { askAccess, askArgoCd } from '../../../installer/wizard/ask-access.js';
 import type { WizardSecrets } from '../../../installer/wizard/facts.js';
 import { accept, answer, choose, scriptedPrompter, type PromptUi } from '../../support/inquirer-script.js';

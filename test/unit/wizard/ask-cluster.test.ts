@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExitCode, UserError } from '../../../installer/errors.js';
+import { ExitCode, UserError } from '../../../installer/core/errors.js';
 import { askContext, askTarget } from '../../../installer/wizard/ask-cluster.js';
 import { accept, choose, scriptedPrompter } from '../../support/inquirer-script.js';
 import { fakeFacts, given, KIND } from './facts.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../installer/errors.js';
+import { UserError } from '../../../installer/core/errors.js';
 import { askFork } from '../../../installer/wizard/ask-fork.js';
 import type { WizardSecrets } from '../../../installer/wizard/facts.js';
 import { accept, answer, choose, scriptedPrompter } from '../../support/inquirer-script.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InterruptedError } from '../../../installer/errors.js';
+import { InterruptedError } from '../../../installer/core/errors.js';
 import { renderConfigFile, parseConfigText } from '../../../installer/inputs/config-file.js';
 import { mergeSettings } from '../../../installer/inputs/merge-settings.js';
 import { runWizard } from '../../../installer/wizard/run-wizard.js';
