@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
-import { DEMO_COMPONENTS } from '../demo/demo-settings.js';
+import { DEMO_COMPONENTS } from './demo-settings.js';
 import {
   DEFAULT_ADMIN_EMAIL,
   DEFAULT_BRANCH,

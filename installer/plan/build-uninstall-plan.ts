@@ -16,7 +16,7 @@ import {
   ROOT_APP_NAME,
   TOOL,
 } from '../core/constants.js';
-import type { InstallRecord } from './install-record.js';
+import type { InstallRecord } from './parse-install-record.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
 import { syncWave, trackedBy } from './install-applications.js';
 

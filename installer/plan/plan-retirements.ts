@@ -10,7 +10,7 @@
 import { COMPONENTS, type ComponentSpec } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
 import { ANNOTATION_COMPONENT, ANNOTATION_KEPT, ROOT_APP_NAME } from '../core/constants.js';
-import type { InstallRecord } from './install-record.js';
+import type { InstallRecord } from './parse-install-record.js';
 import type { KubeObject } from '../systems/kube.js';
 import { existedBefore, keepsOnDelete, listedResources, type ManagedRef } from './build-uninstall-plan.js';
 import { isInstallApplication, trackedBy } from './install-applications.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { FORK_APPS_DIR } from '../../../installer/core/constants.js';
-import { ensureClusterSecrets, repoCredentialSecret } from '../../../installer/execute/ensure-cluster-secrets.js';
+import { ensureClusterSecrets, repoCredentialSecret } from '../../../installer/steps/ensure-cluster-secrets.js';
 import { clusterSecretsFor } from '../../../installer/plan/build-fork-plan.js';
 import { createKube } from '../../../installer/systems/kube.js';
 import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { applicationsInFile } from '../../../installer/execute/read-fork-files.js';
+import { applicationsInFile } from '../../../installer/steps/read-fork-files.js';
 import {
   judgeAutoSync,
   normalizeGitUrl,
