@@ -13,7 +13,7 @@ import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { ARGOCD_VERSION } from '../../installer/core/constants.js';
 import { RELEASES } from '../../installer/catalogue/releases.js';
 import { requestsOf } from '../../installer/catalogue/requests.js';
-import { parseQuantity } from '../../installer/preflight/preflight.js';
+import { parseQuantity } from '../../installer/preflight/nodes.js';
 import { TARGETS } from '../../installer/catalogue/targets.js';
 import { findRemoteResources } from '../../installer/hermetic/find-remote-resources.js';
 import { nodeTreeReader } from '../../installer/hermetic/vendor-remote-bases.js';

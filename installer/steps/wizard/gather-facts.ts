@@ -9,7 +9,7 @@ import { DEFAULT_BRANCH } from '../../core/constants.js';
 import type { Deps } from '../../deps.js';
 import { clusterChoice } from '../../inputs/cluster-choice.js';
 import { explainTarget } from '../../preflight/detect-target.js';
-import { readNodes } from '../../preflight/preflight.js';
+import { readNodes } from '../../preflight/nodes.js';
 import { detectArgoCd } from '../../systems/argocd.js';
 import { listContexts } from '../../systems/kube.js';
 import type { WizardFacts } from './facts.js';
