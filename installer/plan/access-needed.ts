@@ -1,6 +1,6 @@
 /**
  * The permissions seeding a component takes, checked with SelfSubjectAccessReviews before anything
- * is applied (execute/seed-components.ts). A server-side apply is a PATCH; one that creates the
+ * is applied (steps/seed-components.ts). A server-side apply is a PATCH; one that creates the
  * object is also authorized as a create (the API server's patch handler checks `create` when the
  * object does not exist), so every object needs both. The child Application is only created.
  */

@@ -2,7 +2,7 @@
  * Would Argo CD itself run an automated sync of this Application and apply these objects, right now?
  * A pure function of documents read from the cluster (systems/argocd.ts readArgoPolicy): the
  * Application's AppProject, `argocd-cm`, Argo CD's cluster Secrets and where its controller runs.
- * Seeding applies a component only when the answer is yes (plan/seed-components.ts); every rule
+ * Seeding applies a component only when the answer is yes (plan/plan-component-seed.ts); every rule
  * names the Argo CD source it follows, read at v3.5.1 and v3.6.2.
  */
 import type { AppProject, ArgoCluster, ArgoPolicy, Destination, GroupKindItem } from '../core/argocd-documents.js';

@@ -1,7 +1,7 @@
 /**
  * How a person reaches the Kubeflow dashboard once everything is ready, as lines to print and as data
  * for --output json. Pure: the target and what the cluster says about the gateway and the login go
- * in; `install`, `apply`, `upgrade` and `status` print the result (execute/tell-how-to-reach.ts).
+ * in; `install`, `apply`, `upgrade` and `status` print the result (steps/tell-how-to-reach.ts).
  *
  * Workstation clusters (kind, minikube, MicroK8s, the local test cluster) are reached through a
  * port-forward from the machine that ran the command. Cloud and generic clusters are reached through

@@ -1,6 +1,6 @@
 /**
  * The install record's content: what this install found and changed, kept in the cluster it
- * describes (execute/install-record.ts reads and writes it). Pure, so plans can decide with it.
+ * describes (steps/ensure-install-record.ts reads and writes it). Pure, so plans can decide with it.
  */
 import type { KubeObject } from '../systems/kube.js';
 

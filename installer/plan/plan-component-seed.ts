@@ -201,7 +201,7 @@ export function judgeRootSync(
 }
 
 /**
- * Which components' CRDs may go ahead (execute/ensure-crds-ahead.ts): applying a CRD ahead is part of
+ * Which components' CRDs may go ahead (steps/ensure-crds-ahead.ts): applying a CRD ahead is part of
  * Argo CD's sync of its component, so it needs what seeding needs: the root and the component
  * synced by Argo CD now, and the CRD kind permitted. Returns why a component's CRDs may not.
  */

@@ -5,7 +5,7 @@
  * deletes what it deployed. For a folded component that is wrong twice over: its successor ships the
  * same objects and re-creates them, so NetworkPolicies or a ClusterIssuer are missing for a while,
  * and an object that was in the cluster before the install is deleted with it. Pure, so the rule is
- * tested without a cluster; execute/retire-applications.ts carries it out.
+ * tested without a cluster; steps/retire-applications.ts carries it out.
  */
 import { COMPONENTS, type ComponentSpec } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';

@@ -31,7 +31,7 @@ export interface CrdsAheadOptions {
   readonly beforeCreate?: (names: readonly string[]) => Promise<void>;
   /**
    * Why Argo CD would not apply this component's CRDs now (its sync window, its project, …): they are
-   * then left to its own sync (plan/seed-components.ts crdsAheadRefusal).
+   * then left to its own sync (plan/plan-component-seed.ts crdsAheadRefusal).
    */
   readonly refuse?: ((component: string, crds: readonly string[]) => string | undefined) | undefined;
 }

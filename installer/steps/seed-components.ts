@@ -1,5 +1,5 @@
 /**
- * Seeds a first install (plan/seed-components.ts says what and why). It starts once every render is
+ * Seeds a first install (plan/plan-component-seed.ts says what and why). It starts once every render is
  * in and the CRDs ahead are applied; what Argo CD would refuse (plan/argocd-policy.ts) and what the
  * caller may not do (SelfSubjectAccessReviews) are decided before the first apply. Each component
  * then goes as soon as its dependencies' workloads are available: its objects as Argo CD applies

@@ -3,7 +3,7 @@
  * the dashboard. The facts come from the cluster itself (the root Application names the fork and
  * branch, the component Applications the target, the gateway Service and any Ingress in front of it,
  * Dex's configuration the login email) so all four commands say the same; the words are
- * open/describe-reach.ts's. Only reads: a read that fails costs the message, never the run.
+ * plan/describe-reach.ts's. Only reads: a read that fails costs the message, never the run.
  */
 import { existsSync } from 'node:fs';
 import { isTarget, type Target } from '../catalogue/targets.js';
