@@ -37,6 +37,99 @@ const NO_TEST_IMPORTS = {
   message: 'installer/ and scripts/ are shipped or run without test/: move what you need into the product.',
 };
 
+// The layers of installer/, top to bottom (docs/design.md, "Layers"). A file may import its own folder
+// and the layers below its own; never a layer above, nor another folder of its own layer, so the
+// folders form a graph without cycles. Each command's folder under commands/ is its own: commands never
+// import each other.
+const LAYERS = [
+  ['cli.ts'],
+  ['commands'],
+  ['steps'],
+  ['deps.ts'],
+  ['inputs', 'ui'],
+  ['watch', 'preflight'],
+  ['plan'],
+  ['hermetic'],
+  ['systems', 'catalogue', 'rewrite'],
+  ['core'],
+];
+// Folders that may import an outside system's SDK (ui/ draws with listr2 and asks with inquirer).
+const SDK_OWNERS = new Set(['systems', 'ui']);
+const MAX_DEPTH = 3;
+
+/** @param {string} s */
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * What a file `depth` folders below installer/ writes to reach installer/<entry>: `../../plan/` or `../deps.js`.
+ * @param {string} entry
+ * @param {number} depth
+ */
+function reach(entry, depth) {
+  const up = depth === 0 ? '\\./' : `(\\.\\./){${depth}}`;
+  const name = entry.endsWith('.ts') ? `${escape(entry.slice(0, -3))}\\.js$` : `${escape(entry)}/`;
+  return `^${up}${name}`;
+}
+
+/**
+ * The no-restricted-imports patterns of a file `depth` folders below installer/<folder>.
+ * @param {string} folder
+ * @param {number} depth
+ */
+function patternsFor(folder, depth) {
+  const layer = LAYERS.findIndex((l) => l.includes(folder));
+  const above = LAYERS.slice(0, layer).flat();
+  const siblings = LAYERS[layer].filter((f) => f !== folder);
+  /** @type {({ regex: string; message: string } | { group: string[]; message: string })[]} */
+  const patterns = [NO_TEST_IMPORTS];
+  if (!SDK_OWNERS.has(folder))
+    patterns.push({
+      group: SDKS,
+      message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.',
+    });
+  patterns.push({
+    group: COMMANDS,
+    message: 'Commands never call commands: call the shared step functions the command calls instead.',
+  });
+  for (const entry of above)
+    patterns.push({
+      regex: reach(entry, depth),
+      message: `installer/${folder} is below ${entry}: import only the layers below (docs/design.md, "Layers").`,
+    });
+  for (const entry of siblings)
+    patterns.push({
+      regex: reach(entry, depth),
+      message: `installer/${folder} and ${entry} are one layer: neither imports the other; move what both need lower.`,
+    });
+  if (folder === 'commands' && depth >= 2)
+    patterns.push({
+      regex: `^(\\.\\./){${depth - 1}}(?!\\.\\./)`,
+      message: 'Commands never call commands: move what two commands share into installer/steps/.',
+    });
+  return patterns;
+}
+
+/** One config block per folder and depth below installer/ (a relative path's ../ count depends on both). */
+function layerBlocks() {
+  const blocks = [];
+  for (const folder of LAYERS.flat()) {
+    if (folder === 'cli.ts') continue;
+    if (folder.endsWith('.ts')) {
+      blocks.push({
+        files: [`installer/${folder}`],
+        rules: { 'no-restricted-imports': ['error', { patterns: patternsFor(folder, 0) }] },
+      });
+      continue;
+    }
+    for (let depth = 1; depth <= MAX_DEPTH; depth++)
+      blocks.push({
+        files: [`installer/${folder}/${'*/'.repeat(depth - 1)}*.ts`],
+        rules: { 'no-restricted-imports': ['error', { patterns: patternsFor(folder, depth) }] },
+      });
+  }
+  return blocks;
+}
+
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.cache/**'] },
   js.configs.recommended,
@@ -57,30 +150,7 @@ export default defineConfig(
     files: ['installer/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [NO_TEST_IMPORTS] }] },
   },
-  {
-    // Replaces the rule above for these files (flat config does not merge a rule's options), so it
-    // repeats the test/ pattern.
-    files: ['installer/**/*.ts'],
-    ignores: ['installer/systems/**', 'installer/cli.ts', 'installer/ui/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            NO_TEST_IMPORTS,
-            {
-              group: SDKS,
-              message: 'Only installer/systems/* may import an outside system SDK; take it as a dependency.',
-            },
-            {
-              group: COMMANDS,
-              message: 'Commands never call commands: call the shared step functions the command calls instead.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...layerBlocks(),
   {
     // Kubernetes REST paths are spelled in installer/systems/ only; everything else uses Kube's typed
     // verbs and systems/argocd.ts.

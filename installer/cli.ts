@@ -5,42 +5,42 @@
  * result into stdout. Errors are handled here only: a UserError prints its message (which names the
  * flag or file to fix), never a stack trace.
  */
-import { DEFAULT_TOKEN_ENV, TOOL } from './constants.js';
+import type { Interruptible } from './core/interruptible.js';
+import { DEFAULT_TOKEN_ENV, TOOL } from './core/constants.js';
 import { Command, Option } from 'commander';
 import { RELEASES, type Release } from './catalogue/releases.js';
-import { createChangeLog } from './changes.js';
+import { createChangeLog } from './core/changes.js';
 import { createDeps, toolVersion, type Deps } from './deps.js';
-import { ExitCode, InterruptedError, UserError } from './errors.js';
-import type { Interruptible } from './execute/watch-components.js';
-import { committedSentence, forkResultJson, passwordSavedSentence } from './fork/describe-fork-result.js';
-import { runFork } from './fork/run-fork.js';
-import { runPlan } from './fork/run-plan.js';
-import { runDemo } from './demo/run-demo.js';
-import { runApply } from './install/run-apply.js';
-import { runInstall } from './install/run-install.js';
-import { connectCluster } from './execute/connect-cluster.js';
+import { ExitCode, InterruptedError, UserError } from './core/errors.js';
+import { committedSentence, forkResultJson, passwordSavedSentence } from './steps/describe-fork-result.js';
+import { runFork } from './commands/fork/run-fork.js';
+import { runPlan } from './commands/plan/run-plan.js';
+import { runDemo } from './commands/demo/run-demo.js';
+import { runApply } from './commands/apply/run-apply.js';
+import { runInstall } from './commands/install/run-install.js';
+import { connectCluster } from './steps/connect-cluster.js';
 import { clusterChoice } from './inputs/cluster-choice.js';
-import { clusterOptionsFrom } from './inputs/cluster-options.js';
+import { clusterOptionsFrom } from './steps/cluster-options.js';
 import { COMMAND_FLAGS, mergedSettings, str } from './inputs/command-flags.js';
 import { duration } from './inputs/duration.js';
 import type { MergedSettings } from './inputs/merge-settings.js';
 import { SETTINGS } from './inputs/settings.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
-import { runOpen } from './open/run-open.js';
+import { runOpen } from './commands/open/run-open.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { doctorReport } from './preflight/render-checks.js';
-import { runDoctor } from './preflight/run-doctor.js';
-import { runStatus } from './status/run-status.js';
+import { runDoctor } from './commands/doctor/run-doctor.js';
+import { runStatus } from './commands/status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
 import { createStderrLogger } from './ui/logger.js';
 import { exitCodeAfter, reportError } from './ui/report-error.js';
 import { renderVersion, versionReport } from './ui/version-report.js';
-import { runUninstall } from './uninstall/run-uninstall.js';
-import { sayForkSettled } from './upgrade/describe-upgrade-result.js';
-import { renderUpgradeText, upgradeReportToJson } from './upgrade/render-upgrade-plan.js';
-import { runUpgradePlan } from './upgrade/run-upgrade-plan.js';
-import type { UpgradeResult } from './upgrade/upgrade-result.js';
-import { runUpgrade } from './upgrade/run-upgrade.js';
+import { runUninstall } from './commands/uninstall/run-uninstall.js';
+import { sayForkSettled } from './commands/upgrade/describe-upgrade-result.js';
+import { renderUpgradeText, upgradeReportToJson } from './commands/upgrade/render-upgrade-plan.js';
+import { runUpgradePlan } from './commands/upgrade/run-upgrade-plan.js';
+import type { UpgradeResult } from './commands/upgrade/upgrade-result.js';
+import { runUpgrade } from './commands/upgrade/run-upgrade.js';
 
 type Flags = Record<string, unknown>;
 

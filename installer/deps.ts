@@ -2,12 +2,12 @@
  * Everything commands need from outside, passed in explicitly: tests build real instances pointed
  * at loopback servers and temporary directories instead of mocking modules.
  */
-import { FORK_APPS_DIR, TOOL } from './constants.js';
+import { FORK_APPS_DIR, TOOL } from './core/constants.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createChangeLog, type ChangeLog } from './changes.js';
+import { createChangeLog, type ChangeLog } from './core/changes.js';
 import { createGit, type Git } from './systems/git.js';
 import { createGitHub, type GitHost } from './systems/github.js';
 import { openInBrowser } from './systems/browser.js';

@@ -3,7 +3,7 @@
  * dependencies pulled in (and marked as such), components merged upstream mapped to their new home,
  * and a sync wave for each from its dependency layer. Pure.
  */
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { BUNDLES, COMPONENTS, LAYERS, isDefaultIn, type ComponentSpec } from './components.js';
 import type { Release } from './releases.js';
 

@@ -2,7 +2,7 @@
  * What upstream's README asks people to do by hand between two releases, and what users' data hangs on,
  * as data. Each step names objects exactly (found by diffing `kubectl kustomize` renders of both
  * releases' forks, component by component); plan/plan-upgrade-steps.ts turns them into a plan and
- * execute/upgrade-steps.ts carries it out, each action guarded by the live object's state so any
+ * steps/upgrade-steps.ts carries it out, each action guarded by the live object's state so any
  * run, on any release pair, may repeat it. Adding a release of a known layout needs no edit here.
  */
 import { RELEASES, RELEASE_INFO, type Layout, type Release } from './releases.js';

@@ -2,7 +2,7 @@
  * The pure half of vendoring: where each remote source goes in the fork and how each entry is
  * rewritten. Serialisable and deterministic, so that a dry run can print it and tests can compare it.
  */
-import { FORK_VENDOR_DIR } from '../constants.js';
+import { FORK_VENDOR_DIR } from '../core/constants.js';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import type { EntryField, FoundResources } from './find-remote-resources.js';

@@ -5,7 +5,7 @@
  */
 import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { redactUrl } from '../redact-url.js';
+import { redactUrl } from '../core/redact-url.js';
 import type { RemoteFetcher } from '../systems/remote-sources.js';
 import { findRemoteResources, type TreeReader } from './find-remote-resources.js';
 import { rewriteKustomizationEntries } from './rewrite-kustomization-entries.js';

@@ -5,7 +5,7 @@
  * same repository (the Applications are then written with that URL). Pure: checked before anything.
  */
 import type { Target } from '../catalogue/targets.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import type { ForkSpec } from './fork-options.js';
 
 export interface ForkReach {

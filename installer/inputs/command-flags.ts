@@ -6,14 +6,14 @@
 import { Command, Option } from 'commander';
 import { NEWEST_RELEASE, RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
-import { DEMO_COMPONENTS } from '../demo/demo-settings.js';
+import { DEMO_COMPONENTS } from './demo-settings.js';
 import {
   DEFAULT_ADMIN_EMAIL,
   DEFAULT_BRANCH,
   DEFAULT_TOKEN_ENV,
   DEFAULT_UPSTREAM,
   OPEN_DEFAULT_PORT,
-} from '../constants.js';
+} from '../core/constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Document, LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { SECRET_KEYS, SETTINGS, SETTING_BY_KEY, type SettingSpec, type Settings } from './settings.js';
 
 export interface ConfigFile {

@@ -1,5 +1,5 @@
 /** Durations as flags and config files give them: 90s, 20m, 1h, 500ms. */
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 
 export function duration(v: unknown, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(typeof v === 'string' ? v : '');

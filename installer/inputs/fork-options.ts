@@ -8,8 +8,8 @@ import { BUNDLES, COMPONENTS } from '../catalogue/components.js';
 import { NEWEST_RELEASE, RELEASES, type Release } from '../catalogue/releases.js';
 import { parseComponentList } from '../catalogue/resolve-components.js';
 import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV } from '../constants.js';
-import { UserError } from '../errors.js';
+import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV } from '../core/constants.js';
+import { UserError } from '../core/errors.js';
 import type { Mirror } from '../hermetic/vendor-remote-bases.js';
 import { EMAIL, type SettingName, type Settings } from './settings.js';
 

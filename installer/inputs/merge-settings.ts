@@ -4,7 +4,7 @@
  * user, and the wizard asks exactly for what is missing. Each value remembers where it came from.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import type { ConfigFile } from './config-file.js';
 import { SETTINGS, SETTING_BY_NAME, type SettingName, type Settings } from './settings.js';
 

@@ -2,62 +2,14 @@
  * Would Argo CD itself run an automated sync of this Application and apply these objects, right now?
  * A pure function of documents read from the cluster (systems/argocd.ts readArgoPolicy): the
  * Application's AppProject, `argocd-cm`, Argo CD's cluster Secrets and where its controller runs.
- * Seeding applies a component only when the answer is yes (plan/seed-components.ts); every rule
+ * Seeding applies a component only when the answer is yes (plan/plan-component-seed.ts); every rule
  * names the Argo CD source it follows, read at v3.5.1 and v3.6.2.
  */
-import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../constants.js';
+import type { AppProject, ArgoCluster, ArgoPolicy, Destination, GroupKindItem } from '../core/argocd-documents.js';
+import { ARGOCD_NAMESPACE, IN_CLUSTER } from '../core/constants.js';
 import { argoGlobMatch, globMatch, isDenyPattern, pathMatch } from './argocd-glob.js';
 import { excluded, matchesFilter, resourceFilter } from './argocd-resource-filter.js';
-import { autoSyncVerdict, matchingWindows, type SyncWindow } from './sync-windows.js';
-
-interface GroupKindItem {
-  readonly group?: string;
-  readonly kind?: string;
-  readonly name?: string;
-}
-interface Destination {
-  readonly server?: string;
-  readonly name?: string;
-  readonly namespace?: string;
-}
-
-export interface AppProject {
-  readonly metadata?: { readonly name?: string };
-  readonly spec?: {
-    readonly sourceRepos?: readonly string[];
-    readonly destinations?: readonly Destination[];
-    readonly clusterResourceWhitelist?: readonly GroupKindItem[];
-    readonly clusterResourceBlacklist?: readonly GroupKindItem[];
-    /** Absent: every namespaced kind; an empty list: none (IsGroupKindNamePermitted). */
-    readonly namespaceResourceWhitelist?: readonly GroupKindItem[] | null;
-    readonly namespaceResourceBlacklist?: readonly GroupKindItem[];
-    readonly syncWindows?: readonly SyncWindow[];
-    readonly destinationServiceAccounts?: readonly (Destination & { readonly defaultServiceAccount?: string })[];
-    readonly permitOnlyProjectScopedClusters?: boolean;
-  };
-}
-
-/** One of Argo CD's cluster Secrets, decoded (util/db/cluster.go secretToCluster). */
-export interface ArgoCluster {
-  readonly name: string;
-  readonly server: string;
-  readonly project?: string | undefined;
-  /** Namespaced mode: the only namespaces Argo CD manages there. */
-  readonly namespaces?: readonly string[] | undefined;
-  readonly clusterResources?: boolean | undefined;
-}
-
-export interface ArgoPolicy {
-  /** The AppProjects the Applications name; undefined where the API server answered 404. */
-  readonly projects: ReadonlyMap<string, AppProject | undefined>;
-  /** `argocd-cm` data (empty when the ConfigMap is absent, as Argo CD reads it). */
-  readonly cm: Readonly<Record<string, string>>;
-  readonly clusters: readonly ArgoCluster[];
-  /** Where the application controller runs (the namespace of its StatefulSet or Deployment), if found. */
-  readonly controllerNamespace: string | undefined;
-  /** `application.namespaces` of the controller's argocd-cmd-params-cm, for the reason when it is elsewhere. */
-  readonly applicationNamespaces?: string | undefined;
-}
+import { autoSyncVerdict, matchingWindows } from './sync-windows.js';
 
 /** An object as Argo CD would apply it: final namespace, and whether its kind is namespaced. */
 export interface PolicyObject {

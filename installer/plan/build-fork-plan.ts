@@ -15,11 +15,11 @@ import {
   FORK_APPS_DIR,
   FORK_ROOT_APP_FILE,
   TOOL,
-} from '../constants.js';
+} from '../core/constants.js';
 import { rewriteApplications, type AppIdentity, type ScalarChange } from '../rewrite/rewrite-applications.js';
 import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { readDexUser, renderDexUser } from './render-dex-user.js';
 import { dexPasswordFile, overlayDir, renderComponentOverlay, upstreamPathFor } from './render-overlay.js';
 
@@ -99,6 +99,42 @@ export interface ForkPlan {
 }
 
 export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPlan {
+  const w = planWriter(inputs, facts);
+  copySharedOverlays(w, facts);
+  const dexUser = readDexUser(facts.existing.get(dexPasswordFile(inputs.target)));
+  const email = inputs.adminEmail ?? dexUser.email ?? DEFAULT_ADMIN_EMAIL;
+  const notes = inputs.components.flatMap((c) => planComponent(w, c, inputs, facts, email));
+  const unselected = planRootAndOthers(w, inputs, facts);
+  const dex = inputs.components.some((c) => c.spec.name === 'dex');
+  if (dex) planDexUser(w, inputs, facts, dexUser, email);
+  return {
+    version: PLAN_VERSION,
+    release: inputs.release,
+    target: inputs.target,
+    footprint: inputs.footprint,
+    upstream: { url: inputs.upstreamUrl },
+    fork: { url: inputs.forkUrl, branch: inputs.branch },
+    components: inputs.components.map((c) => plannedComponent(c, inputs.target)),
+    files: w.files.sort((a, b) => a.path.localeCompare(b.path)),
+    vendor: facts.vendor,
+    unselected: unselected.sort(),
+    clusterSecrets: clusterSecretsFor(inputs.components.map((c) => c.spec.name)),
+    notes: [...TARGET_INFO[inputs.target].notes, ...notes],
+    adminEmail: dex ? email : undefined,
+  };
+}
+
+/** Collects the plan's file changes: a file is written only when its content changes. */
+interface PlanWriter {
+  readonly files: FileChange[];
+  put(path: string, after: string, changes?: readonly ScalarChange[]): void;
+  /** Points the Applications in `src` at the fork, touching only the values the tool manages. */
+  rewrite(path: string, src: string): string;
+  /** A new Application from a template, which must end up pointing at the fork. */
+  create(path: string, templateFile: string): void;
+}
+
+function planWriter(inputs: ForkPlanInputs, facts: ForkFacts): PlanWriter {
   const files: FileChange[] = [];
   const put = (path: string, after: string, changes?: readonly ScalarChange[]): void => {
     const before = facts.existing.get(path);
@@ -110,19 +146,11 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     if (t === undefined) throw new Error(`installer file missing: ${path} (reinstall ${TOOL})`);
     return t;
   };
-
-  // Shared kustomize Components and the Argo CD overlay: copied once; the user's edits to them win.
-  for (const [path, content] of facts.templates) {
-    if ((path.startsWith('overlays/components/') || path.startsWith('overlays/argocd/')) && !facts.existing.has(path))
-      put(path, content);
-  }
-
   const pathByApp = new Map(inputs.components.map((c) => [c.spec.name, overlayDir(inputs.target, c.spec.name)]));
-  const previousForkUrls = forkUrlsIn(facts.existing.get(FORK_ROOT_APP_FILE));
   const rules = {
     // The templates in kubeflow-apps/ name the public upstream whatever --upstream says; without it
     // a fork from an internal mirror kept Applications pointing at github.com.
-    managedRepoURLs: [DEFAULT_UPSTREAM, inputs.upstreamUrl, ...previousForkUrls],
+    managedRepoURLs: [DEFAULT_UPSTREAM, inputs.upstreamUrl, ...forkUrlsIn(facts.existing.get(FORK_ROOT_APP_FILE))],
     repoURL: inputs.forkUrl,
     targetRevision: inputs.branch,
     pathFor: (_name: string, app: AppIdentity) => componentPath(pathByApp, app),
@@ -132,7 +160,7 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     put(path, text, changes);
     return text;
   };
-  /** A file new from a template must end up pointing at the fork; one that does not is our bug, caught before any push. */
+  // A file new from a template that does not point at the fork is our bug, caught before any push.
   const create = (path: string, templateFile: string): void => {
     const source = (
       parse(rewrite(path, template(templateFile))) as {
@@ -145,92 +173,107 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
       );
     }
   };
+  return { files, put, rewrite, create };
+}
 
-  const dexUser = readDexUser(facts.existing.get(dexPasswordFile(inputs.target)));
-  const email = inputs.adminEmail ?? dexUser.email ?? DEFAULT_ADMIN_EMAIL;
-  const notes: string[] = [];
-  for (const c of inputs.components) {
-    const overlay = `${overlayDir(inputs.target, c.spec.name)}/kustomization.yaml`;
-    if (
-      c.spec.name === 'user-namespace' &&
-      facts.existing.has(overlay) &&
-      email !== DEFAULT_ADMIN_EMAIL &&
-      !(facts.existing.get(overlay) ?? '').includes(email)
-    ) {
-      notes.push(
-        `${overlay} is yours and was written for another Dex user: give the example profile to ${email} there (spec.owner.name)`,
-      );
-    }
-    if (!facts.existing.has(overlay)) {
-      const ownerEmail = email === DEFAULT_ADMIN_EMAIL ? undefined : email;
-      for (const f of renderComponentOverlay(c, {
-        target: inputs.target,
-        footprint: inputs.footprint,
-        release: inputs.release,
-        oidcIssuer: inputs.oidcIssuer,
-        adminEmail: ownerEmail,
-      })) {
-        put(f.path, f.content);
-      }
-    }
-    const appFile = `${FORK_APPS_DIR}/${c.spec.name}.yaml`;
-    const existing = facts.existing.get(appFile);
-    if (existing === undefined) create(appFile, templatePath(inputs.release, c.spec.name));
-    else rewrite(appFile, existing);
+/** Shared kustomize Components and the Argo CD overlay: copied once; the user's edits to them win. */
+function copySharedOverlays(w: PlanWriter, facts: ForkFacts): void {
+  for (const [path, content] of facts.templates) {
+    if ((path.startsWith('overlays/components/') || path.startsWith('overlays/argocd/')) && !facts.existing.has(path))
+      w.put(path, content);
   }
+}
+
+/** A component's overlay (only when absent) and its Application; returns the notes for the user. */
+function planComponent(
+  w: PlanWriter,
+  c: ResolvedComponent,
+  inputs: ForkPlanInputs,
+  facts: ForkFacts,
+  email: string,
+): string[] {
+  const notes: string[] = [];
+  const overlay = `${overlayDir(inputs.target, c.spec.name)}/kustomization.yaml`;
+  if (
+    c.spec.name === 'user-namespace' &&
+    facts.existing.has(overlay) &&
+    email !== DEFAULT_ADMIN_EMAIL &&
+    !(facts.existing.get(overlay) ?? '').includes(email)
+  ) {
+    notes.push(
+      `${overlay} is yours and was written for another Dex user: give the example profile to ${email} there (spec.owner.name)`,
+    );
+  }
+  if (!facts.existing.has(overlay)) {
+    const ownerEmail = email === DEFAULT_ADMIN_EMAIL ? undefined : email;
+    for (const f of renderComponentOverlay(c, {
+      target: inputs.target,
+      footprint: inputs.footprint,
+      release: inputs.release,
+      oidcIssuer: inputs.oidcIssuer,
+      adminEmail: ownerEmail,
+    })) {
+      w.put(f.path, f.content);
+    }
+  }
+  const appFile = `${FORK_APPS_DIR}/${c.spec.name}.yaml`;
+  const existing = facts.existing.get(appFile);
+  if (existing === undefined) w.create(appFile, templatePath(inputs.release, c.spec.name));
+  else w.rewrite(appFile, existing);
+  return notes;
+}
+
+/**
+ * The root Application, and the Applications outside the selection: those the user added or kept
+ * from an earlier selection still follow the fork when they pointed at the upstream or the previous
+ * fork; others (their own repos, Helm charts) stay as they are. Returns the unselected ones' paths.
+ */
+function planRootAndOthers(w: PlanWriter, inputs: ForkPlanInputs, facts: ForkFacts): string[] {
   const root = facts.existing.get(FORK_ROOT_APP_FILE);
-  if (root === undefined) create(FORK_ROOT_APP_FILE, rootTemplatePath(inputs.release));
-  else rewrite(FORK_ROOT_APP_FILE, root);
-  // Applications the user added or kept from an earlier selection still follow the fork when they
-  // pointed at the upstream or the previous fork; others (their own repos, Helm charts) stay as they are.
+  if (root === undefined) w.create(FORK_ROOT_APP_FILE, rootTemplatePath(inputs.release));
+  else w.rewrite(FORK_ROOT_APP_FILE, root);
   const selected = new Set(inputs.components.map((c) => `${FORK_APPS_DIR}/${c.spec.name}.yaml`));
   const unselected: string[] = [];
   for (const [path, src] of facts.existing) {
     if (!isTopLevelApp(path) || selected.has(path)) continue;
     unselected.push(path);
-    rewrite(path, src);
+    w.rewrite(path, src);
   }
+  return unselected;
+}
 
-  if (inputs.components.some((c) => c.spec.name === 'dex')) {
-    const file = dexPasswordFile(inputs.target);
-    const current = dexUser;
-    const hash = inputs.dexPasswordHash ?? current.hash;
-    // A file that sets neither a new hash nor another email is left exactly as it is (it may carry edits).
-    if (inputs.dexPasswordHash !== undefined || email !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
-      if (hash === undefined)
-        throw new UserError(
-          `${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`,
-        );
-      put(file, renderDexUser(hash, email, inputs.dexConfigMap));
-    } else if (!facts.existing.has(file)) {
-      throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
-    }
+/** The Dex user file: a new hash or another email rewrites it; otherwise it is left exactly as it is (it may carry edits). */
+function planDexUser(
+  w: PlanWriter,
+  inputs: ForkPlanInputs,
+  facts: ForkFacts,
+  current: ReturnType<typeof readDexUser>,
+  email: string,
+): void {
+  const file = dexPasswordFile(inputs.target);
+  const hash = inputs.dexPasswordHash ?? current.hash;
+  if (inputs.dexPasswordHash !== undefined || email !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
+    if (hash === undefined)
+      throw new UserError(
+        `${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`,
+      );
+    w.put(file, renderDexUser(hash, email, inputs.dexConfigMap));
+  } else if (!facts.existing.has(file)) {
+    throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
   }
+}
 
+function plannedComponent(c: ResolvedComponent, target: Target): PlannedComponent {
   return {
-    version: PLAN_VERSION,
-    release: inputs.release,
-    target: inputs.target,
-    footprint: inputs.footprint,
-    upstream: { url: inputs.upstreamUrl },
-    fork: { url: inputs.forkUrl, branch: inputs.branch },
-    components: inputs.components.map((c) => ({
-      name: c.spec.name,
-      title: c.spec.title,
-      wave: c.wave,
-      namespace: c.spec.namespace,
-      upstreamPath: upstreamPathFor(c, inputs.target).path,
-      path: overlayDir(inputs.target, c.spec.name),
-      requestedBy: c.requestedBy,
-      serverSideApply: c.spec.serverSideApply,
-      createNamespace: c.spec.createNamespace,
-    })),
-    files: files.sort((a, b) => a.path.localeCompare(b.path)),
-    vendor: facts.vendor,
-    unselected: unselected.sort(),
-    clusterSecrets: clusterSecretsFor(inputs.components.map((c) => c.spec.name)),
-    notes: [...TARGET_INFO[inputs.target].notes, ...notes],
-    adminEmail: inputs.components.some((c) => c.spec.name === 'dex') ? email : undefined,
+    name: c.spec.name,
+    title: c.spec.title,
+    wave: c.wave,
+    namespace: c.spec.namespace,
+    upstreamPath: upstreamPathFor(c, target).path,
+    path: overlayDir(target, c.spec.name),
+    requestedBy: c.requestedBy,
+    serverSideApply: c.spec.serverSideApply,
+    createNamespace: c.spec.createNamespace,
   };
 }
 

@@ -15,8 +15,8 @@ import {
   LABEL_MANAGED_BY,
   ROOT_APP_NAME,
   TOOL,
-} from '../constants.js';
-import type { InstallRecord } from './install-record.js';
+} from '../core/constants.js';
+import type { InstallRecord } from './parse-install-record.js';
 import type { KubeObject, ObjectRef } from '../systems/kube.js';
 import { syncWave, trackedBy } from './install-applications.js';
 

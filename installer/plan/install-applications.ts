@@ -9,7 +9,7 @@ import {
   LABEL_MANAGED_BY,
   ROOT_APP_NAME,
   TOOL,
-} from '../constants.js';
+} from '../core/constants.js';
 import type { KubeObject } from '../systems/kube.js';
 
 /**

@@ -6,7 +6,7 @@
 import { COMPONENTS } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
 import { resolveComponents } from '../catalogue/resolve-components.js';
-import { DEFAULT_UPSTREAM } from '../constants.js';
+import { DEFAULT_UPSTREAM } from '../core/constants.js';
 import { renderComponentApplication, renderRootApplication } from './render-application.js';
 
 export interface GeneratedFile {

@@ -5,12 +5,12 @@
  * deletes what it deployed. For a folded component that is wrong twice over: its successor ships the
  * same objects and re-creates them, so NetworkPolicies or a ClusterIssuer are missing for a while,
  * and an object that was in the cluster before the install is deleted with it. Pure, so the rule is
- * tested without a cluster; execute/retire-applications.ts carries it out.
+ * tested without a cluster; steps/retire-applications.ts carries it out.
  */
 import { COMPONENTS, type ComponentSpec } from '../catalogue/components.js';
 import type { Release } from '../catalogue/releases.js';
-import { ANNOTATION_COMPONENT, ANNOTATION_KEPT, ROOT_APP_NAME } from '../constants.js';
-import type { InstallRecord } from './install-record.js';
+import { ANNOTATION_COMPONENT, ANNOTATION_KEPT, ROOT_APP_NAME } from '../core/constants.js';
+import type { InstallRecord } from './parse-install-record.js';
 import type { KubeObject } from '../systems/kube.js';
 import { existedBefore, keepsOnDelete, listedResources, type ManagedRef } from './build-uninstall-plan.js';
 import { isInstallApplication, trackedBy } from './install-applications.js';

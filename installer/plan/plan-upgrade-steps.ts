@@ -12,7 +12,7 @@ import {
   type ReleaseStep,
 } from '../catalogue/upgrade-steps.js';
 import type { Release } from '../catalogue/releases.js';
-import { ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../constants.js';
+import { ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../core/constants.js';
 import type { KubeObject } from '../systems/kube.js';
 import { trackedBy } from './install-applications.js';
 

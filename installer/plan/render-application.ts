@@ -18,7 +18,7 @@ import {
   RESOURCES_FINALIZER,
   ROOT_APP_NAME,
   TOOL,
-} from '../constants.js';
+} from '../core/constants.js';
 
 export interface SourceRef {
   readonly repoURL: string;

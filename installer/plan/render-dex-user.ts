@@ -6,9 +6,9 @@
  * so the whole `config.yaml` has to be patched; it is re-rendered from the fork's upstream file on
  * every run, so an upgrade that changes upstream's config is carried over. Pure.
  */
-import { DEFAULT_ADMIN_EMAIL } from '../constants.js';
+import { DEFAULT_ADMIN_EMAIL } from '../core/constants.js';
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Node } from 'yaml';
-import { UserError } from '../errors.js';
+import { UserError } from '../core/errors.js';
 import { renderDexPasswordPatch } from './render-overlay.js';
 
 /** Upstream's Dex ConfigMap patch, relative to the dex component's path. */

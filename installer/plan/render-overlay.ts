@@ -7,7 +7,7 @@
 import { Document, isSeq, type YAMLMap } from 'yaml';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import { TARGET_INFO, type Footprint, type Target } from '../catalogue/targets.js';
-import { FORK_OVERLAYS_DIR, TOOL } from '../constants.js';
+import { FORK_OVERLAYS_DIR, TOOL } from '../core/constants.js';
 
 export interface OverlayInputs {
   readonly target: Target;

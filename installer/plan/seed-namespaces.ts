@@ -6,7 +6,7 @@
  * autoCreateNamespace), without a tracking id. Without the option it creates none, and a namespace
  * its objects go to must exist.
  */
-import { ANNOTATION_SYNC_OPTIONS } from '../constants.js';
+import { ANNOTATION_SYNC_OPTIONS } from '../core/constants.js';
 import type { KubeObject } from '../systems/kube.js';
 
 export interface CreatedNamespace {

@@ -18,19 +18,8 @@
  * seconds, L/W/#, 7 for Sunday), so a schedule is first checked against robfig's grammar here.
  */
 import { CronExpressionParser } from 'cron-parser';
+import type { SyncWindow } from '../core/argocd-documents.js';
 import { argoGlobMatch } from './argocd-glob.js';
-
-export interface SyncWindow {
-  readonly kind?: string;
-  readonly schedule?: string;
-  readonly duration?: string;
-  readonly applications?: readonly string[];
-  readonly namespaces?: readonly string[];
-  readonly clusters?: readonly string[];
-  readonly timeZone?: string;
-  readonly andOperator?: boolean;
-  readonly manualSync?: boolean;
-}
 
 /** What a window is matched against: the Application's name and its destination as its spec writes it. */
 export interface WindowTarget {

@@ -2,7 +2,7 @@
  * Which Argo CD versions the installer installs, adopts and is tested on, and what it says about the
  * one a cluster runs. Pure: preflight passes in the version it detected.
  */
-import { ARGOCD_VERSION } from '../constants.js';
+import { ARGOCD_VERSION } from '../core/constants.js';
 
 /**
  * The lines Argo CD still patches (its three newest minors), newest first, each with the release the

@@ -1,5 +1,5 @@
 /** Preflight checks in words: one line per check for the log and for `doctor`, and the failure message. */
-import type { Check } from './run-preflight.js';
+import type { Check } from './check.js';
 
 const SYMBOL: Record<Check['status'], string> = { ok: '✔', warn: '!', fail: '✗' };
 

@@ -1,4 +1,4 @@
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 
 /**
  * A YAML error or a construct the rewriter will not edit; the message starts `file:line:col:`.

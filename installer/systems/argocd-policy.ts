@@ -3,8 +3,8 @@
  * argocd-cm, its cluster Secrets (their name, server, project and namespaces; never credentials) and
  * where its application controller runs.
  */
-import { ARGOCD_API_VERSION, ARGOCD_NAMESPACE, LABEL_SECRET_TYPE } from '../constants.js';
-import type { AppProject, ArgoCluster, ArgoPolicy } from '../plan/argocd-policy.js';
+import type { AppProject, ArgoCluster, ArgoPolicy } from '../core/argocd-documents.js';
+import { ARGOCD_API_VERSION, ARGOCD_NAMESPACE, LABEL_SECRET_TYPE } from '../core/constants.js';
 import type { Kube, KubeObject, ObjectRef } from './kube.js';
 
 interface ConfigMap extends KubeObject {

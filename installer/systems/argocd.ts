@@ -3,6 +3,8 @@
  * installer asks of its Applications (list, refresh, detach, stop auto-sync). Every Application path
  * and patch is spelled here once; the rest of the installer calls these functions.
  */
+import { crdServing } from '../core/crd-status.js';
+import { DEFAULT_TRACKING, type ArgoTracking } from '../core/argocd-documents.js';
 import {
   ANNOTATION_REFRESH,
   ANNOTATION_REFRESH_TIMESTAMP,
@@ -14,9 +16,7 @@ import {
   LABEL_SECRET_TYPE,
   RESOURCES_FINALIZER,
   TOOL,
-} from '../constants.js';
-import { crdServing } from '../plan/crds-ahead.js';
-import { DEFAULT_TRACKING, type ArgoTracking } from '../plan/seed-components.js';
+} from '../core/constants.js';
 import { collectionPath, orAbsent, type Kube, type KubeObject, type ObjectRef } from './kube.js';
 
 const APPLICATIONS = { apiVersion: ARGOCD_API_VERSION, resource: 'applications' } as const;

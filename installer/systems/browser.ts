@@ -1,6 +1,6 @@
 /**
  * The person's web browser, started the way the desktop does it (`open` on macOS, `xdg-open`
- * elsewhere). Whether there is one to start is open/browser-choice.ts's decision, not this module's.
+ * elsewhere). Whether there is one to start is commands/open/browser-choice.ts's decision, not this module's.
  */
 import { execa } from 'execa';
 

@@ -7,9 +7,9 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import type { ChangeLog } from '../changes.js';
-import { ExitCode, ExternalError, UserError } from '../errors.js';
-import { redact } from '../redact-url.js';
+import type { ChangeLog } from '../core/changes.js';
+import { ExitCode, ExternalError, UserError } from '../core/errors.js';
+import { redact } from '../core/redact-url.js';
 import { gitClient, tokenForms, type GitAuth } from './git-client.js';
 import { inspectForkPath, isEmptyDirectory, unwritableForkPath } from './local-fork-path.js';
 

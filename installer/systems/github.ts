@@ -3,9 +3,9 @@
  * all this needs, so it uses Node's fetch rather than @octokit/rest (docs/design.md, Libraries, has
  * the measured reasons). The token goes in the Authorization header only and never appears in errors.
  */
-import { TOOL } from '../constants.js';
-import type { ChangeLog } from '../changes.js';
-import { ExternalError, UserError } from '../errors.js';
+import { TOOL } from '../core/constants.js';
+import type { ChangeLog } from '../core/changes.js';
+import { ExternalError, UserError } from '../core/errors.js';
 
 export interface GitHubFork {
   readonly cloneUrl: string;

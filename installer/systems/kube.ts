@@ -7,9 +7,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { FIELD_MANAGER } from '../constants.js';
-import type { ChangeLog } from '../changes.js';
-import { ExitCode, ExternalError, UserError } from '../errors.js';
+import { FIELD_MANAGER } from '../core/constants.js';
+import type { ChangeLog } from '../core/changes.js';
+import { ExitCode, ExternalError, UserError } from '../core/errors.js';
 
 export interface KubeObject {
   apiVersion?: string;

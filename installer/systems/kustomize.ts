@@ -4,7 +4,7 @@
  */
 import { execa, ExecaError } from 'execa';
 import { parseAllDocuments } from 'yaml';
-import { ExternalError, UserError } from '../errors.js';
+import { ExternalError, UserError } from '../core/errors.js';
 import type { KubeObject } from './kube.js';
 
 export interface Kustomize {

@@ -4,7 +4,7 @@
  * with the Go wrapper modules it builds from; this is the narrow face `demo` sees: what is missing,
  * and `up`. See docs/local-cluster.md "Used by demo".
  */
-import { ExitCode, ExternalError } from '../errors.js';
+import { ExitCode, ExternalError } from '../core/errors.js';
 import { LocalClusterError } from './local-cluster/errors.js';
 import { up } from './local-cluster/lifecycle.js';
 import { missingPrerequisites, type Prerequisite } from './local-cluster/prerequisites.js';

@@ -4,7 +4,7 @@
  */
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 
 /** Whether `path` is a directory with nothing in it (false when it is missing or not a directory). */
 export function isEmptyDirectory(path: string): boolean {

@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import { PortForward } from '@kubernetes/client-node';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../core/errors.js';
 import { loadKubeConfig, type KubeOptions } from './kube.js';
 
 export interface PodPort {

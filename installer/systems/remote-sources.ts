@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitPluginError } from 'simple-git';
-import { ExternalError } from '../errors.js';
-import { redactUrl } from '../redact-url.js';
+import { ExternalError } from '../core/errors.js';
+import { redactUrl } from '../core/redact-url.js';
 import { gitClient } from './git-client.js';
 
 /** What vendoring needs from the outside world. */

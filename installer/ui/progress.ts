@@ -20,7 +20,7 @@ export interface SeedingReport {
 
 export interface ProgressReporter {
   start(components: readonly { name: string; wave: number }[]): void;
-  /** One event per component with --output json; the text modes said it already (execute/seed-components.ts). */
+  /** One event per component with --output json; the text modes said it already (steps/seed-components.ts). */
   seeding(report: SeedingReport): void;
   update(name: string, state: ComponentState): void;
   note(message: string): void;

@@ -4,8 +4,8 @@
  * promises that nothing was changed: once the run's change log holds anything, no failure carries
  * it, and the message says what was changed before the run stopped.
  */
-import type { ChangeLog } from '../changes.js';
-import { ExitCode, ExternalError, InterruptedError, UserError } from '../errors.js';
+import type { ChangeLog } from '../core/changes.js';
+import { ExitCode, ExternalError, InterruptedError, UserError } from '../core/errors.js';
 import { redact } from '../systems/git.js';
 import { KubeApiError } from '../systems/kube.js';
 

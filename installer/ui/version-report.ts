@@ -4,7 +4,7 @@
  * pre-releases) and the Argo CD it installs, has tested and accepts. Pure: the caller reads the version.
  */
 import { NEWEST_RELEASE, RELEASES, RELEASE_INFO } from '../catalogue/releases.js';
-import { ARGOCD_VERSION, TOOL } from '../constants.js';
+import { ARGOCD_VERSION, TOOL } from '../core/constants.js';
 import { ARGOCD_LINES, ARGOCD_MINIMUM, ARGOCD_TESTED } from '../preflight/argocd-version.js';
 
 export interface VersionReport {

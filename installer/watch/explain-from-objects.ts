@@ -7,7 +7,7 @@
  * polling.
  */
 import type { Kube, KubeObject, ObjectRef } from '../systems/kube.js';
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { ARGOCD_NAMESPACE } from '../core/constants.js';
 import type { ArgoApplication, ComponentState, Problem } from './assess-application.js';
 
 interface Condition {

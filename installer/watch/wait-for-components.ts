@@ -3,7 +3,7 @@
  * decisions are the pure machine's (wait-machine.ts); this driver feeds it the Application watch, a
  * one-second tick, the abort signal and the API server's answers, and carries out its actions.
  */
-import { isEstablished } from '../plan/crds-ahead.js';
+import { isEstablished } from '../core/crd-status.js';
 import { refreshApplication, reloadArgoSchema } from '../systems/argocd.js';
 import { isRefused, type Kube } from '../systems/kube.js';
 import type { ComponentState } from './assess-application.js';

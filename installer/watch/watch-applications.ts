@@ -5,7 +5,7 @@
  * pure supervisor's (watch-supervisor.ts); this driver carries out its actions with the Kube system
  * and an injected clock, and feeds it back what the API server answered.
  */
-import { ARGOCD_NAMESPACE } from '../constants.js';
+import { ARGOCD_NAMESPACE } from '../core/constants.js';
 import { applicationsPath } from '../systems/argocd.js';
 import { KubeApiError, type Kube } from '../systems/kube.js';
 import type { ArgoApplication } from './assess-application.js';

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKube, type Kube, type KubeObject } from '../../installer/systems/kube.js';
-import { ARGOCD_VERSION } from '../../installer/constants.js';
+import { ARGOCD_VERSION } from '../../installer/core/constants.js';
 import { startBareApiServer, type BareApiServer } from '../local-cluster/bare-apiserver.js';
 import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { fixturesMissing } from '../support/fixtures.js';

@@ -9,7 +9,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANNOTATION_SCHEMA_RELOAD } from '../../installer/constants.js';
+import { ANNOTATION_SCHEMA_RELOAD } from '../../installer/core/constants.js';
 import { reloadArgoSchema } from '../../installer/systems/argocd.js';
 import { assessApplication } from '../../installer/watch/assess-application.js';
 import { clusterUnavailable, ensureCluster } from '../local-cluster/cluster.js';

@@ -4,30 +4,17 @@
  * server restarted mid-watch; a broken commit that `status` must name; then `uninstall`, after which
  * the cluster holds exactly the objects it held before. (Error paths: install-errors, argocd-absent.)
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../installer/systems/kube.js';
-import { clusterUnavailable } from '../local-cluster/cluster.js';
-import { startInstallHarness, type InstallHarness } from '../support/installer-harness.js';
+import { clusterTestSkip, installHarnessSuite } from '../support/installer-harness.js';
 import { up } from '../../installer/systems/local-cluster/lifecycle.js';
 import { statePaths } from '../../installer/systems/local-cluster/config.js';
 import { stopManaged } from '../../installer/systems/local-cluster/processes.js';
-import { fixturesMissing } from '../support/fixtures.js';
 import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';
 
-const run = promisify(execFile);
-const skip = clusterUnavailable() ?? fixturesMissing();
-
-interface App extends KubeObject {
-  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
-}
-
-describe.skipIf(skip)('install, status and uninstall on the local cluster', () => {
-  let h: InstallHarness;
+describe.skipIf(clusterTestSkip())('install, status and uninstall on the local cluster', () => {
   let before: string[] = [];
   // Already in the cluster before the install, and shipped by components too (kubeflow-namespace,
   // cert-manager): Argo CD adopts them at sync; uninstall must leave them.
@@ -40,14 +27,12 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
       rules: [{ apiGroups: ['cert-manager.io'], resources: ['certificates'], verbs: ['get'] }],
     },
   ];
-  beforeAll(async () => {
-    h = await startInstallHarness();
-    for (const o of PREEXISTING) await h.kube.createIfAbsent(o);
-    before = await quietListing(h.kube);
-  });
-  afterAll(async () => {
-    // The objects made before the install go with the cluster's state.
-    await h.cleanup();
+  // The objects made before the install go with the cluster's state when the harness resets it.
+  const h = installHarnessSuite({
+    prepare: async (harness) => {
+      for (const o of PREEXISTING) await harness.kube.createIfAbsent(o);
+      before = await quietListing(harness.kube);
+    },
   });
 
   it('installs Pipelines, Notebooks and KServe to Synced-at-the-pushed-commit and Healthy, surviving an API server restart', async () => {
@@ -74,9 +59,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
       /Log in as user@example\.com with the password in \S+\/credentials\/\S+\.admin-password\./,
     );
     const [, branch, revision] = r.stdout.trim().split(' ');
-    const remote = (
-      await run('git', ['ls-remote', h.fork, `refs/heads/${branch ?? ''}`], { env: { ...process.env, ...h.gitEnv() } })
-    ).stdout.split('\t')[0];
+    const remote = await h.forkTip(branch);
     expect(revision).toBe(remote);
     // The namespace that was there before is not the installer's to seed: Argo CD syncs it, and what needs it.
     expect(r.stderr).toContain(
@@ -84,12 +67,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
     );
 
     // Independently of the installer: every child is Synced at that commit and Healthy.
-    const apps = (
-      await h.kube.request<{ items: App[] }>(
-        'GET',
-        '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops',
-      )
-    ).items.filter((a) => a.metadata?.name !== 'kubeflow');
+    const apps = await h.expectEveryComponentAt(remote);
     expect(apps.map((a) => a.metadata?.name)).toEqual(
       expect.arrayContaining([
         'pipelines',
@@ -101,11 +79,6 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
         'cert-manager',
       ]),
     );
-    for (const a of apps) {
-      expect(
-        `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
-      ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${remote ?? ''}`);
-    }
 
     // status ends the same way; with --output json that is the last event on stdout.
     const st = await h.cli(['status', '--output', 'json']);
@@ -121,9 +94,7 @@ describe.skipIf(skip)('install, status and uninstall on the local cluster', () =
   });
 
   it('status names a component broken by a new commit, with the reason, and exits non-zero', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'kfg-break-'));
-    const g = (args: string[]) => run('git', args, { cwd: work, env: { ...process.env, ...h.gitEnv() } });
-    await g(['clone', '--quiet', '--branch', 'kubeflow-gitops', h.fork, '.']);
+    const { dir: work, git: g } = await h.cloneFork();
     writeFileSync(
       join(work, 'overlays/local/jupyter-web-app/broken.yaml'),
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kfg-broken\n  namespace: kubeflow\nspec:\n  selector: {matchLabels: {app: kfg-broken}}\n  template:\n    metadata: {labels: {app: kfg-broken}}\n    spec: {containers: []}\n',

@@ -7,39 +7,14 @@
  * then Synced at the one merge commit and Healthy, every customisation is in the fork and in the
  * cluster, and `uninstall`, killed twice on its way, leaves the cluster listing as it was before.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listedResources, objectRefOf } from '../../installer/plan/build-uninstall-plan.js';
 import { trackedBy } from '../../installer/plan/install-applications.js';
-import type { KubeObject } from '../../installer/systems/kube.js';
-import { clusterUnavailable } from '../local-cluster/cluster.js';
 import { expectListingAsBefore, quietListing } from '../support/cluster-listing.js';
-import { fixturesMissing } from '../support/fixtures.js';
-import { startInstallHarness, type CliRun, type InstallHarness } from '../support/installer-harness.js';
-
-const run = promisify(execFile);
-const skip = clusterUnavailable() ?? fixturesMissing();
-
-interface App extends KubeObject {
-  spec?: { syncPolicy?: { syncOptions?: string[] } };
-  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
-}
-const APPS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
-const OURS = `${APPS}?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops`;
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 3000));
-  }
-}
+import { clusterTestSkip, installHarnessSuite, until, type App, type CliRun } from '../support/installer-harness.js';
 
 const TEAM_APP = (fork: string) => `# Our own Application, next to kubeflow-gitops' ones.
 apiVersion: argoproj.io/v1alpha1
@@ -68,24 +43,14 @@ const LABEL_PATCH = `patches:
         value: ml-platform
 `;
 
-describe.skipIf(skip)('upgrade on the local cluster', () => {
-  let h: InstallHarness;
+describe.skipIf(clusterTestSkip())('upgrade on the local cluster', () => {
   let before: string[] = [];
-  let work = '';
-  beforeAll(async () => {
-    h = await startInstallHarness();
-    before = await quietListing(h.kube);
+  const h = installHarnessSuite({
+    prepare: async (harness) => {
+      before = await quietListing(harness.kube);
+    },
   });
-  afterAll(async () => {
-    await h.cleanup();
-  });
-
-  const git = (args: string[]) =>
-    run('git', args, { cwd: work, env: { ...process.env, ...h.gitEnv() } }).then((r) => r.stdout.trim());
-  const tip = async () =>
-    (
-      await run('git', ['ls-remote', h.fork, 'refs/heads/kubeflow-gitops'], { env: { ...process.env, ...h.gitEnv() } })
-    ).stdout.split('\t')[0] ?? '';
+  const tip = () => h.forkTip();
   const killAt = (marker: RegExp) => {
     let killed = false;
     return {
@@ -93,8 +58,7 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
       killed: () => killed,
     };
   };
-  const ours = async (): Promise<App[]> =>
-    (await h.kube.request<{ items: App[] }>('GET', OURS)).items.filter((a) => a.metadata?.name !== 'kubeflow');
+  const ours = () => h.managedApps();
   const common = () => [
     '--yes',
     '--fork',
@@ -138,8 +102,7 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
     expect(held.filter((x) => x.ref.kind === 'NetworkPolicy' && x.uid !== undefined).length).toBeGreaterThan(3);
 
     // The team's changes, made in a clone and pushed, as people do.
-    work = mkdtempSync(join(tmpdir(), 'kfg-team-'));
-    await git(['clone', '--quiet', '--branch', 'kubeflow-gitops', h.fork, '.']);
+    const { dir: work, git } = await h.cloneFork();
     const overlay = join(work, 'overlays/local/cert-manager/kustomization.yaml');
     writeFileSync(overlay, `${readFileSync(overlay, 'utf8')}${LABEL_PATCH}`);
     const appFile = join(work, 'kubeflow-apps/cert-manager.yaml');
@@ -227,11 +190,7 @@ describe.skipIf(skip)('upgrade on the local cluster', () => {
       const list = await ours();
       return list.length === 2 ? list : undefined;
     });
-    for (const a of left) {
-      expect(
-        `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
-      ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${merge}`);
-    }
+    expect((await h.expectEveryComponentAt(merge)).length).toBe(left.length);
     // The customisations, live: the sync option, the patched label, the team's Application and its quota.
     expect(left.find((a) => a.metadata?.name === 'cert-manager')?.spec?.syncPolicy?.syncOptions).toContain(
       'PruneLast=true',

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ARGOCD_VERSION } from '../../installer/constants.js';
+import { ARGOCD_VERSION } from '../../installer/core/constants.js';
 import { appStatusDir, CAPTURED_LINES, type CapturedLine } from '../support/app-status-fixtures.js';
 import { projectRoot } from '../support/fixtures.js';
 import { toolMissing } from '../support/require-tool.js';

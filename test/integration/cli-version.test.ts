@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NEWEST_RELEASE, RELEASES, RELEASE_INFO } from '../../installer/catalogue/releases.js';
-import { ARGOCD_VERSION } from '../../installer/constants.js';
+import { ARGOCD_VERSION } from '../../installer/core/constants.js';
 import { ARGOCD_LINES, ARGOCD_MINIMUM, ARGOCD_TESTED } from '../../installer/preflight/argocd-version.js';
 import { projectRoot } from '../support/fixtures.js';
 import { runCli } from '../support/fork-env.js';

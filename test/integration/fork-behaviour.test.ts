@@ -6,8 +6,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/fork/run-fork.js';
-import { runPlan } from '../../installer/fork/run-plan.js';
+import { runFork } from '../../installer/commands/fork/run-fork.js';
+import { runPlan } from '../../installer/commands/plan/run-plan.js';
 import { noPrompter } from '../../installer/systems/prompter.js';
 import { fixturesMissing, projectRoot } from '../support/fixtures.js';
 import { run, startForkEnv, TOKEN, type ForkEnv } from '../support/fork-env.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/fork/run-fork.js';
+import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { runCli, startForkEnv, TOKEN, type CliResult, type ForkEnv } from '../support/fork-env.js';
 

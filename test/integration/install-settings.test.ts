@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/fork/run-fork.js';
+import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { fixturesMissing, projectRoot } from '../support/fixtures.js';
 import { run, startForkEnv, TOKEN, type ForkEnv } from '../support/fork-env.js';
 

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../installer/errors.js';
+import { UserError } from '../../installer/core/errors.js';
 import type { Logger } from '../../installer/ui/logger.js';
-import { upgradeDirs, withUpgradeLock } from '../../installer/upgrade/upgrade-state.js';
+import { upgradeDirs, withUpgradeLock } from '../../installer/commands/upgrade/upgrade-state.js';
 import { projectRoot } from '../support/fixtures.js';
 
 const stateDir = mkdtempSync(join(tmpdir(), 'kfg-upgrade-lock-'));
@@ -20,7 +20,7 @@ const dirs = upgradeDirs(stateDir, FORK, 'kubeflow-gitops');
 /** Another installer process that takes the lock, says so, and works until it is killed. */
 function holder(): Promise<ChildProcess> {
   const code = `
-    const { upgradeDirs, withUpgradeLock } = await import(${JSON.stringify(join(projectRoot, 'installer/upgrade/upgrade-state.ts'))});
+    const { upgradeDirs, withUpgradeLock } = await import(${JSON.stringify(join(projectRoot, 'installer/commands/upgrade/upgrade-state.ts'))});
     const log = { step() {}, info() {}, warn() {} };
     await withUpgradeLock(upgradeDirs(${JSON.stringify(stateDir)}, ${JSON.stringify(FORK)}, 'kubeflow-gitops'), 'fork', log, async () => {
       process.stdout.write('held\\n');

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFil
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFork } from '../../installer/fork/run-fork.js';
-import { runUpgrade } from '../../installer/upgrade/run-upgrade.js';
+import { runFork } from '../../installer/commands/fork/run-fork.js';
+import { runUpgrade } from '../../installer/commands/upgrade/run-upgrade.js';
 import type { ObjectName } from '../../installer/catalogue/upgrade-steps.js';
 import { findRemoteResources } from '../../installer/hermetic/find-remote-resources.js';
 import { nodeTreeReader } from '../../installer/hermetic/vendor-remote-bases.js';

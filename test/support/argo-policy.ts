@@ -1,8 +1,8 @@
+import type { ArgoPolicy } from '../../installer/core/argocd-documents.js';
 /**
  * Argo CD as it starts out, for tests of what seeding may do: its `default` AppProject allows every
  * source, destination and kind, no config keys are set and the controller runs in `argocd`.
  */
-import type { ArgoPolicy } from '../../installer/plan/argocd-policy.js';
 
 export const openPolicy = (extra: Partial<ArgoPolicy> = {}): ArgoPolicy => ({
   projects: new Map([

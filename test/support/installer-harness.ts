@@ -1,16 +1,34 @@
 /**
  * Runs the real CLI against the local cluster and a fork on its git server, for the install tests:
  * one cluster, one fresh fork per suite, and a cleanup that resets the cluster, so the next file
- * starts on an empty one.
+ * starts on an empty one. `installHarnessSuite()` registers all of that for a describe block; the
+ * harness also reads what the tests check independently of the installer (the fork's tip, the
+ * Applications as Argo CD reports them) and clones the fork as a team would.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKube, type Kube } from '../../installer/systems/kube.js';
-import { ensureCluster, resetCluster, type ClusterEnv } from '../local-cluster/cluster.js';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createKube, type Kube, type KubeObject } from '../../installer/systems/kube.js';
+import { clusterUnavailable, ensureCluster, resetCluster, type ClusterEnv } from '../local-cluster/cluster.js';
 import type { ArgocdVersion } from '../../installer/systems/local-cluster/config.js';
-import { projectRoot } from './fixtures.js';
+import { fixturesMissing, projectRoot } from './fixtures.js';
+
+const run = promisify(execFile);
+
+/** Why a cluster test cannot run here (no local cluster, no fixtures), or undefined. */
+export const clusterTestSkip = (): string | undefined => clusterUnavailable() ?? fixturesMissing();
+
+/** An Application as the cluster tests read it. */
+export interface App extends KubeObject {
+  spec?: { syncPolicy?: { syncOptions?: string[] } };
+  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
+}
+
+const APPLICATIONS = '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications';
+const MANAGED = `${APPLICATIONS}?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dkubeflow-gitops`;
 
 const CLI = join(projectRoot, 'installer', 'cli.ts');
 
@@ -33,7 +51,46 @@ export interface InstallHarness {
   installArgs(o?: { fork?: string; components?: string; timeout?: string; release?: string }): string[];
   /** For assertion messages: the run's last stderr and each Application as Argo CD reports it now. */
   explain(r: CliRun): Promise<string>;
+  /** The fork branch's commit on the git server, read with git, not with the installer. */
+  forkTip(branch?: string): Promise<string>;
+  /** The component Applications kubeflow-gitops manages (the root `kubeflow` left out). */
+  managedApps(): Promise<App[]>;
+  /** Every component Application is Synced at `revision` and Healthy; returns them. */
+  expectEveryComponentAt(revision: string): Promise<App[]>;
+  /** A fresh clone of the fork's branch, as a team would make one; `git` runs in it. */
+  cloneFork(branch?: string): Promise<{ dir: string; git: (args: string[]) => Promise<string> }>;
   cleanup(): Promise<void>;
+}
+
+/**
+ * Registers the suite's harness on the enclosing describe: started before its tests (then `prepare`,
+ * for what must be in the cluster first), the cluster reset after them. The object is filled in by
+ * beforeAll, so tests use it as the harness itself.
+ */
+export function installHarnessSuite(
+  o: { argocdVersion?: ArgocdVersion; prepare?: (h: InstallHarness) => Promise<void> } = {},
+): InstallHarness {
+  const h = {} as InstallHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startInstallHarness(o));
+    await o.prepare?.(h);
+  });
+  afterAll(async () => {
+    // Only when the start got as far as the harness: a failed start has nothing of ours to reset.
+    if ('cleanup' in h) await h.cleanup();
+  });
+  return h;
+}
+
+/** Polls `probe` every 3 s until it gives a value: for Argo CD's own work, which the installer does not wait for. */
+export async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await probe();
+    if (got !== undefined) return got;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
 }
 
 interface AppReport {
@@ -97,24 +154,44 @@ export async function startInstallHarness(o: { argocdVersion?: ArgocdVersion } =
       });
     });
   };
+  const gitEnv = () => ({
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`,
+    GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`,
+    GIT_TERMINAL_PROMPT: '0',
+  });
+  const git = (args: string[], cwd?: string) =>
+    run('git', args, { cwd, env: { ...process.env, ...gitEnv() } }).then((r) => r.stdout.trim());
+  const managedApps = async (): Promise<App[]> =>
+    (await kube.request<{ items: App[] }>('GET', MANAGED)).items.filter((a) => a.metadata?.name !== 'kubeflow');
   return {
     env,
     kube,
     fork,
-    gitEnv: () => ({
-      GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: `http.${env.gitUrl}/.extraHeader`,
-      GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`x:${env.gitToken}`).toString('base64')}`,
-      GIT_TERMINAL_PROMPT: '0',
-    }),
+    gitEnv,
     cli,
+    forkTip: async (branch = 'kubeflow-gitops') =>
+      (await git(['ls-remote', fork, `refs/heads/${branch}`])).split('\t')[0] ?? '',
+    managedApps,
+    async expectEveryComponentAt(revision) {
+      const apps = await managedApps();
+      for (const a of apps) {
+        expect(
+          `${a.metadata?.name ?? ''} ${a.status?.sync?.status ?? ''} ${a.status?.health?.status ?? ''} ${a.status?.sync?.revision ?? ''}`,
+        ).toBe(`${a.metadata?.name ?? ''} Synced Healthy ${revision}`);
+      }
+      return apps;
+    },
+    async cloneFork(branch = 'kubeflow-gitops') {
+      const dir = mkdtempSync(join(tmpdir(), 'kfg-clone-'));
+      await git(['clone', '--quiet', '--branch', branch, fork, '.'], dir);
+      return { dir, git: (args: string[]) => git(args, dir) };
+    },
     async explain(r) {
-      const apps = await kube
-        .request<{ items: AppReport[] }>('GET', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications')
-        .then(
-          (l) => describeApplications(l.items),
-          (err: unknown) => `(cannot list Applications: ${String(err)})`,
-        );
+      const apps = await kube.request<{ items: AppReport[] }>('GET', APPLICATIONS).then(
+        (l) => describeApplications(l.items),
+        (err: unknown) => `(cannot list Applications: ${String(err)})`,
+      );
       return `exit ${r.code} after ${Math.round(r.seconds)}s\n${r.stderr.slice(-3000)}\n--- Applications now ---\n${apps}`;
     },
     installArgs: (o = {}) => [

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExternalError } from '../../../installer/errors.js';
+import { ExternalError } from '../../../installer/core/errors.js';
 import { createRemoteFetcher } from '../../../installer/systems/remote-sources.js';
 import { fixtureFileRoot, fixturesMissing, prepareUpstreamRepos } from '../../support/fixtures.js';
 import { startGitHttpServer, type GitHttpServer } from '../../support/git-http-server.js';

@@ -7,7 +7,7 @@
  * container start-up are not simulated, for either method of the pair.
  */
 import { performance } from 'node:perf_hooks';
-import { ARGOCD_NAMESPACE } from '../../../installer/constants.js';
+import { ARGOCD_NAMESPACE } from '../../../installer/core/constants.js';
 import type { Kube, KubeObject } from '../../../installer/systems/kube.js';
 import { ARGOCD_VERSIONS, type ArgocdVersion } from '../../../installer/systems/local-cluster/config.js';
 import { up } from '../../../installer/systems/local-cluster/lifecycle.js';

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT_APP_NAME } from '../../../installer/constants.js';
+import { ROOT_APP_NAME } from '../../../installer/core/constants.js';
 import { projectRoot } from '../../support/fixtures.js';
 import { assertOwnCluster, freshCluster, stopCluster } from './cluster.js';
 import type { BenchOptions } from './context.js';

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { FORK_APPS_DIR } from '../../../installer/constants.js';
+import { FORK_APPS_DIR } from '../../../installer/core/constants.js';
 import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
 import { createForkRepo, freshCluster, gitAuthEnv, restoreFork, saveFork, type SavedFork } from './cluster.js';
 import type { RunContext } from './context.js';

@@ -6,7 +6,7 @@
  * requests go through a counting proxy, its memory is sampled, and the bench's own observer (a
  * separate watch) times each component; afterwards every Application's operation state is read.
  */
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../../../installer/constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, TOOL } from '../../../installer/core/constants.js';
 import { createKube, type Kube, type KubeObject } from '../../../installer/systems/kube.js';
 import type { ClusterInfo } from '../../../installer/systems/local-cluster/lifecycle.js';
 import { startArgocdWhenItsPodsRun, type ArgocdStart } from './argocd-pods.js';

@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
-import { ensureClusterSecrets } from '../../../installer/execute/ensure-cluster-secrets.js';
+import { ensureClusterSecrets } from '../../../installer/steps/ensure-cluster-secrets.js';
 import { clusterSecretsFor } from '../../../installer/plan/build-fork-plan.js';
 import { createKube, type KubeObject } from '../../../installer/systems/kube.js';
 import { binDir } from '../../../installer/systems/local-cluster/config.js';

@@ -6,7 +6,7 @@
  * Synced at the pushed commit, Healthy, last operation Succeeded.
  */
 import { performance } from 'node:perf_hooks';
-import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../../../installer/constants.js';
+import { ARGOCD_NAMESPACE, LABEL_MANAGED_BY, ROOT_APP_NAME, TOOL } from '../../../installer/core/constants.js';
 import type { Kube, KubeObject } from '../../../installer/systems/kube.js';
 import { assessApplication, type ArgoApplication } from '../../../installer/watch/assess-application.js';
 import { watchApplications } from '../../../installer/watch/watch-applications.js';

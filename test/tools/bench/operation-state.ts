@@ -5,7 +5,7 @@
  * it completes, an entry in `status.history`. An Application Argo CD only compared (found Synced after
  * seeding) has neither. Pure.
  */
-import { ROOT_APP_NAME } from '../../../installer/constants.js';
+import { ROOT_APP_NAME } from '../../../installer/core/constants.js';
 
 /** The parts of an Application this reads (what Argo CD v3 writes). */
 export interface ApplicationStatusView {

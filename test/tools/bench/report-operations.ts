@@ -2,7 +2,7 @@
  * The report's answer to "did Argo CD sync anything after seeding?": one row per Application, one
  * column per installer run, each cell Argo CD's last sync operation on it (or none). Pure.
  */
-import { ROOT_APP_NAME } from '../../../installer/constants.js';
+import { ROOT_APP_NAME } from '../../../installer/core/constants.js';
 import { renderTable } from './format.js';
 import type { InstallerResult } from './installer-result.js';
 import { operationsVerdict, type OperationSummary } from './operation-state.js';

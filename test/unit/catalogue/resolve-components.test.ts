@@ -9,7 +9,7 @@ import {
 } from '../../../installer/catalogue/releases.js';
 import { requestsOf } from '../../../installer/catalogue/requests.js';
 import { dependenciesIn, resolveComponents } from '../../../installer/catalogue/resolve-components.js';
-import { UserError } from '../../../installer/errors.js';
+import { UserError } from '../../../installer/core/errors.js';
 
 const names = (sel: string[], release: (typeof RELEASES)[number] = '26.03') =>
   resolveComponents(sel, release).map((c) => c.spec.name);

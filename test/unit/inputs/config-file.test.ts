@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, renderConfigFile } from '../../../installer/inputs/config-file.js';
 import type { Settings } from '../../../installer/inputs/settings.js';
-import { UserError } from '../../../installer/errors.js';
+import { UserError } from '../../../installer/core/errors.js';
 
 const problemsOf = (text: string): string => {
   try {

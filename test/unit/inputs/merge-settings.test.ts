@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { clusterOptionsFrom } from '../../../installer/inputs/cluster-options.js';
+import { clusterOptionsFrom } from '../../../installer/steps/cluster-options.js';
 import { withApply } from '../../../installer/inputs/command-flags.js';
 import { parseConfigText } from '../../../installer/inputs/config-file.js';
 import { flagSettings } from '../../../installer/inputs/flag-settings.js';

@@ -3,16 +3,15 @@
  * returns them: the AppProject `default` as Argo CD creates it, `argocd-cm` with the exclusions an
  * Argo CD v3.5.1 install ships, and the cert-manager Application of the fork.
  */
+import type { AppProject, ArgoPolicy } from '../../../installer/core/argocd-documents.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { applicationsInFile } from '../../../installer/execute/read-fork-files.js';
+import { applicationsInFile } from '../../../installer/steps/read-fork-files.js';
 import {
   judgeAutoSync,
   normalizeGitUrl,
-  type AppProject,
-  type ArgoPolicy,
   type PolicyApplication,
   type PolicyObject,
 } from '../../../installer/plan/argocd-policy.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstallRecord, type InstallRecord } from '../../../installer/plan/install-record.js';
+import { parseInstallRecord, type InstallRecord } from '../../../installer/plan/parse-install-record.js';
 import {
   buildUninstallPlan,
   existedBefore,

@@ -1,5 +1,6 @@
+import { crdServing, isEstablished } from '../../../installer/core/crd-status.js';
 import { describe, expect, it } from 'vitest';
-import { crdServing, crdsToApply, isEstablished } from '../../../installer/plan/crds-ahead.js';
+import { crdsToApply } from '../../../installer/plan/crds-ahead.js';
 import { refreshStamp } from '../../../installer/systems/argocd.js';
 import type { KubeObject } from '../../../installer/systems/kube.js';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveComponents } from '../../../installer/catalogue/resolve-components.js';
-import { readTemplates } from '../../../installer/execute/read-fork-files.js';
+import { readTemplates } from '../../../installer/steps/read-fork-files.js';
 import { buildForkPlan, type ForkPlanInputs } from '../../../installer/plan/build-fork-plan.js';
 import { readDexUser, renderDexUser, withStaticUserEmail } from '../../../installer/plan/render-dex-user.js';
 import { renderDexPasswordPatch } from '../../../installer/plan/render-overlay.js';

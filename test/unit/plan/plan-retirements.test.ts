@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMPONENTS } from '../../../installer/catalogue/components.js';
-import type { InstallRecord } from '../../../installer/plan/install-record.js';
+import type { InstallRecord } from '../../../installer/plan/parse-install-record.js';
 import { join } from 'node:path';
 import { appStatusDir } from '../../support/app-status-fixtures.js';
 import { planRetirements, settle } from '../../../installer/plan/plan-retirements.js';

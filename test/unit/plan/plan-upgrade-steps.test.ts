@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RELEASES } from '../../../installer/catalogue/releases.js';
 import { USER_DATA_CRDS } from '../../../installer/catalogue/upgrade-steps.js';
-import { ANNOTATION_HELD, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../../../installer/constants.js';
+import { ANNOTATION_HELD, ANNOTATION_SYNC_OPTIONS, ANNOTATION_TRACKING_ID } from '../../../installer/core/constants.js';
 import { keepOnDeletePatch, restoreSyncOptionsPatch } from '../../../installer/plan/build-uninstall-plan.js';
 import {
   ANNOTATION_CLIENT_DIFF_ONCE,

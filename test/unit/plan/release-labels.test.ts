@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveComponents } from '../../../installer/catalogue/resolve-components.js';
 import { buildForkPlan } from '../../../installer/plan/build-fork-plan.js';
 import { renderPlanText } from '../../../installer/plan/render-plan.js';
-import { renderUpgradeText } from '../../../installer/upgrade/render-upgrade-plan.js';
-import { readTemplates } from '../../../installer/execute/read-fork-files.js';
+import { renderUpgradeText } from '../../../installer/commands/upgrade/render-upgrade-plan.js';
+import { readTemplates } from '../../../installer/steps/read-fork-files.js';
 import { projectRoot } from '../../support/fixtures.js';
 
 describe('pre-releases in plans', () => {

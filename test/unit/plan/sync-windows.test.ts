@@ -1,3 +1,4 @@
+import type { SyncWindow } from '../../../installer/core/argocd-documents.js';
 import { describe, expect, it } from 'vitest';
 import {
   autoSyncVerdict,
@@ -5,7 +6,6 @@ import {
   matchingWindows,
   offsetMs,
   robfigAccepts,
-  type SyncWindow,
 } from '../../../installer/plan/sync-windows.js';
 
 const app = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_VERSION } from '../../../installer/constants.js';
+import { ARGOCD_VERSION } from '../../../installer/core/constants.js';
 import { projectRoot } from '../../support/fixtures.js';
 import {
   ARGOCD_LINES,

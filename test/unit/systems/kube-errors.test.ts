@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExternalError } from '../../../installer/errors.js';
+import { ExternalError } from '../../../installer/core/errors.js';
 import {
   changeOf,
   describeRequest,

@@ -3,8 +3,8 @@
  * raise and a change log like the one they write.
  */
 import { describe, expect, it } from 'vitest';
-import { createChangeLog } from '../../../installer/changes.js';
-import { ExitCode, ExternalError, InterruptedError, UserError } from '../../../installer/errors.js';
+import { createChangeLog } from '../../../installer/core/changes.js';
+import { ExitCode, ExternalError, InterruptedError, UserError } from '../../../installer/core/errors.js';
 import { KubeApiError } from '../../../installer/systems/kube.js';
 import { exitCodeAfter, reportError } from '../../../installer/ui/report-error.js';
 

@@ -1,0 +1,41 @@
+/**
+ * The fork half of install and demo, once the fork is located: one working copy changed, vendored,
+ * committed (no commit when nothing changed) and pushed (no push when the branch is there already),
+ * then read by the cluster steps from that same copy. A fork that is not there yet is created only
+ * once the working copy is ready to push, so a run that fails before leaves no repository.
+ */
+import type { ResolvedComponent } from '../catalogue/resolve-components.js';
+import type { Deps } from '../deps.js';
+import { passwordSavedSentence, pushedSentence } from './describe-fork-result.js';
+import { openForkWorkspace, writeForkChanges } from './fork-workspace.js';
+import { publishFork, type ForkResult } from './publish-fork.js';
+import type { ForkOptions } from '../inputs/fork-options.js';
+import { forkBranchIn, type ForkBranch } from './fork-branch.js';
+import { createForkIfMissing, type ForkRemote } from './locate-fork.js';
+
+export async function updateFork(
+  opts: ForkOptions,
+  deps: Deps,
+  found: ForkRemote,
+  components: readonly ResolvedComponent[],
+): Promise<{ published: ForkResult; fork: ForkBranch; remote: ForkRemote }> {
+  const ws = await openForkWorkspace(opts, deps, found);
+  let renders: readonly Promise<unknown>[] = [];
+  try {
+    const changes = await writeForkChanges(opts, deps, ws, found, components, { vendoring: 'fetch' });
+    // The working copy is what gets pushed from here on: the components' renders (CPU-bound, no side
+    // effect) start now and overlap the fork's creation, the push and the first cluster steps.
+    const branch = await forkBranchIn(ws.dir, '', deps, ws.cleanup);
+    renders = branch.renders();
+    const remote = await createForkIfMissing(opts, deps, found);
+    const published = await publishFork(opts, deps, ws, remote, changes);
+    deps.log.info(pushedSentence(published));
+    if (published.passwordFile !== undefined) deps.log.info(passwordSavedSentence(published, published.passwordFile));
+    return { published, remote, fork: { ...branch, revision: published.revision } };
+  } catch (err) {
+    // No kustomize may still read the working copy when it goes.
+    await Promise.allSettled(renders);
+    await ws.cleanup();
+    throw err;
+  }
+}
