@@ -1,7 +1,7 @@
 /**
  * Upstream's manual upgrade steps and the hold on users' data, as a plan: which steps an upgrade
  * between two releases takes (catalogue/upgrade-steps.ts), how each reads in `plan --to` and in the
- * run, and the pure decisions the executor (execute/upgrade-steps.ts) makes on each live object. Every
+ * run, and the pure decisions the executor (steps/upgrade-steps.ts) makes on each live object. Every
  * decision reads only the object as it is now, so a run killed anywhere is finished by the next one.
  */
 import {
