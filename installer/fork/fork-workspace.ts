@@ -19,6 +19,7 @@ import { applyMirrors, nodeTreeReader, vendorRemoteBases } from '../hermetic/ven
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
 import { DEX_CONFIG_FILE } from '../plan/render-dex-user.js';
+import { OAUTH2_PROXY_CFG } from '../plan/render-oauth2-proxy-login.js';
 import { upstreamPathFor } from '../plan/render-overlay.js';
 import { displayUrl } from '../systems/git.js';
 
@@ -113,6 +114,8 @@ async function planFork(
       dexPasswordHash: password.hash,
       adminEmail: opts.adminEmail,
       dexConfigMap,
+      login: opts.login,
+      oauth2ProxyCfg: opts.login ? await readOauth2ProxyCfg(dir, components) : undefined,
     },
     {
       existing,
@@ -121,6 +124,13 @@ async function planFork(
     },
   );
   return { planned, password };
+}
+
+/** Upstream's oauth2_proxy.cfg in the fork: in the base under the oauth2-proxy component's overlay. */
+async function readOauth2ProxyCfg(dir: string, components: readonly ResolvedComponent[]): Promise<string | undefined> {
+  const c = components.find((x) => x.spec.name === 'oauth2-proxy');
+  if (c === undefined) return undefined;
+  return readFile(join(dir, c.path, '..', '..', 'base', OAUTH2_PROXY_CFG), 'utf8').catch(() => undefined);
 }
 
 async function hermeticize(

@@ -20,7 +20,9 @@ import { rewriteApplications, type AppIdentity, type ScalarChange } from '../rew
 import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
 import { UserError } from '../errors.js';
+import type { LoginOptions } from '../inputs/login-options.js';
 import { readDexUser, renderDexUser } from './render-dex-user.js';
+import { renderLogin, rendersDexLogin } from './render-login.js';
 import { dexPasswordFile, overlayDir, renderComponentOverlay, upstreamPathFor } from './render-overlay.js';
 
 export const PLAN_VERSION = 1;
@@ -42,6 +44,10 @@ export interface ForkPlanInputs {
   readonly adminEmail?: string | undefined;
   /** Upstream's Dex config patch in the fork (common/dex/…/config-map.yaml), needed for another email. */
   readonly dexConfigMap?: string | undefined;
+  /** Login and exposure settings, when given (rendered into login/ and exposure/ Components). */
+  readonly login?: LoginOptions | undefined;
+  /** Upstream's oauth2_proxy.cfg in the fork, needed for the login. */
+  readonly oauth2ProxyCfg?: string | undefined;
 }
 
 export interface ForkFacts {
@@ -102,6 +108,9 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
   const files: FileChange[] = [];
   const put = (path: string, after: string, changes?: readonly ScalarChange[]): void => {
     const before = facts.existing.get(path);
+    // A file planned twice (an overlay, then its login entry) is planned once, as it ends.
+    const earlier = files.findIndex((f) => f.path === path);
+    if (earlier >= 0) files.splice(earlier, 1);
     if (before === after) return;
     files.push({ path, action: before === undefined ? 'create' : 'update', before, after, changes });
   };
@@ -191,20 +200,36 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
     rewrite(path, src);
   }
 
+  const names = inputs.components.map((c) => c.spec.name);
+  // When the login renders Dex's configuration, the admin's email is set there, not in the user file.
+  const dexUserEmail = inputs.login && rendersDexLogin(inputs.login, names) ? DEFAULT_ADMIN_EMAIL : email;
   if (inputs.components.some((c) => c.spec.name === 'dex')) {
     const file = dexPasswordFile(inputs.target);
     const current = dexUser;
     const hash = inputs.dexPasswordHash ?? current.hash;
     // A file that sets neither a new hash nor another email is left exactly as it is (it may carry edits).
-    if (inputs.dexPasswordHash !== undefined || email !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
+    if (inputs.dexPasswordHash !== undefined || dexUserEmail !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
       if (hash === undefined)
         throw new UserError(
           `${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`,
         );
-      put(file, renderDexUser(hash, email, inputs.dexConfigMap));
+      put(file, renderDexUser(hash, dexUserEmail, inputs.dexConfigMap));
     } else if (!facts.existing.has(file)) {
       throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
     }
+  }
+  if (inputs.login !== undefined) {
+    const planned = new Map(files.map((f) => [f.path, f.after]));
+    for (const f of renderLogin({
+      login: inputs.login,
+      overlayDirOf: (c) => overlayDir(inputs.target, c),
+      components: names,
+      adminEmail: email,
+      dexConfigMap: inputs.dexConfigMap,
+      oauth2ProxyCfg: inputs.oauth2ProxyCfg,
+      overlayText: (path) => planned.get(path) ?? facts.existing.get(path),
+    }))
+      put(f.path, f.content);
   }
 
   return {
