@@ -8,6 +8,7 @@ import { checkCluster } from '../execute/check-cluster.js';
 import { connectCluster } from '../execute/connect-cluster.js';
 import { clusterChoice } from '../inputs/cluster-choice.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
+import { loginSecretsFor } from '../execute/ensure-login-secrets.js';
 import { cloneForkBranch, type ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
 import type { Interruptible } from '../execute/watch-components.js';
@@ -35,6 +36,7 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
     isTTY: inv.stderr.isTTY === true,
     env: deps.env,
   });
+  const loginSecrets = await loginSecretsFor(opts.login, deps.env);
   const remote = await locateFork(opts, deps);
   const fork = await cloneForkBranch(opts, deps, remote);
   const preflight = await checkCluster(kube, preflightInputs(opts, fork), deps.log, {
@@ -45,7 +47,7 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
   });
   const delivered = await deliverToCluster(
     kube,
-    { remote, branch: opts.branch, release: opts.release, fork, preflight },
+    { remote, branch: opts.branch, release: opts.release, fork, preflight, loginSecrets },
     { ...cluster, interruptible: inv.interruptible },
     deps,
   );

@@ -14,6 +14,7 @@ import { connectCluster } from '../execute/connect-cluster.js';
 import { clusterChoice } from '../inputs/cluster-choice.js';
 import { checkUpstreamRelease } from '../execute/check-upstream.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
+import { loginSecretsFor } from '../execute/ensure-login-secrets.js';
 import { givenAdminPassword } from '../execute/ensure-dex-password.js';
 import { locateFork } from '../execute/locate-fork.js';
 import { updateFork } from '../execute/update-fork.js';
@@ -58,6 +59,7 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   // Every check that can fail without a side effect, inputs first, then the cluster: a wrong
   // password file, fork path or upstream, a wrong context or a dead API server stops here.
   await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
+  const loginSecrets = await loginSecretsFor(opts.login, deps.env);
   const found = await locateFork(opts, deps);
   await checkUpstreamRelease(opts, deps);
   const preflight = await checkCluster(kube, preflightInputs(opts, components), deps.log, {
@@ -70,7 +72,7 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   try {
     delivered = await deliverToCluster(
       kube,
-      { remote, branch: opts.branch, release: opts.release, fork, preflight },
+      { remote, branch: opts.branch, release: opts.release, fork, preflight, loginSecrets },
       { ...cluster, interruptible: inv.interruptible },
       deps,
     );
