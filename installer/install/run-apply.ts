@@ -8,6 +8,7 @@ import { checkCluster } from '../execute/check-cluster.js';
 import { connectCluster } from '../execute/connect-cluster.js';
 import { clusterChoice } from '../inputs/cluster-choice.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
+import { checkLoginIssuer } from '../execute/check-login-issuer.js';
 import { loginSecretsFor } from '../execute/ensure-login-secrets.js';
 import { cloneForkBranch, type ForkBranch } from '../execute/fork-branch.js';
 import { locateFork } from '../execute/locate-fork.js';
@@ -37,6 +38,7 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
     env: deps.env,
   });
   const loginSecrets = await loginSecretsFor(opts.login, deps.env);
+  await checkLoginIssuer(opts.login, deps.log);
   const remote = await locateFork(opts, deps);
   const fork = await cloneForkBranch(opts, deps, remote);
   const preflight = await checkCluster(kube, preflightInputs(opts, fork), deps.log, {

@@ -14,6 +14,7 @@ import { connectCluster } from '../execute/connect-cluster.js';
 import { clusterChoice } from '../inputs/cluster-choice.js';
 import { checkUpstreamRelease } from '../execute/check-upstream.js';
 import { deliverToCluster } from '../execute/deliver-to-cluster.js';
+import { checkLoginIssuer } from '../execute/check-login-issuer.js';
 import { loginSecretsFor } from '../execute/ensure-login-secrets.js';
 import { givenAdminPassword } from '../execute/ensure-dex-password.js';
 import { locateFork } from '../execute/locate-fork.js';
@@ -60,6 +61,7 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   // password file, fork path or upstream, a wrong context or a dead API server stops here.
   await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
   const loginSecrets = await loginSecretsFor(opts.login, deps.env);
+  await checkLoginIssuer(opts.login, deps.log);
   const found = await locateFork(opts, deps);
   await checkUpstreamRelease(opts, deps);
   const preflight = await checkCluster(kube, preflightInputs(opts, components), deps.log, {
