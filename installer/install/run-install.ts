@@ -26,6 +26,7 @@ import { refuseUnreadableFork } from '../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../inputs/cluster-options.js';
 import { renderConfigFile } from '../inputs/config-file.js';
 import { forkOptionsFrom, type ForkOptions } from '../inputs/fork-options.js';
+import { IDP_CLIENT_SECRET_ENV, LDAP_BIND_PASSWORD_ENV } from '../inputs/login-options.js';
 import type { MergedSettings } from '../inputs/merge-settings.js';
 import type { Settings } from '../inputs/settings.js';
 import type { Logger } from '../ui/logger.js';
@@ -60,7 +61,12 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   // Every check that can fail without a side effect, inputs first, then the cluster: a wrong
   // password file, fork path or upstream, a wrong context or a dead API server stops here.
   await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
-  const loginSecrets = await loginSecretsFor(opts.login, deps.env);
+  // A secret typed at the wizard's login question stands for its variable.
+  const typed = deps.typed?.idpSecret;
+  const loginSecrets = await loginSecretsFor(
+    opts.login,
+    typed === undefined ? deps.env : { ...deps.env, [IDP_CLIENT_SECRET_ENV]: typed, [LDAP_BIND_PASSWORD_ENV]: typed },
+  );
   await checkLoginIssuer(opts.login, deps.log);
   const found = await locateFork(opts, deps);
   await checkUpstreamRelease(opts, deps);
