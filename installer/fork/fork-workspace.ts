@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import { ARGOCD_OVERLAY_DIR } from '../constants.js';
 import type { Deps } from '../deps.js';
+import { UserError } from '../errors.js';
 import { ensureDexPassword, type DexPassword } from '../execute/ensure-dex-password.js';
 import type { ForkRemote } from '../execute/locate-fork.js';
 import { prepareWorkspace } from '../execute/prepare-workspace.js';
@@ -116,6 +117,7 @@ async function planFork(
       dexConfigMap,
       login: opts.login,
       oauth2ProxyCfg: opts.login ? await readOauth2ProxyCfg(dir, components) : undefined,
+      idpCa: await readIdpCa(opts.login?.provider?.caFile),
     },
     {
       existing,
@@ -124,6 +126,17 @@ async function planFork(
     },
   );
   return { planned, password };
+}
+
+/** The provider's CA bundle (--idp-ca-file): public certificates, rendered into the fork beside the login. */
+async function readIdpCa(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const pem = await readFile(file, 'utf8').catch((err: unknown) => {
+    throw new UserError(`--idp-ca-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----') || pem.includes('PRIVATE KEY'))
+    throw new UserError(`--idp-ca-file ${file}: must hold PEM certificates only (and never a private key)`);
+  return pem;
 }
 
 /** Upstream's oauth2_proxy.cfg in the fork: in the base under the oauth2-proxy component's overlay. */

@@ -48,6 +48,8 @@ export interface ForkPlanInputs {
   readonly login?: LoginOptions | undefined;
   /** Upstream's oauth2_proxy.cfg in the fork, needed for the login. */
   readonly oauth2ProxyCfg?: string | undefined;
+  /** The provider's CA bundle (--idp-ca-file), read before planning. */
+  readonly idpCa?: string | undefined;
 }
 
 export interface ForkFacts {
@@ -227,6 +229,7 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
       adminEmail: email,
       dexConfigMap: inputs.dexConfigMap,
       oauth2ProxyCfg: inputs.oauth2ProxyCfg,
+      idpCa: inputs.idpCa,
       overlayText: (path) => planned.get(path) ?? facts.existing.get(path),
     }))
       put(f.path, f.content);

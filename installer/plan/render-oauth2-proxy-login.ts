@@ -13,6 +13,9 @@ import type { LoginUrls } from './login-urls.js';
 export const OAUTH2_PROXY_IDP_SECRET = 'oauth2-proxy-idp-credentials';
 /** Upstream's oauth2-proxy config file, relative to the base of the component's overlay. */
 export const OAUTH2_PROXY_CFG = 'oauth2_proxy.cfg';
+/** The provider's CA bundle (--idp-ca-file), public data: a ConfigMap file mounted here. */
+export const IDP_CA_FILE = 'idp-ca.pem';
+const CA_DIR = '/etc/oauth2_proxy/idp-ca';
 
 type TomlValue = string | boolean | readonly string[];
 
@@ -38,7 +41,12 @@ export function setCfg(cfg: string, values: Readonly<Record<string, TomlValue | 
   return `${[...lines, ...tail].join('\n')}\n`;
 }
 
-export function renderOauth2ProxyCfg(upstreamCfg: string, login: LoginOptions, urls: LoginUrls): string {
+export function renderOauth2ProxyCfg(
+  upstreamCfg: string,
+  login: LoginOptions,
+  urls: LoginUrls,
+  withCa = false,
+): string {
   const direct = login.provider?.idp === 'oidc-direct';
   const groups = login.allowedGroups;
   return setCfg(upstreamCfg, {
@@ -63,6 +71,8 @@ export function renderOauth2ProxyCfg(upstreamCfg: string, login: LoginOptions, u
           prompt: undefined,
           scope: `openid email profile${groups.length > 0 ? ' groups' : ''}`,
           provider_display_name: 'your organisation',
+          // The provider's CA besides the system's roots; verification stays on.
+          ...(withCa ? { provider_ca_files: [`${CA_DIR}/${IDP_CA_FILE}`], use_system_trust_store: true } : {}),
         }
       : {}),
   });
@@ -73,8 +83,10 @@ export function renderOauth2ProxyLoginComponent(
   upstreamCfg: string,
   login: LoginOptions,
   urls: LoginUrls,
+  caPem?: string,
 ): Record<string, string> {
   const direct = login.provider?.idp === 'oidc-direct';
+  const withCa = direct && caPem !== undefined;
   const jwt = [
     `- op: replace\n  path: /spec/jwtRules/0/issuer\n  value: ${urls.issuer}`,
     ...(urls.jwksUri !== undefined ? [`- op: add\n  path: /spec/jwtRules/0/jwksUri\n  value: ${urls.jwksUri}`] : []),
@@ -93,6 +105,10 @@ export function renderOauth2ProxyLoginComponent(
           ...(direct ? ['ALLOW_SELF_SIGNED_ISSUER=false'] : []),
         ],
       },
+      ...(withCa
+        ? // No hash suffix: the volume a JSON patch adds names it, and kustomize renames only what it parses.
+          [{ name: 'oauth2-proxy-idp-ca', files: [IDP_CA_FILE], options: { disableNameSuffixHash: true } }]
+        : []),
     ],
     patches: [
       {
@@ -100,6 +116,14 @@ export function renderOauth2ProxyLoginComponent(
         patch: jwt,
       },
       ...(direct ? [{ path: 'oauth2-proxy-client.yaml' }] : []),
+      ...(withCa
+        ? [
+            {
+              target: { group: 'apps', kind: 'Deployment', name: 'oauth2-proxy' },
+              patch: caMountPatch('oauth2-proxy-idp-ca', CA_DIR),
+            },
+          ]
+        : []),
     ],
   });
   component.commentBefore =
@@ -108,8 +132,9 @@ export function renderOauth2ProxyLoginComponent(
     '\n Re-rendered when login settings are given; kept as it is otherwise and by upgrade.';
   const files: Record<string, string> = {
     'kustomization.yaml': component.toString({ lineWidth: 0 }),
-    [OAUTH2_PROXY_CFG]: renderOauth2ProxyCfg(upstreamCfg, login, urls),
+    [OAUTH2_PROXY_CFG]: renderOauth2ProxyCfg(upstreamCfg, login, urls, withCa),
   };
+  if (withCa) files[IDP_CA_FILE] = caPem;
   if (direct) {
     const secretRef = (key: string) => ({ valueFrom: { secretKeyRef: { name: OAUTH2_PROXY_IDP_SECRET, key } } });
     const d = new Document({
@@ -136,4 +161,16 @@ export function renderOauth2ProxyLoginComponent(
     files['oauth2-proxy-client.yaml'] = d.toString({ lineWidth: 0 });
   }
   return files;
+}
+
+/** A JSON patch mounting a ConfigMap (the CA bundle) as a folder in the first container. */
+export function caMountPatch(configMap: string, dir: string): string {
+  return new Document([
+    { op: 'add', path: '/spec/template/spec/volumes/-', value: { name: 'idp-ca', configMap: { name: configMap } } },
+    {
+      op: 'add',
+      path: '/spec/template/spec/containers/0/volumeMounts/-',
+      value: { name: 'idp-ca', mountPath: dir, readOnly: true },
+    },
+  ]).toString({ lineWidth: 0 });
 }

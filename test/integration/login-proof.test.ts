@@ -4,8 +4,9 @@
  * processes. oauth2-proxy runs with the configuration rendered into a fork by the CLI for
  * `--idp oidc-direct`: its oauth2_proxy.cfg, the Deployment's arguments and environment (ConfigMap and
  * Secret references resolved to what the install creates), mounted files laid out under a temporary
- * root. The provider serves HTTPS with a certificate from a CA made for the test, which oauth2-proxy
- * trusts as a system root (SSL_CERT_FILE) with TLS verification on, as rendered.
+ * root. The provider serves HTTPS with a certificate from a CA made for the test, given as
+ * --idp-ca-file: oauth2-proxy trusts it only through the bundle rendered into the fork, with TLS
+ * verification on.
  * The authorization-code login runs over HTTP as a browser would; then /oauth2/auth and a page are
  * checked the way Istio's ext-authz asks (cookie header only), with the user's email and the issuer's
  * token in the answer, and users outside the allowed domain or group are refused.
@@ -130,6 +131,8 @@ describe.skipIf(skip)('a real oauth2-proxy logs in against a real OpenID provide
         CLIENT,
         '--url',
         external,
+        '--idp-ca-file',
+        ca.caFile,
         '--allowed-email-domains',
         'example.org',
         '--allowed-groups',
@@ -187,17 +190,25 @@ describe.skipIf(skip)('a real oauth2-proxy logs in against a real OpenID provide
       c.volumeMounts.reduce((t, m) => t.split(m.mountPath).join(join(root, m.mountPath)), text);
     for (const m of c.volumeMounts) {
       const cmName = pod.volumes.find((v) => v.name === m.name)?.configMap?.name;
-      const content = cmName === undefined ? undefined : objectNamed('ConfigMap', cmName)?.data?.[m.subPath ?? ''];
-      if (content === undefined) throw new Error(`mount ${m.mountPath}: no ConfigMap file`);
-      mkdirSync(dirname(join(root, m.mountPath)), { recursive: true });
-      writeFileSync(join(root, m.mountPath), moved(content));
+      const data = cmName === undefined ? undefined : objectNamed('ConfigMap', cmName)?.data;
+      if (data === undefined) throw new Error(`mount ${m.mountPath}: no ConfigMap`);
+      // A subPath mounts one key as the file; otherwise every key is a file in the folder.
+      const files =
+        m.subPath !== undefined
+          ? { [m.mountPath]: data[m.subPath] }
+          : Object.fromEntries(Object.entries(data).map(([k, v]) => [join(m.mountPath, k), v]));
+      for (const [path, content] of Object.entries(files)) {
+        if (content === undefined) throw new Error(`mount ${m.mountPath}: no file ${m.subPath ?? ''}`);
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), moved(content));
+      }
     }
     const args = c.args.map((a) =>
       a.startsWith('--http-address=') ? `--http-address=127.0.0.1:${String(port)}` : moved(a),
     );
     proxy = spawn(bins.oauth2Proxy, args, {
-      // Only the pod's environment, plus the test CA as this process's system roots.
-      env: { ...processEnv, SSL_CERT_FILE: ca.caFile, PATH: process.env.PATH ?? '' },
+      // Only the pod's environment: the provider's CA comes from the fork (--idp-ca-file), as in the pod.
+      env: { ...processEnv, PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const s of [proxy.stdout!, proxy.stderr!]) createInterface({ input: s }).on('line', (l) => proxyLog.push(l));
