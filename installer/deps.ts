@@ -59,6 +59,7 @@ export interface Deps {
 export interface TypedSecrets {
   readonly gitToken?: string | undefined;
   readonly adminPassword?: string | undefined;
+  readonly idpSecret?: string | undefined;
 }
 
 /** The installer package's root (where kubeflow-apps/ and overlays/ are), from source or from dist/. */

@@ -16,6 +16,7 @@ import {
 } from '../core/constants.js';
 import { loadConfigFile } from '../inputs/config-file.js';
 import { flagSettings } from '../inputs/flag-settings.js';
+import { withLoginOptions } from '../inputs/login-flags.js';
 import { mergeSettings, type MergedSettings } from '../inputs/merge-settings.js';
 
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -67,7 +68,7 @@ export function withRunOptions(cmd: Command): Command {
 /** Everything that decides what the fork holds, on top of where it is. */
 export function withForkOptions(cmd: Command): Command {
   return withRunOptions(
-    withForkLocation(cmd)
+    withLoginOptions(withForkLocation(cmd))
       .addOption(new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`).choices(RELEASES))
       .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
       .addOption(new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS))

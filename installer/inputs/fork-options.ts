@@ -11,6 +11,7 @@ import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/
 import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV } from '../core/constants.js';
 import { UserError } from '../core/errors.js';
 import type { Mirror } from '../hermetic/vendor-remote-bases.js';
+import { loginOptionsFrom, type LoginOptions } from './login-options.js';
 import { EMAIL, type SettingName, type Settings } from './settings.js';
 
 export type { Mirror } from '../hermetic/vendor-remote-bases.js';
@@ -42,6 +43,8 @@ export interface ForkOptions {
   readonly adminPasswordFile?: string | undefined;
   /** The Dex user's email; undefined keeps the fork's (user@example.com in a new fork). */
   readonly adminEmail?: string | undefined;
+  /** Login and exposure; undefined when no such setting is given (the fork keeps what it has). */
+  readonly login?: LoginOptions | undefined;
   readonly yes: boolean;
   readonly output: 'text' | 'json';
 }
@@ -112,7 +115,7 @@ export function forkOptionsFrom(
     throw new UserError(
       `invalid options: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
     );
-  return resolveForkOptions(parsed.data, env);
+  return { ...resolveForkOptions(parsed.data, env), login: loginOptionsFrom(s) };
 }
 
 /** Upgrade's fork settings: where the fork is; its release and components come from the fork itself. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BUNDLES, COMPONENTS } from '../catalogue/components.js';
 import { RELEASES, describeReleases } from '../catalogue/releases.js';
 import { TARGETS } from '../catalogue/targets.js';
+import { EXPOSURES, IDPS } from '../core/login.js';
 
 /** Settings by their option name (camelCase, as commander and RawForkOptions name them). */
 export interface Settings {
@@ -35,6 +36,23 @@ export interface Settings {
   timeout?: string;
   componentTimeout?: string;
   failureGrace?: string;
+  idp?: string;
+  idpIssuer?: string;
+  idpClientId?: string;
+  idpClientSecretFile?: string;
+  idpCaFile?: string;
+  idpTenant?: string;
+  allowedEmailDomains?: string[];
+  allowedGroups?: string[];
+  noStaticUser?: boolean;
+  ldapHost?: string;
+  ldapBindDn?: string;
+  ldapBindPasswordFile?: string;
+  ldapUserBaseDn?: string;
+  ldapGroupBaseDn?: string;
+  url?: string;
+  expose?: string;
+  tls?: string;
 }
 export type SettingName = keyof Settings;
 
@@ -138,6 +156,24 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('timeout', 'timeout', 'KFG_TIMEOUT', duration),
   spec('componentTimeout', 'component-timeout', 'KFG_COMPONENT_TIMEOUT', duration),
   spec('failureGrace', 'failure-grace', 'KFG_FAILURE_GRACE', duration),
+  // Login and exposure (inputs/login-options.ts checks how they combine).
+  spec('idp', 'idp', 'KFG_IDP', oneOf(IDPS)),
+  spec('idpIssuer', 'idp-issuer', 'KFG_IDP_ISSUER', z.url()),
+  spec('idpClientId', 'idp-client-id', 'KFG_IDP_CLIENT_ID', text),
+  spec('idpClientSecretFile', 'idp-client-secret-file', 'KFG_IDP_CLIENT_SECRET_FILE', text),
+  spec('idpCaFile', 'idp-ca-file', 'KFG_IDP_CA_FILE', text),
+  spec('idpTenant', 'idp-tenant', 'KFG_IDP_TENANT', text),
+  spec('allowedEmailDomains', 'allowed-email-domains', 'KFG_ALLOWED_EMAIL_DOMAINS', z.array(text), 'list'),
+  spec('allowedGroups', 'allowed-groups', 'KFG_ALLOWED_GROUPS', z.array(text), 'list'),
+  spec('noStaticUser', 'no-static-user', 'KFG_NO_STATIC_USER', z.boolean(), 'boolean'),
+  spec('ldapHost', 'ldap-host', 'KFG_LDAP_HOST', text),
+  spec('ldapBindDn', 'ldap-bind-dn', 'KFG_LDAP_BIND_DN', text),
+  spec('ldapBindPasswordFile', 'ldap-bind-password-file', 'KFG_LDAP_BIND_PASSWORD_FILE', text),
+  spec('ldapUserBaseDn', 'ldap-user-base-dn', 'KFG_LDAP_USER_BASE_DN', text),
+  spec('ldapGroupBaseDn', 'ldap-group-base-dn', 'KFG_LDAP_GROUP_BASE_DN', text),
+  spec('url', 'url', 'KFG_URL', z.url()),
+  spec('expose', 'expose', 'KFG_EXPOSE', oneOf(EXPOSURES)),
+  spec('tls', 'tls', 'KFG_TLS', text),
 ];
 
 export const SETTING_BY_NAME: ReadonlyMap<SettingName, SettingSpec> = new Map(SETTINGS.map((s) => [s.name, s]));
@@ -160,4 +196,7 @@ export const SECRET_KEYS: Readonly<Record<string, string>> = {
   'github-token': 'export it as GITHUB_TOKEN',
   password: 'use admin-password-file, or export KFG_ADMIN_PASSWORD',
   'admin-password': 'use admin-password-file, or export KFG_ADMIN_PASSWORD',
+  'idp-client-secret': 'use idp-client-secret-file, or export KFG_IDP_CLIENT_SECRET',
+  'client-secret': 'use idp-client-secret-file, or export KFG_IDP_CLIENT_SECRET',
+  'ldap-bind-password': 'use ldap-bind-password-file, or export KFG_LDAP_BIND_PASSWORD',
 };

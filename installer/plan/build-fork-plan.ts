@@ -20,7 +20,9 @@ import { rewriteApplications, type AppIdentity, type ScalarChange } from '../rew
 import type { VendorPlan } from '../hermetic/vendor-plan.js';
 import { rootTemplatePath, templatePath } from './kubeflow-apps.js';
 import { UserError } from '../core/errors.js';
+import type { LoginOptions } from '../core/login.js';
 import { readDexUser, renderDexUser } from './render-dex-user.js';
+import { renderLogin, rendersDexLogin } from './render-login.js';
 import { dexPasswordFile, overlayDir, renderComponentOverlay, upstreamPathFor } from './render-overlay.js';
 
 export const PLAN_VERSION = 1;
@@ -42,6 +44,12 @@ export interface ForkPlanInputs {
   readonly adminEmail?: string | undefined;
   /** Upstream's Dex config patch in the fork (common/dex/…/config-map.yaml), needed for another email. */
   readonly dexConfigMap?: string | undefined;
+  /** Login and exposure settings, when given (rendered into login/ and exposure/ Components). */
+  readonly login?: LoginOptions | undefined;
+  /** Upstream's oauth2_proxy.cfg in the fork, needed for the login. */
+  readonly oauth2ProxyCfg?: string | undefined;
+  /** The provider's CA bundle (--idp-ca-file), read before planning. */
+  readonly idpCa?: string | undefined;
 }
 
 export interface ForkFacts {
@@ -107,6 +115,7 @@ export function buildForkPlan(inputs: ForkPlanInputs, facts: ForkFacts): ForkPla
   const unselected = planRootAndOthers(w, inputs, facts);
   const dex = inputs.components.some((c) => c.spec.name === 'dex');
   if (dex) planDexUser(w, inputs, facts, dexUser, email);
+  if (inputs.login !== undefined) planLogin(w, inputs, facts, inputs.login, email);
   return {
     version: PLAN_VERSION,
     release: inputs.release,
@@ -138,6 +147,9 @@ function planWriter(inputs: ForkPlanInputs, facts: ForkFacts): PlanWriter {
   const files: FileChange[] = [];
   const put = (path: string, after: string, changes?: readonly ScalarChange[]): void => {
     const before = facts.existing.get(path);
+    // A file planned twice (an overlay, then its login entry) is planned once, as it ends.
+    const earlier = files.findIndex((f) => f.path === path);
+    if (earlier >= 0) files.splice(earlier, 1);
     if (before === after) return;
     files.push({ path, action: before === undefined ? 'create' : 'update', before, after, changes });
   };
@@ -242,7 +254,10 @@ function planRootAndOthers(w: PlanWriter, inputs: ForkPlanInputs, facts: ForkFac
   return unselected;
 }
 
-/** The Dex user file: a new hash or another email rewrites it; otherwise it is left exactly as it is (it may carry edits). */
+/**
+ * The Dex user file: a new hash or another email rewrites it; otherwise it is left exactly as it is
+ * (it may carry edits). When the login renders Dex's configuration, the admin's email is set there.
+ */
 function planDexUser(
   w: PlanWriter,
   inputs: ForkPlanInputs,
@@ -250,17 +265,35 @@ function planDexUser(
   current: ReturnType<typeof readDexUser>,
   email: string,
 ): void {
+  const names = inputs.components.map((c) => c.spec.name);
+  const dexUserEmail = inputs.login && rendersDexLogin(inputs.login, names) ? DEFAULT_ADMIN_EMAIL : email;
   const file = dexPasswordFile(inputs.target);
   const hash = inputs.dexPasswordHash ?? current.hash;
-  if (inputs.dexPasswordHash !== undefined || email !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
+  if (inputs.dexPasswordHash !== undefined || dexUserEmail !== DEFAULT_ADMIN_EMAIL || current.email !== undefined) {
     if (hash === undefined)
       throw new UserError(
         `${file} in the fork holds no bcrypt hash to keep; set the password with --admin-password-file or KFG_ADMIN_PASSWORD`,
       );
-    w.put(file, renderDexUser(hash, email, inputs.dexConfigMap));
+    w.put(file, renderDexUser(hash, dexUserEmail, inputs.dexConfigMap));
   } else if (!facts.existing.has(file)) {
     throw new Error('internal: a Dex password hash is needed for a new Dex overlay');
   }
+}
+
+/** The login and exposure Components, over the overlays planned so far. */
+function planLogin(w: PlanWriter, inputs: ForkPlanInputs, facts: ForkFacts, login: LoginOptions, email: string): void {
+  const planned = new Map(w.files.map((f) => [f.path, f.after]));
+  for (const f of renderLogin({
+    login,
+    overlayDirOf: (c) => overlayDir(inputs.target, c),
+    components: inputs.components.map((c) => c.spec.name),
+    adminEmail: email,
+    dexConfigMap: inputs.dexConfigMap,
+    oauth2ProxyCfg: inputs.oauth2ProxyCfg,
+    idpCa: inputs.idpCa,
+    overlayText: (path) => planned.get(path) ?? facts.existing.get(path),
+  }))
+    w.put(f.path, f.content);
 }
 
 function plannedComponent(c: ResolvedComponent, target: Target): PlannedComponent {

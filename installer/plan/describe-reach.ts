@@ -44,6 +44,8 @@ export interface ReachFacts {
   /** Undefined when the cluster has no gateway Service (the istio component is not installed). */
   readonly gateway?: GatewayFacts | undefined;
   readonly ingress?: IngressFacts | undefined;
+  /** The HTTPS URL the Kubeflow Gateway serves (--url with --tls), when it serves one. */
+  readonly external?: string | undefined;
   /** The Dex static user; undefined when the install has no Dex. */
   readonly login?:
     | {
@@ -54,7 +56,7 @@ export interface ReachFacts {
     | undefined;
 }
 
-export type ReachWay = 'port-forward' | 'load-balancer' | 'ingress' | 'node-port' | 'no-gateway';
+export type ReachWay = 'https' | 'port-forward' | 'load-balancer' | 'ingress' | 'node-port' | 'no-gateway';
 
 export interface Reach {
   readonly way: ReachWay;
@@ -133,6 +135,8 @@ export function describeReach(target: Target, facts: ReachFacts): Reach {
         `Kubeflow has no Istio ingress gateway here (${service} does not exist), and the dashboard is served through it: add the istio component.`,
       ],
     };
+  if (facts.external !== undefined)
+    return reachAt('https', facts.external, '(the gateway serves HTTPS for this host, --url)', facts, login);
   if (WORKSTATION_TARGETS.includes(target)) return portForward([]);
 
   const ing = facts.ingress;

@@ -22,6 +22,7 @@ import { refreshAndAwaitCompare } from '../systems/argocd.js';
 import { seedFirstInstall, type SeedResult } from './seed-components.js';
 import { ensureArgoCd } from './ensure-argocd.js';
 import { ensureCredentials } from './ensure-cluster-secrets.js';
+import { ensureLoginSecrets, type LoginSecret } from './ensure-login-secrets.js';
 import { applyCrdsAhead, settleCrdsAhead } from './ensure-crds-ahead.js';
 import { cacheInvalidationSafe } from '../preflight/argocd-version.js';
 import type { ForkBranch } from './fork-branch.js';
@@ -52,6 +53,8 @@ export interface Delivery {
   readonly release: Release;
   readonly fork: ForkBranch;
   readonly preflight: PreflightResult;
+  /** The identity provider's secrets, read before the first side effect (none without a provider). */
+  readonly loginSecrets?: readonly LoginSecret[] | undefined;
 }
 
 export interface DeliveryResult {
@@ -113,6 +116,7 @@ export async function deliverToCluster(
     crdsAhead = applied.catch(() => undefined);
     await ensureArgoCd(kube, d.preflight.argocd, fork.argocdObjects, { configure: cluster.configureArgocd }, deps.log);
     await ensureCredentials(kube, [...forkApps], remote, deps.log);
+    await ensureLoginSecrets(kube, d.loginSecrets ?? [], deps.log);
     await retireDroppedApplications(kube, forkApps, d.release, record, deps.log);
     // Upstream's manual steps for any release this one follows, each only where the live object needs
     // it: a fork upgraded elsewhere (--no-apply) or a run killed after its push gets them here.

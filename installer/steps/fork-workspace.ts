@@ -13,12 +13,14 @@ import { ensureDexPassword, type DexPassword } from './ensure-dex-password.js';
 import type { ForkRemote } from './locate-fork.js';
 import { prepareWorkspace } from './prepare-workspace.js';
 import { readForkFiles, readTemplates } from './read-fork-files.js';
+import { UserError } from '../core/errors.js';
 import { findRemoteResources } from '../hermetic/find-remote-resources.js';
 import { planVendoring, type VendorPlan } from '../hermetic/vendor-plan.js';
 import { applyMirrors, nodeTreeReader, vendorRemoteBases } from '../hermetic/vendor-remote-bases.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
 import { DEX_CONFIG_FILE } from '../plan/render-dex-user.js';
+import { OAUTH2_PROXY_CFG } from '../plan/render-oauth2-proxy-login.js';
 import { upstreamPathFor } from '../plan/render-overlay.js';
 import { displayUrl } from '../systems/git.js';
 
@@ -113,6 +115,9 @@ async function planFork(
       dexPasswordHash: password.hash,
       adminEmail: opts.adminEmail,
       dexConfigMap,
+      login: opts.login,
+      oauth2ProxyCfg: opts.login ? await readOauth2ProxyCfg(dir, components) : undefined,
+      idpCa: await readIdpCa(opts.login?.provider?.caFile),
     },
     {
       existing,
@@ -121,6 +126,24 @@ async function planFork(
     },
   );
   return { planned, password };
+}
+
+/** The provider's CA bundle (--idp-ca-file): public certificates, rendered into the fork beside the login. */
+async function readIdpCa(file: string | undefined): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  const pem = await readFile(file, 'utf8').catch((err: unknown) => {
+    throw new UserError(`--idp-ca-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  });
+  if (!pem.includes('-----BEGIN CERTIFICATE-----') || pem.includes('PRIVATE KEY'))
+    throw new UserError(`--idp-ca-file ${file}: must hold PEM certificates only (and never a private key)`);
+  return pem;
+}
+
+/** Upstream's oauth2_proxy.cfg in the fork: in the base under the oauth2-proxy component's overlay. */
+async function readOauth2ProxyCfg(dir: string, components: readonly ResolvedComponent[]): Promise<string | undefined> {
+  const c = components.find((x) => x.spec.name === 'oauth2-proxy');
+  if (c === undefined) return undefined;
+  return readFile(join(dir, c.path, '..', '..', 'base', OAUTH2_PROXY_CFG), 'utf8').catch(() => undefined);
 }
 
 async function hermeticize(

@@ -25,6 +25,7 @@ import {
   type ReachFacts,
 } from '../plan/describe-reach.js';
 import { dexStaticUserEmail } from '../plan/render-dex-user.js';
+import { readGatewayUrl } from './read-gateway-url.js';
 import { applicationRef, listApplications } from '../systems/argocd.js';
 import { orAbsent, type Kube, type KubeObject } from '../systems/kube.js';
 
@@ -93,6 +94,7 @@ export async function gatherReachFacts(kube: Kube, stateDir: string): Promise<{ 
       context: kube.target.context,
       gateway: service ? gatewayOf(service) : undefined,
       ingress: service ? await ingressToGateway(kube) : undefined,
+      external: service ? await readGatewayUrl(kube) : undefined,
       login: hasDex
         ? {
             email: (await dexEmail(kube)) ?? DEFAULT_ADMIN_EMAIL,

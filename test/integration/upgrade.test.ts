@@ -10,6 +10,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { runUpgrade } from '../../installer/commands/upgrade/run-upgrade.js';
+import { loginOptionsFrom } from '../../installer/inputs/login-options.js';
 import type { ObjectName } from '../../installer/catalogue/upgrade-steps.js';
 import { findRemoteResources } from '../../installer/hermetic/find-remote-resources.js';
 import { nodeTreeReader } from '../../installer/hermetic/vendor-remote-bases.js';
@@ -233,10 +234,20 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     );
   });
 
-  it('26.03 -> 26.03.1-rc.2: the dashboard and notebooks folders move in place under their names, every child renders offline', async () => {
+  it('26.03 -> 26.03.1-rc.2: the dashboard and notebooks folders move in place under their names, every child renders offline, login and HTTPS kept', async () => {
     const fork = await env.newFork('ten-folders');
     const opts = env.options({ fork, release: '26.03', target: 'kind', components: 'all' });
-    await runFork(opts, env.deps());
+    // The install's login and exposure (--idp, --url, --expose, --tls) ride along and must survive.
+    const login = loginOptionsFrom({
+      idp: 'github',
+      idpClientId: 'kubeflow',
+      allowedGroups: ['acme'],
+      adminEmail: 'ada@example.org',
+      url: 'https://kf.example.com',
+      expose: 'loadbalancer',
+      tls: 'self-signed',
+    });
+    await runFork({ ...opts, adminEmail: 'ada@example.org', login }, env.deps());
     const old = await clone(fork);
     const oldObjects = renderedObjects(await renderOffline(old, childPaths(old)));
     // plan --to names upstream's manual steps before anything changes.
@@ -288,6 +299,23 @@ describe.skipIf(fixturesMissing())('upgrade', () => {
     expect(rendered.get('overlays/kind/central-dashboard')?.yaml).toContain('name: profiles.kubeflow.org');
     expect(rendered.get('overlays/kind/notebook-controller')?.yaml).toContain('name: notebooks.kubeflow.org');
     expect(rendered.get('overlays/kind/kubeflow-issuer')?.yaml).toContain('kind: ClusterIssuer');
+    // Login and HTTPS kept through the upgrade, every piece still on the one URL.
+    for (const file of [
+      'dex/login/dex-config.yaml',
+      'oauth2-proxy/login/oauth2_proxy.cfg',
+      'kubeflow-istio-resources/exposure/certificate.yaml',
+    ])
+      expect(readFileSync(join(up, 'overlays/kind', file), 'utf8')).toBe(
+        readFileSync(join(old, 'overlays/kind', file), 'utf8'),
+      );
+    const dexYaml = rendered.get('overlays/kind/dex')?.yaml ?? '';
+    expect(dexYaml).toContain('issuer: https://kf.example.com/dex');
+    expect(dexYaml).toMatch(/type: github[\s\S]*redirectURI: https:\/\/kf\.example\.com\/dex\/callback/);
+    const proxyYaml = rendered.get('overlays/kind/oauth2-proxy')?.yaml ?? '';
+    expect(proxyYaml).toContain('oidc_issuer_url = "https://kf.example.com/dex"');
+    expect(proxyYaml).toMatch(/^\s+issuer: https:\/\/kf\.example\.com\/dex$/m);
+    expect(rendered.get('overlays/kind/kubeflow-istio-resources')?.yaml).toMatch(/hosts:\n\s+- kf\.example\.com/);
+    expect(rendered.get('overlays/kind/istio')?.yaml).toContain('type: LoadBalancer');
 
     // The upgrade steps' data names real objects: what each step says of them holds in both renders.
     const newObjects = renderedObjects(rendered);

@@ -15,6 +15,8 @@ import { refuseUnreadableFork } from '../../inputs/argocd-reach.js';
 import { clusterOptionsFrom } from '../../steps/cluster-options.js';
 import { forkOptionsFrom, type ForkOptions } from '../../inputs/fork-options.js';
 import type { MergedSettings } from '../../inputs/merge-settings.js';
+import { checkLoginIssuer } from '../../steps/check-login-issuer.js';
+import { loginSecretsFor } from '../../steps/ensure-login-secrets.js';
 
 export interface ApplyInvocation {
   readonly merged: MergedSettings;
@@ -35,6 +37,8 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
     isTTY: inv.stderr.isTTY === true,
     env: deps.env,
   });
+  const loginSecrets = await loginSecretsFor(opts.login, deps.env);
+  await checkLoginIssuer(opts.login, deps.log);
   const remote = await locateFork(opts, deps);
   const fork = await cloneForkBranch(opts, deps, remote);
   const preflight = await passPreflight(kube, preflightInputs(opts, fork), deps.log, {
@@ -45,7 +49,7 @@ export async function runApply(inv: ApplyInvocation, deps: Deps): Promise<number
   });
   const delivered = await deliverToCluster(
     kube,
-    { remote, branch: opts.branch, release: opts.release, fork, preflight },
+    { remote, branch: opts.branch, release: opts.release, fork, preflight, loginSecrets },
     { ...cluster, interruptible: inv.interruptible },
     deps,
   );

@@ -29,6 +29,9 @@ import type { Settings } from '../../inputs/settings.js';
 import type { Logger } from '../../ui/logger.js';
 import { createWizardFacts } from '../../steps/wizard/gather-facts.js';
 import { askSettings } from '../../steps/wizard/ask-settings.js';
+import { checkLoginIssuer } from '../../steps/check-login-issuer.js';
+import { loginSecretsFor } from '../../steps/ensure-login-secrets.js';
+import { IDP_CLIENT_SECRET_ENV, LDAP_BIND_PASSWORD_ENV } from '../../inputs/login-options.js';
 
 export interface InstallInvocation {
   readonly merged: MergedSettings;
@@ -58,6 +61,13 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   // Every check that can fail without a side effect, inputs first, then the cluster: a wrong
   // password file, fork path or upstream, a wrong context or a dead API server stops here.
   await givenAdminPassword(opts, components, deps.env, deps.typed?.adminPassword);
+  // A secret typed at the wizard's login question stands for its variable.
+  const typed = deps.typed?.idpSecret;
+  const loginSecrets = await loginSecretsFor(
+    opts.login,
+    typed === undefined ? deps.env : { ...deps.env, [IDP_CLIENT_SECRET_ENV]: typed, [LDAP_BIND_PASSWORD_ENV]: typed },
+  );
+  await checkLoginIssuer(opts.login, deps.log);
   const found = await locateFork(opts, deps);
   await checkUpstreamRelease(opts, deps);
   const preflight = await passPreflight(kube, preflightInputs(opts, components), deps.log, {
@@ -70,7 +80,7 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   try {
     delivered = await deliverToCluster(
       kube,
-      { remote, branch: opts.branch, release: opts.release, fork, preflight },
+      { remote, branch: opts.branch, release: opts.release, fork, preflight, loginSecrets },
       { ...cluster, interruptible: inv.interruptible },
       deps,
     );

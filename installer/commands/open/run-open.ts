@@ -11,6 +11,7 @@ import { ExitCode, UserError } from '../../core/errors.js';
 import { connectCluster } from '../../steps/connect-cluster.js';
 import type { ClusterChoice } from '../../inputs/cluster-choice.js';
 import type { Kube, KubeObject } from '../../systems/kube.js';
+import { readGatewayUrl } from '../../steps/read-gateway-url.js';
 import { shouldOpenBrowser, type BrowserFacts } from './browser-choice.js';
 import { shellWord } from '../../plan/describe-reach.js';
 import { pickGatewayPod, selectorOf, type PodDoc, type ServiceDoc } from './gateway-pod.js';
@@ -28,6 +29,17 @@ export interface OpenOptions {
 
 export async function runOpen(o: OpenOptions, deps: Deps): Promise<number> {
   const kube = connectCluster(deps, o.cluster);
+  // Served over HTTPS at its own URL: that is the way in (a port-forward would meet the redirect).
+  const external = await readGatewayUrl(kube);
+  if (external !== undefined) {
+    deps.log.step(`Kubeflow is served at ${external} (the gateway's HTTPS host)`);
+    o.stdout.write(`${external}\n`);
+    if (shouldOpenBrowser(o.browser))
+      deps.openBrowser(external, (m) => {
+        deps.log.warn(`${m}; open ${external} yourself`);
+      });
+    return ExitCode.ok;
+  }
   const target = await findGatewayPod(kube);
   const tunnel = await deps
     .portForward(o.cluster)

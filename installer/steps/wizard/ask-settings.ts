@@ -14,6 +14,7 @@ import { askAccess, askArgoCd } from './ask-access.js';
 import { askContext, askTarget } from './ask-cluster.js';
 import { askComponents, askRelease } from './ask-components.js';
 import { askFork } from './ask-fork.js';
+import { askLogin } from './ask-login.js';
 import type { WizardFacts, WizardResult, WizardSecrets } from './facts.js';
 import { confirmPlan } from './summary.js';
 
@@ -25,8 +26,16 @@ export async function askSettings(given: MergedSettings, facts: WizardFacts, p: 
   const release = await askRelease(given, cluster, p);
   const components = await askComponents(given, release, footprint, cluster, p);
   const fork = await askFork(given, facts, p, secrets, target);
-  const withDex = resolveComponents(components, release).some((c) => c.spec.name === 'dex');
+  const resolved = resolveComponents(components, release);
+  const withDex = resolved.some((c) => c.spec.name === 'dex');
   const access = await askAccess(given, { withDex }, facts, p, secrets);
+  const login = await askLogin(
+    given,
+    { withLogin: resolved.some((c) => c.spec.name === 'oauth2-proxy') },
+    facts,
+    p,
+    secrets,
+  );
   const configureArgocd = await askArgoCd(given, cluster, p);
 
   const settings: Settings = {
@@ -36,6 +45,7 @@ export async function askSettings(given: MergedSettings, facts: WizardFacts, p: 
     target,
     release,
     components,
+    ...login,
     ...(access.adminEmail !== undefined ? { adminEmail: access.adminEmail } : {}),
     ...(cluster.argocd.present || configureArgocd ? { configureArgocd } : {}),
   };

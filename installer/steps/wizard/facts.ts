@@ -43,6 +43,8 @@ export interface WizardFacts {
 export interface WizardSecrets {
   gitToken?: string | undefined;
   adminPassword?: string | undefined;
+  /** The identity provider's client secret or LDAP bind password, typed at the login question. */
+  idpSecret?: string | undefined;
 }
 
 export interface WizardResult {
