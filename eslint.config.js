@@ -28,6 +28,7 @@ const COMMANDS = [
   '**/run-doctor.js',
   '**/run-demo.js',
   '**/run-open.js',
+  '**/run-images.js',
 ];
 
 // Product code (installer/, scripts/) never imports from test/: what it needs of a test helper moves

@@ -26,6 +26,8 @@ import { duration } from './inputs/duration.js';
 import type { MergedSettings } from './inputs/merge-settings.js';
 import { SETTINGS } from './inputs/settings.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
+import { runImages } from './commands/images/run-images.js';
+import { imagesToJson, renderImagesText } from './images/image-list.js';
 import { runOpen } from './open/run-open.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { doctorReport } from './preflight/render-checks.js';
@@ -276,6 +278,17 @@ const upgradeCommand: Adapter = async ({ settings: merged, flags: o }) => {
   }
 };
 
+const imagesCommand: Adapter = async ({ settings, flags: o }) => {
+  const s = settings.values;
+  // `images` reads the upstream release, not the fork: a fork is only needed where it writes one.
+  const fork = s.fork ?? (s.githubFork === undefined ? '.' : undefined);
+  const opts = forkOptionsFrom({ ...s, fork }, runFlags(o));
+  const json = opts.output === 'json';
+  const report = await runImages(opts, depsFor({ json, yes: opts.yes }));
+  process.stdout.write(json ? `${JSON.stringify(imagesToJson(report), null, 2)}\n` : renderImagesText(report));
+  return report.unaccounted.length === 0 ? ExitCode.ok : ExitCode.failure;
+};
+
 const openCommand: Adapter = ({ settings, flags: o }) => {
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -360,6 +373,11 @@ function program(setCode: (code: number) => void): Command {
       'upgrade',
       'merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does',
       upgradeCommand,
+    ],
+    [
+      'images',
+      'list every image the selection can run (image: fields and hidden references), each with where it is used',
+      imagesCommand,
     ],
     [
       'open',

@@ -201,6 +201,16 @@ export const COMMAND_FLAGS = {
         ),
       ),
     ),
+  images: (cmd: Command) =>
+    withRunOptions(
+      withForkLocation(cmd)
+        .addOption(new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`).choices(RELEASES))
+        .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
+        .addOption(
+          new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS),
+        )
+        .addOption(new Option('--footprint <size>').choices(['small', 'full'])),
+    ),
   open: (cmd: Command) =>
     withConfigFile(withCluster(cmd))
       .option(
