@@ -34,6 +34,7 @@ import { doctorReport } from './preflight/render-checks.js';
 import { runDoctor } from './preflight/run-doctor.js';
 import { runStatus } from './status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
+import { createSkopeo } from './systems/skopeo.js';
 import { createStderrLogger } from './ui/logger.js';
 import { exitCodeAfter, reportError } from './ui/report-error.js';
 import { renderVersion, versionReport } from './ui/version-report.js';
@@ -284,8 +285,21 @@ const imagesCommand: Adapter = async ({ settings, flags: o }) => {
   const fork = s.fork ?? (s.githubFork === undefined ? '.' : undefined);
   const opts = forkOptionsFrom({ ...s, fork }, runFlags(o));
   const json = opts.output === 'json';
-  const report = await runImages(opts, depsFor({ json, yes: opts.yes }));
-  process.stdout.write(json ? `${JSON.stringify(imagesToJson(report), null, 2)}\n` : renderImagesText(report));
+  const deps = depsFor({ json, yes: opts.yes });
+  const copyTo = str(o.copyTo);
+  if (copyTo !== undefined && s.fork === undefined && s.githubFork === undefined)
+    throw new UserError(
+      '--copy-to writes its lock of digests to the fork: pass --fork <git-url-or-path> (or --github-fork)',
+    );
+  const { report, copy } = await runImages(
+    { fork: opts, copyTo, skopeo: () => createSkopeo({ signal: interrupt.signal }) },
+    deps,
+  );
+  process.stdout.write(json ? `${JSON.stringify(imagesToJson(report, copy), null, 2)}\n` : renderImagesText(report));
+  if (copy !== undefined)
+    deps.log.info(
+      `${copy.copied} images copied, ${copy.skipped} already there; lock ${copy.lockPushed ? 'pushed' : 'unchanged'}`,
+    );
   return report.unaccounted.length === 0 ? ExitCode.ok : ExitCode.failure;
 };
 

@@ -74,8 +74,9 @@ export function renderImagesText(r: ImageReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function imagesToJson(r: ImageReport): unknown {
+export function imagesToJson(r: ImageReport, copy?: { copied: number; skipped: number; entries: unknown[] }): unknown {
   return {
+    ...(copy !== undefined ? { copy: { copied: copy.copied, skipped: copy.skipped, lock: copy.entries } } : {}),
     release: r.release,
     target: r.target,
     components: r.components,

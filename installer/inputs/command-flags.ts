@@ -85,7 +85,8 @@ export function withForkOptions(cmd: Command): Command {
       .option(
         '--admin-email <email>',
         `email of the Dex admin login (default: the fork's, else ${DEFAULT_ADMIN_EMAIL})`,
-      ),
+      )
+      .option('--registry <host[/prefix]>', 'pull every image from this registry (see images --copy-to)'),
   );
 }
 
@@ -209,7 +210,11 @@ export const COMMAND_FLAGS = {
         .addOption(
           new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS),
         )
-        .addOption(new Option('--footprint <size>').choices(['small', 'full'])),
+        .addOption(new Option('--footprint <size>').choices(['small', 'full']))
+        .option(
+          '--copy-to <host[/prefix]>',
+          'copy every image there with skopeo (credentials from its auth files) and lock the digests in the fork',
+        ),
     ),
   open: (cmd: Command) =>
     withConfigFile(withCluster(cmd))

@@ -11,7 +11,7 @@ import { TARGETS, TARGET_INFO, type Footprint, type Target } from '../catalogue/
 import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV } from '../constants.js';
 import { UserError } from '../errors.js';
 import type { Mirror } from '../hermetic/vendor-remote-bases.js';
-import { EMAIL, type SettingName, type Settings } from './settings.js';
+import { EMAIL, REGISTRY, type SettingName, type Settings } from './settings.js';
 
 export type { Mirror } from '../hermetic/vendor-remote-bases.js';
 
@@ -42,6 +42,8 @@ export interface ForkOptions {
   readonly adminPasswordFile?: string | undefined;
   /** The Dex user's email; undefined keeps the fork's (user@example.com in a new fork). */
   readonly adminEmail?: string | undefined;
+  /** `<host>[/prefix]`: every image is pulled from there (steps/ensure-registry-rewrites.ts). */
+  readonly registry?: string | undefined;
   readonly yes: boolean;
   readonly output: 'text' | 'json';
 }
@@ -66,6 +68,7 @@ export const rawForkOptionsSchema = z
     oidcIssuer: z.string().optional(),
     adminPasswordFile: z.string().optional(),
     adminEmail: z.string().optional(),
+    registry: z.string().optional(),
     yes: z.boolean().optional(),
     output: z.string().optional(),
   })
@@ -96,6 +99,7 @@ export function rawForkOptionsFrom(
     oidcIssuer: s.oidcIssuer,
     adminPasswordFile: s.adminPasswordFile,
     adminEmail: s.adminEmail,
+    registry: s.registry,
     yes: run.yes,
     output: run.output,
   };
@@ -220,6 +224,9 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
   if (raw.adminEmail !== undefined && !EMAIL.test(raw.adminEmail))
     problems.push(`--admin-email "${raw.adminEmail}" is not an email address`);
 
+  if (raw.registry !== undefined && !REGISTRY.test(raw.registry))
+    problems.push(`--registry "${raw.registry}" must be <host>[:port][/prefix], e.g. registry.example.com/kf`);
+
   if (problems.length > 0) fail(problems.join('\n'));
   return {
     upstream,
@@ -236,6 +243,7 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     oidcIssuer: raw.oidcIssuer,
     adminPasswordFile: raw.adminPasswordFile,
     adminEmail: raw.adminEmail,
+    registry: raw.registry,
     yes: raw.yes ?? false,
     output: output as 'text' | 'json',
   };

@@ -3,7 +3,6 @@
  * `kubectl kustomize overlays/<target>/<component>`, two at a time (kustomize is CPU-bound).
  */
 import { join } from 'node:path';
-import type { ResolvedComponent } from '../catalogue/resolve-components.js';
 import type { Target } from '../catalogue/targets.js';
 import type { Deps } from '../deps.js';
 import { overlayDir } from '../plan/render-overlay.js';
@@ -13,16 +12,16 @@ export async function renderComponents(
   deps: Pick<Deps, 'kustomize' | 'log'>,
   dir: string,
   target: Target,
-  components: readonly ResolvedComponent[],
+  components: readonly string[],
 ): Promise<Map<string, KubeObject[]>> {
   deps.log.step(`rendering ${components.length} components for target ${target}`);
   const out = new Map<string, KubeObject[]>();
   const queue = [...components];
   const worker = async () => {
     for (let c = queue.shift(); c !== undefined; c = queue.shift())
-      out.set(c.spec.name, await deps.kustomize.build(join(dir, overlayDir(target, c.spec.name))));
+      out.set(c, await deps.kustomize.build(join(dir, overlayDir(target, c))));
   };
   await Promise.all([worker(), worker()]);
   // In the selection's order, whatever order the renders finished in.
-  return new Map(components.map((c) => [c.spec.name, out.get(c.spec.name) ?? []]));
+  return new Map(components.map((c) => [c, out.get(c) ?? []]));
 }
