@@ -202,6 +202,7 @@ const statusCommand: Adapter = ({ settings, flags: o }) => {
       progress: watch.progress,
       auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
       interruptible: withInterrupt,
+      registry: settings.values.registry,
     },
     deps,
     kube,

@@ -133,6 +133,7 @@ export const COMMAND_FLAGS = {
     withConfigFile(withWatch(withCluster(cmd)))
       .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
       .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
+      .option('--registry <host[/prefix]>', 'also name every container whose image is not from this registry')
       .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', DEFAULT_TOKEN_ENV)
       .addOption(
         new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),

@@ -8,6 +8,7 @@ import { ARGOCD_NAMESPACE, ROOT_APP_NAME } from '../constants.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { tellHowToReach } from '../execute/tell-how-to-reach.js';
+import { checkPodImages } from '../steps/check-pod-images.js';
 import { exitCodeOf, watchComponents, type Interruptible } from '../execute/watch-components.js';
 import { inWaveOrder, isInstallApplication } from '../plan/install-applications.js';
 import { applicationRef, argoCdServed, listApplications } from '../systems/argocd.js';
@@ -25,6 +26,8 @@ export interface StatusOptions {
   readonly revision?: string | undefined;
   readonly auth: GitAuth;
   readonly interruptible?: Interruptible | undefined;
+  /** `--registry`: also name every container whose image is not from there. */
+  readonly registry?: string | undefined;
 }
 
 interface App extends KubeObject {
@@ -50,7 +53,8 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
     interruptible: opts.interruptible,
   });
   if (wait.outcome.kind === 'ready') await tellHowToReach(kube, deps, { json: opts.progress === 'json' });
-  return exitCodeOf(wait);
+  const foreign = opts.registry !== undefined ? await checkPodImages(kube, deps, opts.registry) : [];
+  return foreign.length > 0 && exitCodeOf(wait) === ExitCode.ok ? ExitCode.degraded : exitCodeOf(wait);
 }
 
 /** The root app-of-apps, or a message saying there is no install here. */
