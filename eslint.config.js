@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
@@ -28,6 +29,7 @@ const COMMANDS = [
   '**/run-doctor.js',
   '**/run-demo.js',
   '**/run-open.js',
+  '**/run-images.js',
 ];
 
 // Product code (installer/, scripts/) never imports from test/: what it needs of a test helper moves
@@ -48,7 +50,7 @@ const LAYERS = [
   ['deps.ts'],
   ['inputs', 'ui'],
   ['watch', 'preflight'],
-  ['plan'],
+  ['plan', 'images'],
   ['hermetic'],
   ['systems', 'catalogue', 'rewrite'],
   ['core'],
@@ -108,6 +110,11 @@ function patternsFor(folder, depth) {
     });
   return patterns;
 }
+
+// A folder or top-level file of installer/ outside LAYERS would escape the rule: say so at once.
+const unlayered = readdirSync(`${import.meta.dirname}/installer`).filter((entry) => !LAYERS.flat().includes(entry));
+if (unlayered.length > 0)
+  throw new Error(`installer/${unlayered.join(', installer/')}: add to LAYERS in eslint.config.js (docs/design.md)`);
 
 /** One config block per folder and depth below installer/ (a relative path's ../ count depends on both). */
 function layerBlocks() {

@@ -27,11 +27,14 @@ import type { MergedSettings } from './inputs/merge-settings.js';
 import { SETTINGS } from './inputs/settings.js';
 import { forkOptionsFrom, upgradeForkOptionsFrom } from './inputs/fork-options.js';
 import { runOpen } from './commands/open/run-open.js';
+import { runImages } from './commands/images/run-images.js';
+import { imagesToJson, renderImagesText } from './images/image-list.js';
 import { planToJson, renderPlanText } from './plan/render-plan.js';
 import { doctorReport } from './preflight/render-checks.js';
 import { runDoctor } from './commands/doctor/run-doctor.js';
 import { runStatus } from './commands/status/run-status.js';
 import { createPrompter, mayPrompt, noPrompter } from './systems/prompter.js';
+import { createSkopeo } from './systems/skopeo.js';
 import { createStderrLogger } from './ui/logger.js';
 import { exitCodeAfter, reportError } from './ui/report-error.js';
 import { renderVersion, versionReport } from './ui/version-report.js';
@@ -199,6 +202,7 @@ const statusCommand: Adapter = ({ settings, flags: o }) => {
       progress: watch.progress,
       auth: { token: token ? { value: token, source: tokenEnv } : undefined, tokenHint: tokenEnv },
       interruptible: withInterrupt,
+      registry: settings.values.registry,
     },
     deps,
     kube,
@@ -274,6 +278,30 @@ const upgradeCommand: Adapter = async ({ settings: merged, flags: o }) => {
       if (!json) process.stdout.write(`${r.repoURL} ${r.branch} ${r.delivered?.revision ?? r.revision}\n`);
       return r.delivered?.exitCode ?? ExitCode.ok;
   }
+};
+
+const imagesCommand: Adapter = async ({ settings, flags: o }) => {
+  const s = settings.values;
+  // `images` reads the upstream release, not the fork: a fork is only needed where it writes one.
+  const fork = s.fork ?? (s.githubFork === undefined ? '.' : undefined);
+  const opts = forkOptionsFrom({ ...s, fork }, runFlags(o));
+  const json = opts.output === 'json';
+  const deps = depsFor({ json, yes: opts.yes });
+  const copyTo = str(o.copyTo);
+  if (copyTo !== undefined && s.fork === undefined && s.githubFork === undefined)
+    throw new UserError(
+      '--copy-to writes its lock of digests to the fork: pass --fork <git-url-or-path> (or --github-fork)',
+    );
+  const { report, copy } = await runImages(
+    { fork: opts, copyTo, skopeo: () => createSkopeo({ signal: interrupt.signal }) },
+    deps,
+  );
+  process.stdout.write(json ? `${JSON.stringify(imagesToJson(report, copy), null, 2)}\n` : renderImagesText(report));
+  if (copy !== undefined)
+    deps.log.info(
+      `${copy.copied} images copied, ${copy.skipped} already there; lock ${copy.lockPushed ? 'pushed' : 'unchanged'}`,
+    );
+  return report.unaccounted.length === 0 ? ExitCode.ok : ExitCode.failure;
 };
 
 const openCommand: Adapter = ({ settings, flags: o }) => {
@@ -360,6 +388,11 @@ function program(setCode: (code: number) => void): Command {
       'upgrade',
       'merge a newer Kubeflow release into the fork keeping your changes, push, then apply and watch as install does',
       upgradeCommand,
+    ],
+    [
+      'images',
+      'list every image the selection can run (image: fields and hidden references), each with where it is used',
+      imagesCommand,
     ],
     [
       'open',

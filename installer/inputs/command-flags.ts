@@ -86,7 +86,8 @@ export function withForkOptions(cmd: Command): Command {
       .option(
         '--admin-email <email>',
         `email of the Dex admin login (default: the fork's, else ${DEFAULT_ADMIN_EMAIL})`,
-      ),
+      )
+      .option('--registry <host[/prefix]>', 'pull every image from this registry (see images --copy-to)'),
   );
 }
 
@@ -133,6 +134,7 @@ export const COMMAND_FLAGS = {
     withConfigFile(withWatch(withCluster(cmd)))
       .option('--watch', 'keep watching until every component is ready, one fails, or the timeout')
       .option('--revision <sha>', 'expect this commit instead of the current one of the followed branch')
+      .option('--registry <host[/prefix]>', 'also name every container whose image is not from this registry')
       .option('--token-env <name>', 'variable holding the HTTPS token to read the fork branch', DEFAULT_TOKEN_ENV)
       .addOption(
         new Option('--output <format>', 'text, or json events on stdout').choices(['text', 'json']).default('text'),
@@ -201,6 +203,20 @@ export const COMMAND_FLAGS = {
             ),
         ),
       ),
+    ),
+  images: (cmd: Command) =>
+    withRunOptions(
+      withForkLocation(cmd)
+        .addOption(new Option('--release <tag>', `Kubeflow release: ${describeReleases()}`).choices(RELEASES))
+        .option('--components <list>', 'comma-separated components or bundles, or "all" (default: all)')
+        .addOption(
+          new Option('--target <name>', 'cluster type the overlays are for (default: generic)').choices(TARGETS),
+        )
+        .addOption(new Option('--footprint <size>').choices(['small', 'full']))
+        .option(
+          '--copy-to <host[/prefix]>',
+          'copy every image there with skopeo (credentials from its auth files) and lock the digests in the fork',
+        ),
     ),
   open: (cmd: Command) =>
     withConfigFile(withCluster(cmd))

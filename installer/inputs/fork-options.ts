@@ -12,7 +12,7 @@ import { DEFAULT_BRANCH, DEFAULT_TOKEN_ENV, DEFAULT_UPSTREAM, GITHUB_TOKEN_ENV }
 import { UserError } from '../core/errors.js';
 import type { Mirror } from '../hermetic/vendor-remote-bases.js';
 import { loginOptionsFrom, type LoginOptions } from './login-options.js';
-import { EMAIL, type SettingName, type Settings } from './settings.js';
+import { EMAIL, REGISTRY, type SettingName, type Settings } from './settings.js';
 
 export type { Mirror } from '../hermetic/vendor-remote-bases.js';
 
@@ -45,6 +45,8 @@ export interface ForkOptions {
   readonly adminEmail?: string | undefined;
   /** Login and exposure; undefined when no such setting is given (the fork keeps what it has). */
   readonly login?: LoginOptions | undefined;
+  /** `<host>[/prefix]`: every image is pulled from there (steps/ensure-registry-rewrites.ts). */
+  readonly registry?: string | undefined;
   readonly yes: boolean;
   readonly output: 'text' | 'json';
 }
@@ -69,6 +71,7 @@ export const rawForkOptionsSchema = z
     oidcIssuer: z.string().optional(),
     adminPasswordFile: z.string().optional(),
     adminEmail: z.string().optional(),
+    registry: z.string().optional(),
     yes: z.boolean().optional(),
     output: z.string().optional(),
   })
@@ -99,6 +102,7 @@ export function rawForkOptionsFrom(
     oidcIssuer: s.oidcIssuer,
     adminPasswordFile: s.adminPasswordFile,
     adminEmail: s.adminEmail,
+    registry: s.registry,
     yes: run.yes,
     output: run.output,
   };
@@ -223,6 +227,9 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
   if (raw.adminEmail !== undefined && !EMAIL.test(raw.adminEmail))
     problems.push(`--admin-email "${raw.adminEmail}" is not an email address`);
 
+  if (raw.registry !== undefined && !REGISTRY.test(raw.registry))
+    problems.push(`--registry "${raw.registry}" must be <host>[:port][/prefix], e.g. registry.example.com/kf`);
+
   if (problems.length > 0) fail(problems.join('\n'));
   return {
     upstream,
@@ -239,6 +246,7 @@ export function resolveForkOptions(raw: RawForkOptions, env: NodeJS.ProcessEnv =
     oidcIssuer: raw.oidcIssuer,
     adminPasswordFile: raw.adminPasswordFile,
     adminEmail: raw.adminEmail,
+    registry: raw.registry,
     yes: raw.yes ?? false,
     output: output as 'text' | 'json',
   };

@@ -53,6 +53,7 @@ export interface Settings {
   url?: string;
   expose?: string;
   tls?: string;
+  registry?: string;
 }
 export type SettingName = keyof Settings;
 
@@ -70,6 +71,8 @@ export interface SettingSpec {
 const KNOWN_COMPONENTS = new Set([...COMPONENTS.map((c) => c.name), ...Object.keys(BUNDLES), 'all']);
 const BRANCH = /^(?!\/|.*(?:\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]))[\w./-]+$/;
 const DURATION = /^\d+(?:\.\d+)?(?:ms|s|m|h)$/;
+/** A registry host (with port) and an optional path prefix: where `--registry` points every image. */
+export const REGISTRY = /^[a-zA-Z0-9.-]+(?::\d+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const text = z.string().min(1, 'must not be empty');
@@ -174,6 +177,12 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec('url', 'url', 'KFG_URL', z.url()),
   spec('expose', 'expose', 'KFG_EXPOSE', oneOf(EXPOSURES)),
   spec('tls', 'tls', 'KFG_TLS', text),
+  spec(
+    'registry',
+    'registry',
+    'KFG_REGISTRY',
+    z.string().regex(REGISTRY, 'must be <host>[:port][/prefix], e.g. registry.example.com/kf'),
+  ),
 ];
 
 export const SETTING_BY_NAME: ReadonlyMap<SettingName, SettingSpec> = new Map(SETTINGS.map((s) => [s.name, s]));

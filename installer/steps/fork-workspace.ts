@@ -22,6 +22,7 @@ import { buildForkPlan, type ForkPlan } from '../plan/build-fork-plan.js';
 import { DEX_CONFIG_FILE } from '../plan/render-dex-user.js';
 import { OAUTH2_PROXY_CFG } from '../plan/render-oauth2-proxy-login.js';
 import { upstreamPathFor } from '../plan/render-overlay.js';
+import { ensureRegistryRewrites } from '../steps/ensure-registry-rewrites.js';
 import { displayUrl } from '../systems/git.js';
 
 export interface ForkWorkspace {
@@ -86,6 +87,14 @@ export async function writeForkChanges(
   }
   const startPaths = [...components.map((c) => upstreamPathFor(c, opts.target).path), ARGOCD_OVERLAY_DIR];
   const vendor = await hermeticize(opts, deps, ws.dir, startPaths, how);
+  // The rewrites are derived from renders, which need the vendored bases: a preview has none.
+  if (opts.registry !== undefined && how.vendoring === 'fetch')
+    await ensureRegistryRewrites(
+      deps,
+      ws.dir,
+      { ...opts, registry: opts.registry },
+      components.map((c) => c.spec.name),
+    );
   return { plan: { ...planned, vendor }, password };
 }
 

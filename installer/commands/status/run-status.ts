@@ -15,6 +15,7 @@ import { applicationRef, argoCdServed, listApplications } from '../../systems/ar
 import type { GitAuth } from '../../systems/git.js';
 import type { Kube, KubeObject } from '../../systems/kube.js';
 import type { ProgressMode } from '../../ui/progress.js';
+import { checkPodImages } from '../../steps/check-pod-images.js';
 
 export interface StatusOptions {
   readonly watch: boolean;
@@ -26,6 +27,8 @@ export interface StatusOptions {
   readonly revision?: string | undefined;
   readonly auth: GitAuth;
   readonly interruptible?: Interruptible | undefined;
+  /** `--registry`: also name every container whose image is not from there. */
+  readonly registry?: string | undefined;
 }
 
 interface App extends KubeObject {
@@ -51,7 +54,8 @@ export async function runStatus(opts: StatusOptions, deps: Deps, kube: Kube): Pr
     interruptible: opts.interruptible,
   });
   if (wait.outcome.kind === 'ready') await tellHowToReach(kube, deps, { json: opts.progress === 'json' });
-  return exitCodeOf(wait);
+  const foreign = opts.registry !== undefined ? await checkPodImages(kube, deps, opts.registry) : [];
+  return foreign.length > 0 && exitCodeOf(wait) === ExitCode.ok ? ExitCode.degraded : exitCodeOf(wait);
 }
 
 /** The root app-of-apps, or a message saying there is no install here. */

@@ -18,6 +18,7 @@ import { dexPasswordFile } from '../../plan/render-overlay.js';
 import { findRemoteResources } from '../../hermetic/find-remote-resources.js';
 import { planVendoring } from '../../hermetic/vendor-plan.js';
 import { nodeTreeReader, vendorRemoteBases } from '../../hermetic/vendor-remote-bases.js';
+import { ensureRegistryRewrites, forkRegistry } from '../../steps/ensure-registry-rewrites.js';
 import { buildUpgradePlan, upgradeSelection, type UpgradePlan } from './build-upgrade-plan.js';
 import { findUnusedVendorRoots, removeVendorRoots } from './prune-vendor.js';
 import { isTopLevelAppFile, readInstallation } from './read-installation.js';
@@ -75,6 +76,15 @@ export async function ensureUpgraded(inputs: EnsureInputs, deps: Deps): Promise<
   } else {
     vendor = planVendoring(await findRemoteResources(dir, startPaths, nodeTreeReader));
   }
+  // The registry rewrites are derived from the release: written again for the new one, same registry.
+  const registry = inputs.execute ? await forkRegistry(dir, installation.target) : undefined;
+  if (registry !== undefined)
+    await ensureRegistryRewrites(
+      deps,
+      dir,
+      { registry, release: to, target: installation.target },
+      plan.selection.map((c) => c.name),
+    );
   const appPaths = sourcePaths(inputs.execute ? await readForkFiles(dir) : withPlan(existing, plan));
   const unused = await findUnusedVendorRoots(dir, appPaths);
   if (inputs.execute) await removeVendorRoots(dir, unused);

@@ -1,0 +1,74 @@
+/**
+ * `images --components all` for each surveyed release, through the CLI, against the fixtures' mirror
+ * of github.com: every image-like string in every component's render is an `image:` field, a listed
+ * hidden location, or listed as not an image (installer/catalogue/image-locations.ts). A release that
+ * adds a hidden image fails here until its location is listed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixturesMissing } from '../support/fixtures.js';
+import { runCli, startForkEnv, type ForkEnv } from '../support/fork-env.js';
+
+interface ImagesJson {
+  counts: { images: number; fields: number; hidden: number; unaccounted: number };
+  images: {
+    image: string;
+    uses: { component: string; object: { kind: string; name: string }; field: string; how: string }[];
+  }[];
+  unaccounted: unknown[];
+}
+
+/** Hidden references the issue names, by release: each must be listed as hidden with its place. */
+const HIDDEN: Record<string, [string, string, RegExp][]> = {
+  '26.03': [
+    ['ghcr.io/kubeflow/kfp-driver:2.16.0', 'pipelines', /env\[V2_DRIVER_IMAGE\]/],
+    ['ghcr.io/kubeflow/kfp-launcher:2.16.0', 'pipelines', /env\[V2_LAUNCHER_IMAGE\]/],
+    ['quay.io/argoproj/argoexec:v3.7.3', 'pipelines', /args/],
+    ['quay.io/jetstack/cert-manager-acmesolver:v1.19.4', 'cert-manager', /args/],
+    ['ghcr.io/kubeflow/katib/suggestion-hyperopt:v0.19.0', 'katib', /katib-config\.yaml/],
+    ['ghcr.io/kubeflow/katib/file-metrics-collector:v0.19.0', 'katib', /katib-config\.yaml/],
+    ['docker.io/kserve/storage-initializer:v0.16.0', 'kserve', /data\.storageInitializer/],
+    ['docker.io/kserve/agent:v0.16.0', 'kserve', /data\.agent/],
+    ['gcr.io/istio-release/proxyv2:1.29.0', 'istio', /data\.values/],
+  ],
+  '26.03.1-rc.2': [
+    ['ghcr.io/kubeflow/kfp-driver:2.16.1', 'pipelines', /env\[V2_DRIVER_IMAGE\]/],
+    ['quay.io/jetstack/cert-manager-acmesolver:v1.20.2', 'cert-manager', /args/],
+    ['docker.io/kserve/storage-initializer:v0.18.0', 'kserve', /data\.storageInitializer/],
+  ],
+};
+
+const NOTEBOOK_IMAGES: Record<string, number> = { '26.03': 8, '26.03.1-rc.2': 7 };
+
+describe.skipIf(fixturesMissing())('images --components all accounts for every image-like string', () => {
+  let env: ForkEnv;
+  beforeAll(async () => {
+    env = await startForkEnv();
+  });
+  afterAll(async () => {
+    await env.close();
+  });
+
+  it.each(Object.keys(HIDDEN))('%s', { timeout: 600_000 }, async (release) => {
+    const r = await runCli(
+      ['images', '--release', release, '--components', 'all', '--mirror', env.mirror, '--output', 'json'],
+      { KFG_STATE_DIR: env.root, TMPDIR: env.root },
+    );
+    expect(r.stderr, r.stderr).not.toContain('Error');
+    const out = JSON.parse(r.stdout) as ImagesJson;
+    expect(out.unaccounted).toEqual([]);
+    expect(r.code).toBe(0);
+    for (const [image, component, field] of HIDDEN[release] ?? []) {
+      const entry = out.images.find((e) => e.image === image);
+      expect(entry, image).toBeDefined();
+      expect(
+        entry!.uses.some((u) => u.how === 'hidden' && u.component === component && field.test(u.field)),
+        image,
+      ).toBe(true);
+    }
+    // The Jupyter spawner's notebook images: eight in 26.03, seven in 26.03.1-rc.2 (Gaudi left).
+    const notebooks = out.images.filter((e) => e.image.includes('/notebook-servers/'));
+    expect(notebooks).toHaveLength(NOTEBOOK_IMAGES[release] ?? -1);
+    expect(out.counts.fields).toBeGreaterThanOrEqual(72);
+    expect(out.counts.hidden).toBeGreaterThanOrEqual(25);
+  });
+});
