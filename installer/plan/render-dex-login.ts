@@ -90,6 +90,8 @@ export function dexConnector(p: IdpOptions, login: LoginOptions, urls: LoginUrls
         name: 'LDAP',
         config: {
           host: l.host,
+          // The directory's CA (--idp-ca-file); Dex trusts it instead of the system's roots. Verification stays on.
+          ...(withCa ? { rootCA: `${DEX_CA_DIR}/${IDP_CA_FILE}` } : {}),
           bindDN: l.bindDn,
           bindPW: `$${DEX_BIND_PASSWORD_VAR}`,
           usernamePrompt: 'Email',
@@ -159,7 +161,8 @@ export function renderDexLoginComponent(
   adminEmail: string,
   caPem?: string,
 ): Record<string, string> {
-  const withCa = caPem !== undefined && login.provider?.idp === 'oidc';
+  // The connectors that reach the provider over TLS themselves and take a CA file.
+  const withCa = caPem !== undefined && (login.provider?.idp === 'oidc' || login.provider?.idp === 'ldap');
   const upstream = parseDocument(upstreamConfigMap).toJS() as {
     metadata?: { name?: string };
     data?: Record<string, unknown>;

@@ -2,7 +2,8 @@
  * The login and HTTPS settings of the issue's install line, rendered into a fork through the real CLI,
  * real git and real `kubectl kustomize`: every Application renders offline, no secret reaches git, and
  * Dex, oauth2-proxy, the gateway and the RequestAuthentication agree on the URL and the issuer. A
- * re-run without the settings keeps them; oidc-direct makes the gateway trust the provider itself.
+ * re-run without the settings keeps them; oidc-direct makes the gateway trust the provider itself;
+ * an LDAP directory's CA (--idp-ca-file) reaches Dex as a mounted file its connector names.
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { fixturesMissing } from '../support/fixtures.js';
 import { runCli, startForkEnv, TOKEN, type ForkEnv } from '../support/fork-env.js';
 import { renderOffline } from '../support/render-offline.js';
+import { makeTestCa } from '../support/test-ca.js';
 
 const URL_ = 'https://kf.example.com';
 const ISSUER = 'https://login.example.org/realms/kubeflow';
@@ -239,5 +241,57 @@ describe.skipIf(fixturesMissing())('login and HTTPS rendered into the fork', () 
         'valueFrom.secretKeyRef.name',
       ),
     ).toBe('oauth2-proxy-idp-credentials');
+  });
+
+  it('ldap with --idp-ca-file: Dex mounts the directory CA from the fork and its connector names it', async () => {
+    const ca = await makeTestCa();
+    const fork = await env.newFork('ldap-ca');
+    const r = await runCli(
+      [
+        'fork',
+        '--fork',
+        fork,
+        '--mirror',
+        env.mirror,
+        '--release',
+        '26.03.1-rc.2',
+        '--yes',
+        '--components',
+        'oauth2-proxy,dex',
+        '--idp',
+        'ldap',
+        '--ldap-host',
+        'ldap.example.org:636',
+        '--ldap-bind-dn',
+        'cn=dex,dc=example,dc=org',
+        '--ldap-user-base-dn',
+        'ou=people,dc=example,dc=org',
+        '--idp-ca-file',
+        ca.caFile,
+        '--admin-email',
+        'ada@example.org',
+        '--url',
+        URL_,
+      ],
+      { KFG_GIT_TOKEN: TOKEN, KFG_LDAP_BIND_PASSWORD: SECRET, KFG_ADMIN_PASSWORD: 'Correct-Horse-Battery-9' },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const clone = await cloneOf(fork);
+    const dex = objects((await renderOffline(clone, ['overlays/generic/dex'])).get('overlays/generic/dex')?.yaml);
+    const pod = dig(find(dex, 'Deployment', 'dex'), 'spec.template.spec') as {
+      containers: { volumeMounts: { name: string; mountPath: string }[] }[];
+      volumes: { name: string; configMap?: { name: string } }[];
+    };
+    const volume = pod.volumes.find((v) => v.configMap?.name === 'dex-idp-ca');
+    const mount = pod.containers[0]?.volumeMounts.find((m) => m.name === volume?.name);
+    expect(find(dex, 'ConfigMap', 'dex-idp-ca')?.data?.['idp-ca.pem']).toBe(ca.ca);
+    const config = parse(find(dex, 'ConfigMap', 'dex')?.data?.['config.yaml'] ?? '') as {
+      connectors: { type: string; config: Record<string, unknown> }[];
+    };
+    expect(config.connectors[0]?.type).toBe('ldap');
+    expect(config.connectors[0]?.config.rootCA).toBe(`${String(mount?.mountPath)}/idp-ca.pem`);
+    expect(JSON.stringify(config)).not.toMatch(/insecureSkipVerify|insecureNoSSL/);
+    // No commit ever added or removed the bind password (the whole patch log is too big to buffer).
+    expect(await env.git(['log', '--all', '--format=%H', `-S${SECRET}`], clone)).toBe('');
   });
 });

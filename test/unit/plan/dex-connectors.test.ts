@@ -12,7 +12,7 @@ import { loginSecretsFor } from '../../../installer/steps/ensure-login-secrets.j
 import { loginOptionsFrom } from '../../../installer/inputs/login-options.js';
 import type { Settings } from '../../../installer/inputs/settings.js';
 import { loginUrls } from '../../../installer/plan/login-urls.js';
-import { renderDexConfig } from '../../../installer/plan/render-dex-login.js';
+import { renderDexConfig, renderDexLoginComponent } from '../../../installer/plan/render-dex-login.js';
 
 const s = z.string().min(1);
 const oauthClient = { clientID: s, clientSecret: s, redirectURI: z.url() };
@@ -69,12 +69,16 @@ const DEX_SCHEMAS: Record<string, z.ZodType> = {
     domainHint: s.optional(),
     scopes: z.array(s).optional(),
   }),
+  // Dex also documents insecureSkipVerify: left out, so the strict schema refuses it; insecureNoSSL
+  // may only say false.
   ldap: z.strictObject({
     host: s,
-    insecureNoSSL: z.boolean().optional(),
+    insecureNoSSL: z.literal(false).optional(),
     startTLS: z.boolean().optional(),
     rootCA: s.optional(),
-    rootCAData: s.optional(),
+    rootCAData: z.base64().optional(),
+    clientCert: s.optional(),
+    clientKey: s.optional(),
     bindDN: s,
     bindPW: s,
     usernamePrompt: s.optional(),
@@ -169,6 +173,33 @@ describe("Dex connectors match Dex's documented schema", () => {
       expect(Object.keys(secrets[0]?.stringData ?? {})).toEqual([variable]);
     });
   }
+
+  for (const idp of ['oidc', 'ldap'] as const)
+    it(`${idp} with --idp-ca-file: the connector reads the bundle mounted from a ConfigMap in the fork`, () => {
+      const login = loginOptionsFrom(PROVIDERS[idp]!);
+      if (login === undefined) throw new Error('no login');
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      const upstreamCm = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dex\ndata:\n  config.yaml: |\n${UPSTREAM.replace(/^/gm, '    ')}`;
+      const files = renderDexLoginComponent(upstreamCm, login, loginUrls(login), 'ada@example.org', pem);
+      // Public data: the CA goes into the fork as a file, generated into a ConfigMap and mounted.
+      expect(files['idp-ca.pem']).toBe(pem);
+      const k = parse(files['kustomization.yaml']!) as {
+        patches: { patch?: string }[];
+        configMapGenerator: { name: string; files: string[] }[];
+      };
+      expect(k.configMapGenerator).toEqual([expect.objectContaining({ name: 'dex-idp-ca', files: ['idp-ca.pem'] })]);
+      const mount = parse(k.patches.find((p) => p.patch?.includes('volumeMounts'))?.patch ?? '[]') as {
+        value: { mountPath?: string };
+      }[];
+      const dir = mount.find((m) => m.value.mountPath !== undefined)?.value.mountPath;
+      const cm = parse(files['dex-config.yaml']!) as { data: { 'config.yaml': string } };
+      const c = (parse(cm.data['config.yaml']) as { connectors: Connector[] }).connectors[0]!;
+      const parsed = DEX_SCHEMAS[idp]?.safeParse(c.config);
+      expect(parsed?.success, JSON.stringify(parsed?.error?.issues)).toBe(true);
+      const field = idp === 'ldap' ? c.config.rootCA : (c.config.rootCAs as string[])[0];
+      expect(field).toBe(`${String(dir)}/idp-ca.pem`);
+      expect(JSON.stringify(c.config)).not.toMatch(/insecureSkipVerify|insecureNoSSL/);
+    });
 
   it('drops the static user when asked, and keeps upstream issuer without --url', () => {
     const login = loginOptionsFrom({ ...PROVIDERS.github, url: undefined, noStaticUser: true });
