@@ -24,7 +24,10 @@ export function withLoginOptions(cmd: Command): Command {
     .option('--idp-issuer <url>', 'OIDC issuer of the provider (oidc, oidc-direct); its TLS is verified')
     .option('--idp-client-id <id>', 'client ID registered at the provider')
     .option('--idp-client-secret-file <file>', 'file holding the client secret (default: KFG_IDP_CLIENT_SECRET)')
-    .option('--idp-ca-file <file>', "PEM bundle to verify the issuer's TLS with, besides the system's roots")
+    .option(
+      '--idp-ca-file <file>',
+      "PEM bundle to verify the issuer's (LDAP: the directory's) TLS with, besides the system's roots",
+    )
     .option('--idp-tenant <tenant>', 'Microsoft Entra ID tenant (default: common)')
     .option('--allowed-email-domains <list>', 'only users with an email in these domains may log in', commaList)
     .option('--allowed-groups <list>', 'only members of these groups (GitHub: organisations) may log in', commaList)

@@ -78,6 +78,10 @@ export function loginOptionsFrom(s: Settings): LoginOptions | undefined {
             groupBaseDn: s.ldapGroupBaseDn,
           }
         : undefined;
+    if (s.idpCaFile !== undefined && (idp === 'github' || idp === 'google' || idp === 'microsoft'))
+      problems.push(
+        `--idp-ca-file applies to --idp oidc, oidc-direct and ldap: Dex reaches ${idp} at its public endpoints, verified against the system's roots`,
+      );
     if (s.adminEmail === undefined)
       problems.push(`--admin-email is required ${why}: the Kubeflow admin is the provider's user with that email`);
     provider = {
@@ -94,6 +98,7 @@ export function loginOptionsFrom(s: Settings): LoginOptions | undefined {
       [s.idpIssuer, '--idp-issuer'],
       [s.idpClientId, '--idp-client-id'],
       [s.ldapHost, '--ldap-host'],
+      [s.idpCaFile, '--idp-ca-file'],
     ] as const)
       if (value !== undefined) problems.push(`${flag} needs --idp: name the identity provider`);
     if (s.noStaticUser === true) problems.push('--no-static-user needs --idp: without a provider nobody could log in');

@@ -45,6 +45,12 @@ describe('login options', () => {
       /--tls needs --expose loadbalancer, nodeport or ingress/,
     );
     expect(() => loginOptionsFrom({ noStaticUser: true })).toThrow(/--no-static-user needs --idp/);
+    expect(() =>
+      loginOptionsFrom({ idp: 'github', idpClientId: 'kf', adminEmail: 'a@b.org', idpCaFile: 'ca.pem' }),
+    ).toThrow(/--idp-ca-file applies to --idp oidc, oidc-direct and ldap/);
+    expect(() => loginOptionsFrom({ url: 'https://kf.example.com', idpCaFile: 'ca.pem' })).toThrow(
+      /--idp-ca-file needs --idp/,
+    );
   });
 
   it('read the secret from its file or variable, and name both when it is missing', async () => {
