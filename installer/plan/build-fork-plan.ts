@@ -291,6 +291,7 @@ function planLogin(w: PlanWriter, inputs: ForkPlanInputs, facts: ForkFacts, logi
     dexConfigMap: inputs.dexConfigMap,
     oauth2ProxyCfg: inputs.oauth2ProxyCfg,
     idpCa: inputs.idpCa,
+    targetComponents: TARGET_INFO[inputs.target].patches.filter((p) => p.components === '*').map((p) => p.overlay),
     overlayText: (path) => planned.get(path) ?? facts.existing.get(path),
   }))
     w.put(f.path, f.content);

@@ -2,9 +2,10 @@
  * When Argo CD does not persist resource health in the Application (v3's default,
  * `controller.resource.health.persist: false`, on an adopted Argo CD the user did not let us
  * configure), a component that ends Degraded or still Progressing carries no per-resource reason. The
- * report then reads the component's workloads from the API server and says which one is not ready and
- * why, in the words of the objects' own status. Runs once per unready component when a wait ends: no
- * polling.
+ * report then reads the component's workloads (and cert-manager Certificates: the gateway's HTTPS
+ * certificate keeps kubeflow-istio-resources Progressing until it is issued) from the API server and
+ * says which one is not ready and why, in the words of the objects' own status. Runs once per unready
+ * component when a wait ends: no polling.
  */
 import type { Kube, KubeObject, ObjectRef } from '../systems/kube.js';
 import { ARGOCD_NAMESPACE } from '../core/constants.js';
@@ -17,7 +18,9 @@ interface Condition {
   message?: string;
 }
 interface Workload extends KubeObject {
-  spec?: { replicas?: number };
+  apiVersion?: string;
+  // Other kinds carry other fields; only what the checks read is named.
+  spec?: { replicas?: number; [field: string]: unknown };
   status?: {
     conditions?: Condition[];
     replicas?: number;
@@ -30,13 +33,21 @@ interface Workload extends KubeObject {
   };
 }
 
-const KINDS: Readonly<Record<string, string>> = {
-  Deployment: 'apps/v1',
-  StatefulSet: 'apps/v1',
-  DaemonSet: 'apps/v1',
-  Job: 'batch/v1',
-  PersistentVolumeClaim: 'v1',
+/** The kinds read, with the group Argo CD lists them under ('' for core) and the version read. */
+const KINDS: Readonly<Record<string, { group: string; apiVersion: string }>> = {
+  Deployment: { group: 'apps', apiVersion: 'apps/v1' },
+  StatefulSet: { group: 'apps', apiVersion: 'apps/v1' },
+  DaemonSet: { group: 'apps', apiVersion: 'apps/v1' },
+  Job: { group: 'batch', apiVersion: 'batch/v1' },
+  PersistentVolumeClaim: { group: '', apiVersion: 'v1' },
+  Certificate: { group: 'cert-manager.io', apiVersion: 'cert-manager.io/v1' },
 };
+const readKind = (r: { group?: string; kind?: string }) => {
+  const k = KINDS[r.kind ?? ''];
+  return k !== undefined && k.group === (r.group ?? '') ? k : undefined;
+};
+/** Argo CD leaves an object with this annotation out of the Application's health; so does the report. */
+const IGNORE_HEALTH = 'argocd.argoproj.io/ignore-healthcheck';
 /** Enough to name the culprit; a component with more workloads than this is rare and the first ones tell. */
 const MAX_OBJECTS = 40;
 
@@ -48,6 +59,7 @@ const falseCondition = (o: Workload, type: string) =>
 /** Whether one object is ready, judged from its status the way Argo CD's built-in checks judge it. */
 export function objectProblem(o: Workload): Problem | undefined {
   const s = o.status ?? {};
+  if (o.metadata?.annotations?.[IGNORE_HEALTH] === 'true') return undefined;
   switch (o.kind) {
     case 'Deployment': {
       const stuck = o.status?.conditions?.find(
@@ -87,9 +99,37 @@ export function objectProblem(o: Workload): Problem | undefined {
       return s.phase !== 'Bound'
         ? { resource: name(o), status: 'Progressing', message: `claim is ${s.phase ?? 'Pending'}` }
         : undefined;
+    case 'Certificate':
+      return o.apiVersion?.startsWith('cert-manager.io/') === true ? certificateProblem(o) : undefined;
     default:
       return undefined;
   }
+}
+
+/**
+ * A cert-manager Certificate as Argo CD's built-in check (resource_customizations/cert-manager.io/
+ * Certificate/health.lua, v3.4-v3.6) judges it: Issuing=True is Progressing, then Ready=False is
+ * Degraded and Ready=True Healthy; no condition yet is Progressing. The words are cert-manager's own
+ * conditions, with the reason: a failed issuance says why on Issuing=False, which Ready's message
+ * ("Issuing certificate as Secret does not exist") does not.
+ */
+function certificateProblem(o: Workload): Problem | undefined {
+  const conditions = o.status?.conditions ?? [];
+  const of = (type: string, status: string) => conditions.find((c) => c.type === type && c.status === status);
+  const words = (c: Condition) => [c.reason, c.message].filter((w) => w !== undefined && w !== '').join(': ');
+  const issuing = of('Issuing', 'True');
+  if (issuing) return { resource: name(o), status: 'Progressing', message: `not Ready, issuing: ${words(issuing)}` };
+  const notReady = of('Ready', 'False');
+  if (notReady) {
+    const failed = of('Issuing', 'False');
+    return { resource: name(o), status: 'Degraded', message: `not Ready: ${words(failed ?? notReady)}` };
+  }
+  if (of('Ready', 'True')) return undefined;
+  return {
+    resource: name(o),
+    status: 'Progressing',
+    message: 'not Ready: no status yet (nothing has acted on it: is the cert-manager controller running?)',
+  };
 }
 
 /** States of unready components that have no per-resource reason, explained from their objects. */
@@ -121,12 +161,12 @@ export async function explainFromObjects(
       continue;
     }
     const refs = ((app.object as ArgoApplication | undefined)?.status?.resources ?? [])
-      .filter((r) => r.kind !== undefined && KINDS[r.kind] !== undefined)
+      .filter((r) => readKind(r) !== undefined)
       .slice(0, MAX_OBJECTS);
     const objects = await Promise.all(
       refs.map((r) =>
         read(kube, {
-          apiVersion: KINDS[r.kind ?? ''] ?? 'v1',
+          apiVersion: readKind(r)?.apiVersion ?? 'v1',
           kind: r.kind ?? '',
           namespace: r.namespace,
           name: r.name ?? '',

@@ -44,6 +44,32 @@ const WEB = { 'deployment.yaml': deployment(), 'service.yaml': SERVICE };
 const configMap = (mode: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {mode: ${mode}}\n`;
 
+// Only what Argo CD needs to apply a Certificate and pick its built-in health check (by group and kind):
+// cert-manager's real CRD carries the full schema, which this state does not depend on.
+const CERTIFICATE_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: certificates.cert-manager.io}
+spec:
+  group: cert-manager.io
+  scope: Namespaced
+  names: {kind: Certificate, listKind: CertificateList, plural: certificates, singular: certificate}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+`;
+const CERTIFICATE = `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata: {name: web-tls}
+spec:
+  secretName: web-tls
+  dnsNames: [web.example.com]
+  issuerRef: {group: cert-manager.io, kind: ClusterIssuer, name: kubeflow-self-signing-issuer}
+`;
+
 const single = (repoURL: string, targetRevision = 'main', path = '.') => [{ repoURL, path, targetRevision }];
 
 const sync = (a: ArgoApplication) => a.status?.sync?.status;
@@ -281,6 +307,25 @@ spec:
       const app = await lab.read(name);
       if (!app || !settledHealthy(app, a)) throw new Error(`${name}: Argo CD moved on before the stale state was read`);
       return { app, expectedRevision: b };
+    },
+  },
+  {
+    state: 'certificate-pending',
+    expectedPhase: 'progressing',
+    note: 'A cert-manager Certificate (with a minimal certificates.cert-manager.io CRD, no cert-manager running): sync Succeeded, Argo CD\'s built-in check keeps it Progressing ("Waiting for certificate") until cert-manager marks it Ready.',
+    async produce(lab, name) {
+      const repo = await lab.repo(name);
+      const sha = await repo.commit({ 'crd.yaml': CERTIFICATE_CRD, 'certificate.yaml': CERTIFICATE });
+      await lab.application(name, { sources: single(repo.url), namespace: name });
+      const synced = (a: ArgoApplication) => at(a, sha) && opPhase(a) === 'Succeeded' && health(a) === 'Progressing';
+      await lab.waitFor(name, synced);
+      // Argo CD's cache reports a new CRD "being installed" until it looks again; only the Certificate should hold it.
+      await lab.refresh(name);
+      const onlyCertificate = (a: ArgoApplication) =>
+        (a.status?.resources ?? []).every(
+          (r) => r.health?.status === (r.kind === 'Certificate' ? 'Progressing' : 'Healthy'),
+        );
+      return { app: await lab.waitFor(name, (a) => synced(a) && onlyCertificate(a)), expectedRevision: sha };
     },
   },
   {

@@ -110,6 +110,12 @@ const CASES: Case[] = [
     reason: /SyncError: .*Deployment\.apps "web" is invalid: spec\.template\.spec\.containers: Required value/,
     culprit: [/^Deployment kfg-rd-operation-failed\/web$/, 'SyncFailed'],
   },
+  {
+    state: 'certificate-pending',
+    phase: 'progressing',
+    reason: /^Progressing: Certificate kfg-rd-certificate-pending\/web-tls: Waiting for certificate$/,
+    culprit: [/^Certificate kfg-rd-certificate-pending\/web-tls$/, 'Progressing'],
+  },
   { state: 'comparison-error', phase: 'failed', reason: /^ComparisonError: .*no-such-dir: app path does not exist$/ },
   { state: 'operation-error', phase: 'failed', reason: /^ComparisonError: .*no-such-dir: app path does not exist$/ },
   // Argo CD's reason, as go-git words a repository the server answers 404 for.
