@@ -47,6 +47,7 @@ export function renderSummary(s: SummaryInputs): string {
     `  fork         ${fork}, branch ${v.branch ?? DEFAULT_BRANCH}${s.tokenSource ? ` (token from ${s.tokenSource})` : ''}`,
     `  admin        ${admin}`,
     `  Argo CD      ${argoCdLine(a, v)}`,
+    `  images       ${v.registry !== undefined ? `from ${v.registry} (kubeflow-gitops images --copy-to fills it)` : 'from the upstream registries'}`,
     ...TARGET_INFO[target].notes.map((n) => `  note         ${n}`),
     '',
   ].join('\n');
