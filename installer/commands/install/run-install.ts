@@ -73,7 +73,9 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   const preflight = await passPreflight(kube, preflightInputs(opts, components), deps.log, {
     unchanged: 'nothing was changed',
   });
-  const { published, fork, remote } = await updateFork(opts, deps, found, components);
+  const { published, fork, remote } = await updateFork(opts, deps, found, components, {
+    images: settings.noImageCheck !== true,
+  });
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
   let delivered;
