@@ -46,11 +46,8 @@ export async function checkRegistryImages(
   items: readonly RegistryCheckItem[],
 ): Promise<Check> {
   const copy = `kubeflow-gitops images --copy-to ${registry} with the same --release, --components and --target`;
-  try {
-    await skopeo.version();
-  } catch (err) {
-    return { name: REGISTRY_CHECK, status: 'fail', message: messageOf(err), fix: skopeoFix(err) };
-  }
+  const noSkopeo = await skopeoMissing(skopeo);
+  if (noSkopeo !== undefined) return noSkopeo;
   log.step(`looking up ${items.length} images in ${registry}`);
   const missing: string[] = [];
   const queue = [...items];
@@ -82,6 +79,16 @@ export async function checkRegistryImages(
     message: `${items.length - missing.length} of ${items.length} images are in ${registry}; missing: ${describeMissing(missing)}`,
     fix: copy,
   };
+}
+
+/** A failed check when skopeo cannot run, saying how to install it; undefined when it can. */
+export async function skopeoMissing(skopeo: Skopeo): Promise<Check | undefined> {
+  try {
+    await skopeo.version();
+    return undefined;
+  } catch (err) {
+    return { name: REGISTRY_CHECK, status: 'fail', message: messageOf(err), fix: skopeoFix(err) };
+  }
 }
 
 /** The install preflight's stop: logs the check, and refuses to go on when it failed (exit 3). */

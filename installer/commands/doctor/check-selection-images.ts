@@ -11,7 +11,7 @@ import type { ResolvedComponent } from '../../catalogue/resolve-components.js';
 import type { Deps } from '../../deps.js';
 import type { ForkOptions } from '../../inputs/fork-options.js';
 import type { Check } from '../../preflight/check.js';
-import { checkSelectionImages, REGISTRY_CHECK } from '../../steps/check-registry-images.js';
+import { checkSelectionImages, REGISTRY_CHECK, skopeoMissing } from '../../steps/check-registry-images.js';
 import { openForkWorkspace, writeForkChanges } from '../../steps/fork-workspace.js';
 import { locateFork, type ForkRemote } from '../../steps/locate-fork.js';
 import { renderComponents } from '../../steps/render-components.js';
@@ -22,6 +22,10 @@ export async function checkRegistryForSelection(
   components: readonly ResolvedComponent[],
   deps: Deps,
 ): Promise<Check> {
+  // Before the release is read and rendered: without skopeo there is nothing to look up with.
+  const skopeo = deps.skopeo();
+  const noSkopeo = await skopeoMissing(skopeo);
+  if (noSkopeo !== undefined) return noSkopeo;
   const scratch = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'kubeflow-gitops-doctor-'));
   try {
     const remote: ForkRemote = forkGiven
@@ -37,7 +41,7 @@ export async function checkRegistryForSelection(
       await writeForkChanges(opts, deps, ws, remote, components, { vendoring: 'fetch' });
       const names = components.map((c) => c.spec.name);
       const rendered = await renderComponents(deps, ws.dir, opts.target, names);
-      return await checkSelectionImages(deps.skopeo(), deps.log, {
+      return await checkSelectionImages(skopeo, deps.log, {
         registry: opts.registry,
         release: opts.release,
         dir: ws.dir,

@@ -70,6 +70,8 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   await checkLoginIssuer(opts.login, deps.log);
   const found = await locateFork(opts, deps);
   await checkUpstreamRelease(opts, deps);
+  // With a registry every image is looked up with skopeo before the push: a missing skopeo is said now.
+  if (opts.registry !== undefined && settings.noImageCheck !== true) await deps.skopeo().version();
   const preflight = await passPreflight(kube, preflightInputs(opts, components), deps.log, {
     unchanged: 'nothing was changed',
   });

@@ -1,7 +1,8 @@
 /**
- * Question 8: the plan in brief (what `plan` prints, without reading the fork: cluster, release,
- * components in wave order with what pulled each dependency in, the requests against the cluster,
- * the fork, the admin login and Argo CD) and a final confirmation. Declining changes nothing.
+ * The last question: the plan in brief (what `plan` prints, without reading the fork: cluster,
+ * release, components in wave order with what pulled each dependency in, the requests against the
+ * cluster, the fork, the admin login, Argo CD and the images' registry) and a final confirmation.
+ * Declining changes nothing.
  */
 import { TARGET_INFO, type Footprint, type Target } from '../../catalogue/targets.js';
 import { releaseLabel, type Release } from '../../catalogue/releases.js';
