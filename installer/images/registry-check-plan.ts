@@ -12,8 +12,6 @@ import { mirroredReference } from './registry-overlay.js';
 export interface RegistryCheckItem {
   /** What is looked up: `<registry>/<upstream name>[:tag][@digest]`. */
   readonly reference: string;
-  /** Where it is used first, for the message that names a missing one. */
-  readonly usedBy: string;
 }
 
 export function planRegistryCheck(
@@ -27,7 +25,7 @@ export function planRegistryCheck(
     const reference = imageName(u.ref).startsWith(prefix)
       ? formatImageRef(u.ref)
       : mirroredReference(u.ref, registry, lock);
-    if (!items.has(reference)) items.set(reference, { reference, usedBy: u.component });
+    items.set(reference, { reference });
   }
   return [...items.values()].sort((a, b) => a.reference.localeCompare(b.reference));
 }

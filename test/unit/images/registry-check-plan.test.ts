@@ -28,9 +28,9 @@ describe('planRegistryCheck', () => {
     );
     const lock = { images: [{ name: 'ghcr.io/kubeflow/kfp-api-server', tag: '2.16.0', digest: DIGEST }] };
     expect(planRegistryCheck(uses, REGISTRY, lock)).toEqual([
-      { reference: `${REGISTRY}/docker.io/library/mysql:8.0`, usedBy: 'pipelines' },
-      { reference: `${REGISTRY}/ghcr.io/kubeflow/kfp-api-server@${DIGEST}`, usedBy: 'pipelines' },
-      { reference: `${REGISTRY}/ghcr.io/kubeflow/kfp-driver:2.16.0`, usedBy: 'pipelines' },
+      { reference: `${REGISTRY}/docker.io/library/mysql:8.0` },
+      { reference: `${REGISTRY}/ghcr.io/kubeflow/kfp-api-server@${DIGEST}` },
+      { reference: `${REGISTRY}/ghcr.io/kubeflow/kfp-driver:2.16.0` },
     ]);
   });
 
