@@ -235,8 +235,14 @@ const doctorCommand: Adapter = async ({ settings, flags: o }) => {
       footprint: s.footprint,
       fork: s.fork,
       argocdRepoUrl: s.argocdRepoUrl,
+      registry: s.registry,
+      upstream: s.upstream,
+      mirror: s.mirror,
+      branch: s.branch,
+      tokenEnv: s.tokenEnv,
     },
     () => connectCluster(deps, clusterChoice(s, settings.origins)),
+    deps,
   );
   process.stdout.write(doctorReport(target, result, output));
   return result.ok ? ExitCode.ok : ExitCode.preflight;

@@ -18,6 +18,7 @@ import { createKustomize, type Kustomize } from './systems/kustomize.js';
 import { localCluster, type LocalCluster } from './systems/local-cluster.js';
 import { createRemoteFetcher, type RemoteFetcher } from './systems/remote-sources.js';
 import { noPrompter, type Prompter } from './systems/prompter.js';
+import { createSkopeo, type Skopeo } from './systems/skopeo.js';
 import { createStderrLogger, type Logger } from './ui/logger.js';
 
 export interface Deps {
@@ -34,6 +35,8 @@ export interface Deps {
   readonly stateDir: string;
   readonly tmpDir?: string | undefined;
   readonly kustomize: Kustomize;
+  /** Looks images up in (and copies them to) registries, with skopeo's own credentials. */
+  readonly skopeo: () => Skopeo;
   /** Connects to the cluster the settings chose (only commands that need a cluster call it). */
   readonly kube: (cluster: ClusterChoice) => Kube;
   /** The embedded local cluster (only `demo` uses it). */
@@ -92,6 +95,7 @@ export function createDeps(
     fetcher: createRemoteFetcher({ signal }),
     github: (apiUrl) => createGitHub({ apiUrl, changes }),
     kustomize: createKustomize({ signal }),
+    skopeo: () => createSkopeo({ signal, env }),
     signal,
     changes,
     kube: (opts) => createKube({ ...opts, changes }),

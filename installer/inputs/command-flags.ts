@@ -125,10 +125,9 @@ export const COMMAND_FLAGS = {
     ),
   fork: withForkOptions,
   install: (cmd: Command) =>
-    withApply(withForkOptions(cmd)).option(
-      '--save-config <file>',
-      'write the settings (answers, never secrets) to a YAML file for --config',
-    ),
+    withApply(withForkOptions(cmd))
+      .option('--save-config <file>', 'write the settings (answers, never secrets) to a YAML file for --config')
+      .option('--no-image-check', 'with --registry, install without first looking every image up in the registry'),
   apply: (cmd: Command) => withApply(withForkOptions(cmd)),
   status: (cmd: Command) =>
     withConfigFile(withWatch(withCluster(cmd)))
@@ -167,6 +166,13 @@ export const COMMAND_FLAGS = {
       .addOption(new Option('--footprint <size>').choices(['small', 'full']))
       .option('--fork <git-url-or-path>', 'the fork you will install from: a local path must be one Argo CD can read')
       .option('--argocd-repo-url <url>', 'URL Argo CD reads the fork from, when it differs from --fork')
+      .option('--registry <host[/prefix]>', 'also check that every image of the selection is in this registry')
+      .option('--upstream <url>', 'Kubeflow manifests repository, for --registry', DEFAULT_UPSTREAM)
+      .option(
+        '--mirror <from>=<to>',
+        'fetch URLs starting with <from> from <to> instead (repeatable; http(s) or file://)',
+        collect,
+      )
       .addOption(new Option('--output <format>', 'text, or json on stdout').choices(['text', 'json']).default('text')),
   demo: (cmd: Command) =>
     withWatch(

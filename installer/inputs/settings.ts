@@ -54,6 +54,7 @@ export interface Settings {
   expose?: string;
   tls?: string;
   registry?: string;
+  noImageCheck?: boolean;
 }
 export type SettingName = keyof Settings;
 
@@ -183,6 +184,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     'KFG_REGISTRY',
     z.string().regex(REGISTRY, 'must be <host>[:port][/prefix], e.g. registry.example.com/kf'),
   ),
+  // `--no-image-check`: install from a registry without looking every image up in it first.
+  spec('noImageCheck', 'no-image-check', 'KFG_NO_IMAGE_CHECK', z.boolean(), 'boolean'),
 ];
 
 export const SETTING_BY_NAME: ReadonlyMap<SettingName, SettingSpec> = new Map(SETTINGS.map((s) => [s.name, s]));

@@ -12,12 +12,19 @@ import { publishFork, type ForkResult } from './publish-fork.js';
 import type { ForkOptions } from '../inputs/fork-options.js';
 import { forkBranchIn, type ForkBranch } from './fork-branch.js';
 import { createForkIfMissing, type ForkRemote } from './locate-fork.js';
+import { checkSelectionImages, passRegistryCheck } from './check-registry-images.js';
+
+export interface UpdateChecks {
+  /** With a registry, look every image up in it before the fork is created or pushed (default: yes). */
+  readonly images?: boolean | undefined;
+}
 
 export async function updateFork(
   opts: ForkOptions,
   deps: Deps,
   found: ForkRemote,
   components: readonly ResolvedComponent[],
+  checks: UpdateChecks = {},
 ): Promise<{ published: ForkResult; fork: ForkBranch; remote: ForkRemote }> {
   const ws = await openForkWorkspace(opts, deps, found);
   let renders: readonly Promise<unknown>[] = [];
@@ -27,6 +34,20 @@ export async function updateFork(
     // effect) start now and overlap the fork's creation, the push and the first cluster steps.
     const branch = await forkBranchIn(ws.dir, '', deps, ws.cleanup);
     renders = branch.renders();
+    // The images the fork will pull are known only once it is rewritten: the last check before the
+    // fork is created or pushed, so a missing image still leaves nothing changed.
+    if (opts.registry !== undefined && checks.images !== false) {
+      const rendered = (await Promise.allSettled(branch.renders())).flatMap((r) =>
+        r.status === 'fulfilled' ? [r.value] : [],
+      );
+      const check = await checkSelectionImages(deps.skopeo(), deps.log, {
+        registry: opts.registry,
+        release: opts.release,
+        dir: ws.dir,
+        rendered,
+      });
+      passRegistryCheck(check, deps.log, 'nothing was changed');
+    }
     const remote = await createForkIfMissing(opts, deps, found);
     const published = await publishFork(opts, deps, ws, remote, changes);
     deps.log.info(pushedSentence(published));

@@ -113,6 +113,9 @@ describe.skipIf(skip)('the install wizard in a real terminal', () => {
     expect(screen).toContain('✔ Admin login: none (Dex is not in this selection)');
     expect(screen).toMatch(/❯ adopt it and leave its configuration alone/);
     await t.keys('Enter');
+    // Empty: the images come from the upstream registries.
+    await t.waitFor(/Install images from your own registry\?/);
+    await t.keys('Enter');
     screen = await t.waitFor(/Fork, push and install this now\?/);
     expect(screen).toMatch(
       /The plan\n {2}cluster {6}context kfg-local \(https:\/\/127\.0\.0\.1:\d+\), target local, small footprint/,

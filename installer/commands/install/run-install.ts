@@ -70,10 +70,14 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   await checkLoginIssuer(opts.login, deps.log);
   const found = await locateFork(opts, deps);
   await checkUpstreamRelease(opts, deps);
+  // With a registry every image is looked up with skopeo before the push: a missing skopeo is said now.
+  if (opts.registry !== undefined && settings.noImageCheck !== true) await deps.skopeo().version();
   const preflight = await passPreflight(kube, preflightInputs(opts, components), deps.log, {
     unchanged: 'nothing was changed',
   });
-  const { published, fork, remote } = await updateFork(opts, deps, found, components);
+  const { published, fork, remote } = await updateFork(opts, deps, found, components, {
+    images: settings.noImageCheck !== true,
+  });
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
   let delivered;

@@ -15,6 +15,7 @@ import { askContext, askTarget } from './ask-cluster.js';
 import { askComponents, askRelease } from './ask-components.js';
 import { askFork } from './ask-fork.js';
 import { askLogin } from './ask-login.js';
+import { askRegistry } from './ask-registry.js';
 import type { WizardFacts, WizardResult, WizardSecrets } from './facts.js';
 import { confirmPlan } from './summary.js';
 
@@ -37,6 +38,7 @@ export async function askSettings(given: MergedSettings, facts: WizardFacts, p: 
     secrets,
   );
   const configureArgocd = await askArgoCd(given, cluster, p);
+  const registry = await askRegistry(given, p);
 
   const settings: Settings = {
     ...given.values,
@@ -46,6 +48,7 @@ export async function askSettings(given: MergedSettings, facts: WizardFacts, p: 
     release,
     components,
     ...login,
+    ...registry,
     ...(access.adminEmail !== undefined ? { adminEmail: access.adminEmail } : {}),
     ...(cluster.argocd.present || configureArgocd ? { configureArgocd } : {}),
   };

@@ -1,7 +1,8 @@
 /**
- * Question 8: the plan in brief (what `plan` prints, without reading the fork: cluster, release,
- * components in wave order with what pulled each dependency in, the requests against the cluster,
- * the fork, the admin login and Argo CD) and a final confirmation. Declining changes nothing.
+ * The last question: the plan in brief (what `plan` prints, without reading the fork: cluster,
+ * release, components in wave order with what pulled each dependency in, the requests against the
+ * cluster, the fork, the admin login, Argo CD and the images' registry) and a final confirmation.
+ * Declining changes nothing.
  */
 import { TARGET_INFO, type Footprint, type Target } from '../../catalogue/targets.js';
 import { releaseLabel, type Release } from '../../catalogue/releases.js';
@@ -47,6 +48,7 @@ export function renderSummary(s: SummaryInputs): string {
     `  fork         ${fork}, branch ${v.branch ?? DEFAULT_BRANCH}${s.tokenSource ? ` (token from ${s.tokenSource})` : ''}`,
     `  admin        ${admin}`,
     `  Argo CD      ${argoCdLine(a, v)}`,
+    `  images       ${v.registry !== undefined ? `from ${v.registry} (kubeflow-gitops images --copy-to fills it)` : 'from the upstream registries'}`,
     ...TARGET_INFO[target].notes.map((n) => `  note         ${n}`),
     '',
   ].join('\n');

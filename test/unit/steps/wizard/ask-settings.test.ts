@@ -33,6 +33,7 @@ describe('the wizard', () => {
       answer(/Admin email/, 'ada@example.org'),
       accept(/Admin password/),
       accept(/Argo CD v3\.2\.12 found/),
+      accept(/images from your own registry/),
       accept(/Fork, push and install this now\?/),
     ]);
     const r = await askSettings(given(), fakeFacts(), s.prompter);
@@ -80,6 +81,7 @@ describe('the wizard', () => {
       fork: 'https://git.example.com/me/kf.git',
       branch: 'main',
       configureArgocd: true,
+      registry: 'reg.example.com/kf',
     };
     const r = await askSettings(given(settings), facts, s.prompter);
     expect(r.settings).toEqual(settings);
@@ -98,6 +100,7 @@ describe('the wizard', () => {
       answer(/Token/, 't'),
       accept(/Branch/),
       accept(/Argo CD/),
+      accept(/own registry/),
       answer(/install this now/, 'n'),
     ]);
     await expect(askSettings(given(), fakeFacts(), no.prompter)).rejects.toBeInstanceOf(InterruptedError);
