@@ -83,20 +83,27 @@ async function renderOne(clone: string, path: string): Promise<Rendered> {
 }
 
 /**
- * Everything `kubectl kustomize <overlay>` reads in a fork clone: the overlay's kustomization without
- * its comments (they name the target), its other files, the shared kustomize Components and every
+ * Everything `kubectl kustomize <overlay>` reads in a fork clone: the overlay's kustomizations without
+ * their comments (they name the target), its other files, the shared kustomize Components and every
  * folder of the fork but overlays/ and kubeflow-apps/ (the upstream tree and the vendored bases).
  * kustomize is deterministic, so equal keys render the same bytes: targets that give a component the
  * same overlay render it once.
  */
 export async function renderInputKey(clone: string, overlay: string): Promise<string> {
   const git = async (args: string[]): Promise<string> => (await run('git', args, { cwd: clone })).stdout;
-  const kustomization = JSON.stringify(parse(readFileSync(join(clone, overlay, 'kustomization.yaml'), 'utf8')));
+  // Every kustomization.yaml in the overlay (nested Components too) counts by its content without
+  // comments; every other file by its blob.
   const files = (await git(['ls-tree', '-r', 'HEAD', `${overlay}/`]))
     .split('\n')
-    .filter((l) => l !== '' && !l.endsWith('/kustomization.yaml'))
-    .map((l) => l.replace(`\t${overlay}/`, '\t'));
+    .filter((l) => l !== '')
+    .map((l) => {
+      const path = l.slice(l.indexOf('\t') + 1);
+      const relative = path.slice(overlay.length + 1);
+      return path.endsWith('/kustomization.yaml')
+        ? `${relative} ${JSON.stringify(parse(readFileSync(join(clone, path), 'utf8')))}`
+        : `${relative} ${l.slice(0, l.indexOf('\t'))}`;
+    });
   const top = (await git(['ls-tree', 'HEAD'])).split('\n').filter((l) => !/\t(overlays|kubeflow-apps)$/.test(l));
   const components = await git(['rev-parse', 'HEAD:overlays/components']);
-  return JSON.stringify([kustomization, files, top, components.trim()]);
+  return JSON.stringify([files, top, components.trim()]);
 }
