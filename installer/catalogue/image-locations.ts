@@ -52,8 +52,8 @@ const ENV = (kind: string, name: string, variable: string, why: string): Locatio
   why,
 });
 
-/** The 14-folder and 10-folder layouts keep their hidden images in the same places (26.03, 26.03.1-rc.2). */
-const KUBEFLOW_26: ImageLocations = {
+/** The 14-folder and 10-folder layouts keep their hidden images in the same places. */
+const KUBEFLOW_LOCATIONS: ImageLocations = {
   images: [
     ENV('Deployment', 'ml-pipeline', 'V2_DRIVER_IMAGE', "KFP's API server starts each pipeline step's driver with it"),
     ENV('Deployment', 'ml-pipeline', 'V2_LAUNCHER_IMAGE', "KFP's API server puts the launcher into every step pod"),
@@ -135,12 +135,14 @@ const KUBEFLOW_26: ImageLocations = {
   ],
 };
 
-/** Earlier releases are not yet surveyed: `images` lists their `image:` fields and says so. */
-const NOT_SURVEYED: ImageLocations = { images: [], assembled: [], notImages: [], surveyed: false };
-
+/**
+ * Every release we carry keeps its hidden images in the same places: v1.10.2 and v1.11.0 were surveyed
+ * against these rules too (images-accounted.test.ts). A new release whose places differ gets its own
+ * value here; one not yet surveyed gets `surveyed: false`, and `images` says so.
+ */
 export const IMAGE_LOCATIONS: Readonly<Record<Release, ImageLocations>> = {
-  'v1.10.2': NOT_SURVEYED,
-  'v1.11.0': NOT_SURVEYED,
-  '26.03': KUBEFLOW_26,
-  '26.03.1-rc.2': KUBEFLOW_26,
+  'v1.10.2': KUBEFLOW_LOCATIONS,
+  'v1.11.0': KUBEFLOW_LOCATIONS,
+  '26.03': KUBEFLOW_LOCATIONS,
+  '26.03.1-rc.2': KUBEFLOW_LOCATIONS,
 };

@@ -29,19 +29,8 @@ describe.skipIf(fixturesMissing())('a local path fork Argo CD cannot read', () =
       KUBECONFIG: join(env.root, 'no-kubeconfig'),
       ...extraEnv,
     });
-  const forkFlags = (fork: string, target: string) => [
-    '--fork',
-    fork,
-    '--mirror',
-    env.mirror,
-    '--release',
-    '26.03',
-    '--components',
-    'katib',
-    '--target',
-    target,
-    '--yes',
-  ];
+  const args = (command: string, fork: string, target: string) =>
+    env.cliArgs(command, fork, '26.03', '--components', 'katib', '--target', target, '--yes');
   const refused = (r: CliResult, path: string, target: string) => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`--fork ${path} is a local path`);
@@ -56,9 +45,9 @@ describe.skipIf(fixturesMissing())('a local path fork Argo CD cannot read', () =
     const seen = env.server.requests.length;
     for (const target of ['kind', 'eks', 'generic']) {
       const path = join(mkdtempSync(join(env.root, `reach-${target}-`)), 'fork.git');
-      refused(await cli(['plan', ...forkFlags(path, target)]), path, target);
-      refused(await cli(['install', ...forkFlags(path, target)]), path, target);
-      refused(await cli(['apply', ...forkFlags(path, target)]), path, target);
+      refused(await cli(args('plan', path, target)), path, target);
+      refused(await cli(args('install', path, target)), path, target);
+      refused(await cli(args('apply', path, target)), path, target);
       refused(await cli(['doctor', '--fork', path, '--target', target]), path, target);
       expect(existsSync(path)).toBe(false);
     }
@@ -69,7 +58,7 @@ describe.skipIf(fixturesMissing())('a local path fork Argo CD cannot read', () =
   it('--argocd-repo-url (flag or config key) lifts it, and the Applications use that URL', async () => {
     const path = join(mkdtempSync(join(env.root, 'reach-url-')), 'fork.git');
     const url = 'https://git.example.com/team/manifests.git';
-    const flag = await cli(['plan', ...forkFlags(path, 'kind'), '--argocd-repo-url', url, '--output', 'json']);
+    const flag = await cli([...args('plan', path, 'kind'), '--argocd-repo-url', url, '--output', 'json']);
     expect(flag.code, flag.stderr).toBe(0);
     const plan = JSON.parse(flag.stdout) as { files: { path: string; diff: string }[] };
     expect(plan.files.find((f) => f.path === 'kubeflow-apps/katib.yaml')?.diff).toContain(`+    repoURL: ${url}`);
@@ -77,7 +66,7 @@ describe.skipIf(fixturesMissing())('a local path fork Argo CD cannot read', () =
 
     const config = join(mkdtempSync(join(env.root, 'reach-cfg-')), 'install.yaml');
     writeFileSync(config, `argocd-repo-url: ${url}\n`);
-    const fromFile = await cli(['plan', ...forkFlags(path, 'kind'), '--config', config]);
+    const fromFile = await cli([...args('plan', path, 'kind'), '--config', config]);
     expect(fromFile.code, fromFile.stderr).toBe(0);
     expect(fromFile.stdout).toContain(`repoURL: ${url}`);
     expect(existsSync(path)).toBe(false);
@@ -85,7 +74,7 @@ describe.skipIf(fixturesMissing())('a local path fork Argo CD cannot read', () =
 
   it('--target local reads a local path as it is', async () => {
     const path = join(mkdtempSync(join(env.root, 'reach-local-')), 'fork.git');
-    const r = await cli(['plan', ...forkFlags(path, 'local')]);
+    const r = await cli(args('plan', path, 'local'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`repoURL: file://${path}`);
   });

@@ -56,24 +56,12 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
       return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
   }
-  const base = (fork: string, extra: string[] = []) => [
-    '--fork',
-    fork,
-    '--mirror',
-    env.mirror,
-    '--release',
-    '26.03',
-    '--target',
-    'kind',
-    '--components',
-    'pipelines,notebooks',
-    '--yes',
-    ...extra,
-  ];
+  const base = (fork: string, extra: string[] = []) =>
+    env.cliArgs('fork', fork, '26.03', '--target', 'kind', '--components', 'pipelines,notebooks', '--yes', ...extra);
 
   it('pushes with the token from the environment, never in argv, .git/config or output', async () => {
     const fork = await env.newFork('cli');
-    const r = await cli(['fork', ...base(fork)], { KFG_GIT_TOKEN: TOKEN });
+    const r = await cli(base(fork), { KFG_GIT_TOKEN: TOKEN });
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     const [url, branch, sha] = r.stdout.trim().split(' ');
@@ -159,7 +147,7 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
 
   it('a wrong token: a clear error naming the credential, exit 2, nothing pushed', async () => {
     const fork = await env.newFork('badtoken');
-    const r = await cli(['fork', ...base(fork)], { KFG_GIT_TOKEN: 'not-the-token' });
+    const r = await cli(base(fork), { KFG_GIT_TOKEN: 'not-the-token' });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/authentication failed with the token from KFG_GIT_TOKEN/);
     expect(r.stderr).not.toContain('not-the-token');
@@ -175,7 +163,7 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     await run('git', ['-C', other, '-c', 'user.name=t', '-c', 'user.email=t@x', 'commit', '--quiet', '-m', 'mine']);
     await env.git(['push', '--quiet', fork, 'kubeflow-gitops'], other);
     const before = await env.git(['ls-remote', fork]);
-    const r = await cli(['fork', ...base(fork)], { KFG_GIT_TOKEN: TOKEN });
+    const r = await cli(base(fork), { KFG_GIT_TOKEN: TOKEN });
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/unrelated to .* 26\.03\. Nothing was changed\.\nPass another --branch/);
     expect(await env.git(['ls-remote', fork])).toBe(before);
@@ -185,7 +173,7 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     const fork = await env.newFork('older');
     await runFork(env.options({ fork, release: 'v1.10.2', target: 'kind', components: 'katib' }), env.deps());
     const before = await env.git(['ls-remote', fork]);
-    const r = await cli(['fork', ...base(fork)], { KFG_GIT_TOKEN: TOKEN });
+    const r = await cli(base(fork), { KFG_GIT_TOKEN: TOKEN });
     expect(r.code).toBe(6);
     expect(r.stderr).toContain('is on Kubeflow v1.10.2, not 26.03');
     expect(r.stderr).toContain('kubeflow-gitops upgrade --to 26.03');
@@ -224,22 +212,7 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
   it('plan --output json for 26.03 all/kind: valid JSON, 20+ components in wave order, nothing pushed', async () => {
     const fork = await env.newFork('plan');
     const r = await cli(
-      [
-        'plan',
-        '--fork',
-        fork,
-        '--mirror',
-        env.mirror,
-        '--release',
-        '26.03',
-        '--target',
-        'kind',
-        '--components',
-        'all',
-        '--yes',
-        '--output',
-        'json',
-      ],
+      env.cliArgs('plan', fork, '26.03', '--target', 'kind', '--components', 'all', '--yes', '--output', 'json'),
       { KFG_GIT_TOKEN: TOKEN },
     );
     expect(r.code).toBe(0);
@@ -256,23 +229,9 @@ describe.skipIf(fixturesMissing())('fork and plan behaviour', () => {
     expect(plan.vendor.sources.map((s) => s.url).join('\n')).toContain('argo-workflows');
     expect(plan.files.find((f) => f.path === 'kubeflow-apps/pipelines.yaml')?.diff).toContain(`+    repoURL: ${fork}`);
     expect(await env.git(['ls-remote', fork])).toBe('');
-    const text = await cli(
-      [
-        'plan',
-        '--fork',
-        fork,
-        '--mirror',
-        env.mirror,
-        '--release',
-        '26.03',
-        '--target',
-        'kind',
-        '--components',
-        'kserve',
-        '--yes',
-      ],
-      { KFG_GIT_TOKEN: TOKEN },
-    );
+    const text = await cli(env.cliArgs('plan', fork, '26.03', '--target', 'kind', '--components', 'kserve', '--yes'), {
+      KFG_GIT_TOKEN: TOKEN,
+    });
     expect(text.stdout).toContain('Components (');
     expect(text.stdout).toContain('Application diffs:');
   });

@@ -21,7 +21,7 @@ import { describeUnresolved, findUnresolvedVars } from '../../installer/plan/unr
 import type { KubeObject } from '../../installer/systems/kube.js';
 import { fixturesMissing } from '../support/fixtures.js';
 import { run, startForkEnv, type ForkEnv } from '../support/fork-env.js';
-import { mapLimit, OFFLINE } from '../support/render-offline.js';
+import { mapLimit, OFFLINE, renderInputKey } from '../support/render-offline.js';
 
 /** What each target must visibly change in the rendered output (component -> check). */
 const TARGET_EFFECTS: Partial<Record<string, Record<string, (yaml: string) => boolean>>> = {
@@ -71,25 +71,6 @@ function summedRequests(rendered: string): { cpuMillis: number; memoryMiB: numbe
 interface App {
   metadata: { name: string };
   spec: { source: { repoURL: string; targetRevision: string; path: string } };
-}
-
-/**
- * Everything `kubectl kustomize <overlay>` reads: the overlay's kustomization without its comments (they
- * name the target), its other files, the shared kustomize Components and every folder of the fork but
- * overlays/ and kubeflow-apps/ (the upstream tree and the vendored bases). kustomize is deterministic, so
- * equal keys render the same bytes.
- */
-async function renderInputKey(env: ForkEnv, clone: string, overlay: string): Promise<string> {
-  const kustomization = JSON.stringify(parse(readFileSync(join(clone, overlay, 'kustomization.yaml'), 'utf8')));
-  const files = (await env.git(['ls-tree', '-r', 'HEAD', `${overlay}/`], clone))
-    .split('\n')
-    .filter((l) => l !== '' && !l.endsWith('/kustomization.yaml'))
-    .map((l) => l.replace(`\t${overlay}/`, '\t'));
-  const top = (await env.git(['ls-tree', 'HEAD'], clone))
-    .split('\n')
-    .filter((l) => !/\t(overlays|kubeflow-apps)$/.test(l));
-  const components = await env.git(['rev-parse', 'HEAD:overlays/components'], clone);
-  return JSON.stringify([kustomization, files, top, components.trim()]);
 }
 
 describe.skipIf(fixturesMissing())('fork --components all, every release and target', () => {
@@ -144,7 +125,7 @@ describe.skipIf(fixturesMissing())('fork --components all, every release and tar
         const failures = (
           await mapLimit(apps, 2, async (app) => {
             try {
-              const key = await renderInputKey(env, clone, app.spec.source.path);
+              const key = await renderInputKey(clone, app.spec.source.path);
               const render =
                 renders.get(key) ??
                 run('kubectl', ['kustomize', app.spec.source.path], {

@@ -25,21 +25,8 @@ describe.skipIf(fixturesMissing())('fork: user errors and team Applications', ()
 
   const cli = (args: string[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> =>
     runCli(args, { KFG_STATE_DIR: join(env.root, 'cli-state'), KFG_GIT_TOKEN: TOKEN, ...extraEnv });
-  const forkArgs = (fork: string, release = 'v1.11.0', target = 'kind', extra: string[] = []): string[] => [
-    'fork',
-    '--fork',
-    fork,
-    '--mirror',
-    env.mirror,
-    '--release',
-    release,
-    '--target',
-    target,
-    '--components',
-    'katib',
-    '--yes',
-    ...extra,
-  ];
+  const forkArgs = (fork: string, release = 'v1.11.0', target = 'kind', extra: string[] = []): string[] =>
+    env.cliArgs('fork', fork, release, '--target', target, '--components', 'katib', '--yes', ...extra);
   /** A fork made by kubeflow-gitops, cloned for a team to edit. */
   async function forkedClone(name: string): Promise<{ fork: string; clone: string }> {
     const fork = await env.newFork(name);

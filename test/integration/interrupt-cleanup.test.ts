@@ -89,20 +89,8 @@ describe.skipIf(fixturesMissing())('interrupted and failed runs clean up after t
     KFG_GIT_TOKEN: TOKEN,
     CI: 'true',
   });
-  const forkArgs = (fork: string, release = 'v1.11.0') => [
-    'fork',
-    '--fork',
-    fork,
-    '--mirror',
-    env.mirror,
-    '--release',
-    release,
-    '--target',
-    'kind',
-    '--components',
-    'pipelines',
-    '--yes',
-  ];
+  const forkArgs = (fork: string, release = 'v1.11.0') =>
+    env.cliArgs('fork', fork, release, '--target', 'kind', '--components', 'pipelines', '--yes');
 
   for (const how of [
     { name: 'Ctrl-C (SIGINT to the process group)', signal: 'SIGINT', group: true },

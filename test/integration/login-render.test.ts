@@ -78,19 +78,15 @@ describe.skipIf(fixturesMissing())('login and HTTPS rendered into the fork', () 
       'ada@example.org',
     ];
     const r = await runCli(
-      [
+      env.cliArgs(
         'fork',
-        '--fork',
         fork,
-        '--mirror',
-        env.mirror,
-        '--release',
         '26.03',
         '--yes',
         '--components',
         'jupyter-web-app,cert-manager,user-namespace',
         ...args,
-      ],
+      ),
       { KFG_GIT_TOKEN: TOKEN, KFG_IDP_CLIENT_SECRET: SECRET, KFG_ADMIN_PASSWORD: 'Correct-Horse-Battery-9' },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -168,18 +164,7 @@ describe.skipIf(fixturesMissing())('login and HTTPS rendered into the fork', () 
 
     // No login flags: the fork keeps what it has (as upgrade does).
     const again = await runCli(
-      [
-        'fork',
-        '--fork',
-        fork,
-        '--mirror',
-        env.mirror,
-        '--release',
-        '26.03',
-        '--yes',
-        '--components',
-        'jupyter-web-app,cert-manager,user-namespace',
-      ],
+      env.cliArgs('fork', fork, '26.03', '--yes', '--components', 'jupyter-web-app,cert-manager,user-namespace'),
       {
         KFG_GIT_TOKEN: TOKEN,
       },
@@ -196,16 +181,7 @@ describe.skipIf(fixturesMissing())('login and HTTPS rendered into the fork', () 
     const fork = await env.newFork('direct');
     const r = await runCli(
       [
-        'fork',
-        '--fork',
-        fork,
-        '--mirror',
-        env.mirror,
-        '--release',
-        '26.03.1-rc.2',
-        '--yes',
-        '--components',
-        'oauth2-proxy,dex',
+        ...env.cliArgs('fork', fork, '26.03.1-rc.2', '--yes', '--components', 'oauth2-proxy,dex'),
         '--idp',
         'oidc-direct',
         '--idp-issuer',

@@ -50,6 +50,11 @@ export interface ForkEnv {
   options(raw: RawForkOptions): ForkOptions;
   /** git with the token, for inspecting forks. */
   git(args: string[], cwd?: string): Promise<string>;
+  /**
+   * `<command> --fork <fork> --mirror <this mirror> --release <release> ...rest`: how the CLI tests
+   * start a command of the fork family (fork, plan, install).
+   */
+  cliArgs(command: string, fork: string, release: string, ...rest: string[]): string[];
   close(): Promise<void>;
 }
 
@@ -95,6 +100,9 @@ export async function startForkEnv(): Promise<ForkEnv> {
     },
     async git(args, cwd) {
       return (await run('git', args, { cwd, env: { ...process.env, ...authEnv }, maxBuffer: 1 << 26 })).stdout;
+    },
+    cliArgs(command, fork, release, ...rest) {
+      return [command, '--fork', fork, '--mirror', `https://github.com/=${server.url}/`, '--release', release, ...rest];
     },
     close: () => server.close(),
   };
