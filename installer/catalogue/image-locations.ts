@@ -138,6 +138,13 @@ const KUBEFLOW_26: ImageLocations = {
 /** Earlier releases are not yet surveyed: `images` lists their `image:` fields and says so. */
 const NOT_SURVEYED: ImageLocations = { images: [], assembled: [], notImages: [], surveyed: false };
 
+/**
+ * Argo CD's own manifests (overlays/argocd, ARGOCD_VERSION in core/constants.ts), listed as component
+ * `argocd` when kubeflow-gitops installs Argo CD. Surveyed for v3.6.2: its three images (argocd, dex,
+ * redis) are all `image:` fields; survey again when the pin moves (images-accounted.test.ts fails).
+ */
+export const ARGOCD_IMAGE_LOCATIONS: ImageLocations = { images: [], assembled: [], notImages: [] };
+
 export const IMAGE_LOCATIONS: Readonly<Record<Release, ImageLocations>> = {
   'v1.10.2': NOT_SURVEYED,
   'v1.11.0': NOT_SURVEYED,
