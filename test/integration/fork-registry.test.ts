@@ -1,14 +1,15 @@
 /**
  * `fork --registry registry.example.com/kf`, every target, 26.03 and 26.03.1-rc.2: a fresh clone of
  * the pushed branch renders every child Application offline, and no image reference in any render
- * (`image:` fields and every hidden place the release lists) points outside the registry. A second
+ * (`image:` fields and every hidden place the release lists), Argo CD's overlay's included, points
+ * outside the registry. A second
  * run writes nothing new.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_LOCATIONS } from '../../installer/catalogue/image-locations.js';
+import { ARGOCD_IMAGE_LOCATIONS, IMAGE_LOCATIONS } from '../../installer/catalogue/image-locations.js';
 import { TARGETS, type Target } from '../../installer/catalogue/targets.js';
 import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { findImages } from '../../installer/images/find-images.js';
@@ -74,6 +75,17 @@ describe.skipIf(fixturesMissing())(`fork --registry ${REGISTRY}`, () => {
       }
       expect(outside).toEqual([]);
       expect(references).toBeGreaterThan(100);
+      // Argo CD's own overlay (applied where the cluster has none) pulls from the registry too.
+      const argocd = (await renderOffline(clone, ['overlays/argocd'])).get('overlays/argocd');
+      expect(argocd?.error).toBeUndefined();
+      const argocdUses = findImages(
+        'argocd',
+        parseAllDocuments(argocd?.yaml ?? '').map((d) => d.toJS() as unknown),
+        ARGOCD_IMAGE_LOCATIONS,
+      );
+      expect(argocdUses.unaccounted).toEqual([]);
+      expect(argocdUses.uses.length).toBeGreaterThan(2);
+      expect(argocdUses.uses.map((u) => u.reference).filter((r) => !r.startsWith(`${REGISTRY}/`))).toEqual([]);
 
       // An ensure-step: the same run again commits nothing.
       const again = await runFork(opts, env.deps());
