@@ -89,4 +89,14 @@ describe.skipIf(fixturesMissing())('images --components all accounts for every i
     expect(out.counts.fields).toBeGreaterThanOrEqual(72);
     expect(out.counts.hidden).toBeGreaterThanOrEqual(25);
   });
+
+  it('--no-argocd leaves Argo CD out, for a cluster whose Argo CD install adopts', { timeout: 600_000 }, async () => {
+    const args = ['images', '--release', '26.03', '--components', 'cert-manager', '--mirror', env.mirror];
+    const r = await runCli([...args, '--no-argocd', '--output', 'json'], { KFG_STATE_DIR: env.root, TMPDIR: env.root });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as ImagesJson & { components: string[] };
+    expect(out.components).toEqual(['cert-manager']);
+    expect(out.images.flatMap((e) => e.uses).filter((u) => u.component === 'argocd')).toEqual([]);
+    expect(out.images.some((e) => e.image.startsWith('quay.io/argoproj/argocd:'))).toBe(false);
+  });
 });
