@@ -299,7 +299,7 @@ const imagesCommand: Adapter = async ({ settings, flags: o }) => {
       '--copy-to writes its lock of digests to the fork: pass --fork <git-url-or-path> (or --github-fork)',
     );
   const { report, copy } = await runImages(
-    { fork: opts, copyTo, skopeo: () => createSkopeo({ signal: interrupt.signal }) },
+    { fork: opts, copyTo, argocd: o.argocd !== false, skopeo: () => createSkopeo({ signal: interrupt.signal }) },
     deps,
   );
   process.stdout.write(json ? `${JSON.stringify(imagesToJson(report, copy), null, 2)}\n` : renderImagesText(report));

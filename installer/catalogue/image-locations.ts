@@ -136,6 +136,13 @@ const KUBEFLOW_LOCATIONS: ImageLocations = {
 };
 
 /**
+ * Argo CD's own manifests (overlays/argocd, ARGOCD_VERSION in core/constants.ts), listed as component
+ * `argocd` when kubeflow-gitops installs Argo CD. Surveyed for v3.6.2: its three images (argocd, dex,
+ * redis) are all `image:` fields; survey again when the pin moves (images-accounted.test.ts fails).
+ */
+export const ARGOCD_IMAGE_LOCATIONS: ImageLocations = { images: [], assembled: [], notImages: [] };
+
+/**
  * Every release we carry keeps its hidden images in the same places: v1.10.2 and v1.11.0 were surveyed
  * against these rules too (images-accounted.test.ts). A new release whose places differ gets its own
  * value here; one not yet surveyed gets `surveyed: false`, and `images` says so.

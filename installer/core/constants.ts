@@ -16,6 +16,8 @@ export const FORK_OVERLAYS_DIR = 'overlays';
 export const FORK_VENDOR_DIR = 'vendor';
 /** Argo CD's own install, applied only when the cluster has none. */
 export const ARGOCD_OVERLAY_DIR = 'overlays/argocd';
+/** The component name Argo CD's own images are listed and rewritten under (`images`, `--registry`). */
+export const ARGOCD_COMPONENT = 'argocd';
 
 export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';

@@ -83,6 +83,8 @@ export interface RegistryComponentInput {
   /** The component's rendered objects, in the order its uses were found in. */
   readonly objects: readonly unknown[];
   readonly lock?: ImageLock | undefined;
+  /** What the images belong to, for the file's comment: `Kubeflow <release>` unless said. */
+  readonly source?: string | undefined;
 }
 
 const objectKey = (o: ObjectId) => `${o.apiVersion}|${o.kind}|${o.namespace ?? ''}|${o.name}`;
@@ -147,7 +149,7 @@ export function renderRegistryComponent(input: RegistryComponentInput): string {
     ...(patches.length > 0 ? { patches } : {}),
   });
   doc.commentBefore =
-    ` Images of ${input.component} (Kubeflow ${input.release}) from ${registry}, written by ${TOOL} --registry.` +
+    ` Images of ${input.component} (${input.source ?? `Kubeflow ${input.release}`}) from ${registry}, written by ${TOOL} --registry.` +
     `\n ${TOOL} derives this file from the release: fork and upgrade write it again, so change images in` +
     '\n the overlay above it instead.';
   return doc.toString({ lineWidth: 0 });

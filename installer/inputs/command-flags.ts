@@ -222,7 +222,8 @@ export const COMMAND_FLAGS = {
         .option(
           '--copy-to <host[/prefix]>',
           'copy every image there with skopeo (credentials from its auth files) and lock the digests in the fork',
-        ),
+        )
+        .option('--no-argocd', "leave out Argo CD's own images: for a cluster whose Argo CD install adopts"),
     ),
   open: (cmd: Command) =>
     withConfigFile(withCluster(cmd))

@@ -4,11 +4,15 @@
  * patches, images/registry-overlay.ts) derived from the component's own render, and the overlay
  * listing it. Digests come from the fork's image lock when there is one. An ensure-step: run again
  * on the same release and registry, it writes the same bytes.
+ *
+ * Argo CD's own overlay (overlays/argocd) gets the same Component, `overlays/argocd/registry/`:
+ * whether install applies it (no Argo CD in the cluster) or adopts the cluster's is decided only at
+ * install time, so a fork with a registry always has it; on an adopted Argo CD it is simply unused.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isSeq, parse, parseDocument, YAMLSeq } from 'yaml';
-import { IMAGE_LOCATIONS } from '../catalogue/image-locations.js';
+import { ARGOCD_IMAGE_LOCATIONS, IMAGE_LOCATIONS } from '../catalogue/image-locations.js';
 import type { Release } from '../catalogue/releases.js';
 import type { Target } from '../catalogue/targets.js';
 import type { Deps } from '../deps.js';
@@ -16,7 +20,8 @@ import { findImages } from '../images/find-images.js';
 import { IMAGE_LOCK_FILE, parseImageLock, type ImageLock } from '../images/image-lock.js';
 import { REGISTRY_ANNOTATION, REGISTRY_COMPONENT_DIR, renderRegistryComponent } from '../images/registry-overlay.js';
 import { overlayDir } from '../plan/render-overlay.js';
-import { renderComponents } from './render-components.js';
+import { ARGOCD_COMPONENT, ARGOCD_OVERLAY_DIR, ARGOCD_VERSION } from '../core/constants.js';
+import { renderArgoCd, renderComponents } from './render-components.js';
 
 export interface RegistryInputs {
   readonly registry: string;
@@ -51,7 +56,35 @@ export async function ensureRegistryRewrites(
     await writeFile(join(files(name), 'kustomization.yaml'), text);
     written.push(join(overlayDir(inputs.target, name), REGISTRY_COMPONENT_DIR, 'kustomization.yaml'));
   }
-  return written;
+  const argocd = await ensureArgoCdRewrites(deps, dir, inputs, lock);
+  return argocd === undefined ? written : [...written, argocd];
+}
+
+/** The same for Argo CD's overlay, when the fork has one (a user may have removed it). */
+async function ensureArgoCdRewrites(
+  deps: Pick<Deps, 'kustomize' | 'log'>,
+  dir: string,
+  inputs: RegistryInputs,
+  lock: ImageLock | undefined,
+): Promise<string | undefined> {
+  const overlay = join(dir, ARGOCD_OVERLAY_DIR, 'kustomization.yaml');
+  if ((await readFile(overlay, 'utf8').catch(() => undefined)) === undefined) return undefined;
+  const files = join(dir, ARGOCD_OVERLAY_DIR, REGISTRY_COMPONENT_DIR);
+  await mkdir(files, { recursive: true });
+  await writeFile(join(files, 'kustomization.yaml'), EMPTY_COMPONENT);
+  await listComponent(overlay);
+  const objects = await renderArgoCd(deps, dir);
+  const { uses } = findImages(ARGOCD_COMPONENT, objects, ARGOCD_IMAGE_LOCATIONS);
+  const text = renderRegistryComponent({
+    ...inputs,
+    component: ARGOCD_COMPONENT,
+    source: `Argo CD ${ARGOCD_VERSION}, installed where the cluster has none`,
+    uses,
+    objects,
+    lock,
+  });
+  await writeFile(join(files, 'kustomization.yaml'), text);
+  return join(ARGOCD_OVERLAY_DIR, REGISTRY_COMPONENT_DIR, 'kustomization.yaml');
 }
 
 /** The registry a fork's rewrites point at (upgrade keeps it), read from any component's rewrites. */

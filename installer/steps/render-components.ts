@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Target } from '../catalogue/targets.js';
+import { ARGOCD_OVERLAY_DIR } from '../core/constants.js';
 import type { Deps } from '../deps.js';
 import { overlayDir } from '../plan/render-overlay.js';
 import type { KubeObject } from '../systems/kube.js';
@@ -24,4 +25,10 @@ export async function renderComponents(
   await Promise.all([worker(), worker()]);
   // In the selection's order, whatever order the renders finished in.
   return new Map(components.map((c) => [c, out.get(c) ?? []]));
+}
+
+/** The fork's Argo CD overlay as install applies it where the cluster has no Argo CD (ensure-argocd.ts). */
+export async function renderArgoCd(deps: Pick<Deps, 'kustomize' | 'log'>, dir: string): Promise<KubeObject[]> {
+  deps.log.step('rendering Argo CD');
+  return deps.kustomize.build(join(dir, ARGOCD_OVERLAY_DIR));
 }

@@ -1,14 +1,14 @@
 /**
  * `fork --registry registry.example.com/kf`, every target, 26.03 and 26.03.1-rc.2: a fresh clone of
  * the pushed branch renders every child Application offline, and no image reference in any render
- * (`image:` fields and every hidden place the release lists) points outside the registry. A second
- * run writes nothing new. Every release on every target runs, in CI too.
+ * (`image:` fields and every hidden place the release lists), Argo CD's overlay's included, points
+ * outside the registry. A second run writes nothing new. Every release on every target runs, in CI too.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_LOCATIONS } from '../../installer/catalogue/image-locations.js';
+import { ARGOCD_IMAGE_LOCATIONS, IMAGE_LOCATIONS } from '../../installer/catalogue/image-locations.js';
 import { TARGETS } from '../../installer/catalogue/targets.js';
 import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { findImages } from '../../installer/images/find-images.js';
@@ -77,6 +77,20 @@ describe.skipIf(fixturesMissing())(`fork --registry ${REGISTRY}`, () => {
         }
         expect(outside, where).toEqual([]);
         expect(references, where).toBeGreaterThan(100);
+        // Argo CD's own overlay (applied where the cluster has none) pulls from the registry too.
+        const argocd = (await renderOffline(clone, ['overlays/argocd'], cache)).get('overlays/argocd');
+        expect(argocd?.error, where).toBeUndefined();
+        const argocdUses = findImages(
+          'argocd',
+          parseAllDocuments(argocd?.yaml ?? '').map((d) => d.toJS() as unknown),
+          ARGOCD_IMAGE_LOCATIONS,
+        );
+        expect(argocdUses.unaccounted, where).toEqual([]);
+        expect(argocdUses.uses.length, where).toBeGreaterThan(2);
+        expect(
+          argocdUses.uses.map((u) => u.reference).filter((r) => !r.startsWith(`${REGISTRY}/`)),
+          where,
+        ).toEqual([]);
 
         // An ensure-step: the same run again commits nothing (once per release is enough).
         if (target === TARGETS[0]) {

@@ -10,7 +10,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_LOCATIONS } from '../../installer/catalogue/image-locations.js';
+import { ARGOCD_IMAGE_LOCATIONS, IMAGE_LOCATIONS } from '../../installer/catalogue/image-locations.js';
+import { ARGOCD_VERSION } from '../../installer/core/constants.js';
 import { runFork } from '../../installer/commands/fork/run-fork.js';
 import { findImages } from '../../installer/images/find-images.js';
 import { IMAGE_LOCK_FILE } from '../../installer/images/image-lock.js';
@@ -20,7 +21,8 @@ import { pushSyntheticImages, registriesConf, startRegistry, type Registry } fro
 import { renderOffline } from '../support/render-offline.js';
 import { toolMissing } from '../support/require-tool.js';
 
-const UPSTREAMS = ['ghcr.io', 'quay.io', 'docker.io', 'gcr.io', 'registry.k8s.io'];
+// public.ecr.aws: Argo CD's redis.
+const UPSTREAMS = ['ghcr.io', 'quay.io', 'docker.io', 'gcr.io', 'registry.k8s.io', 'public.ecr.aws'];
 const missing =
   fixturesMissing() ||
   toolMissing('skopeo', 'images --copy-to') !== undefined ||
@@ -93,6 +95,8 @@ describe.skipIf(missing)('images --copy-to', () => {
       expect(listed.code, listed.stderr).toBe(0);
       const images = (JSON.parse(listed.stdout) as ImagesJson).images.map((i) => i.image);
       expect(images).toContain('quay.io/jetstack/cert-manager-acmesolver:v1.19.4');
+      // Argo CD's own, installed where the cluster has none, are copied and locked like the rest.
+      expect(images).toContain(`quay.io/argoproj/argocd:${ARGOCD_VERSION}`);
       await pushSyntheticImages(source.host, images, { ...process.env, ...vars });
 
       const first = await runCli(
@@ -157,6 +161,16 @@ describe.skipIf(missing)('images --copy-to', () => {
       );
       expect(found.uses.length).toBeGreaterThan(0);
       for (const u of found.uses) expect(digests.has(u.reference), `${u.field}: ${u.reference}`).toBe(true);
+      // And Argo CD's overlay, which install applies where the cluster has none.
+      const argocd = (await renderOffline(pinned, ['overlays/argocd'])).get('overlays/argocd');
+      expect(argocd?.error).toBeUndefined();
+      const argocdUses = findImages(
+        'argocd',
+        parseAllDocuments(argocd?.yaml ?? '').map((d) => d.toJS() as unknown),
+        ARGOCD_IMAGE_LOCATIONS,
+      ).uses;
+      expect(argocdUses.length).toBeGreaterThan(2);
+      for (const u of argocdUses) expect(digests.has(u.reference), `${u.field}: ${u.reference}`).toBe(true);
     },
   );
 });

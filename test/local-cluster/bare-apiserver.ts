@@ -2,7 +2,9 @@
  * A second, empty Kubernetes API beside the local cluster: the same kube-apiserver binary, certificates
  * and etcd, under its own etcd prefix and port. It has no Argo CD, no nodes and no controllers, which
  * is what the "cluster without Argo CD" paths need (detect it absent, install it from the fork, refuse a
- * half-installed one). Nothing reconciles there, so tests use it only up to what a real API decides.
+ * half-installed one). Nothing reconciles there, so tests use it only up to what a real API decides,
+ * unless `controllers` also starts a kube-controller-manager (workload controllers only) for it: then
+ * Deployments and StatefulSets make their pods, which stay Pending (no node), specs and images in place.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +34,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startBareApiServer(env: ClusterEnv, name: string): Promise<BareApiServer> {
+export async function startBareApiServer(
+  env: ClusterEnv,
+  name: string,
+  o: { controllers?: boolean } = {},
+): Promise<BareApiServer> {
   const paths = statePaths(env.stateDir);
   const main = readFileSync(env.kubeconfig, 'utf8');
   const mainServer = /server: (https:\/\/127\.0\.0\.1:\d+)/.exec(main)?.[1];
@@ -84,5 +90,41 @@ export async function startBareApiServer(env: ClusterEnv, name: string): Promise
   }
   const kubeconfig = join(paths.root, `kubeconfig-bare-${name}`);
   writeFileSync(kubeconfig, main.split(mainServer).join(server), { mode: 0o600 });
-  return { kubeconfig, server, stop };
+  if (!o.controllers) return { kubeconfig, server, stop };
+  const kcm = startControllers(kubeconfig, paths, join(paths.logs, `kube-controller-manager-bare-${name}.log`));
+  return {
+    kubeconfig,
+    server,
+    stop: async () => {
+      await kcm();
+      await stop();
+    },
+  };
+}
+
+/** kube-controller-manager for a bare API server: the controllers that turn workloads into pods. */
+function startControllers(kubeconfig: string, paths: ReturnType<typeof statePaths>, log: string): () => Promise<void> {
+  const fd = openSync(log, 'a');
+  const child = spawn(
+    join(binDir(), 'kube-controller-manager'),
+    [
+      `--kubeconfig=${kubeconfig}`,
+      '--leader-elect=false',
+      // No health endpoint to serve: tests wait for the pods themselves.
+      '--secure-port=0',
+      '--controllers=deployment,replicaset,statefulset,serviceaccount',
+      `--service-account-private-key-file=${join(paths.pki, 'sa.key')}`,
+      `--root-ca-file=${join(paths.pki, 'apiserver.crt')}`,
+    ],
+    { stdio: ['ignore', fd, fd] },
+  );
+  closeSync(fd);
+  return async () => {
+    if (child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    await new Promise((r) => {
+      child.once('exit', r);
+      setTimeout(r, 10_000).unref();
+    });
+  };
 }

@@ -2,13 +2,14 @@
  * `images`: every image an install of the selection can run, `image:` fields and the references
  * hidden in environment variables, arguments and ConfigMaps alike, each with where it is used.
  * It reads the upstream release (through --upstream and --mirror), lays out the fork's files and
- * vendored bases in a temporary copy and renders every component. With `--copy-to`, it then copies
+ * vendored bases in a temporary copy and renders every component, and Argo CD's overlay (the Argo CD
+ * install puts in where the cluster has none) unless `--no-argocd`. With `--copy-to`, it then copies
  * each image to that registry with skopeo and commits the lock (name, tag, digest) to the fork.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IMAGE_LOCATIONS } from '../../catalogue/image-locations.js';
+import { ARGOCD_IMAGE_LOCATIONS, IMAGE_LOCATIONS } from '../../catalogue/image-locations.js';
 import { resolveComponents } from '../../catalogue/resolve-components.js';
 import type { Deps } from '../../deps.js';
 import { locateFork, type ForkRemote } from '../../steps/locate-fork.js';
@@ -21,13 +22,20 @@ import type { ForkOptions } from '../../inputs/fork-options.js';
 import { UserError } from '../../core/errors.js';
 import type { Skopeo } from '../../systems/skopeo.js';
 import { copyImages, type CopyResult } from '../../steps/copy-images.js';
-import { renderComponents } from '../../steps/render-components.js';
+import { ARGOCD_COMPONENT } from '../../core/constants.js';
+import { renderArgoCd, renderComponents } from '../../steps/render-components.js';
 import { publishImageLock, readForkLock, requireForkBranch } from '../../steps/write-image-lock.js';
 
 export interface ImagesOptions {
   readonly fork: ForkOptions;
   /** `--copy-to`: copy every image there and lock the digests in the fork. */
   readonly copyTo?: string | undefined;
+  /**
+   * Argo CD's own images (component `argocd`): true unless `--no-argocd`. Whether install adopts the
+   * cluster's Argo CD or installs the fork's is only known at install time, from the cluster, so the
+   * list includes them by default; `--no-argocd` is for a cluster that already runs Argo CD.
+   */
+  readonly argocd?: boolean | undefined;
   readonly skopeo: () => Skopeo;
 }
 
@@ -51,7 +59,7 @@ export async function runImages(o: ImagesOptions, deps: Deps): Promise<ImagesRes
     copy = { skopeo, remote, registry: o.copyTo };
   }
 
-  const report = await listImages(opts, deps, components);
+  const report = await listImages(opts, deps, components, o.argocd !== false);
   if (copy === undefined) return { report };
 
   const base = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'kubeflow-gitops-lock-'));
@@ -75,6 +83,7 @@ async function listImages(
   opts: ForkOptions,
   deps: Deps,
   components: ReturnType<typeof resolveComponents>,
+  argocd: boolean,
 ): Promise<ImageReport> {
   const scratch = await mkdtemp(join(deps.tmpDir ?? tmpdir(), 'kubeflow-gitops-images-'));
   try {
@@ -95,6 +104,11 @@ async function listImages(
       const found = new Map<string, FoundImages>(
         [...rendered].map(([name, objects]) => [name, findImages(name, objects, locations)]),
       );
+      if (argocd)
+        found.set(
+          ARGOCD_COMPONENT,
+          findImages(ARGOCD_COMPONENT, await renderArgoCd(deps, ws.dir), ARGOCD_IMAGE_LOCATIONS),
+        );
       return buildImageReport(
         { release: opts.release, target: opts.target, surveyed: locations.surveyed !== false },
         found,
