@@ -6,8 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { IMAGE_LOCATIONS } from '../catalogue/image-locations.js';
+import { ARGOCD_IMAGE_LOCATIONS, IMAGE_LOCATIONS } from '../catalogue/image-locations.js';
 import type { Release } from '../catalogue/releases.js';
+import { ARGOCD_COMPONENT } from '../core/constants.js';
 import { ExitCode, UserError } from '../core/errors.js';
 import { findImages } from '../images/find-images.js';
 import { IMAGE_LOCK_FILE, parseImageLock } from '../images/image-lock.js';
@@ -29,6 +30,11 @@ export interface RegistryCheckInputs {
   readonly dir: string;
   /** Each component of the selection as the fork renders it, rewrites included. */
   readonly rendered: readonly RenderedComponent[];
+  /**
+   * Argo CD as the fork renders it (overlays/argocd), when the install will put it in: a cluster
+   * that has no Argo CD, or one not known to have it. Undefined where the cluster's is adopted.
+   */
+  readonly argocd?: readonly unknown[] | undefined;
 }
 
 /** Plans the lookups from the renders and the fork's lock, then makes them. */
@@ -36,6 +42,8 @@ export async function checkSelectionImages(skopeo: Skopeo, log: Logger, inputs: 
   const text = await readFile(join(inputs.dir, IMAGE_LOCK_FILE), 'utf8').catch(() => undefined);
   const lock = text === undefined ? undefined : parseImageLock(text);
   const uses = inputs.rendered.flatMap((r) => findImages(r.component, r.objects, IMAGE_LOCATIONS[inputs.release]).uses);
+  if (inputs.argocd !== undefined)
+    uses.push(...findImages(ARGOCD_COMPONENT, inputs.argocd, ARGOCD_IMAGE_LOCATIONS).uses);
   return checkRegistryImages(skopeo, log, inputs.registry, planRegistryCheck(uses, inputs.registry, lock));
 }
 

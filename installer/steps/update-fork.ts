@@ -13,10 +13,13 @@ import type { ForkOptions } from '../inputs/fork-options.js';
 import { forkBranchIn, type ForkBranch } from './fork-branch.js';
 import { createForkIfMissing, type ForkRemote } from './locate-fork.js';
 import { checkSelectionImages, passRegistryCheck } from './check-registry-images.js';
+import { renderArgoCd } from './render-components.js';
 
 export interface UpdateChecks {
   /** With a registry, look every image up in it before the fork is created or pushed (default: yes). */
   readonly images?: boolean | undefined;
+  /** Look Argo CD's own images up too: the install puts Argo CD in (default: yes). */
+  readonly argocdImages?: boolean | undefined;
 }
 
 export async function updateFork(
@@ -45,6 +48,7 @@ export async function updateFork(
         release: opts.release,
         dir: ws.dir,
         rendered,
+        argocd: checks.argocdImages === false ? undefined : await renderArgoCd(deps, ws.dir),
       });
       passRegistryCheck(check, deps.log, 'nothing was changed');
     }

@@ -1,7 +1,9 @@
 /**
  * doctor and the install preflight look every image of the selection up in the user's registry: a
  * real registry (Debian's docker-registry on loopback), filled with skopeo with small synthetic
- * images under the mirrored names of cert-manager's images, all but one at first. With one missing,
+ * images under the mirrored names of the images `images` lists for cert-manager (Argo CD's own
+ * included: doctor's cluster is unreachable and the install step is not told of an Argo CD, so the
+ * install would put Argo CD in), all but one at first. With one missing,
  * doctor names it and the install's fork step refuses before the fork is created or pushed (exit
  * 3); with all of them there, both pass. The install's cluster preflight comes before this step
  * and needs a cluster: the step is called as install calls it, right after it.

@@ -14,13 +14,14 @@ import type { Check } from '../../preflight/check.js';
 import { checkSelectionImages, REGISTRY_CHECK, skopeoMissing } from '../../steps/check-registry-images.js';
 import { openForkWorkspace, writeForkChanges } from '../../steps/fork-workspace.js';
 import { locateFork, type ForkRemote } from '../../steps/locate-fork.js';
-import { renderComponents } from '../../steps/render-components.js';
+import { renderArgoCd, renderComponents } from '../../steps/render-components.js';
 
 export async function checkRegistryForSelection(
   opts: ForkOptions & { readonly registry: string },
   forkGiven: boolean,
   components: readonly ResolvedComponent[],
   deps: Deps,
+  argocdImages: boolean,
 ): Promise<Check> {
   // Before the release is read and rendered: without skopeo there is nothing to look up with.
   const skopeo = deps.skopeo();
@@ -46,6 +47,7 @@ export async function checkRegistryForSelection(
         release: opts.release,
         dir: ws.dir,
         rendered: [...rendered].map(([component, objects]) => ({ component, objects })),
+        argocd: argocdImages ? await renderArgoCd(deps, ws.dir) : undefined,
       });
     } finally {
       await ws.cleanup();

@@ -52,6 +52,8 @@ export async function runDoctor(
     o.fork !== undefined,
     components,
     deps,
+    // Argo CD's own images count where install would put Argo CD in: not where the cluster has one.
+    cluster.argocd?.present !== true,
   );
   const checks = [...cluster.checks, images];
   return { target: kube.target, result: { ...cluster, checks, ok: checks.every((c) => c.status !== 'fail') } };

@@ -77,6 +77,8 @@ export async function runInstall(inv: InstallInvocation, baseDeps: Deps): Promis
   });
   const { published, fork, remote } = await updateFork(opts, deps, found, components, {
     images: settings.noImageCheck !== true,
+    // The fork's Argo CD is applied only where the cluster has none; an adopted one keeps its images.
+    argocdImages: preflight.argocd?.present !== true,
   });
 
   const login = deps.prompter.canPrompt ? loginToShow(published) : undefined;
