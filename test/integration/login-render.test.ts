@@ -224,13 +224,7 @@ describe.skipIf(fixturesMissing())('login and HTTPS rendered into the fork', () 
     const fork = await env.newFork('ldap-ca');
     const r = await runCli(
       [
-        'fork',
-        '--fork',
-        fork,
-        '--mirror',
-        env.mirror,
-        '--release',
-        '26.03.1-rc.2',
+        ...env.cliArgs('fork', fork, '26.03.1-rc.2'),
         '--yes',
         '--components',
         'oauth2-proxy,dex',

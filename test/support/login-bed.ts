@@ -133,13 +133,7 @@ export async function startLoginBed(opts: { upstream?: string } = {}): Promise<L
     const fork = await env.newFork('proof');
     const r = await runCli(
       [
-        'fork',
-        '--fork',
-        fork,
-        '--mirror',
-        env.mirror,
-        '--release',
-        '26.03',
+        ...env.cliArgs('fork', fork, '26.03'),
         '--yes',
         '--components',
         'oauth2-proxy',
